@@ -1,0 +1,55 @@
+/**
+ * Errors and index limits shared by the whole tree.
+ *
+ * The kernel returns negative errno values; here a failed call throws a
+ * {@link MapleError} whose `code` names the errno, and leaves the tree exactly
+ * as it was.
+ */
+
+/** The largest index a tree holds: the kernel's `ULONG_MAX`, here the largest exact integer. */
+export const MAPLE_MAX: number = Number.MAX_SAFE_INTEGER; // 2 ** 53 - 1
+
+/** The errno-style codes a maple tree call can fail with. */
+export type MapleErrorCode = 'EINVAL' | 'ENOMEM' | 'EBUSY' | 'EEXIST';
+
+/** An error from a maple tree call; `code` is the kernel's errno name. */
+export class MapleError extends Error {
+  readonly code: MapleErrorCode;
+
+  constructor(code: MapleErrorCode, message: string) {
+    super(`${code}: ${message}`);
+    this.name = 'MapleError';
+    this.code = code;
+  }
+}
+
+/**
+ * Checks that `index` is an integer in `[0, MAPLE_MAX]`.
+ * @param index - the value to check
+ * @param what - the argument's name, for the message
+ * @throws MapleError `EINVAL` when it is not
+ */
+export function checkIndex(index: unknown, what: string): asserts index is number {
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAPLE_MAX) {
+    throw new MapleError('EINVAL', `${what} must be an integer in [0, MAPLE_MAX], got ${describe(index)}`);
+  }
+}
+
+/**
+ * Checks an inclusive range `[first, last]`.
+ * @throws MapleError `EINVAL` when either end is out of range or `first > last`
+ */
+export function checkRange(first: unknown, last: unknown): void {
+  checkIndex(first, 'first');
+  checkIndex(last, 'last');
+  if (first > last) {
+    throw new MapleError('EINVAL', `first (${first}) is greater than last (${last})`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'bigint') return `${value}n (a bigint)`;
+  if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
+  return value === null ? 'null' : typeof value;
+}

@@ -1,0 +1,1 @@
+export { MAPLE_MAX, MapleError, type MapleErrorCode } from './errors.js';

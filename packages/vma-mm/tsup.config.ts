@@ -1,0 +1,4 @@
+import { libraryPreset } from '@maple-tree/tsup-config';
+import { defineConfig } from 'tsup';
+
+export default defineConfig(libraryPreset());
