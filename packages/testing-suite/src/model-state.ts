@@ -1,0 +1,323 @@
+/**
+ * A reference model of the maple state (`struct ma_state`), the kernel's
+ * cursor, following the status machine of Linux 6.12's lib/maple_tree.c.
+ *
+ * The cursor sits on one slot of the tree: a stored range or a maximal empty
+ * run (see {@link MapleModel.slotAt}). `index`/`last` hold that slot's range,
+ * and `status` says how the next call must treat it:
+ *
+ * ```
+ *   start ──walk──> active ──next past max──> overflow
+ *     ^               │  └───prev below min──> underflow
+ *     └─ set/reset ───┘      pause ──(next call walks again from index/last)
+ * ```
+ *
+ * - `start`: nothing walked yet; the next call walks to `index`.
+ * - `active`: on the slot `[index, last]`.
+ * - `pause`: the caller dropped the lock; find resumes after `last`,
+ *   findRev before `index`, next/prev walk to `index` again.
+ * - `overflow` / `underflow`: the last move ran into `max` / `min`; the
+ *   cursor still holds the range where it stopped.
+ * - `none`: the tree was empty when walked.
+ *
+ * The model does not reproduce the kernel's root-pointer special cases (a tree
+ * whose only entry is index 0, kept in the root itself): callers compare it
+ * only on trees with some other entry.
+ */
+import { MAPLE_MAX } from '@maple-tree/core';
+import { checkModelArea, checkModelIndex, checkModelRange, type MapleModel } from './model.js';
+
+/** The cursor's status (the kernel's `enum maple_status`, less the root and error states). */
+export type ModelStatus = 'start' | 'active' | 'pause' | 'none' | 'overflow' | 'underflow';
+
+/** Cursor model with the same calls as `MapleState`. */
+export class ModelState<V> {
+  index: number;
+  last: number;
+  status: ModelStatus = 'start';
+
+  constructor(
+    private readonly tree: MapleModel<V>,
+    first: number,
+    last: number,
+  ) {
+    checkModelRange(first, last);
+    this.index = first;
+    this.last = last;
+  }
+
+  /** Moves to the slot holding `index` and returns its value (`mas_walk`). */
+  walk(): V | undefined {
+    if (this.tree.isEmpty) {
+      this.status = 'none';
+      this.index = 0;
+      this.last = MAPLE_MAX;
+      return undefined;
+    }
+    const slot = this.tree.slotAt(this.index);
+    this.index = slot.first;
+    this.last = slot.last;
+    this.status = 'active';
+    return slot.value;
+  }
+
+  /** Next entry after the cursor, up to `max` (`mas_next`). */
+  next(max: number): V | undefined {
+    checkModelIndex(max, 'max');
+    return this.nextSetup(max) ?? this.nextSlot(max, false);
+  }
+
+  /** Next slot, empty or not, up to `max` (`mas_next_range`). */
+  nextRange(max: number): V | undefined {
+    checkModelIndex(max, 'max');
+    return this.nextSetup(max) ?? this.nextSlot(max, true);
+  }
+
+  /** Previous entry before the cursor, down to `min` (`mas_prev`). */
+  prev(min: number): V | undefined {
+    checkModelIndex(min, 'min');
+    return this.prevSetup(min) ?? this.prevSlot(min, false);
+  }
+
+  /** Previous slot, empty or not, down to `min` (`mas_prev_range`). */
+  prevRange(min: number): V | undefined {
+    checkModelIndex(min, 'min');
+    return this.prevSetup(min) ?? this.prevSlot(min, true);
+  }
+
+  /** First call: entry at or after `index`; later calls: the next entry; up to `max` (`mas_find`). */
+  find(max: number): V | undefined {
+    checkModelIndex(max, 'max');
+    switch (this.status) {
+      case 'active':
+        if (this.last >= max) return undefined;
+        return this.findNext(max);
+      case 'start':
+        break;
+      case 'pause':
+        if (this.last >= max) return undefined;
+        this.index = ++this.last;
+        this.status = 'start';
+        break;
+      case 'none':
+        if (this.last >= max) return undefined;
+        this.index = this.last;
+        this.status = 'start';
+        break;
+      case 'underflow': {
+        if (this.index >= max) {
+          this.status = 'overflow';
+          return undefined;
+        }
+        const value = this.walk();
+        if (value !== undefined) return value;
+        break;
+      }
+      case 'overflow': {
+        if (this.last >= max) return undefined;
+        const value = this.walk();
+        if (value !== undefined) return value;
+        break;
+      }
+    }
+    if (this.status === 'start') {
+      if (this.index > max) return undefined;
+      const value = this.walk();
+      if (value !== undefined) return value;
+    }
+    if ((this.status as ModelStatus) === 'none' || this.index === max) return undefined;
+    return this.findNext(max);
+  }
+
+  /** First call: entry at or before `index`; later calls: the previous entry; down to `min` (`mas_find_rev`). */
+  findRev(min: number): V | undefined {
+    checkModelIndex(min, 'min');
+    switch (this.status) {
+      case 'active':
+        return this.index < min ? undefined : this.prevSlot(min, false);
+      case 'start':
+        break;
+      case 'pause':
+        if (this.index <= min) {
+          this.status = 'underflow';
+          return undefined;
+        }
+        this.last = --this.index;
+        this.status = 'start';
+        break;
+      case 'none':
+        if (this.index <= min) return undefined;
+        this.last = this.index;
+        this.status = 'start';
+        break;
+      case 'overflow':
+        if (this.index <= min) {
+          this.status = 'underflow';
+          return undefined;
+        }
+        this.status = 'active';
+        break;
+      case 'underflow':
+        if (this.index <= min) return undefined;
+        this.status = 'active';
+        break;
+    }
+    if (this.status === 'start') {
+      if (this.index < min) return undefined;
+      const value = this.walk();
+      if (value !== undefined) return value;
+    }
+    if ((this.status as ModelStatus) === 'none') {
+      this.index = 0;
+      this.last = 0;
+      return undefined;
+    }
+    return this.index < min ? undefined : this.prevSlot(min, false);
+  }
+
+  /** Stores over `[index, last]`; the cursor then sits on the stored range (`mas_store`). */
+  store(value: V | undefined): void {
+    this.tree.storeRange(this.index, this.last, value);
+    this.status = 'active';
+  }
+
+  /** Erases the range holding `index` and returns its value (`mas_erase`). */
+  erase(): V | undefined {
+    return this.tree.erase(this.index);
+  }
+
+  /** Lowest free run of `size` in `[min, max]`; on success the cursor holds it (`mas_empty_area`). */
+  emptyArea(min: number, max: number, size: number): boolean {
+    checkModelArea(min, max, size);
+    const start = this.tree.emptyArea(min, max, size);
+    return this.found(start, size);
+  }
+
+  /** Highest free run of `size` in `[min, max]`; on success the cursor holds it (`mas_empty_area_rev`). */
+  emptyAreaRev(min: number, max: number, size: number): boolean {
+    checkModelArea(min, max, size);
+    const start = this.tree.emptyAreaRev(min, max, size);
+    return this.found(start, size);
+  }
+
+  /** Restarts at `index` (`mas_set`). */
+  set(index: number): this {
+    return this.setRange(index, index);
+  }
+
+  /** Restarts over `[first, last]` (`mas_set_range`). */
+  setRange(first: number, last: number): this {
+    checkModelRange(first, last);
+    this.index = first;
+    this.last = last;
+    this.status = 'start';
+    return this;
+  }
+
+  /** Forgets the walked position but keeps index/last (`mas_reset`). */
+  reset(): this {
+    this.status = 'start';
+    return this;
+  }
+
+  /** Marks the cursor paused: the next call walks again (`mas_pause`). */
+  pause(): this {
+    this.status = 'pause';
+    return this;
+  }
+
+  private found(start: number | undefined, size: number): boolean {
+    if (start === undefined) return false;
+    this.index = start;
+    this.last = start + size - 1;
+    this.status = 'active';
+    return true;
+  }
+
+  /** `mas_find` after setup: step forward, and never leave the cursor in overflow. */
+  private findNext(max: number): V | undefined {
+    const value = this.nextSlot(max, false);
+    this.status = 'active';
+    return value;
+  }
+
+  /** `mas_next_setup`: returns a value (or undefined) when the answer is already known, else null. */
+  private nextSetup(max: number): V | undefined | null {
+    if (this.last >= max) {
+      this.status = 'overflow';
+      return undefined;
+    }
+    switch (this.status) {
+      case 'active':
+        return null;
+      case 'none':
+      case 'pause':
+      case 'start':
+        this.walk();
+        break;
+      case 'overflow':
+        this.status = 'active';
+        break;
+      case 'underflow': {
+        const value = this.walk();
+        if (value !== undefined) return value;
+        break;
+      }
+    }
+    return this.status === 'none' ? undefined : null;
+  }
+
+  /** `mas_prev_setup`: as {@link nextSetup}, going down. */
+  private prevSetup(min: number): V | undefined | null {
+    if (this.index <= min) {
+      this.status = 'underflow';
+      return undefined;
+    }
+    switch (this.status) {
+      case 'active':
+        return null;
+      case 'start':
+      case 'none':
+      case 'pause':
+        this.walk();
+        break;
+      case 'underflow':
+        this.status = 'active';
+        break;
+      case 'overflow': {
+        const value = this.walk();
+        if (value !== undefined) return value;
+        break;
+      }
+    }
+    return this.status === 'none' ? undefined : null;
+  }
+
+  /** `mas_next_slot`: step to following slots until an entry (or any slot when `empty`). */
+  private nextSlot(max: number, empty: boolean): V | undefined {
+    for (;;) {
+      if (this.last >= max) {
+        this.status = 'overflow';
+        return undefined;
+      }
+      const slot = this.tree.slotAt(this.last + 1);
+      this.index = slot.first;
+      this.last = slot.last;
+      if (slot.value !== undefined || empty) return slot.value;
+    }
+  }
+
+  /** `mas_prev_slot`: step to earlier slots until an entry (or any slot when `empty`). */
+  private prevSlot(min: number, empty: boolean): V | undefined {
+    for (;;) {
+      if (this.index <= min) {
+        this.status = 'underflow';
+        return undefined;
+      }
+      const slot = this.tree.slotAt(this.index - 1);
+      this.index = slot.first;
+      this.last = slot.last;
+      if (slot.value !== undefined || empty) return slot.value;
+    }
+  }
+}
