@@ -154,10 +154,11 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
     return r.value;
   }
 
-  /** First entry overlapping `[index, max]` (`mt_find`). */
+  /** First entry overlapping `[index, max]`; none when `index > max`, as in the kernel (`mt_find`). */
   find(index: number, max: number = MAPLE_MAX): MapleEntry<V> | undefined {
-    checkModelRange(index, max, ['index', 'max']);
-    return this.overlapping(index, max)[0];
+    checkModelIndex(index, 'index');
+    checkModelIndex(max, 'max');
+    return index > max ? undefined : this.overlapping(index, max)[0];
   }
 
   /** First entry starting after `index` and no later than `max` (`mt_next`). */

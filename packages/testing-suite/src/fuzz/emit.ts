@@ -1,0 +1,162 @@
+/**
+ * Prints a fuzz case as a ready-to-paste vitest test.
+ *
+ * The emitting driver replays the case on the reference model and writes
+ * every call as a line of TypeScript, with the model's answer as the
+ * expectation. Pasted into `test/`, the test fails against a broken tree at
+ * the same call the fuzzer stopped on.
+ */
+import { MAPLE_MAX } from '@maple-tree/core';
+import { MapleModel } from '../model.js';
+import type { ModelState } from '../model-state.js';
+import { invoke, LiveModelIterator } from './compare.js';
+import { type Check, type Driver, interpret, type Target } from './interpret.js';
+import type { FuzzCase } from './ops.js';
+
+/** A number or value as TypeScript source (MAPLE_MAX-relative near the top). */
+export function literal(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'Number.NaN';
+    if (value === Number.POSITIVE_INFINITY) return 'Number.POSITIVE_INFINITY';
+    if (Number.isInteger(value) && value > MAPLE_MAX - 100_000 && value !== MAPLE_MAX) {
+      const d = value - MAPLE_MAX;
+      return d < 0 ? `MAPLE_MAX - ${-d}` : `MAPLE_MAX + ${d}`;
+    }
+    return value === MAPLE_MAX ? 'MAPLE_MAX' : String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const e = value as { first: number; last: number; value: unknown };
+    return `{ first: ${literal(e.first)}, last: ${literal(e.last)}, value: ${literal(e.value)} }`;
+  }
+  return JSON.stringify(value);
+}
+
+const NAMES: Record<Target, string> = { tree: 'tree', clone: 'copy', cursor: 'mas' };
+
+class EmitDriver implements Driver {
+  readonly model: MapleModel<unknown>;
+  modelCursor: ModelState<unknown> | undefined;
+  private modelClone: MapleModel<unknown> | undefined;
+  private iter: LiveModelIterator | undefined;
+  readonly lines: string[] = [];
+
+  constructor(allocRange: boolean) {
+    this.model = new MapleModel<unknown>({ allocRange });
+  }
+
+  private obj(target: Target): unknown {
+    return target === 'tree' ? this.model : target === 'clone' ? this.modelClone : this.modelCursor;
+  }
+
+  call(target: Target, method: string, args: unknown[], check: Check): unknown {
+    const code = `${NAMES[target]}.${method}(${args.map(literal).join(', ')})`;
+    if (check === 'einval') {
+      this.lines.push(`expectEinval(() => ${method === 'entries' ? `[...${code}]` : code});`);
+      return undefined;
+    }
+    const answer = invoke(this.obj(target), method, args);
+    if (check === 'void') this.lines.push(`${code};`);
+    else if (answer === undefined) this.lines.push(`expect(${code}).toBeUndefined();`);
+    else if (typeof answer === 'object' && answer !== null)
+      this.lines.push(`expect(${code}).toEqual(${literal(answer)});`);
+    else this.lines.push(`expect(${code}).toBe(${literal(answer)});`);
+    return answer;
+  }
+
+  list(target: Target, method: 'entries' | 'forEach', args: unknown[]): void {
+    const t = this.obj(target) as MapleModel<unknown>;
+    const answer = invoke(t, 'entries', args);
+    const rest = args.map(literal).join(', ');
+    if (method === 'entries') {
+      this.lines.push(`expect([...${NAMES[target]}.entries(${rest})]).toEqual(${literal(answer)});`);
+    } else {
+      this.lines.push('seen = [];');
+      const tail = rest ? `, ${rest}` : '';
+      this.lines.push(
+        `${NAMES[target]}.forEach((value, first, last) => { seen.push({ first, last, value }); }${tail});`,
+      );
+      this.lines.push(`expect(seen).toEqual(${literal(answer)});`);
+    }
+  }
+
+  newCursor(first: number, last: number): void {
+    this.modelCursor = this.model.state(first, last);
+    this.lines.push(`mas = tree.state(${literal(first)}, ${literal(last)});`);
+  }
+
+  cursorRange(): void {
+    const m = this.modelCursor!;
+    this.lines.push(`expect([mas.index, mas.last]).toEqual([${literal(m.index)}, ${literal(m.last)}]);`);
+  }
+
+  newClone(): void {
+    this.modelClone = this.model.clone();
+    this.lines.push('copy = tree.clone();');
+  }
+
+  newIterator(first: number, last: number): void {
+    this.iter = new LiveModelIterator(this.model, first, last);
+    this.lines.push(`iter = tree.entries(${literal(first)}, ${literal(last)});`);
+  }
+
+  iteratorNext(): void {
+    const e = this.iter!.step();
+    this.lines.push(
+      e === undefined
+        ? 'expect(iter.next().done).toBe(true);'
+        : `expect(iter.next().value).toEqual(${literal(e)});`,
+    );
+  }
+
+  checkTree(target: Target, full: boolean): void {
+    const t = (target === 'tree' ? this.model : this.modelClone)!;
+    const name = NAMES[target];
+    this.lines.push(`${name}.validate();`);
+    if (!full) return;
+    if (t.size <= 40) this.lines.push(`expect([...${name}]).toEqual(${literal([...t])});`);
+    else this.lines.push(`expect(${name}.size).toBe(${t.size});`);
+  }
+}
+
+/**
+ * Writes `c` as a standalone vitest file.
+ * @param c - the (shrunk) failing case
+ * @param title - the test's name, e.g. the seed that found it
+ * @returns TypeScript source
+ */
+export function emitTest(c: FuzzCase, title: string): string {
+  const d = new EmitDriver(c.allocRange);
+  let note = '';
+  try {
+    interpret(c, d);
+  } catch (error) {
+    note = `  // the model itself stopped here: ${String(error)}\n`;
+  }
+  const body = d.lines.map((l) => `  ${l}`).join('\n');
+  return `import { MAPLE_MAX, MapleError, type MapleEntry, MapleTree, type MapleState } from '@maple-tree/core';
+import { expect, it } from 'vitest';
+
+function expectEinval(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(MapleError);
+    expect((error as MapleError).code).toBe('EINVAL');
+    return;
+  }
+  expect.unreachable('expected MapleError EINVAL');
+}
+
+it(${JSON.stringify(title)}, () => {
+  const tree = new MapleTree<unknown>({ allocRange: ${c.allocRange}, rcu: ${c.rcu} });
+  let mas: MapleState<unknown>;
+  let copy: MapleTree<unknown>;
+  let iter: Iterator<MapleEntry<unknown>>;
+  let seen: MapleEntry<unknown>[] = [];
+${body}
+${note}  void [mas!, copy!, iter!, seen, MAPLE_MAX];
+});
+`;
+}
