@@ -1,0 +1,151 @@
+/**
+ * AddressSpace: the public face of an mm_struct. Each system call method
+ * returns what the raw system call returns: an address or 0 on success, a
+ * negative errno on failure (`-12` for ENOMEM). Bad arguments get the
+ * kernel's errno and change nothing.
+ */
+
+import { sysBrk } from './brk.js';
+import { EINVAL } from './errno.js';
+import { handleFault } from './fault.js';
+import { type AddressSpaceOptions, argValue, MmCore } from './mm.js';
+import { sysMmap } from './mmap.js';
+import { sysMprotect } from './mprotect.js';
+import { sysMremap } from './mremap.js';
+import { sysMunmap } from './munmap.js';
+import { type FromMapsOptions, formatMaps, loadMaps } from './procmaps.js';
+import { getUnmappedArea } from './unmapped-area.js';
+import type { MappedFile, Vma } from './vma.js';
+
+/** struct mm_struct with the memory system calls. */
+export class AddressSpace extends MmCore {
+  /**
+   * Build an address space from /proc/PID/maps text (a starting layout).
+   * @param text - maps text, one VMA a line
+   * @param options - the address space's options, plus `files` to reuse file objects
+   * @throws SyntaxError / RangeError for text that is not a valid maps listing
+   */
+  static fromMaps(text: string, options: AddressSpaceOptions & FromMapsOptions): AddressSpace {
+    if (typeof text !== 'string') throw new TypeError('maps text must be a string');
+    const mm = new AddressSpace(options);
+    loadMaps(mm, text, options);
+    return mm;
+  }
+
+  /** mmap(2). @returns the address or -errno. */
+  mmap(addr: number, len: number, prot: number, flags: number, file?: MappedFile | null, offset = 0): number {
+    return sysMmap(this, addr, len, prot, flags, file, offset);
+  }
+
+  /** munmap(2). @returns 0 or -errno. */
+  munmap(addr: number, len: number): number {
+    return sysMunmap(this, addr, len);
+  }
+
+  /** mprotect(2). @returns 0 or -errno. */
+  mprotect(addr: number, len: number, prot: number): number {
+    return sysMprotect(this, addr, len, prot);
+  }
+
+  /** mremap(2). @returns the address or -errno. */
+  mremap(addr: number, oldLen: number, newLen: number, flags: number, newAddr = 0): number {
+    return sysMremap(this, addr, oldLen, newLen, flags, newAddr);
+  }
+
+  /** brk(2). @returns the new break, or the old one when the change failed. */
+  brk(addr: number): number {
+    return sysBrk(this, addr);
+  }
+
+  /** The current program break (mm->brk). */
+  get currentBrk(): number {
+    return this.brkValue;
+  }
+
+  private page(addr: number): number {
+    const a = argValue(addr);
+    return Number.isNaN(a) ? Number.NaN : Math.floor(a / this.pageSize);
+  }
+
+  /** find_vma: the first VMA ending above `addr`. */
+  findVma(addr: number): Vma | undefined {
+    const p = this.page(addr);
+    return Number.isNaN(p) ? undefined : this.index.findAbove(p);
+  }
+
+  /** find_vma_prev: find_vma plus the VMA before it (or before `addr` when none follows). */
+  findVmaPrev(addr: number): { vma: Vma | undefined; prev: Vma | undefined } {
+    const p = this.page(addr);
+    if (Number.isNaN(p)) return { vma: undefined, prev: undefined };
+    const vma = this.index.findAbove(p);
+    const prev = vma ? this.index.prev(vma) : this.index.findBelow(Number.MAX_SAFE_INTEGER);
+    return { vma, prev };
+  }
+
+  /** find_vma_intersection: the first VMA overlapping [start, end). */
+  findVmaIntersection(start: number, end: number): Vma | undefined {
+    const s = this.page(start);
+    const e = argValue(end);
+    if (Number.isNaN(s) || Number.isNaN(e) || e <= start) return undefined;
+    return this.intersect(s, Math.ceil(e / this.pageSize));
+  }
+
+  /** vma_lookup: the VMA containing `addr`. */
+  vmaLookup(addr: number): Vma | undefined {
+    const p = this.page(addr);
+    return Number.isNaN(p) ? undefined : this.index.load(p);
+  }
+
+  /**
+   * get_unmapped_area for an anonymous (or given-file) mapping.
+   * @returns the address get_unmapped_area would pick, or -errno
+   */
+  getUnmappedArea(
+    addr: number,
+    len: number,
+    pgoff: number,
+    flags: number,
+    file: MappedFile | null = null,
+  ): number {
+    const a = argValue(addr);
+    const l = argValue(len);
+    const o = argValue(pgoff);
+    const f = argValue(flags);
+    if ([a, l, o, f].some(Number.isNaN) || l === 0) return -EINVAL;
+    return getUnmappedArea(this, file, a, this.pagesUp(l) * this.pageSize, o, f);
+  }
+
+  /** The VMA iterator over [start, end) (bytes), in address order. */
+  vmas(start = 0, end = Number.MAX_SAFE_INTEGER): IterableIterator<Vma> {
+    const s = Math.floor(Math.max(0, start) / this.pageSize);
+    const e = end >= Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : Math.ceil(end / this.pageSize);
+    return this.index.range(s, e);
+  }
+
+  /** A user page fault (see fault.ts). @returns 0, or -errno when it would be SIGSEGV. */
+  fault(addr: number, write = false): number {
+    return handleFault(this, addr, write);
+  }
+
+  /**
+   * dup_mmap: a child address space with a copy of every VMA. Each child VMA
+   * that had an anonymous identity gets its own new one (anon_vma_fork).
+   */
+  fork(): AddressSpace {
+    const child = Object.create(AddressSpace.prototype) as AddressSpace;
+    Object.assign(child, this);
+    child.index = this.index.clone((vma) => {
+      const copy = vma.dup();
+      if (copy.anon) copy.anon = this.newAnonId();
+      return copy;
+    });
+    child.nextAnon = this.nextAnon;
+    child.gate = this.gate ? this.gate.dup() : null;
+    return child;
+  }
+
+  /** /proc/PID/maps text. */
+  procMaps(): string {
+    return formatMaps(this);
+  }
+}

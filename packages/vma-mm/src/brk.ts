@@ -1,0 +1,70 @@
+/**
+ * brk (mm/mmap.c sys_brk, do_brk_flags): move the program break. Shrinking
+ * unmaps the released pages; growing extends the heap VMA in place when it
+ * can (a VMA reaching past start_brk with matching flags and offset), else
+ * maps a fresh anonymous VMA. Failure returns the old break, never an errno.
+ *
+ *   start_brk          brk (old)      brk (new)
+ *      |[heap ..........|+++++++++++++|        + = do_brk_flags
+ */
+import { alignUp } from './arch.js';
+import { mergeNewRange } from './merge.js';
+import { argValue, type MmCore } from './mm.js';
+import { unmapRange } from './munmap.js';
+import { VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, Vma } from './vma.js';
+
+/**
+ * do_brk_flags: map [addr, addr + len) (pages) as heap, extending `brkVma`
+ * when it ends at `addr` and matches.
+ * @returns true on success
+ */
+function doBrkFlags(mm: MmCore, brkVma: Vma | undefined, start: number, pages: number): boolean {
+  const flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT;
+  if (mm.mapCount > mm.maxMapCount) return false;
+  const end = start + pages;
+  if (brkVma && brkVma.endPage === start) {
+    const c = { start, end, flags, pgoff: start, file: null, anon: 0, name: null };
+    if (mergeNewRange(mm, c, brkVma, undefined, true)) return true;
+  }
+  mm.link(new Vma(mm.pageSize, start, end, flags, start, null));
+  return true;
+}
+
+/**
+ * The brk system call.
+ * @param mm - the address space
+ * @param addr - the new break in bytes (0 or anything below start_brk asks for the current one)
+ * @returns the new break on success, the unchanged break on failure
+ */
+export function sysBrk(mm: MmCore, addr: unknown): number {
+  const brk = argValue(addr);
+  const origBrk = mm.brkValue;
+  if (Number.isNaN(brk) || brk < mm.startBrk) return origBrk;
+  const ps = mm.pageSize;
+  if (brk > mm.arch.taskSize) return origBrk;
+  const newBrk = alignUp(brk, ps) / ps;
+  const oldBrk = alignUp(mm.brkValue, ps) / ps;
+  if (oldBrk === newBrk) {
+    mm.brkValue = brk;
+    return brk;
+  }
+  if (brk <= mm.brkValue) {
+    // Shrink: the pages [newBrk, oldBrk) must belong to the heap.
+    const vma = mm.intersect(newBrk, oldBrk);
+    if (!vma || vma.startPage >= oldBrk) return origBrk;
+    mm.brkValue = brk;
+    if (unmapRange(mm, newBrk, oldBrk)) {
+      mm.brkValue = origBrk;
+      return origBrk;
+    }
+    return brk;
+  }
+  // Grow: leave a page and the stack guard gap below the next mapping.
+  const next = mm.intersect(oldBrk, newBrk + 1 + mm.stackGuardGapPages);
+  if (next && newBrk + 1 > mm.startGap(next)) return origBrk;
+  const prev = mm.index.findBelow(oldBrk);
+  const brkVma = prev && prev.endPage > mm.startBrk / ps ? prev : undefined;
+  if (!doBrkFlags(mm, brkVma, oldBrk, newBrk - oldBrk)) return origBrk;
+  mm.brkValue = brk;
+  return brk;
+}

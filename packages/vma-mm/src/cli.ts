@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * The vma-mm command line (the package's bin):
+ *
+ *   vma-mm replay TRACE.jsonl[.gz] [--emit OUT.jsonl] [--backend maple|legacy] [--json]
+ *
+ * Replays a recorded vmtrace/1 history, prints a summary (ops, answers
+ * matched, snapshots matched, time) and exits 0 when the replay ran, whether
+ * or not everything matched. A missing or malformed file or bad usage gets a
+ * one-line message on stderr and a non-zero exit, never a stack trace.
+ * The only module of the package that touches Node APIs.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { BackendName } from './backend/types.js';
+import { defaultBackend } from './mm.js';
+import { parseTrace, replayTrace, TraceFormatError } from './trace.js';
+
+const USAGE = 'usage: vma-mm replay TRACE.jsonl[.gz] [--emit OUT.jsonl] [--backend maple|legacy] [--json]';
+
+/** Thrown for a problem the user can fix; printed as one line. */
+class UsageError extends Error {}
+
+interface Args {
+  trace: string;
+  emit?: string;
+  backend: BackendName;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  if (argv[0] !== 'replay')
+    throw new UsageError(argv.length ? `unknown command "${argv[0]}"\n${USAGE}` : USAGE);
+  let trace: string | undefined;
+  let emit: string | undefined;
+  let backend: BackendName = defaultBackend();
+  let json = false;
+  for (let k = 1; k < argv.length; k++) {
+    const a = argv[k]!;
+    if (a === '--emit' || a === '--backend') {
+      const v = argv[++k];
+      if (v === undefined) throw new UsageError(`${a} needs a value\n${USAGE}`);
+      if (a === '--emit') emit = v;
+      else if (v === 'maple' || v === 'legacy') backend = v;
+      else throw new UsageError(`unknown backend "${v}" (maple or legacy)`);
+    } else if (a === '--json') json = true;
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    else if (trace === undefined) trace = a;
+    else throw new UsageError(`unexpected argument "${a}"\n${USAGE}`);
+  }
+  if (trace === undefined) throw new UsageError(USAGE);
+  return { trace, emit, backend, json };
+}
+
+function readTrace(path: string): string {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(e))}`);
+  }
+  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
+    try {
+      data = gunzipSync(data);
+    } catch {
+      throw new UsageError(`${path}: not a valid gzip file`);
+    }
+  }
+  return data.toString('utf8');
+}
+
+function main(argv: string[]): number {
+  const args = parseArgs(argv);
+  const records = parseTrace(readTrace(args.trace));
+  const r = replayTrace(records, { backend: args.backend, emit: args.emit !== undefined });
+  if (args.emit !== undefined) {
+    try {
+      writeFileSync(args.emit, r.emitted!.length ? `${r.emitted!.join('\n')}\n` : '');
+    } catch (e) {
+      throw new UsageError(`cannot write ${args.emit}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+  const summary = {
+    trace: args.trace,
+    backend: args.backend,
+    ops: r.ops,
+    answered: r.answered,
+    answersMatched: r.answersMatched,
+    snapshots: r.snapshots,
+    snapshotsMatched: r.snapshotsMatched,
+    timeMs: Math.round(r.timeMs * 10) / 10,
+    firstAnswerMismatch: r.answerMismatches[0] ?? null,
+    firstSnapshotMismatch: r.snapshotMismatches[0]?.at ?? null,
+  };
+  if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    process.stdout.write(
+      `${args.trace} (${args.backend}): ops ${r.ops}, answers matched ${r.answersMatched}/${r.answered}, ` +
+        `snapshots matched ${r.snapshotsMatched}/${r.snapshots}, time ${summary.timeMs} ms\n`,
+    );
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (
+    e instanceof UsageError ||
+    e instanceof TraceFormatError ||
+    e instanceof SyntaxError ||
+    e instanceof RangeError
+  ) {
+    process.stderr.write(`vma-mm: ${e.message.split('\n')[0]}\n`);
+    if (e instanceof UsageError && e.message.includes('\n'))
+      process.stderr.write(`${e.message.split('\n')[1]}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`vma-mm: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  }
+}

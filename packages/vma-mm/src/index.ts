@@ -1,0 +1,55 @@
+/**
+ * @maple-tree/vma-mm: a Linux address space (mm_struct) whose memory system
+ * calls give the kernel's answers - mmap, munmap, mprotect, mremap, brk,
+ * find_vma and friends, get_unmapped_area, fork, page faults and
+ * /proc/PID/maps - over a choice of VMA index (Maple Tree or the legacy
+ * rb-tree + list + VMA cache), plus a replayer for recorded kernel traces.
+ */
+export { AddressSpace } from './address-space.js';
+export {
+  ARCH_PROFILES,
+  type ArchProfile,
+  legacyBase,
+  resolveArch,
+  topDownBase,
+  X86_64,
+} from './arch.js';
+export { LegacyIndex } from './backend/legacy.js';
+export type { BackendName, IndexStats, VmaIndex } from './backend/types.js';
+export * from './errno.js';
+export { type AddressSpaceOptions, defaultBackend, type MmapLayout, registerBackend } from './mm.js';
+export { type FromMapsOptions, formatVma, type MapsLine, parseMapsLine } from './procmaps.js';
+export {
+  type AnswerMismatch,
+  diffMaps,
+  headerOptions,
+  mapsLineKey,
+  mapsLinesEqual,
+  parseTrace,
+  type ReplayOptions,
+  type ReplayResult,
+  replayTrace,
+  type SnapshotMismatch,
+  snapshotsEqual,
+  TraceFormatError,
+  type TraceHeader,
+  type TraceRecord,
+} from './trace.js';
+export {
+  isAnonymous,
+  MAP,
+  type MappedFile,
+  MREMAP,
+  PROT,
+  parseProt,
+  protToVmFlags,
+  VM_ACCOUNT,
+  VM_EXEC,
+  VM_GROWSDOWN,
+  VM_MAYSHARE,
+  VM_READ,
+  VM_SHARED,
+  VM_WRITE,
+  Vma,
+  type VmaKind,
+} from './vma.js';

@@ -1,0 +1,266 @@
+/**
+ * The state of one address space (struct mm_struct) and the primitive VMA
+ * operations every system call is built from: look-ups through the index,
+ * insert / remove / resize, split (__split_vma), the stack guard gap
+ * (vm_start_gap) and anonymous identities (anon_vma_prepare).
+ *
+ * The syscalls themselves live in mmap.ts, munmap.ts, mprotect.ts,
+ * mremap.ts and brk.ts, and operate on an MmCore.
+ */
+import { type ArchProfile, alignDown, alignUp, legacyBase, resolveArch, topDownBase } from './arch.js';
+import { LegacyIndex } from './backend/legacy.js';
+import type { BackendName, VmaIndex } from './backend/types.js';
+import { VM_ACCESS_FLAGS, VM_GROWSDOWN, VM_SOFTDIRTY, type Vma } from './vma.js';
+
+/** Layout of the mmap area: top-down (default) or legacy bottom-up (`setarch -L`). */
+export type MmapLayout = 'topdown' | 'legacy';
+
+/** A function that creates an empty VMA index for a backend. */
+export type IndexFactory = () => VmaIndex;
+
+const indexFactories = new Map<BackendName, IndexFactory>([['legacy', () => new LegacyIndex()]]);
+
+/**
+ * Make a backend available under its name (the maple backend registers itself).
+ * @param name - backend name
+ * @param factory - creates an empty index
+ */
+export function registerBackend(name: BackendName, factory: IndexFactory): void {
+  indexFactories.set(name, factory);
+}
+
+/** The backend used when none is asked for: maple when registered, else legacy. */
+export function defaultBackend(): BackendName {
+  return indexFactories.has('maple') ? 'maple' : 'legacy';
+}
+
+/** Options of an address space (the process's limits and starting layout). */
+export interface AddressSpaceOptions {
+  /** Architecture profile or its name (`x86_64`, ...). */
+  arch: ArchProfile | string;
+  /** VMA index implementation; default maple when available. */
+  backend?: BackendName;
+  /** mmap layout; default top-down. */
+  layout?: MmapLayout;
+  /** vm.max_map_count; default 65530. */
+  maxMapCount?: number;
+  /** vm.mmap_min_addr in bytes; default the profile's. */
+  mmapMinAddr?: number;
+  /** RLIMIT_STACK soft limit in bytes; default 8 MiB. */
+  stackRlimit?: number;
+  /** stack_guard_gap in pages; default the profile's (256). */
+  stackGuardGapPages?: number;
+  /** mm->start_brk in bytes; default 0 (no heap). */
+  startBrk?: number;
+  /** mm->brk in bytes; default startBrk. */
+  brk?: number;
+  /** mm->start_stack in bytes; default 0. */
+  startStack?: number;
+}
+
+/** Normalise a syscall argument: a non-negative integer below 2^64, else NaN. */
+export function argValue(x: unknown): number {
+  if (typeof x === 'bigint') {
+    if (x < 0n || x >= 1n << 64n) return Number.NaN;
+    return Number(x);
+  }
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x >= 2 ** 64) return Number.NaN;
+  return x;
+}
+
+/** struct mm_struct: the address space's state and its VMA primitives. */
+export class MmCore {
+  readonly arch: ArchProfile;
+  readonly pageSize: number;
+  readonly layout: MmapLayout;
+  readonly maxMapCount: number;
+  readonly mmapMinAddr: number;
+  readonly stackRlimit: number;
+  readonly stackGuardGapPages: number;
+  /** TASK_SIZE in pages. */
+  readonly taskPages: number;
+  /** mm->mmap_base in bytes (top of the top-down area, or the bottom-up base). */
+  readonly mmapBase: number;
+  /** mm->mmap_legacy_base in bytes. */
+  readonly mmapLegacyBase: number;
+  /** The VMA index. */
+  index: VmaIndex;
+  startBrk: number;
+  brkValue: number;
+  startStack: number;
+  /** The gate VMA ([vsyscall]): printed in maps, not part of the mm's tree. */
+  gate: Vma | null = null;
+  /** Next anon_vma identity to hand out. */
+  protected nextAnon = 1;
+  /** Next inode number for shared anonymous memory (shmem objects). */
+  nextShmemInode = 1;
+
+  constructor(options: AddressSpaceOptions, index?: VmaIndex) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    const arch = resolveArch(options.arch);
+    this.arch = arch;
+    this.pageSize = arch.pageSize;
+    this.layout = options.layout ?? 'topdown';
+    if (this.layout !== 'topdown' && this.layout !== 'legacy')
+      throw new TypeError(`unknown layout ${this.layout}`);
+    this.maxMapCount = MmCore.checkedOption(options.maxMapCount, 65530, 'maxMapCount');
+    this.mmapMinAddr = MmCore.checkedOption(options.mmapMinAddr, arch.defaultMmapMinAddr, 'mmapMinAddr');
+    this.stackRlimit = MmCore.checkedOption(options.stackRlimit, 8 * 1024 * 1024, 'stackRlimit');
+    this.stackGuardGapPages = MmCore.checkedOption(
+      options.stackGuardGapPages,
+      arch.stackGuardGapPages,
+      'stackGuardGapPages',
+    );
+    this.taskPages = arch.taskSize / arch.pageSize;
+    this.mmapLegacyBase = legacyBase(arch);
+    this.mmapBase =
+      this.layout === 'topdown'
+        ? topDownBase(arch, this.stackRlimit, this.stackGuardGapPages)
+        : this.mmapLegacyBase;
+    this.startBrk = MmCore.checkedOption(options.startBrk, 0, 'startBrk');
+    this.brkValue = MmCore.checkedOption(options.brk, this.startBrk, 'brk');
+    this.startStack = MmCore.checkedOption(options.startStack, 0, 'startStack');
+    if (index) this.index = index;
+    else {
+      const name = options.backend ?? defaultBackend();
+      const factory = indexFactories.get(name);
+      if (!factory) throw new TypeError(`backend "${name}" is not available`);
+      this.index = factory();
+    }
+  }
+
+  private static checkedOption(v: number | undefined, fallback: number, what: string): number {
+    if (v === undefined) return fallback;
+    if (!Number.isSafeInteger(v) || v < 0) throw new TypeError(`${what} must be a non-negative integer`);
+    return v;
+  }
+
+  /** mm->map_count. */
+  get mapCount(): number {
+    return this.index.count;
+  }
+
+  /** True when mmap searches top-down (MMF_TOPDOWN). */
+  get topDown(): boolean {
+    return this.layout === 'topdown';
+  }
+
+  /** Bytes to pages, rounding up (PAGE_ALIGN(len) >> PAGE_SHIFT). */
+  pagesUp(bytes: number): number {
+    return alignUp(bytes, this.pageSize) / this.pageSize;
+  }
+
+  /** Bytes to pages, rounding down. */
+  pagesDown(bytes: number): number {
+    return alignDown(bytes, this.pageSize) / this.pageSize;
+  }
+
+  /** find_vma: the first VMA ending above page `page`. */
+  findVmaPage(page: number): Vma | undefined {
+    return this.index.findAbove(page);
+  }
+
+  /** find_vma_intersection in pages: the first VMA overlapping [start, end). */
+  intersect(start: number, end: number): Vma | undefined {
+    if (start >= end) return undefined;
+    const vma = this.index.findAbove(start);
+    return vma && vma.startPage < end ? vma : undefined;
+  }
+
+  /** vm_start_gap in pages: a grows-down VMA claims stack_guard_gap below it. */
+  startGap(vma: Vma): number {
+    if (!(vma.flags & VM_GROWSDOWN)) return vma.startPage;
+    return Math.max(vma.startPage - this.stackGuardGapPages, 0);
+  }
+
+  /** vm_end_gap in pages (no grows-up VMAs on the supported architectures). */
+  endGap(vma: Vma): number {
+    return vma.endPage;
+  }
+
+  /** Store a new VMA. */
+  link(vma: Vma): void {
+    this.index.insert(vma);
+  }
+
+  /** Remove a VMA. */
+  unlink(vma: Vma): void {
+    this.index.remove(vma);
+  }
+
+  /** Change a stored VMA's bounds (the caller keeps ranges disjoint). */
+  setRange(vma: Vma, start: number, end: number, pgoff = vma.pgoff): void {
+    vma.pgoff = pgoff;
+    this.index.setRange(vma, start, end);
+  }
+
+  /**
+   * __split_vma: cut `vma` at page `at`. The part below `at` (newBelow) or
+   * above it becomes a new VMA; `vma` keeps the other part.
+   * @returns the new VMA
+   */
+  split(vma: Vma, at: number, newBelow: boolean): Vma {
+    const fresh = vma.dup();
+    if (newBelow) {
+      fresh.endPage = at;
+      this.setRange(vma, at, vma.endPage, vma.pgoff + (at - vma.startPage));
+    } else {
+      fresh.startPage = at;
+      fresh.pgoff = vma.pgoff + (at - vma.startPage);
+      this.setRange(vma, vma.startPage, at);
+    }
+    this.link(fresh);
+    return fresh;
+  }
+
+  /** Hand out a fresh anon_vma identity. */
+  newAnonId(): number {
+    return this.nextAnon++;
+  }
+
+  /**
+   * anon_vma_prepare: give `vma` an anonymous identity, reusing a compatible
+   * neighbour's (next first, then prev: find_mergeable_anon_vma) or a new one.
+   */
+  anonVmaPrepare(vma: Vma): void {
+    if (vma.anon) return;
+    const next = this.index.next(vma);
+    if (next?.anon && anonCompatible(vma, next)) {
+      vma.anon = next.anon;
+      return;
+    }
+    const prev = this.index.prev(vma);
+    if (prev?.anon && anonCompatible(prev, vma)) {
+      vma.anon = prev.anon;
+      return;
+    }
+    vma.anon = this.newAnonId();
+  }
+
+  /** Check the index and the mm's own invariants; throws naming the broken one. */
+  validate(): void {
+    this.index.validate();
+    let prevEnd = -1;
+    let n = 0;
+    for (const vma of this.index.range(0, Number.MAX_SAFE_INTEGER)) {
+      if (vma.startPage < prevEnd) throw new Error(`mm: VMAs overlap at page ${vma.startPage}`);
+      if (vma.endPage > this.taskPages && vma !== this.gate) throw new Error('mm: VMA beyond TASK_SIZE');
+      prevEnd = vma.endPage;
+      n++;
+    }
+    if (n !== this.mapCount) throw new Error(`mm: map_count ${this.mapCount} but ${n} VMAs`);
+  }
+}
+
+/**
+ * anon_vma_compatible(a, b): `a` ends where `b` starts, same file, flags equal
+ * apart from access bits, offsets contiguous.
+ */
+export function anonCompatible(a: Vma, b: Vma): boolean {
+  return (
+    a.endPage === b.startPage &&
+    a.file === b.file &&
+    ((a.flags ^ b.flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) === 0 &&
+    b.pgoff === a.pgoff + (b.startPage - a.startPage)
+  );
+}

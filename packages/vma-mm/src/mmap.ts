@@ -1,0 +1,179 @@
+/**
+ * mmap (mm/mmap.c do_mmap, mm/vma.c __mmap_region): validate, pick the
+ * address, clear what MAP_FIXED replaces, then merge the new range into a
+ * neighbour or insert a new VMA; MAP_POPULATE faults the pages in.
+ *
+ * The checks run in the kernel's order, so that a call with several faults
+ * gets the kernel's errno: offset alignment (EINVAL), missing file (EBADF),
+ * zero length (EINVAL), length overflow (ENOMEM), map count (ENOMEM), the
+ * address search (ENOMEM / EINVAL / EPERM), MAP_FIXED_NOREPLACE (EEXIST),
+ * file-type and sharing rules (EOPNOTSUPP / EACCES / EINVAL), and finally
+ * the edge splits of a MAP_FIXED replacement (ENOMEM).
+ */
+import { EACCES, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno.js';
+import { populateRange } from './fault.js';
+import { mergeNewRange } from './merge.js';
+import { argValue, type MmCore } from './mm.js';
+import { unmapRange } from './munmap.js';
+import { getUnmappedArea } from './unmapped-area.js';
+import {
+  MAP,
+  type MappedFile,
+  PROT,
+  protToVmFlags,
+  VM_ACCOUNT,
+  VM_GROWSDOWN,
+  VM_LOCKED,
+  VM_MAYEXEC,
+  VM_MAYREAD,
+  VM_MAYSHARE,
+  VM_MAYWRITE,
+  VM_NOHUGEPAGE,
+  VM_NORESERVE,
+  VM_SHARED,
+  VM_WRITE,
+  Vma,
+} from './vma.js';
+
+/** MAP_* bits that plain MAP_SHARED tolerates (LEGACY_MAP_MASK). */
+const LEGACY_MAP_MASK =
+  MAP.SHARED |
+  MAP.PRIVATE |
+  MAP.FIXED |
+  MAP.ANONYMOUS |
+  MAP.DENYWRITE |
+  MAP.EXECUTABLE |
+  0x4000000 /* MAP_UNINITIALIZED */ |
+  MAP.GROWSDOWN |
+  MAP.LOCKED |
+  MAP.NORESERVE |
+  MAP.POPULATE |
+  MAP.NONBLOCK |
+  MAP.STACK |
+  MAP.HUGETLB;
+
+/** Largest file offset a regular file maps (MAX_LFS_FILESIZE). */
+const MAX_LFS_FILESIZE = 2 ** 63 - 1;
+
+/** accountable_mapping: private writable memory is charged (VM_ACCOUNT). */
+function accountable(vmFlags: number): boolean {
+  return (vmFlags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE;
+}
+
+/**
+ * mmap_region: map [addr, addr + len) (bytes) with `vmFlags`.
+ * @returns the address in bytes or -errno
+ */
+export function mmapRegion(
+  mm: MmCore,
+  file: MappedFile | null,
+  addr: number,
+  len: number,
+  vmFlags: number,
+  pgoff: number,
+): number {
+  const start = addr / mm.pageSize;
+  const end = start + len / mm.pageSize;
+  const err = unmapRange(mm, start, end);
+  if (err) return err;
+  if (accountable(vmFlags)) vmFlags |= VM_ACCOUNT;
+  if (!file && vmFlags & VM_SHARED) {
+    // shmem_zero_setup: shared anonymous memory is a file of its own.
+    file = { path: '/dev/zero (deleted)', dev: '00:01', inode: mm.nextShmemInode++, shmem: true };
+  }
+  const prev = mm.index.findBelow(start);
+  const next = mm.findVmaPage(start);
+  const merged = file?.shmem
+    ? undefined
+    : mergeNewRange(mm, { start, end, flags: vmFlags, pgoff, file, anon: 0, name: null }, prev, next);
+  if (!merged) mm.link(new Vma(mm.pageSize, start, end, vmFlags, pgoff, file));
+  return addr;
+}
+
+/**
+ * do_mmap + the x86 mmap entry: the whole mmap system call.
+ * @param mm - the address space
+ * @param addr - hint or fixed address (bytes)
+ * @param len - length in bytes
+ * @param prot - PROT_* bits
+ * @param flags - MAP_* bits
+ * @param file - the open file to map, or null/undefined for anonymous memory
+ * @param offset - file offset in bytes
+ * @returns the mapping's address, or -errno
+ */
+export function sysMmap(
+  mm: MmCore,
+  addr: unknown,
+  len: unknown,
+  prot: unknown,
+  flags: unknown,
+  file: MappedFile | null | undefined,
+  offset: unknown,
+): number {
+  let a = argValue(addr);
+  const l = argValue(len);
+  const p = argValue(prot);
+  let f = argValue(flags);
+  const off = argValue(offset ?? 0);
+  if ([a, l, p, f, off].some(Number.isNaN)) return -EINVAL;
+  const ps = mm.pageSize;
+  if (off % ps) return -EINVAL;
+  const anonymous = (f & MAP.ANONYMOUS) !== 0;
+  if (!anonymous) {
+    if (!file || typeof file !== 'object') return -EBADF;
+  } else {
+    file = null;
+    if (f & MAP.HUGETLB) return -ENOMEM; // no huge pages are reserved in this model
+  }
+  let pgoff = off / ps;
+
+  if (!l) return -EINVAL;
+  if (f & MAP.FIXED_NOREPLACE) f |= MAP.FIXED;
+  if (!(f & MAP.FIXED)) {
+    // round_hint_to_min
+    a -= a % ps;
+    if (a && a < mm.mmapMinAddr) a = Math.ceil(mm.mmapMinAddr / ps) * ps;
+  }
+  const pages = mm.pagesUp(l);
+  if (pages * ps >= 2 ** 64) return -ENOMEM;
+  const bytes = pages * ps;
+  if (mm.mapCount > mm.maxMapCount) return -ENOMEM;
+
+  let vmFlags = protToVmFlags(p) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+  if (f & MAP.GROWSDOWN) vmFlags |= VM_GROWSDOWN;
+  if (f & MAP.LOCKED) vmFlags |= VM_LOCKED;
+  if (f & MAP.STACK && mm.arch.thpSize) vmFlags |= VM_NOHUGEPAGE;
+
+  const got = getUnmappedArea(mm, file ?? null, a, bytes, pgoff, f);
+  if (got < 0) return got;
+  a = got;
+  if (f & MAP.FIXED_NOREPLACE && mm.intersect(a / ps, a / ps + pages)) return -EEXIST;
+
+  const type = f & MAP.TYPE;
+  if (file) {
+    if (pgoff * ps > MAX_LFS_FILESIZE || bytes > MAX_LFS_FILESIZE - pgoff * ps) return -EOVERFLOW;
+    const writable = file.writable !== false;
+    if (type === MAP.SHARED || type === MAP.SHARED_VALIDATE) {
+      if (type === MAP.SHARED) f &= LEGACY_MAP_MASK;
+      if (f & ~LEGACY_MAP_MASK) return -EOPNOTSUPP;
+      if (p & PROT.WRITE && !writable) return -EACCES;
+      vmFlags |= VM_SHARED | VM_MAYSHARE;
+      if (!writable) vmFlags &= ~(VM_MAYWRITE | VM_SHARED);
+    } else if (type !== MAP.PRIVATE) return -EINVAL;
+    if (file.readable === false) return -EACCES;
+    if (vmFlags & VM_GROWSDOWN) return -EINVAL;
+  } else if (type === MAP.SHARED) {
+    if (vmFlags & VM_GROWSDOWN) return -EINVAL;
+    pgoff = 0;
+    vmFlags |= VM_SHARED | VM_MAYSHARE;
+  } else if (type === MAP.PRIVATE) {
+    pgoff = a / ps;
+  } else return -EINVAL;
+
+  if (f & MAP.NORESERVE) vmFlags |= VM_NORESERVE;
+  const r = mmapRegion(mm, file ?? null, a, bytes, vmFlags, pgoff);
+  if (r >= 0 && (vmFlags & VM_LOCKED || (f & (MAP.POPULATE | MAP.NONBLOCK)) === MAP.POPULATE)) {
+    populateRange(mm, r / ps, r / ps + pages);
+  }
+  return r;
+}

@@ -1,0 +1,112 @@
+/**
+ * mprotect (mm/mprotect.c do_mprotect_pkey, mprotect_fixup): walk the VMAs
+ * of the range one by one, changing each piece's access bits (splitting and
+ * merging as the kernel does). A hole stops the walk with ENOMEM, keeping
+ * what was already changed.
+ *
+ * Accounting follows the kernel: making a private, unaccounted mapping
+ * writable charges it (VM_ACCOUNT); removing write from an anonymous VMA
+ * that never had a page faulted in gives the charge back.
+ */
+import { EACCES, EINVAL, ENOMEM } from './errno.js';
+import { modifyFlags } from './merge.js';
+import { argValue, type MmCore } from './mm.js';
+import {
+  isAnonymous,
+  PROT,
+  protToVmFlags,
+  VM_ACCESS_FLAGS,
+  VM_ACCOUNT,
+  VM_GROWSDOWN,
+  VM_NORESERVE,
+  VM_SHARED,
+  VM_WRITE,
+  type Vma,
+} from './vma.js';
+
+/**
+ * mprotect_fixup: apply `newFlags` to [start, end) of `vma`.
+ * @returns the VMA now covering the range, or -errno
+ */
+function fixup(
+  mm: MmCore,
+  vma: Vma,
+  prev: Vma | undefined,
+  start: number,
+  end: number,
+  newFlags: number,
+): Vma | number {
+  const oldFlags = vma.flags;
+  if (newFlags === oldFlags) return vma;
+  if (newFlags & VM_WRITE) {
+    if (!(oldFlags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) newFlags |= VM_ACCOUNT;
+  } else if (oldFlags & VM_ACCOUNT && isAnonymous(vma) && !vma.anon) {
+    newFlags &= ~VM_ACCOUNT;
+  }
+  return modifyFlags(mm, vma, prev, start, end, newFlags);
+}
+
+/**
+ * The mprotect system call.
+ * @param mm - the address space
+ * @param addr - start (bytes, page aligned)
+ * @param len - length in bytes (rounded up to pages; 0 is a no-op)
+ * @param prot - PROT_READ | PROT_WRITE | PROT_EXEC (| PROT_SEM, PROT_GROWSDOWN)
+ * @returns 0 or -errno
+ */
+export function sysMprotect(mm: MmCore, addr: unknown, len: unknown, prot: unknown): number {
+  const a = argValue(addr);
+  const l = argValue(len);
+  let p = argValue(prot);
+  if (Number.isNaN(a) || Number.isNaN(l) || Number.isNaN(p)) return -EINVAL;
+  const grows = p & (PROT.GROWSDOWN | PROT.GROWSUP);
+  p &= ~(PROT.GROWSDOWN | PROT.GROWSUP);
+  if (grows === (PROT.GROWSDOWN | PROT.GROWSUP)) return -EINVAL;
+  const ps = mm.pageSize;
+  if (a % ps) return -EINVAL;
+  if (!l) return 0;
+  const pages = mm.pagesUp(l);
+  let start = a / ps;
+  const end = start + pages;
+  if (end * ps >= 2 ** 64) return -ENOMEM;
+  if (p & ~(PROT.READ | PROT.WRITE | PROT.EXEC | PROT.SEM)) return -EINVAL;
+
+  let vma = mm.intersect(start, end);
+  if (!vma) return -ENOMEM;
+  if (grows & PROT.GROWSDOWN) {
+    start = vma.startPage;
+    if (!(vma.flags & VM_GROWSDOWN)) return -EINVAL;
+  } else {
+    if (vma.startPage > start) return -ENOMEM;
+    if (grows & PROT.GROWSUP) return -EINVAL; // no grows-up VMAs on these architectures
+  }
+  let prev = start > vma.startPage ? vma : mm.index.prev(vma);
+  const bits = protToVmFlags(p);
+  let nstart = start;
+  let tmp = vma.startPage;
+  let error = 0;
+  while (vma && vma.startPage < end) {
+    if (vma.startPage !== tmp) {
+      error = -ENOMEM;
+      break;
+    }
+    const newFlags = bits | (vma.flags & ~VM_ACCESS_FLAGS);
+    // VM_MAY* sit four bits above VM_*: every bit asked for must be allowed.
+    if (newFlags & ~(newFlags >> 4) & VM_ACCESS_FLAGS) {
+      error = -EACCES;
+      break;
+    }
+    tmp = Math.min(vma.endPage, end);
+    const r = fixup(mm, vma, prev, nstart, tmp, newFlags);
+    if (typeof r === 'number') {
+      error = r;
+      break;
+    }
+    prev = r;
+    tmp = r.endPage;
+    nstart = tmp;
+    vma = mm.findVmaPage(tmp);
+  }
+  if (!error && tmp < end) error = -ENOMEM;
+  return error;
+}

@@ -1,0 +1,282 @@
+/**
+ * mremap (mm/mremap.c as restructured in Linux 6.17): shrink in place, grow
+ * in place, or move (MREMAP_MAYMOVE), to a fixed place (MREMAP_FIXED),
+ * keeping the source mapped (MREMAP_DONTUNMAP), and - when MREMAP_FIXED
+ * keeps the size - move a range that spans several VMAs and holes, each VMA
+ * piece keeping its offset from the first.
+ *
+ *   check_mremap_params  ->  remap_move (fixed, same size, many VMAs)
+ *                        ->  vma_lookup + check_prep_vma
+ *                              -> mremap_to  (fixed / dontunmap)
+ *                              -> mremap_at  (shrink, no-op, expand / move)
+ */
+import { EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { mergeNewRange } from './merge.js';
+import { argValue, type MmCore } from './mm.js';
+import { unmapRange } from './munmap.js';
+import { getUnmappedArea } from './unmapped-area.js';
+import {
+  isAnonymous,
+  MAP,
+  MREMAP,
+  VM_DONTEXPAND,
+  VM_LOCKED_MASK,
+  VM_MAYSHARE,
+  VM_PFNMAP,
+  VM_SHARED,
+  type Vma,
+} from './vma.js';
+
+/** State of one remap request (struct vma_remap_struct), lengths in pages. */
+interface Remap {
+  addr: number;
+  oldLen: number;
+  newLen: number;
+  flags: number;
+  newAddr: number;
+  vma: Vma | undefined;
+}
+
+enum RemapType {
+  NoResize,
+  Shrink,
+  Expand,
+}
+
+function impliesNewAddr(r: Remap): boolean {
+  return (r.flags & (MREMAP.FIXED | MREMAP.DONTUNMAP)) !== 0;
+}
+
+function remapType(r: Remap): RemapType {
+  if (r.oldLen === r.newLen) return RemapType.NoResize;
+  return r.newLen < r.oldLen ? RemapType.Shrink : RemapType.Expand;
+}
+
+/** check_prep_vma: per-VMA checks before anything changes. */
+function checkPrepVma(mm: MmCore, r: Remap): number {
+  const vma = r.vma;
+  if (!vma) return -EFAULT;
+  const type = remapType(r);
+  if (!impliesNewAddr(r)) r.newAddr = r.addr;
+  if (type !== RemapType.Expand && !impliesNewAddr(r)) return 0;
+  if (!r.oldLen && !(vma.flags & (VM_SHARED | VM_MAYSHARE))) return -EINVAL;
+  if (r.flags & MREMAP.DONTUNMAP && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EINVAL;
+  const needed = type === RemapType.Shrink ? r.newLen : r.oldLen;
+  if (needed > vma.endPage - r.addr) return -EFAULT;
+  if (r.newLen === r.oldLen) return 0;
+  if (vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
+  void mm;
+  return 0;
+}
+
+/** vrm_set_new_addr: ask get_unmapped_area where the moved range goes. */
+function setNewAddr(mm: MmCore, r: Remap): number {
+  const vma = r.vma!;
+  const pgoff = vma.pgoff + (r.addr - vma.startPage);
+  const hint = impliesNewAddr(r) ? r.newAddr * mm.pageSize : 0;
+  let mapFlags = 0;
+  if (r.flags & MREMAP.FIXED) mapFlags |= MAP.FIXED;
+  if (vma.flags & VM_MAYSHARE) mapFlags |= MAP.SHARED;
+  const res = getUnmappedArea(mm, vma.file, hint, r.newLen * mm.pageSize, pgoff, mapFlags);
+  if (res < 0) return res;
+  r.newAddr = res / mm.pageSize;
+  return 0;
+}
+
+/**
+ * copy_vma: create (or merge into a neighbour) the destination VMA for the
+ * moved range. An anonymous VMA with no page faulted in takes its new
+ * address as page offset, so it can merge where it lands.
+ */
+function copyVma(mm: MmCore, vma: Vma, start: number, len: number, pgoff: number): Vma {
+  if (isAnonymous(vma) && !vma.anon) pgoff = start;
+  const end = start + len;
+  const prev = mm.index.findBelow(start);
+  const next = mm.findVmaPage(start);
+  const c = { start, end, flags: vma.flags, pgoff, file: vma.file, anon: vma.anon, name: vma.name };
+  const merged = mergeNewRange(mm, c, prev, next && next.startPage >= end ? next : undefined);
+  if (merged) return merged;
+  const fresh = vma.dup();
+  fresh.startPage = start;
+  fresh.endPage = end;
+  fresh.pgoff = pgoff;
+  mm.link(fresh);
+  return fresh;
+}
+
+/** Track DONTUNMAP's change to the source VMA: flags dropped on the old mapping. */
+const DONTUNMAP_CLEARS = VM_LOCKED_MASK;
+
+/** move_vma: copy the range to r.newAddr, then unmap (or keep) the source. */
+function moveVma(mm: MmCore, r: Remap): number {
+  if (mm.mapCount >= mm.maxMapCount - 3) return -ENOMEM;
+  const vma = r.vma!;
+  const newPgoff = vma.pgoff + (r.addr - vma.startPage);
+  const created = copyVma(mm, vma, r.newAddr, r.newLen, newPgoff);
+  if (r.flags & MREMAP.DONTUNMAP) {
+    // The source may have merged with the destination; look it up again.
+    const src = mm.index.load(r.addr);
+    if (src) {
+      src.flags &= ~DONTUNMAP_CLEARS;
+      if (src !== created && src.startPage === r.addr && src.endPage === r.addr + r.oldLen) {
+        src.anon = 0;
+        if (isAnonymous(src)) src.pgoff = src.startPage;
+      }
+    }
+    return r.newAddr * mm.pageSize;
+  }
+  if (r.oldLen) unmapRange(mm, r.addr, r.addr + r.oldLen);
+  return r.newAddr * mm.pageSize;
+}
+
+/** mremap_to: move to a fixed place (unmapping it first) or, for DONTUNMAP, a chosen one. */
+function mremapTo(mm: MmCore, r: Remap): number {
+  if (r.flags & MREMAP.FIXED) {
+    const err = unmapRange(mm, r.newAddr, r.newAddr + r.newLen);
+    r.vma = undefined;
+    if (err) return err;
+    r.vma = mm.index.load(r.addr);
+    if (!r.vma) return -EFAULT;
+  }
+  if (remapType(r) === RemapType.Shrink) {
+    const err = unmapRange(mm, r.addr + r.newLen, r.addr + r.oldLen);
+    if (err) return err;
+    r.oldLen = r.newLen;
+    r.vma = mm.index.load(r.addr);
+    if (!r.vma) return -EFAULT;
+  }
+  const err = setNewAddr(mm, r);
+  if (err) return err;
+  return moveVma(mm, r);
+}
+
+/** vma_expandable: nothing mapped in [end, end + delta) and still below TASK_SIZE. */
+function expandable(mm: MmCore, vma: Vma, delta: number): boolean {
+  const end = vma.endPage + delta;
+  if (mm.intersect(vma.endPage, end)) return false;
+  return end <= mm.taskPages;
+}
+
+/** expand_vma: grow in place when the range ends the VMA and room follows, else move. */
+function expandVma(mm: MmCore, r: Remap): number {
+  const vma = r.vma!;
+  const delta = r.newLen - r.oldLen;
+  if (r.addr + r.oldLen === vma.endPage && expandable(mm, vma, delta)) {
+    // vma_merge_extend: the extension merges into the VMA (and maybe the next).
+    const start = vma.endPage;
+    const end = start + delta;
+    const next = mm.findVmaPage(end - 1);
+    const c = {
+      start,
+      end,
+      flags: vma.flags,
+      pgoff: vma.pgoff + (start - vma.startPage),
+      file: vma.file,
+      anon: vma.anon,
+      name: vma.name,
+    };
+    if (!mergeNewRange(mm, c, vma, next && next.startPage === end ? next : undefined)) return -ENOMEM;
+    return r.addr * mm.pageSize;
+  }
+  if (!(r.flags & MREMAP.MAYMOVE)) return -ENOMEM;
+  const err = setNewAddr(mm, r);
+  if (err) return err;
+  return moveVma(mm, r);
+}
+
+/** mremap_at: resize where the mapping is. */
+function mremapAt(mm: MmCore, r: Remap): number {
+  switch (remapType(r)) {
+    case RemapType.NoResize:
+      return r.addr * mm.pageSize;
+    case RemapType.Shrink: {
+      const err = unmapRange(mm, r.addr + r.newLen, r.addr + r.oldLen);
+      return err || r.addr * mm.pageSize;
+    }
+    default:
+      return expandVma(mm, r);
+  }
+}
+
+/**
+ * remap_move: MREMAP_FIXED without a size change over a range that may hold
+ * several VMAs and holes. Every VMA piece moves to the same offset from the
+ * destination as it had from the source; the result is the first piece's.
+ */
+function remapMove(mm: MmCore, r: Remap): number {
+  const start = r.addr;
+  const end = r.addr + r.oldLen;
+  let target = r.newAddr;
+  let res = -EFAULT;
+  let seen = false;
+  let lastEnd = 0;
+  let pos = start;
+  for (;;) {
+    const vma = mm.intersect(pos, end);
+    if (!vma) break;
+    if (!seen && start < vma.startPage) return -EFAULT;
+    const addr = Math.max(vma.startPage, start);
+    const len = Math.min(end, vma.endPage) - addr;
+    const offset = seen ? vma.startPage - lastEnd : 0;
+    lastEnd = vma.endPage;
+    pos = addr + len;
+    const piece: Remap = { addr, oldLen: len, newLen: len, flags: r.flags, newAddr: target + offset, vma };
+    let got = checkPrepVma(mm, piece);
+    if (!got) got = mremapTo(mm, piece);
+    if (got < 0) return got;
+    if (!seen) res = got;
+    seen = true;
+    target = got / mm.pageSize + len;
+  }
+  return res;
+}
+
+/**
+ * The mremap system call.
+ * @param mm - the address space
+ * @param addr - start of the old range (bytes, page aligned)
+ * @param oldLen - old length in bytes (0 duplicates a shared mapping)
+ * @param newLen - new length in bytes
+ * @param flags - MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP
+ * @param newAddr - destination for MREMAP_FIXED (a hint for DONTUNMAP)
+ * @returns the (new) address in bytes, or -errno
+ */
+export function sysMremap(
+  mm: MmCore,
+  addr: unknown,
+  oldLen: unknown,
+  newLen: unknown,
+  flags: unknown,
+  newAddr: unknown,
+): number {
+  const a = argValue(addr);
+  const ol = argValue(oldLen);
+  const nl = argValue(newLen);
+  const f = argValue(flags);
+  const na = argValue(newAddr ?? 0);
+  if ([a, ol, nl, f, na].some(Number.isNaN)) return -EINVAL;
+  const ps = mm.pageSize;
+  const task = mm.arch.taskSize;
+  const oldPages = mm.pagesUp(ol);
+  const newPages = mm.pagesUp(nl);
+  if (f & ~(MREMAP.MAYMOVE | MREMAP.FIXED | MREMAP.DONTUNMAP)) return -EINVAL;
+  if (a % ps) return -EINVAL;
+  if (!newPages || newPages * ps >= 2 ** 64) return -EINVAL;
+  if (newPages * ps > task) return -EINVAL;
+  const r: Remap = { addr: a / ps, oldLen: oldPages, newLen: newPages, flags: f, newAddr: 0, vma: undefined };
+  if (impliesNewAddr(r)) {
+    if (na > task - newPages * ps) return -EINVAL;
+    if (na % ps) return -EINVAL;
+    if (!(f & MREMAP.MAYMOVE)) return -EINVAL;
+    if (f & MREMAP.DONTUNMAP && oldPages !== newPages) return -EINVAL;
+    r.newAddr = na / ps;
+    if (r.addr + oldPages > r.newAddr && r.newAddr + newPages > r.addr) return -EINVAL;
+    if (mm.mapCount + 2 >= mm.maxMapCount - 3) return -ENOMEM;
+  }
+  if (f & MREMAP.FIXED && oldPages === newPages) return remapMove(mm, r);
+  r.vma = mm.index.load(r.addr);
+  if (!r.vma) return -EFAULT;
+  const err = checkPrepVma(mm, r);
+  if (err) return err;
+  return impliesNewAddr(r) ? mremapTo(mm, r) : mremapAt(mm, r);
+}

@@ -1,0 +1,59 @@
+/**
+ * munmap (mm/vma.c do_vmi_munmap, vms_gather_munmap_vmas): split the VMAs at
+ * the edges of the range, then remove everything inside it at once.
+ *
+ *     [ A ......|.... B ....|.... C .... ]      munmap [x, y)
+ *               x           y
+ *     [ A ]                   [ C ]            A and C are split-off pieces
+ *
+ * Splitting one VMA into three needs a free map slot: at vm.max_map_count the
+ * call fails with ENOMEM before changing anything.
+ */
+import { EINVAL, ENOMEM } from './errno.js';
+import { argValue, type MmCore } from './mm.js';
+import type { Vma } from './vma.js';
+
+/**
+ * do_vmi_align_munmap in pages: unmap [start, end), which the caller checked.
+ * @returns 0, or -ENOMEM when a middle split would pass max_map_count
+ */
+export function unmapRange(mm: MmCore, start: number, end: number): number {
+  const first = mm.intersect(start, end);
+  if (!first) return 0;
+  if (start > first.startPage) {
+    if (end < first.endPage && mm.mapCount >= mm.maxMapCount) return -ENOMEM;
+    mm.split(first, start, true);
+  }
+  const doomed: Vma[] = [];
+  for (const vma of mm.index.range(start, end)) {
+    if (vma.endPage > end) mm.split(vma, end, false);
+    doomed.push(vma);
+  }
+  for (const vma of doomed) mm.unlink(vma);
+  return 0;
+}
+
+/**
+ * do_vmi_munmap: check the byte range, then unmap it.
+ * @param mm - the address space
+ * @param addr - start address in bytes (must be page aligned)
+ * @param len - length in bytes (rounded up to pages)
+ * @returns 0 or -errno (EINVAL for a bad range, ENOMEM at the map limit)
+ */
+export function doMunmap(mm: MmCore, addr: number, len: number): number {
+  const task = mm.arch.taskSize;
+  if (Number.isNaN(addr) || Number.isNaN(len)) return -EINVAL;
+  if (addr % mm.pageSize || addr > task || len > task - addr) return -EINVAL;
+  const start = addr / mm.pageSize;
+  const pages = mm.pagesUp(len);
+  if (pages === 0) return -EINVAL;
+  return unmapRange(mm, start, start + pages);
+}
+
+/**
+ * The munmap system call.
+ * @returns 0 or -errno
+ */
+export function sysMunmap(mm: MmCore, addr: unknown, len: unknown): number {
+  return doMunmap(mm, argValue(addr), argValue(len));
+}

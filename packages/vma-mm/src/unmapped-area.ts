@@ -1,0 +1,223 @@
+/**
+ * get_unmapped_area: where a mapping goes when the caller does not fix it.
+ *
+ * __get_unmapped_area           length checks, THP padding for anon/file
+ *   thp_get_unmapped_area       search len + 2 MiB, then place so that
+ *                                (addr - offset) is 2 MiB aligned
+ *   arch_get_unmapped_area[_topdown]   hints, then vm_unmapped_area
+ *     unmapped_area[_topdown]   gap search in the index + stack guard retry
+ *
+ * Mirrors mm/mmap.c, mm/huge_memory.c and arch/x86/kernel/sys_x86_64.c.
+ * Addresses are bytes at the edges and pages inside the gap search.
+ */
+import { EINVAL, ENOMEM, EPERM } from './errno.js';
+import type { MmCore } from './mm.js';
+import { MAP, type MappedFile, VM_GROWSDOWN } from './vma.js';
+
+/** struct vm_unmapped_area_info, in pages. */
+interface AreaInfo {
+  topdown: boolean;
+  length: number;
+  low: number;
+  high: number;
+  alignMask: number;
+  alignOffset: number;
+}
+
+function posMod(a: number, m: number): number {
+  const r = a % m;
+  return r < 0 ? r + m : r;
+}
+
+/** unmapped_area: the lowest fitting gap, honouring the stack guard gap. */
+function unmappedArea(mm: MmCore, info: AreaInfo): number {
+  const length = info.length + info.alignMask;
+  let low = Math.max(info.low, Math.ceil(mm.mmapMinAddr / mm.pageSize));
+  const high = info.high;
+  for (;;) {
+    if (low > high - 1) return -ENOMEM;
+    const s = mm.index.emptyArea(low, high - 1, length);
+    if (s === undefined) return -ENOMEM;
+    let gap = s;
+    if (info.alignMask) gap += posMod(info.alignOffset - gap, info.alignMask + 1);
+    const next = mm.index.findAbove(s);
+    if (next && next.flags & VM_GROWSDOWN) {
+      if (mm.startGap(next) < gap + length) {
+        low = next.endPage;
+        continue;
+      }
+    } else {
+      const prev = mm.index.findBelow(s);
+      if (prev && mm.endGap(prev) > gap) {
+        low = mm.endGap(prev);
+        continue;
+      }
+    }
+    return gap;
+  }
+}
+
+/** unmapped_area_topdown: the highest fitting gap, honouring the stack guard gap. */
+function unmappedAreaTopdown(mm: MmCore, info: AreaInfo): number {
+  const length = info.length + info.alignMask;
+  const low = Math.max(info.low, Math.ceil(mm.mmapMinAddr / mm.pageSize));
+  let high = info.high;
+  for (;;) {
+    if (low > high - 1) return -ENOMEM;
+    const s = mm.index.emptyAreaRev(low, high - 1, length);
+    if (s === undefined) return -ENOMEM;
+    const gapEnd = s + length;
+    let gap = gapEnd - info.length;
+    if (info.alignMask) gap -= posMod(gap - info.alignOffset, info.alignMask + 1);
+    const next = mm.index.findAbove(s);
+    if (next && next.flags & VM_GROWSDOWN) {
+      if (mm.startGap(next) < gapEnd) {
+        high = mm.startGap(next);
+        continue;
+      }
+    } else {
+      const prev = mm.index.findBelow(s);
+      if (prev && mm.endGap(prev) > gap) {
+        high = prev.startPage;
+        continue;
+      }
+    }
+    return gap;
+  }
+}
+
+/** vm_unmapped_area (pages in, pages out or -errno). */
+function vmUnmappedArea(mm: MmCore, info: AreaInfo): number {
+  return info.topdown ? unmappedAreaTopdown(mm, info) : unmappedArea(mm, info);
+}
+
+/** A hint is usable when [addr, addr + len) misses every VMA and its guard gap. */
+function hintFree(mm: MmCore, addr: number, len: number): boolean {
+  const page = addr / mm.pageSize;
+  const vma = mm.findVmaPage(page);
+  return !vma || page + len / mm.pageSize <= mm.startGap(vma);
+}
+
+/** arch_get_unmapped_area (x86): the bottom-up search. Bytes in and out. */
+function archBottomUp(mm: MmCore, addr: number, len: number, pgoff: number, flags: number): number {
+  const arch = mm.arch;
+  if (flags & MAP.FIXED) return addr;
+  let begin: number;
+  let end: number;
+  if (!arch.compat && flags & MAP['32BIT']) {
+    begin = 0x40000000;
+    end = 0x80000000;
+  } else {
+    begin = mm.mmapLegacyBase;
+    end = arch.compat || addr <= arch.mapWindow ? arch.mapWindow : arch.taskSize;
+  }
+  if (len > end) return -ENOMEM;
+  if (addr) {
+    addr = Math.ceil(addr / mm.pageSize) * mm.pageSize;
+    if (end - len >= addr && hintFree(mm, addr, len)) return addr;
+  }
+  const ps = mm.pageSize;
+  const r = vmUnmappedArea(mm, {
+    topdown: false,
+    length: len / ps,
+    low: Math.ceil(begin / ps),
+    high: Math.floor(end / ps),
+    alignMask: 0,
+    alignOffset: pgoff,
+  });
+  return r < 0 ? r : r * ps;
+}
+
+/** arch_get_unmapped_area_topdown (x86). Bytes in and out. */
+function archTopDown(mm: MmCore, addr0: number, len: number, pgoff: number, flags: number): number {
+  const arch = mm.arch;
+  const ps = mm.pageSize;
+  if (len > arch.taskSize) return -ENOMEM;
+  if (flags & MAP.FIXED) return addr0;
+  if (!arch.compat && flags & MAP['32BIT']) return archBottomUp(mm, addr0, len, pgoff, flags);
+  let addr = addr0;
+  if (addr) {
+    addr = Math.floor(addr / ps) * ps;
+    const valid = arch.taskSize - len >= addr && addr > arch.mapWindow === addr + len > arch.mapWindow;
+    if (valid && hintFree(mm, addr, len)) return addr;
+  }
+  let high = mm.mmapBase;
+  if (addr > arch.mapWindow && !arch.compat) high += arch.taskSize - arch.mapWindow;
+  const low = !arch.compat && flags & MAP.ABOVE4G ? 2 ** 32 : ps;
+  const r = vmUnmappedArea(mm, {
+    topdown: true,
+    length: len / ps,
+    low: Math.ceil(low / ps),
+    high: Math.floor(high / ps),
+    alignMask: 0,
+    alignOffset: pgoff,
+  });
+  if (r >= 0) return r * ps;
+  return archBottomUp(mm, addr0, len, pgoff, flags);
+}
+
+/** mm_get_unmapped_area: the layout's arch search. */
+function mmGetUnmappedArea(mm: MmCore, addr: number, len: number, pgoff: number, flags: number): number {
+  return mm.topDown ? archTopDown(mm, addr, len, pgoff, flags) : archBottomUp(mm, addr, len, pgoff, flags);
+}
+
+/**
+ * __thp_get_unmapped_area: search `len + PMD_SIZE`, then shift the result so
+ * that the file offset and the address agree modulo PMD_SIZE. 0 when the
+ * rule does not apply or the padded search fails.
+ */
+function thpArea(mm: MmCore, addr: number, len: number, off: number, flags: number): number {
+  const size = mm.arch.thpSize;
+  if (!size || mm.arch.compat) return 0;
+  const offEnd = off + len;
+  const offAlign = Math.ceil(off / size) * size;
+  if (offEnd <= offAlign || offEnd - offAlign < size) return 0;
+  const lenPad = len + size;
+  const ret = mmGetUnmappedArea(mm, addr, lenPad, off / mm.pageSize, flags);
+  if (ret < 0) return 0;
+  if (ret === addr) return addr;
+  const offSub = posMod(off - ret, size);
+  if (mm.topDown && offSub === 0) return ret + size;
+  return ret + offSub;
+}
+
+/** thp_get_unmapped_area: THP placement, else the plain search. */
+function thpGetUnmappedArea(mm: MmCore, addr: number, len: number, pgoff: number, flags: number): number {
+  const ret = thpArea(mm, addr, len, pgoff * mm.pageSize, flags);
+  if (ret) return ret;
+  return mmGetUnmappedArea(mm, addr, len, pgoff, flags);
+}
+
+/**
+ * __get_unmapped_area: choose an address for a mapping of `len` bytes.
+ * @param mm - the address space
+ * @param file - the mapped file, or null for anonymous memory
+ * @param addr - hint or fixed address in bytes (0 for none)
+ * @param len - page-aligned length in bytes
+ * @param pgoff - file offset in pages
+ * @param flags - MAP_* flags (MAP_FIXED, MAP_SHARED matter)
+ * @returns the address in bytes, or -errno
+ */
+export function getUnmappedArea(
+  mm: MmCore,
+  file: MappedFile | null,
+  addr: number,
+  len: number,
+  pgoff: number,
+  flags: number,
+): number {
+  const arch = mm.arch;
+  if (len > arch.taskSize) return -ENOMEM;
+  if (!file) pgoff = 0;
+  let r: number;
+  if (file && !file.shmem) r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
+  else if (file || flags & MAP.SHARED) r = mmGetUnmappedArea(mm, addr, len, pgoff, flags);
+  else if (arch.thpSize && !addr && len % arch.thpSize === 0)
+    r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
+  else r = mmGetUnmappedArea(mm, addr, len, pgoff, flags);
+  if (r < 0) return r;
+  if (r > arch.taskSize - len) return -ENOMEM;
+  if (r % mm.pageSize) return -EINVAL;
+  if (r < mm.mmapMinAddr) return -EPERM;
+  return r;
+}

@@ -1,0 +1,209 @@
+/**
+ * VMA records (struct vm_area_struct) and the flag vocabulary of
+ * include/linux/mm.h and include/uapi/asm-generic/mman*.h.
+ *
+ * A VMA covers the half-open page range [startPage, endPage). Pages, not
+ * bytes, are the unit inside the library so that 57-bit address spaces stay
+ * exact in JS numbers; `start`/`end` give the byte addresses.
+ */
+
+/** vm_flags bits (include/linux/mm.h). */
+export const VM_READ = 0x1;
+export const VM_WRITE = 0x2;
+export const VM_EXEC = 0x4;
+export const VM_SHARED = 0x8;
+export const VM_MAYREAD = 0x10;
+export const VM_MAYWRITE = 0x20;
+export const VM_MAYEXEC = 0x40;
+export const VM_MAYSHARE = 0x80;
+export const VM_GROWSDOWN = 0x100;
+export const VM_PFNMAP = 0x400;
+export const VM_LOCKED = 0x2000;
+export const VM_IO = 0x4000;
+export const VM_DONTEXPAND = 0x40000;
+export const VM_LOCKONFAULT = 0x80000;
+export const VM_ACCOUNT = 0x100000;
+export const VM_NORESERVE = 0x200000;
+export const VM_SYNC = 0x800000;
+export const VM_SOFTDIRTY = 0x8000000;
+export const VM_MIXEDMAP = 0x10000000;
+export const VM_NOHUGEPAGE = 0x40000000;
+
+/** VM_READ | VM_WRITE | VM_EXEC. */
+export const VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
+/** Mappings that never merge and cannot grow: VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP. */
+export const VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
+/** VM_LOCKED | VM_LOCKONFAULT. */
+export const VM_LOCKED_MASK = VM_LOCKED | VM_LOCKONFAULT;
+/** VM_DATA_DEFAULT_FLAGS on x86_64: what brk and the bss get. */
+export const VM_DATA_DEFAULT_FLAGS = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+/** PROT_* for mmap/mprotect. */
+export const PROT = Object.freeze({
+  NONE: 0x0,
+  READ: 0x1,
+  WRITE: 0x2,
+  EXEC: 0x4,
+  SEM: 0x8,
+  GROWSDOWN: 0x01000000,
+  GROWSUP: 0x02000000,
+});
+
+/** MAP_* flags for mmap (x86 values). */
+export const MAP = Object.freeze({
+  SHARED: 0x01,
+  PRIVATE: 0x02,
+  SHARED_VALIDATE: 0x03,
+  TYPE: 0x0f,
+  FIXED: 0x10,
+  ANONYMOUS: 0x20,
+  '32BIT': 0x40,
+  ABOVE4G: 0x80,
+  GROWSDOWN: 0x0100,
+  DENYWRITE: 0x0800,
+  EXECUTABLE: 0x1000,
+  LOCKED: 0x2000,
+  NORESERVE: 0x4000,
+  POPULATE: 0x8000,
+  NONBLOCK: 0x10000,
+  STACK: 0x20000,
+  HUGETLB: 0x40000,
+  SYNC: 0x80000,
+  FIXED_NOREPLACE: 0x100000,
+});
+
+/** MREMAP_* flags. */
+export const MREMAP = Object.freeze({
+  MAYMOVE: 1,
+  FIXED: 2,
+  DONTUNMAP: 4,
+});
+
+/**
+ * An open file as a mapping sees it (struct file). Identity matters: two
+ * VMAs merge only when they map the same open file object, as in the kernel.
+ */
+export interface MappedFile {
+  /** Path printed in /proc/PID/maps. */
+  readonly path: string;
+  /** Device as printed in maps, `major:minor` in hex, e.g. `fe:00`. */
+  readonly dev: string;
+  readonly inode: number;
+  /** File size in bytes, if known (informational). */
+  readonly size?: number;
+  /** Opened for reading (FMODE_READ); default true. */
+  readonly readable?: boolean;
+  /** Opened for writing (FMODE_WRITE); default true. */
+  readonly writable?: boolean;
+  /** A shmem object (shared anonymous memory): no THP file alignment. */
+  readonly shmem?: boolean;
+}
+
+/** What kind of object a VMA maps. */
+export type VmaKind = 'anon' | 'file' | 'special';
+
+/**
+ * One VMA. `anon` is the anonymous identity (anon_vma): 0 while no page was
+ * faulted in, otherwise an id shared by VMAs that share an anon_vma.
+ */
+export class Vma {
+  startPage: number;
+  endPage: number;
+  flags: number;
+  /** vm_pgoff: offset in pages into the file, or the anonymous page index. */
+  pgoff: number;
+  file: MappedFile | null;
+  anon: number;
+  /** Name of a special mapping ([vdso], [vvar], ...) or an anon name ([anon:x]). */
+  name: string | null;
+  /** True for special mappings (install_special_mapping): never merge. */
+  special: boolean;
+  readonly pageSize: number;
+
+  constructor(
+    pageSize: number,
+    startPage: number,
+    endPage: number,
+    flags: number,
+    pgoff: number,
+    file: MappedFile | null,
+    anon = 0,
+    name: string | null = null,
+    special = false,
+  ) {
+    this.pageSize = pageSize;
+    this.startPage = startPage;
+    this.endPage = endPage;
+    this.flags = flags;
+    this.pgoff = pgoff;
+    this.file = file;
+    this.anon = anon;
+    this.name = name;
+    this.special = special;
+  }
+
+  /** vm_start in bytes. */
+  get start(): number {
+    return this.startPage * this.pageSize;
+  }
+
+  /** vm_end in bytes (exclusive). */
+  get end(): number {
+    return this.endPage * this.pageSize;
+  }
+
+  /** vma_pages(). */
+  get pages(): number {
+    return this.endPage - this.startPage;
+  }
+
+  /** The kind of object mapped. */
+  get kind(): VmaKind {
+    if (this.special) return 'special';
+    return this.file ? 'file' : 'anon';
+  }
+
+  /** A copy with the same identity fields (vm_area_dup). */
+  dup(): Vma {
+    return new Vma(
+      this.pageSize,
+      this.startPage,
+      this.endPage,
+      this.flags,
+      this.pgoff,
+      this.file,
+      this.anon,
+      this.name,
+      this.special,
+    );
+  }
+}
+
+/** vma_is_anonymous() for our purposes: no file and not a special mapping. */
+export function isAnonymous(vma: Vma): boolean {
+  return vma.file === null && !vma.special;
+}
+
+/** vma_is_accessible(): any of read/write/exec. */
+export function isAccessible(vma: Vma): boolean {
+  return (vma.flags & VM_ACCESS_FLAGS) !== 0;
+}
+
+/**
+ * calc_vm_prot_bits(): PROT_* to VM_* access bits.
+ * @param prot - PROT_READ | PROT_WRITE | PROT_EXEC
+ */
+export function protToVmFlags(prot: number): number {
+  return (
+    (prot & PROT.READ ? VM_READ : 0) | (prot & PROT.WRITE ? VM_WRITE : 0) | (prot & PROT.EXEC ? VM_EXEC : 0)
+  );
+}
+
+/** Parse `rwx` style permission text (`r-x`, `rw-`, `---`) into PROT_* bits. */
+export function parseProt(text: string): number {
+  let prot = 0;
+  if (text.includes('r')) prot |= PROT.READ;
+  if (text.includes('w')) prot |= PROT.WRITE;
+  if (text.includes('x')) prot |= PROT.EXEC;
+  return prot;
+}
