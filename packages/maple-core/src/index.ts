@@ -1,1 +1,7 @@
+/**
+ * @maple-tree/core: the Linux kernel's Maple Tree, an RCU-safe range B-tree,
+ * on a typed-array node arena.
+ */
 export { MAPLE_MAX, MapleError, type MapleErrorCode } from './errors.js';
+export { MapleState } from './state.js';
+export { type MapleEntry, MapleTree, type MapleTreeOptions } from './tree.js';

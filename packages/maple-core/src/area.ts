@@ -1,0 +1,89 @@
+/**
+ * Empty-area search (mas_empty_area / mas_empty_area_rev): the lowest (or
+ * highest) start of a run of `size` empty indices inside `[min, max]`.
+ *
+ * On gap-tracking trees the search descends only into children whose
+ * recorded largest gap is at least `size`, so a fit is found in O(log n) node
+ * visits; plain trees have no gaps recorded and are scanned leaf by leaf.
+ * Empty ranges never sit next to each other, so each empty run is one slot.
+ */
+
+import { ARANGE_64, GAP_STRIDE, LEAF_64, MAPLE_HEIGHT_MAX, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import type { TreeCore } from './core.js';
+import { MAPLE_MAX } from './errors.js';
+
+/** Per-level scratch for the depth-first search: node, offset, node min and max. */
+const sNode = new Int32Array(MAPLE_HEIGHT_MAX + 1);
+const sOff = new Int32Array(MAPLE_HEIGHT_MAX + 1);
+const sMin = new Float64Array(MAPLE_HEIGHT_MAX + 1);
+const sMax = new Float64Array(MAPLE_HEIGHT_MAX + 1);
+
+/**
+ * Finds a fit for `size` empty indices in `[min, max]`; arguments already checked.
+ * @param rev - false: lowest start (mas_empty_area); true: highest start (mas_empty_area_rev)
+ * @returns the start index, or undefined when there is none
+ */
+export function emptyAreaSearch<V>(
+  core: TreeCore<V>,
+  min: number,
+  max: number,
+  size: number,
+  rev: boolean,
+): number | undefined {
+  if (core.root === 0) {
+    // Empty, or only index 0 used (by the entry in the root).
+    const lo = core.rootValue !== 0 ? Math.max(min, 1) : min;
+    if (lo > max || max - lo + 1 < size) return undefined;
+    return rev ? max - size + 1 : lo;
+  }
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  const gaps = arena.gaps;
+  const types = arena.type;
+  const ends = arena.end;
+  let d = 0;
+  sNode[0] = core.root;
+  sMin[0] = 0;
+  sMax[0] = MAPLE_MAX;
+  sOff[0] = rev ? (ends[core.root] as number) : 0;
+  while (d >= 0) {
+    const h = sNode[d] as number;
+    const off = sOff[d] as number;
+    const end = ends[h] as number;
+    if (off < 0 || off > end) {
+      d--;
+      if (d >= 0) sOff[d] = (sOff[d] as number) + (rev ? -1 : 1);
+      continue;
+    }
+    const p = h * PIVOT_STRIDE;
+    const lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : (sMin[d] as number);
+    const hi = off < end ? (pivots[p + off] as number) : (sMax[d] as number);
+    // Entirely outside [min, max]: stop in the direction of travel, skip otherwise.
+    if (rev ? hi < min : lo > max) {
+      d--;
+      if (d >= 0) sOff[d] = (sOff[d] as number) + (rev ? -1 : 1);
+      continue;
+    }
+    const outside = rev ? lo > max : hi < min;
+    if (!outside) {
+      if (types[h] === LEAF_64) {
+        if (slots[h * SLOT_STRIDE + off] === 0) {
+          const a = lo > min ? lo : min;
+          const b = hi < max ? hi : max;
+          if (b - a + 1 >= size) return rev ? b - size + 1 : a;
+        }
+      } else if (types[h] !== ARANGE_64 || (gaps[h * GAP_STRIDE + off] as number) >= size) {
+        const child = slots[h * SLOT_STRIDE + off] as number;
+        d++;
+        sNode[d] = child;
+        sMin[d] = lo;
+        sMax[d] = hi;
+        sOff[d] = rev ? (ends[child] as number) : 0;
+        continue;
+      }
+    }
+    sOff[d] = off + (rev ? -1 : 1);
+  }
+  return undefined;
+}

@@ -1,0 +1,237 @@
+/**
+ * The node arena: every node of a tree lives in one set of typed arrays, one
+ * array per field (struct of arrays), indexed by an integer node handle.
+ *
+ * ```
+ *  handle h ─┬─ pivots[h*15 .. h*15+14]   Float64   inclusive slot ends
+ *            ├─ slots [h*16 .. h*16+15]   Int32     child handle or value index
+ *            ├─ gaps  [h*10 .. h*10+9]    Float64   largest gap below each child (alloc trees)
+ *            ├─ parent[h], parentSlot[h]            the kernel packs these in one word
+ *            └─ type[h], end[h], gapOffset[h], generation[h]
+ * ```
+ *
+ * Handles start at 1 (0 means "none"). Freed handles go on a free list threaded
+ * through `parent` and are reused; their generation advances so that a stale
+ * handle is detected. All arrays grow together, by doubling, in {@link grow}
+ * only: callers must re-read `arena.pivots` etc. after anything that allocates.
+ *
+ * A dead node (retired by an RCU-mode write) has `parent[h] === h`, as the
+ * kernel marks a dead node by pointing its parent at itself.
+ */
+
+import { FREE_NODE, GAP_STRIDE, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { MapleError } from './errors.js';
+
+/** Makes the backing store for one typed array; lets a later package use SharedArrayBuffer. */
+export type BufferFactory = (byteLength: number) => ArrayBufferLike;
+
+/** Options for {@link NodeArena}. */
+export interface ArenaOptions {
+  /** Allocate the per-node gap array (gap-tracking trees). */
+  gaps: boolean;
+  /** Initial capacity in nodes (handle 0 included). */
+  capacity?: number;
+  /** Never grow past `capacity`: allocation beyond it throws ENOMEM (needed for shared buffers). */
+  fixed?: boolean;
+  /** Backing store factory; default plain ArrayBuffer. */
+  buffer?: BufferFactory;
+}
+
+const defaultBuffer: BufferFactory = (n) => new ArrayBuffer(n);
+
+/** A struct-of-arrays node store with a handle allocator. */
+export class NodeArena {
+  pivots: Float64Array;
+  slots: Int32Array;
+  gaps: Float64Array;
+  parent: Int32Array;
+  parentSlot: Uint8Array;
+  type: Uint8Array;
+  end: Uint8Array;
+  /** Offset of the largest gap in an arange node (the kernel keeps it in the node metadata). */
+  gapOffset: Uint8Array;
+  generation: Uint32Array;
+
+  /** Number of handles the arrays can hold (handle 0 is reserved). */
+  capacity: number;
+  /** Nodes handed out and not freed (includes retired nodes not yet freed). */
+  live = 0;
+  /** Retired nodes not yet given back (RCU mode). */
+  retiredCount = 0;
+  /**
+   * Reclaimer hook: when set, retired nodes are passed here instead of being
+   * freed at the end of the write; the hook owner calls {@link free} later.
+   */
+  onRetire: ((handle: number) => void) | null = null;
+
+  private readonly hasGaps: boolean;
+  private readonly fixed: boolean;
+  private readonly makeBuffer: BufferFactory;
+  private freeHead = 0;
+  private freeCount = 0;
+  /** Next never-used handle. */
+  private top = 1;
+
+  constructor(options: ArenaOptions) {
+    this.hasGaps = options.gaps;
+    this.fixed = options.fixed ?? false;
+    this.makeBuffer = options.buffer ?? defaultBuffer;
+    this.capacity = 0;
+    this.pivots = new Float64Array(0);
+    this.slots = new Int32Array(0);
+    this.gaps = new Float64Array(0);
+    this.parent = new Int32Array(0);
+    this.parentSlot = new Uint8Array(0);
+    this.type = new Uint8Array(0);
+    this.end = new Uint8Array(0);
+    this.gapOffset = new Uint8Array(0);
+    this.generation = new Uint32Array(0);
+    this.grow(Math.max(2, options.capacity ?? 64));
+  }
+
+  /** Handles that can still be allocated without growing (or at all, when fixed). */
+  get headroom(): number {
+    return this.freeCount + (this.capacity - this.top);
+  }
+
+  /** True when the arena never grows (shared-buffer arenas). */
+  get isFixed(): boolean {
+    return this.fixed;
+  }
+
+  /** True when handle `h` is currently allocated (possibly retired). */
+  isAllocated(h: number): boolean {
+    return h > 0 && h < this.top && this.type[h] !== FREE_NODE;
+  }
+
+  /** True when handle `h` still carries generation `gen` (a stale handle fails). */
+  isCurrent(h: number, gen: number): boolean {
+    return this.isAllocated(h) && this.generation[h] === gen;
+  }
+
+  /** True when `h` was retired (dead, the kernel's parent-points-to-self mark). */
+  isDead(h: number): boolean {
+    return this.parent[h] === h;
+  }
+
+  /**
+   * Allocates a node of `type` with no data; grows the arena when needed.
+   * @returns the new handle
+   * @throws MapleError ENOMEM when a fixed arena is full
+   */
+  alloc(type: number): number {
+    let h = this.freeHead;
+    if (h !== 0) {
+      this.freeHead = this.parent[h] as number;
+      this.freeCount--;
+    } else {
+      if (this.top >= this.capacity) {
+        if (this.fixed) throw new MapleError('ENOMEM', `node arena full (${this.capacity - 1} nodes)`);
+        this.grow(this.capacity * 2);
+      }
+      h = this.top++;
+    }
+    this.type[h] = type;
+    this.end[h] = 0;
+    this.parent[h] = 0;
+    this.parentSlot[h] = 0;
+    this.gapOffset[h] = 0;
+    this.slots.fill(0, h * SLOT_STRIDE, h * SLOT_STRIDE + SLOT_STRIDE);
+    this.pivots.fill(0, h * PIVOT_STRIDE, h * PIVOT_STRIDE + PIVOT_STRIDE);
+    if (this.hasGaps) this.gaps.fill(0, h * GAP_STRIDE, h * GAP_STRIDE + GAP_STRIDE);
+    this.live++;
+    return h;
+  }
+
+  /** Returns `h` to the free list and advances its generation. */
+  free(h: number): void {
+    if (!this.isAllocated(h)) throw new MapleError('EINVAL', `node ${h} is not allocated`);
+    if (this.parent[h] === h) this.retiredCount--;
+    this.type[h] = FREE_NODE;
+    this.generation[h] = ((this.generation[h] as number) + 1) >>> 0;
+    this.parent[h] = this.freeHead;
+    this.freeHead = h;
+    this.freeCount++;
+    this.live--;
+  }
+
+  /** Marks `h` dead (parent points to itself); the caller then frees or hands it to {@link onRetire}. */
+  markDead(h: number): void {
+    if (this.parent[h] !== h) {
+      this.parent[h] = h;
+      this.retiredCount++;
+    }
+  }
+
+  /** Frees every node (keeps capacity). */
+  reset(): void {
+    this.type.fill(FREE_NODE);
+    for (let h = 1; h < this.top; h++) this.generation[h] = ((this.generation[h] as number) + 1) >>> 0;
+    this.freeHead = 0;
+    this.freeCount = 0;
+    this.top = 1;
+    this.live = 0;
+    this.retiredCount = 0;
+  }
+
+  /** Copies node `src` (all fields but parent) into node `dst`. */
+  copyNode(dst: number, src: number): void {
+    this.type[dst] = this.type[src] as number;
+    this.end[dst] = this.end[src] as number;
+    this.gapOffset[dst] = this.gapOffset[src] as number;
+    this.slots.copyWithin(dst * SLOT_STRIDE, src * SLOT_STRIDE, src * SLOT_STRIDE + SLOT_STRIDE);
+    this.pivots.copyWithin(dst * PIVOT_STRIDE, src * PIVOT_STRIDE, src * PIVOT_STRIDE + PIVOT_STRIDE);
+    if (this.hasGaps) this.gaps.copyWithin(dst * GAP_STRIDE, src * GAP_STRIDE, src * GAP_STRIDE + GAP_STRIDE);
+  }
+
+  /** Copies node `src` of arena `from` (all fields but parent) into node `dst` of this arena. */
+  copyNodeFrom(from: NodeArena, dst: number, src: number): void {
+    this.type[dst] = from.type[src] as number;
+    this.end[dst] = from.end[src] as number;
+    this.gapOffset[dst] = from.gapOffset[src] as number;
+    this.slots.set(
+      from.slots.subarray(src * SLOT_STRIDE, src * SLOT_STRIDE + SLOT_STRIDE),
+      dst * SLOT_STRIDE,
+    );
+    this.pivots.set(
+      from.pivots.subarray(src * PIVOT_STRIDE, src * PIVOT_STRIDE + PIVOT_STRIDE),
+      dst * PIVOT_STRIDE,
+    );
+    if (this.hasGaps && from.hasGaps) {
+      this.gaps.set(from.gaps.subarray(src * GAP_STRIDE, src * GAP_STRIDE + GAP_STRIDE), dst * GAP_STRIDE);
+    }
+  }
+
+  /** The one place that grows: reallocates every array at `capacity` and copies the old contents. */
+  private grow(capacity: number): void {
+    const mk = this.makeBuffer;
+    const pivots = new Float64Array(mk(capacity * PIVOT_STRIDE * 8));
+    const slots = new Int32Array(mk(capacity * SLOT_STRIDE * 4));
+    const gaps = new Float64Array(mk(this.hasGaps ? capacity * GAP_STRIDE * 8 : 0));
+    const parent = new Int32Array(mk(capacity * 4));
+    const parentSlot = new Uint8Array(mk(capacity));
+    const type = new Uint8Array(mk(capacity));
+    const end = new Uint8Array(mk(capacity));
+    const gapOffset = new Uint8Array(mk(capacity));
+    const generation = new Uint32Array(mk(capacity * 4));
+    pivots.set(this.pivots);
+    slots.set(this.slots);
+    gaps.set(this.gaps);
+    parent.set(this.parent);
+    parentSlot.set(this.parentSlot);
+    type.set(this.type);
+    end.set(this.end);
+    gapOffset.set(this.gapOffset);
+    generation.set(this.generation);
+    this.pivots = pivots;
+    this.slots = slots;
+    this.gaps = gaps;
+    this.parent = parent;
+    this.parentSlot = parentSlot;
+    this.type = type;
+    this.end = end;
+    this.gapOffset = gapOffset;
+    this.generation = generation;
+    this.capacity = capacity;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The state of one tree, shared by the write path, the readers and the
+ * public class: the arena, the value store, the root and the flags.
+ *
+ * The root is one of: nothing (empty tree), a single entry for index 0 kept in
+ * the root itself (`rootValue`, height 0, no node: the kernel's root pointer),
+ * or a node handle (`root`).
+ */
+
+import { NodeArena } from './arena.js';
+import { ARANGE_64, RANGE_64 } from './constants.js';
+import { ValueStore } from './values.js';
+
+/** Construction flags for a {@link TreeCore}. */
+export interface CoreFlags {
+  allocRange: boolean;
+  rcu: boolean;
+  maxNodes: number;
+}
+
+/** One tree's storage and bookkeeping. */
+export class TreeCore<V> {
+  readonly arena: NodeArena;
+  readonly values: ValueStore<V>;
+  /** Root node handle, 0 when the tree has no node. */
+  root = 0;
+  /** Value index of the entry at index 0 kept in the root (height 0), 0 when none. */
+  rootValue = 0;
+  /** mt_height. */
+  height = 0;
+  /** MT_FLAGS_ALLOC_RANGE: gap tracking. */
+  readonly alloc: boolean;
+  /** MT_FLAGS_USE_RCU: copy-on-write writes. */
+  rcu: boolean;
+  /** Cap on live nodes (Infinity when none). */
+  maxNodes: number;
+  /** Advances with every write; cursors and iterators compare it to know they must re-walk. */
+  seq = 0;
+  /** Number of non-empty ranges stored. */
+  count = 0;
+  /** Internal node type of this tree: arange_64 with gap tracking, range_64 without. */
+  readonly internalType: number;
+  /** Nodes removed by the write in progress; retired or freed when it ends. */
+  readonly retired: number[] = [];
+
+  constructor(flags: CoreFlags, arena?: NodeArena) {
+    this.alloc = flags.allocRange;
+    this.rcu = flags.rcu;
+    this.maxNodes = flags.maxNodes;
+    this.internalType = flags.allocRange ? ARANGE_64 : RANGE_64;
+    this.arena = arena ?? new NodeArena({ gaps: flags.allocRange });
+    this.values = new ValueStore<V>();
+  }
+
+  /** Queues `h` for retirement at the end of the current write. */
+  retire(h: number): void {
+    this.retired.push(h);
+  }
+
+  /**
+   * Ends a write: marks removed nodes dead (parent points to self), then frees
+   * them or hands them to the arena's reclaimer hook.
+   */
+  finishWrite(): void {
+    const arena = this.arena;
+    const list = this.retired;
+    for (let i = 0; i < list.length; i++) arena.markDead(list[i] as number);
+    const hook = arena.onRetire;
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i] as number;
+      if (hook) hook(h);
+      else arena.free(h);
+    }
+    list.length = 0;
+    this.seq++;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Gap maintenance for gap-tracking trees (MT_FLAGS_ALLOC_RANGE).
+ *
+ * A gap is a run of empty indices. A leaf's largest gap is its longest NULL
+ * range; an arange_64 node keeps, for each child, the largest gap anywhere
+ * below it, and the offset of its own largest gap (the kernel's metadata):
+ *
+ * ```
+ *   arange node:  gap[0] gap[1] ... gap[end]      gapOffset = argmax
+ *                   |      |          |
+ *                 child  child  ...  child
+ * ```
+ */
+
+import { ARANGE_64, GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import type { TreeCore } from './core.js';
+
+/**
+ * Largest empty run in leaf `h` covering `[min, max]`. Mirrors mas_leaf_max_gap().
+ */
+export function leafMaxGap<V>(core: TreeCore<V>, h: number, min: number, max: number): number {
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  const end = arena.end[h] as number;
+  const p = h * PIVOT_STRIDE;
+  const s = h * SLOT_STRIDE;
+  let best = 0;
+  let start = min;
+  for (let i = 0; i <= end; i++) {
+    const stop = i < end ? (pivots[p + i] as number) : max;
+    if (slots[s + i] === 0) {
+      const gap = stop - start + 1;
+      if (gap > best) best = gap;
+    }
+    start = stop + 1;
+  }
+  return best;
+}
+
+/**
+ * Largest gap below node `h`: a leaf is scanned, an arange node answers from
+ * its metadata. Mirrors mas_max_gap().
+ */
+export function nodeMaxGap<V>(core: TreeCore<V>, h: number, min: number, max: number): number {
+  const arena = core.arena;
+  if (arena.type[h] === LEAF_64) return leafMaxGap(core, h, min, max);
+  return arena.gaps[h * GAP_STRIDE + (arena.gapOffset[h] as number)] as number;
+}
+
+/** Recomputes the offset of the largest gap of arange node `h`; returns that gap. */
+export function refreshGapOffset<V>(core: TreeCore<V>, h: number): number {
+  const arena = core.arena;
+  const gaps = arena.gaps;
+  const g = h * GAP_STRIDE;
+  const end = arena.end[h] as number;
+  let best = 0;
+  let bestGap = -1;
+  for (let i = 0; i <= end; i++) {
+    const gap = gaps[g + i] as number;
+    if (gap > bestGap) {
+      bestGap = gap;
+      best = i;
+    }
+  }
+  arena.gapOffset[h] = best;
+  return bestGap;
+}
+
+/**
+ * After node `h` (covering `[min, max]`) changed, sets its parent's gap entry
+ * and carries the change upward while it changes a node's largest gap.
+ * Mirrors mas_update_gap() / mas_parent_gap().
+ */
+export function updateGapUp<V>(core: TreeCore<V>, h: number, min: number, max: number): void {
+  if (!core.alloc) return;
+  const arena = core.arena;
+  let p = arena.parent[h] as number;
+  if (p === 0) return;
+  let gap = nodeMaxGap(core, h, min, max);
+  let slot = arena.parentSlot[h] as number;
+  const gaps = arena.gaps;
+  while (true) {
+    const g = p * GAP_STRIDE;
+    if (gaps[g + slot] === gap) return;
+    const before = gaps[g + (arena.gapOffset[p] as number)] as number;
+    gaps[g + slot] = gap;
+    const after = refreshGapOffset(core, p);
+    if (after === before) return;
+    const up = arena.parent[p] as number;
+    if (up === 0) return;
+    slot = arena.parentSlot[p] as number;
+    p = up;
+    gap = after;
+  }
+}
+
+/** True when `type` keeps gaps. */
+export function keepsGaps(type: number): boolean {
+  return type === ARANGE_64;
+}

@@ -1,0 +1,177 @@
+/**
+ * Splitting a node that overflows (the kernel's mas_split / mas_push_data).
+ *
+ * The maple tree splits upward: the leaf's new contents sit in the big node;
+ * at each level, first try to push entries into the left sibling, then the
+ * right one (which stops the split there); otherwise cut the big node in two
+ * near the middle, and carry the two halves into the parent's big node. A
+ * level whose contents fit one node ends the walk; a split of the root grows
+ * a new root above it.
+ *
+ * ```
+ *   parent:  [ ... | cur | ... ]          parent': [ ... | L | R | ... ]
+ *                     |            ==>                    |   |
+ *                  big node                             left right
+ * ```
+ */
+
+import {
+  big,
+  bigBuildNode,
+  bigCopyIn,
+  bigPushChild,
+  bigShiftRight,
+  bPivot,
+  calcSplit,
+  noNullSplit,
+} from './bignode.js';
+import { LEAF_64, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import type { TreeCore } from './core.js';
+import { MAPLE_MAX } from './errors.js';
+import { storeStats } from './stats.js';
+import { publish, wp } from './write.js';
+
+/**
+ * Commits the big node (holding the leaf's new contents) when it is too big
+ * for one node. Mirrors mas_split().
+ */
+export function splitStore<V>(core: TreeCore<V>): void {
+  const arena = core.arena;
+  let d = wp.depth;
+  let cur = wp.node[d] as number;
+  let curMin = wp.min[d] as number;
+  let curMax = wp.max[d] as number;
+  while (true) {
+    const slotCount = MT_SLOTS[big.type] as number;
+    if (big.count <= slotCount) {
+      const n = bigBuildNode(core, big.type, 0, big.count - 1);
+      publish(core, cur, n, d, wp);
+      return;
+    }
+    if (
+      d > 0 &&
+      (pushData(core, d, cur, curMin, curMax, true) || pushData(core, d, cur, curMin, curMax, false))
+    )
+      return;
+    const split = calcSplit(slotCount);
+    const type = big.type;
+    const left = bigBuildNode(core, type, 0, split);
+    const right = bigBuildNode(core, type, split + 1, big.count - 1);
+    const leftMax = bPivot[split] as number;
+    core.retire(cur);
+    big.count = 0;
+    if (d === 0) {
+      // The root split: a new root above holds the two halves.
+      big.type = core.internalType;
+      bigPushChild(core, left, 0, leftMax);
+      bigPushChild(core, right, leftMax + 1, MAPLE_MAX);
+      const root = bigBuildNode(core, core.internalType, 0, 1);
+      core.root = root;
+      arena.parent[root] = 0;
+      core.height++;
+      storeStats.grow++;
+      return;
+    }
+    const parent = wp.node[d - 1] as number;
+    const pOff = wp.off[d - 1] as number;
+    const pMax = wp.max[d - 1] as number;
+    if (pOff > 0) bigCopyIn(core, parent, 0, pOff - 1, pMax, 0);
+    big.count = pOff;
+    bigPushChild(core, left, curMin, leftMax);
+    bigPushChild(core, right, leftMax + 1, curMax);
+    const pEnd = arena.end[parent] as number;
+    if (pOff < pEnd) {
+      bigCopyIn(core, parent, pOff + 1, pEnd, pMax, big.count);
+      big.count += pEnd - pOff;
+    }
+    big.type = arena.type[parent] as number;
+    d--;
+    cur = parent;
+    curMin = wp.min[d] as number;
+    curMax = pMax;
+  }
+}
+
+/**
+ * Tries to absorb the overflow into a sibling (mas_push_data): when the big
+ * node and the sibling together fit two nodes with room to spare, rebuild both
+ * as two nodes and the parent around them.
+ * @returns true when the data was pushed and the split is over
+ */
+function pushData<V>(
+  core: TreeCore<V>,
+  d: number,
+  cur: number,
+  curMin: number,
+  curMax: number,
+  left: boolean,
+): boolean {
+  const arena = core.arena;
+  const parent = wp.node[d - 1] as number;
+  const pOff = wp.off[d - 1] as number;
+  const pEnd = arena.end[parent] as number;
+  const pMin = wp.min[d - 1] as number;
+  const pMax = wp.max[d - 1] as number;
+  const pp = parent * PIVOT_STRIDE;
+  let sibOff: number;
+  if (left) {
+    if (pOff === 0) return false;
+    sibOff = pOff - 1;
+  } else {
+    if (pOff >= pEnd) return false;
+    sibOff = pOff + 1;
+  }
+  const sib = arena.slots[parent * SLOT_STRIDE + sibOff] as number;
+  const sibMin = sibOff > 0 ? (arena.pivots[pp + sibOff - 1] as number) + 1 : pMin;
+  const sibMax = sibOff < pEnd ? (arena.pivots[pp + sibOff] as number) : pMax;
+  const sibEnd = arena.end[sib] as number;
+  const slotCount = MT_SLOTS[big.type] as number;
+  const total = big.count - 1 + sibEnd;
+  let space = 2 * slotCount - 2;
+  if (big.type === LEAF_64) space--;
+  if (curMax === MAPLE_MAX) space--;
+  if (total >= space) return false;
+
+  let split: number;
+  let lMin: number;
+  let rMax: number;
+  if (left) {
+    bigShiftRight(big.count, sibEnd + 1);
+    bigCopyIn(core, sib, 0, sibEnd, sibMax, 0);
+    big.count += sibEnd + 1;
+    split = noNullSplit(slotCount - 2, slotCount, total + 1);
+    lMin = sibMin;
+    rMax = curMax;
+    storeStats.pushLeft++;
+  } else {
+    bigCopyIn(core, sib, 0, sibEnd, sibMax, big.count);
+    big.count += sibEnd + 1;
+    // The kernel's b_end here counts entries (one past the last), hence total + 2.
+    split = noNullSplit(total - (slotCount - 2), slotCount, total + 2);
+    lMin = curMin;
+    rMax = sibMax;
+    storeStats.pushRight++;
+  }
+  const type = big.type;
+  const lNode = bigBuildNode(core, type, 0, split);
+  const rNode = bigBuildNode(core, type, split + 1, big.count - 1);
+  const lMax = bPivot[split] as number;
+  core.retire(cur);
+  core.retire(sib);
+
+  // Rebuild the parent with the pair in place of the two old children.
+  const first = left ? sibOff : pOff;
+  big.count = 0;
+  if (first > 0) bigCopyIn(core, parent, 0, first - 1, pMax, 0);
+  big.count = first;
+  bigPushChild(core, lNode, lMin, lMax);
+  bigPushChild(core, rNode, lMax + 1, rMax);
+  if (first + 1 < pEnd) {
+    bigCopyIn(core, parent, first + 2, pEnd, pMax, big.count);
+    big.count += pEnd - first - 1;
+  }
+  big.type = arena.type[parent] as number;
+  const np = bigBuildNode(core, big.type, 0, big.count - 1);
+  publish(core, parent, np, d - 1, wp);
+  return true;
+}

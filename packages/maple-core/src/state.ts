@@ -1,0 +1,418 @@
+/**
+ * `MapleState<V>`: the allocation-free cursor (the kernel's ma_state, MA_STATE).
+ *
+ * `index` and `last` always hold the range of the last answer, empty ranges
+ * included, with the kernel's meaning after each call (mas_walk, mas_find,
+ * mas_next, ...). Stepping moves within the leaf and climbs only at node
+ * edges (see walk.ts), so next/prev are O(1) amortised and allocate nothing.
+ *
+ * A tree with no node (empty, or one entry at index 0 kept in the root) is
+ * walked as a virtual leaf: `[0, MAX]` empty, or `[0, 0]` and `[1, MAX]`.
+ *
+ * A cursor survives writes to the tree: it remembers the tree's write
+ * sequence number and, when that moved, walks again to `index` before
+ * stepping (what the kernel asks of callers with mas_pause()).
+ */
+
+import { emptyAreaSearch } from './area.js';
+import type { TreeCore } from './core.js';
+import { checkIndex, checkRange, MAPLE_MAX } from './errors.js';
+import type { MapleTree } from './tree.js';
+import { checkArea } from './tree.js';
+import { descend, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
+import { ws } from './write.js';
+
+/** Cursor status, as the kernel's enum maple_status. */
+const START = 0;
+const ACTIVE = 1;
+const PAUSE = 2;
+const NONE = 3;
+const OVERFLOW = 4;
+const UNDERFLOW = 5;
+
+/** A cursor on a {@link MapleTree}: the kernel's ma_state. */
+export class MapleState<V> {
+  /** First index of the range of the last answer (or of the range to operate on). */
+  index: number;
+  /** Last index of that range. */
+  last: number;
+  private readonly tree: MapleTree<V>;
+  private readonly core: TreeCore<V>;
+  private readonly w = new Walker();
+  private status = START;
+  /** Tree write sequence number when the walker was positioned. */
+  private seq = -1;
+  /** Slot in the virtual leaf of a node-less tree. */
+  private vOff = 0;
+
+  /** @internal Use `tree.state(first, last)`. */
+  constructor(tree: MapleTree<V>, first: number, last: number) {
+    this.tree = tree;
+    this.core = tree.core;
+    this.index = first;
+    this.last = last;
+  }
+
+  /** Walks to `index` and sets index/last to the range holding it. Mirrors mas_walk(). */
+  walk(): V | undefined {
+    checkIndex(this.index, 'index');
+    this.position(this.index);
+    this.index = this.curLo();
+    this.last = this.curHi();
+    this.status = ACTIVE;
+    return this.core.values.get(this.curVal());
+  }
+
+  /**
+   * First call: the entry at or after `index` up to `max`; then the next entry.
+   * Mirrors mas_find().
+   */
+  find(max: number): V | undefined {
+    checkIndex(max, 'max');
+    this.revalidate();
+    switch (this.status) {
+      case ACTIVE:
+        if (this.last >= max) return undefined;
+        break;
+      case PAUSE:
+        if (this.last >= max) return undefined;
+        this.index = ++this.last;
+        this.status = START;
+        break;
+      case NONE:
+        if (this.last >= max) return undefined;
+        this.index = this.last;
+        this.status = START;
+        break;
+      case UNDERFLOW: {
+        if (this.index >= max) {
+          this.status = OVERFLOW;
+          return undefined;
+        }
+        const v = this.walk();
+        if (v !== undefined) return v;
+        break;
+      }
+      case OVERFLOW: {
+        if (this.last >= max) return undefined;
+        const v = this.walk();
+        if (v !== undefined) return v;
+        break;
+      }
+    }
+    if (this.status === START) {
+      if (this.index > max) return undefined;
+      const v = this.walk();
+      if (v !== undefined) return v;
+    }
+    if (this.index === max) return undefined;
+    const v = this.stepNext(max, false);
+    this.status = ACTIVE;
+    return v;
+  }
+
+  /**
+   * First call: the entry at or before `index` down to `min`; then the previous
+   * entry. Mirrors mas_find_rev().
+   */
+  findRev(min: number): V | undefined {
+    checkIndex(min, 'min');
+    this.revalidate();
+    switch (this.status) {
+      case PAUSE:
+        if (this.index <= min) {
+          this.status = UNDERFLOW;
+          return undefined;
+        }
+        this.last = --this.index;
+        this.status = START;
+        break;
+      case NONE:
+        if (this.index <= min) return undefined;
+        this.last = this.index;
+        this.status = START;
+        break;
+      case OVERFLOW:
+        if (this.index <= min) {
+          this.status = UNDERFLOW;
+          return undefined;
+        }
+        this.reposition();
+        break;
+      case UNDERFLOW:
+        if (this.index <= min) return undefined;
+        this.reposition();
+        break;
+    }
+    if (this.status === START) {
+      if (this.index < min) return undefined;
+      const v = this.walk();
+      if (v !== undefined) return v;
+    }
+    if (this.index < min) return undefined;
+    return this.stepPrev(min, false);
+  }
+
+  /** The next entry after the current range, starting at most at `max`. Mirrors mas_next(). */
+  next(max: number): V | undefined {
+    return this.nextCommon(max, false);
+  }
+
+  /** The next range (empty ones too) after the current one, up to `max`. Mirrors mas_next_range(). */
+  nextRange(max: number): V | undefined {
+    return this.nextCommon(max, true);
+  }
+
+  /** The previous entry before the current range, ending at least at `min`. Mirrors mas_prev(). */
+  prev(min: number): V | undefined {
+    return this.prevCommon(min, false);
+  }
+
+  /** The previous range (empty ones too), down to `min`. Mirrors mas_prev_range(). */
+  prevRange(min: number): V | undefined {
+    return this.prevCommon(min, true);
+  }
+
+  /**
+   * Stores `value` over `[index, last]` (undefined erases). Mirrors mas_store().
+   * Afterwards index/last hold the range written (a NULL store widened over
+   * its empty neighbours).
+   */
+  store(value: V | undefined): void {
+    checkRange(this.index, this.last);
+    this.tree.write(this.index, this.last, value);
+    this.index = ws.index;
+    this.last = ws.last;
+    this.status = START;
+  }
+
+  /**
+   * Erases the whole range holding `index`. Mirrors mas_erase().
+   * @returns the value erased; index/last hold the (now empty) range
+   */
+  erase(): V | undefined {
+    const value = this.walk();
+    if (value === undefined) return undefined;
+    this.tree.write(this.index, this.last, undefined);
+    this.index = ws.index;
+    this.last = ws.last;
+    this.status = START;
+    return value;
+  }
+
+  /**
+   * Finds the lowest fit for `size` empty indices in `[min, max]`; on success
+   * index/last hold it. Mirrors mas_empty_area().
+   * @returns false when there is no room (-EBUSY)
+   */
+  emptyArea(min: number, max: number, size: number): boolean {
+    return this.area(min, max, size, false);
+  }
+
+  /** As {@link emptyArea}, the highest fit. Mirrors mas_empty_area_rev(). */
+  emptyAreaRev(min: number, max: number, size: number): boolean {
+    return this.area(min, max, size, true);
+  }
+
+  /** Points the cursor at `index` and restarts it. Mirrors mas_set(). */
+  set(index: number): this {
+    checkIndex(index, 'index');
+    this.index = index;
+    this.last = index;
+    this.status = START;
+    return this;
+  }
+
+  /** Points the cursor at `[first, last]` and restarts it. Mirrors mas_set_range(). */
+  setRange(first: number, last: number): this {
+    checkRange(first, last);
+    this.index = first;
+    this.last = last;
+    this.status = START;
+    return this;
+  }
+
+  /** Restarts the cursor: the next call walks from the root. Mirrors mas_reset(). */
+  reset(): this {
+    this.status = START;
+    return this;
+  }
+
+  /** Drops the position; the next call resumes after the last range. Mirrors mas_pause(). */
+  pause(): this {
+    this.status = PAUSE;
+    return this;
+  }
+
+  private area(min: number, max: number, size: number, rev: boolean): boolean {
+    checkArea(min, max, size);
+    const start = emptyAreaSearch(this.core, min, max, size, rev);
+    if (start === undefined) return false;
+    this.index = start;
+    this.last = start + size - 1;
+    this.status = START;
+    return true;
+  }
+
+  private nextCommon(max: number, empty: boolean): V | undefined {
+    checkIndex(max, 'max');
+    this.revalidate();
+    if (this.last >= max) {
+      this.status = OVERFLOW;
+      return undefined;
+    }
+    switch (this.status) {
+      case START:
+      case NONE:
+      case PAUSE:
+        this.walk();
+        break;
+      case OVERFLOW:
+        this.reposition();
+        break;
+      case UNDERFLOW: {
+        const v = this.walk();
+        if (v !== undefined) return v;
+        break;
+      }
+    }
+    return this.stepNext(max, empty);
+  }
+
+  private prevCommon(min: number, empty: boolean): V | undefined {
+    checkIndex(min, 'min');
+    this.revalidate();
+    if (this.index <= min) {
+      this.status = UNDERFLOW;
+      return undefined;
+    }
+    switch (this.status) {
+      case START:
+      case NONE:
+      case PAUSE:
+        this.walk();
+        break;
+      case UNDERFLOW:
+        this.reposition();
+        break;
+      case OVERFLOW: {
+        const v = this.walk();
+        if (v !== undefined) return v;
+        break;
+      }
+    }
+    return this.stepPrev(min, empty);
+  }
+
+  /** mas_next_slot(): steps forward to the next entry (or range, when `empty`). */
+  private stepNext(max: number, empty: boolean): V | undefined {
+    if (this.curHi() >= max) {
+      this.status = OVERFLOW;
+      return undefined;
+    }
+    while (true) {
+      if (!this.advance()) {
+        this.status = OVERFLOW;
+        return undefined;
+      }
+      this.index = this.curLo();
+      this.last = this.curHi();
+      const v = this.curVal();
+      if (v !== 0 || empty) return this.core.values.get(v);
+      if (this.last >= max) {
+        this.status = OVERFLOW;
+        return undefined;
+      }
+    }
+  }
+
+  /** mas_prev_slot(): steps back to the previous entry (or range, when `empty`). */
+  private stepPrev(min: number, empty: boolean): V | undefined {
+    if (this.curLo() <= min) {
+      this.status = UNDERFLOW;
+      return undefined;
+    }
+    while (true) {
+      if (!this.retreat()) {
+        this.status = UNDERFLOW;
+        return undefined;
+      }
+      this.index = this.curLo();
+      this.last = this.curHi();
+      const v = this.curVal();
+      if (v !== 0 || empty) return this.core.values.get(v);
+      if (this.index <= min) {
+        this.status = UNDERFLOW;
+        return undefined;
+      }
+    }
+  }
+
+  /** An active cursor whose tree changed since it was positioned walks again to `index`. */
+  private revalidate(): void {
+    if (
+      (this.status === ACTIVE || this.status === OVERFLOW || this.status === UNDERFLOW) &&
+      this.seq !== this.core.seq
+    ) {
+      this.position(this.index);
+    }
+  }
+
+  /** Puts the walker back on the range holding `index` without touching index/last. */
+  private reposition(): void {
+    if (this.seq !== this.core.seq) this.position(this.index);
+    this.status = ACTIVE;
+  }
+
+  private position(index: number): void {
+    const core = this.core;
+    this.seq = core.seq;
+    if (core.root === 0) {
+      this.vOff = core.rootValue !== 0 && index > 0 ? 1 : 0;
+      return;
+    }
+    descend(core, this.w, core.root, index);
+  }
+
+  private curLo(): number {
+    const core = this.core;
+    if (core.root === 0) return this.vOff === 0 ? 0 : 1;
+    return slotMin(core, this.w);
+  }
+
+  private curHi(): number {
+    const core = this.core;
+    if (core.root === 0) return this.vOff === 0 && core.rootValue !== 0 ? 0 : MAPLE_MAX;
+    return slotMax(core, this.w);
+  }
+
+  private curVal(): number {
+    const core = this.core;
+    if (core.root === 0) return this.vOff === 0 ? core.rootValue : 0;
+    return slotValue(core, this.w);
+  }
+
+  private advance(): boolean {
+    const core = this.core;
+    if (core.root === 0) {
+      if (this.vOff === 0 && core.rootValue !== 0) {
+        this.vOff = 1;
+        return true;
+      }
+      return false;
+    }
+    return nextSlot(core, this.w);
+  }
+
+  private retreat(): boolean {
+    const core = this.core;
+    if (core.root === 0) {
+      if (this.vOff === 1) {
+        this.vOff = 0;
+        return true;
+      }
+      return false;
+    }
+    return prevSlot(core, this.w);
+  }
+}

@@ -1,0 +1,441 @@
+/**
+ * The public tree: `MapleTree<V>` (the kernel's normal API, mtree_*), its
+ * argument checks, and the bookkeeping around each write (node budget, value
+ * references, sequence number).
+ *
+ * Every method that changes the tree first checks its arguments and the node
+ * budget, so a call that throws leaves the tree exactly as it was.
+ */
+
+import { emptyAreaSearch } from './area.js';
+import { LEAF_64, SLOT_STRIDE } from './constants.js';
+import { TreeCore } from './core.js';
+import { dumpTree } from './dump.js';
+import { checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
+import { EntryIterator } from './iterate.js';
+import { MapleState } from './state.js';
+import { validateTree } from './validate.js';
+import { descend, lookup, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
+import { classifyStore, executeStore, newRoot, nodesNeeded } from './write.js';
+
+/** Options for a new tree (the kernel's mt_init_flags). */
+export interface MapleTreeOptions {
+  /** MT_FLAGS_ALLOC_RANGE: track gaps in 10-way internal nodes; enables allocRange*. */
+  allocRange?: boolean;
+  /** MT_FLAGS_USE_RCU: copy-on-write writes; replaced nodes are retired, not reused at once. */
+  rcu?: boolean;
+  /** Cap on arena nodes; a store that could need more throws ENOMEM and changes nothing. */
+  maxNodes?: number;
+}
+
+/** One stored range and its value. */
+export interface MapleEntry<V> {
+  readonly first: number;
+  readonly last: number;
+  readonly value: V;
+}
+
+/** Reader walker shared by the one-shot queries (find/next/prev/erase). */
+const rw = new Walker();
+/** Walker for the value accounting that precedes each write. */
+const aw = new Walker();
+
+/**
+ * Releases the value references of the ranges that `[first, last]` overwrites
+ * (a range cut in two gains one), and keeps the entry count.
+ */
+function accountOverlap<V>(core: TreeCore<V>, first: number, last: number): void {
+  const values = core.values;
+  if (core.root === 0) {
+    if (core.rootValue !== 0 && first === 0) {
+      values.unref(core.rootValue);
+      core.count--;
+    }
+    return;
+  }
+  descend(core, aw, core.root, first);
+  while (true) {
+    const lo = slotMin(core, aw);
+    const hi = slotMax(core, aw);
+    const v = slotValue(core, aw);
+    if (v !== 0) {
+      if (lo >= first && hi <= last) {
+        values.unref(v);
+        core.count--;
+      } else if (lo < first && hi > last) {
+        values.ref(v);
+        core.count++;
+      }
+    }
+    if (hi >= last || !nextSlot(core, aw)) return;
+  }
+}
+
+function checkOptions(options: MapleTreeOptions): void {
+  if (typeof options !== 'object' || options === null)
+    throw new MapleError('EINVAL', 'options must be an object');
+  const { maxNodes } = options;
+  if (
+    maxNodes !== undefined &&
+    (typeof maxNodes !== 'number' || !(maxNodes >= 0) || !Number.isInteger(maxNodes))
+  ) {
+    throw new MapleError('EINVAL', `maxNodes must be a non-negative integer, got ${String(maxNodes)}`);
+  }
+}
+
+/** A maple tree: non-overlapping inclusive ranges `[first, last]` of integers in `[0, MAPLE_MAX]`. */
+export class MapleTree<V> implements Iterable<MapleEntry<V>> {
+  /** @internal The tree's storage; for the sibling packages (rcu, testing), not for users. */
+  readonly core: TreeCore<V>;
+
+  /**
+   * Creates an empty tree (mt_init_flags).
+   * @param options - allocRange, rcu, maxNodes
+   */
+  constructor(options: MapleTreeOptions = {}) {
+    checkOptions(options);
+    this.core = new TreeCore<V>({
+      allocRange: options.allocRange === true,
+      rcu: options.rcu === true,
+      maxNodes: options.maxNodes ?? Number.POSITIVE_INFINITY,
+    });
+  }
+
+  /**
+   * Builds a tree from entries sorted by `first` and not overlapping.
+   * @throws MapleError EINVAL on a bad, unsorted or overlapping entry (nothing is built)
+   */
+  static from<V>(entries: Iterable<MapleEntry<V>>, options: MapleTreeOptions = {}): MapleTree<V> {
+    const list: MapleEntry<V>[] = [];
+    let prevLast = -1;
+    for (const e of entries) {
+      checkRange(e.first, e.last);
+      if (e.first <= prevLast)
+        throw new MapleError(
+          'EINVAL',
+          `entries must be sorted and disjoint: [${e.first}, ${e.last}] after ${prevLast}`,
+        );
+      prevLast = e.last;
+      list.push(e);
+    }
+    const tree = new MapleTree<V>(options);
+    for (const e of list) tree.storeRange(e.first, e.last, e.value);
+    return tree;
+  }
+
+  /** The value stored at `index`, or undefined. Mirrors mtree_load(). */
+  load(index: number): V | undefined {
+    checkIndex(index, 'index');
+    return this.core.values.get(lookup(this.core, index));
+  }
+
+  /** Stores `value` at the single index `index` (undefined erases). Mirrors mtree_store(). */
+  store(index: number, value: V | undefined): void {
+    checkIndex(index, 'index');
+    this.write(index, index, value);
+  }
+
+  /** Stores `value` over `[first, last]`, overwriting whatever was there. Mirrors mtree_store_range(). */
+  storeRange(first: number, last: number, value: V | undefined): void {
+    checkRange(first, last);
+    this.write(first, last, value);
+  }
+
+  /** Stores `value` at `index` only if nothing is there. Mirrors mtree_insert(). @returns false on -EEXIST */
+  insert(index: number, value: V): boolean {
+    return this.insertRange(index, index, value);
+  }
+
+  /**
+   * Stores `value` over `[first, last]` only if the whole range is empty.
+   * Mirrors mtree_insert_range().
+   * @returns false (tree unchanged) when any index in the range is occupied (-EEXIST)
+   */
+  insertRange(first: number, last: number, value: V): boolean {
+    checkRange(first, last);
+    if (value === undefined) throw new MapleError('EINVAL', 'cannot insert undefined');
+    if (this.findIndex(first, last) !== 0) return false;
+    this.write(first, last, value);
+    return true;
+  }
+
+  /**
+   * Erases the whole range holding `index`. Mirrors mtree_erase().
+   * @returns the value that was there
+   */
+  erase(index: number): V | undefined {
+    checkIndex(index, 'index');
+    const core = this.core;
+    if (core.root === 0) {
+      if (index !== 0 || core.rootValue === 0) return undefined;
+      const v = core.values.get(core.rootValue);
+      this.write(0, 0, undefined);
+      return v;
+    }
+    descend(core, rw, core.root, index);
+    const idx = slotValue(core, rw);
+    if (idx === 0) return undefined;
+    const v = core.values.get(idx);
+    this.write(slotMin(core, rw), slotMax(core, rw), undefined);
+    return v;
+  }
+
+  /**
+   * The first entry overlapping `[index, max]`. Mirrors mt_find().
+   */
+  find(index: number, max: number = MAPLE_MAX): MapleEntry<V> | undefined {
+    checkRange(index, max);
+    const core = this.core;
+    if (this.findIndex(index, max) === 0) return undefined;
+    if (core.root === 0) return { first: 0, last: 0, value: core.values.get(core.rootValue) as V };
+    return this.entryAt(rw);
+  }
+
+  /** The first entry after the range holding `index`, starting at most at `max`. Mirrors mt_next(). */
+  next(index: number, max: number = MAPLE_MAX): MapleEntry<V> | undefined {
+    checkIndex(index, 'index');
+    checkIndex(max, 'max');
+    const core = this.core;
+    if (core.root === 0) return undefined;
+    descend(core, rw, core.root, index);
+    while (nextSlot(core, rw)) {
+      if (slotMin(core, rw) > max) return undefined;
+      if (slotValue(core, rw) !== 0) return this.entryAt(rw);
+    }
+    return undefined;
+  }
+
+  /** The last entry before the range holding `index`, ending at least at `min`. Mirrors mt_prev(). */
+  prev(index: number, min = 0): MapleEntry<V> | undefined {
+    checkIndex(index, 'index');
+    checkIndex(min, 'min');
+    const core = this.core;
+    if (core.root === 0) {
+      if (index > 0 && core.rootValue !== 0 && min === 0)
+        return { first: 0, last: 0, value: core.values.get(core.rootValue) as V };
+      return undefined;
+    }
+    descend(core, rw, core.root, index);
+    while (prevSlot(core, rw)) {
+      if (slotMax(core, rw) < min) return undefined;
+      if (slotValue(core, rw) !== 0) return this.entryAt(rw);
+    }
+    return undefined;
+  }
+
+  /** Iterates the entries overlapping `[first, last]` in order. Mirrors mt_for_each(). */
+  entries(first = 0, last: number = MAPLE_MAX): IterableIterator<MapleEntry<V>> {
+    checkRange(first, last);
+    return new EntryIterator(this.core, first, last);
+  }
+
+  /** Calls `fn(value, first, last)` for each entry overlapping `[first, last]`. */
+  forEach(fn: (value: V, first: number, last: number) => void, first = 0, last: number = MAPLE_MAX): void {
+    checkRange(first, last);
+    const it = new EntryIterator(this.core, first, last);
+    for (let r = it.next(); !r.done; r = it.next()) fn(r.value.value, r.value.first, r.value.last);
+  }
+
+  [Symbol.iterator](): IterableIterator<MapleEntry<V>> {
+    return this.entries();
+  }
+
+  /**
+   * Lowest start of an empty run of `size` indices inside `[min, max]`. Mirrors mas_empty_area().
+   * @returns the start, or undefined when there is none (-EBUSY)
+   * @throws MapleError EINVAL for min > max, size < 1 or size > max - min + 1
+   */
+  emptyArea(min: number, max: number, size: number): number | undefined {
+    checkArea(min, max, size);
+    return emptyAreaSearch(this.core, min, max, size, false);
+  }
+
+  /** Highest start of an empty run of `size` indices inside `[min, max]`. Mirrors mas_empty_area_rev(). */
+  emptyAreaRev(min: number, max: number, size: number): number | undefined {
+    checkArea(min, max, size);
+    return emptyAreaSearch(this.core, min, max, size, true);
+  }
+
+  /**
+   * Stores `value` in the lowest empty run of `size` indices in `[min, max]`.
+   * Mirrors mtree_alloc_range() (6.12: max inclusive).
+   * @returns the start index, or undefined when there is no room (-EBUSY)
+   * @throws MapleError EINVAL on a tree without allocRange, or bad arguments
+   */
+  allocRange(value: V, size: number, min: number, max: number): number | undefined {
+    return this.alloc(value, size, min, max, false);
+  }
+
+  /** Stores `value` in the highest empty run of `size` indices in `[min, max]`. Mirrors mtree_alloc_rrange(). */
+  allocRangeRev(value: V, size: number, min: number, max: number): number | undefined {
+    return this.alloc(value, size, min, max, true);
+  }
+
+  /** A cursor on this tree over `[first, last]` (MA_STATE). */
+  state(first = 0, last: number = first): MapleState<V> {
+    checkRange(first, last);
+    return new MapleState<V>(this, first, last);
+  }
+
+  /**
+   * A copy of the tree with the same shape and values (__mt_dup): node by node,
+   * not entry by entry.
+   */
+  clone(): MapleTree<V> {
+    const core = this.core;
+    const copy = new MapleTree<V>({ allocRange: core.alloc, rcu: core.rcu });
+    copy.core.maxNodes = core.maxNodes;
+    copyTreeInto(core, copy.core);
+    return copy;
+  }
+
+  /** Removes every entry and node. Mirrors mtree_destroy(). */
+  clear(): void {
+    const core = this.core;
+    accountOverlap(core, 0, MAPLE_MAX);
+    newRoot(core, 0);
+    core.finishWrite();
+  }
+
+  /**
+   * True when no entry is stored. Mirrors mtree_empty(), except that a tree
+   * reduced to a leaf holding one empty range (which the kernel still calls
+   * non-empty) counts as empty here.
+   */
+  get isEmpty(): boolean {
+    return this.core.count === 0;
+  }
+
+  /** Number of stored (non-empty) ranges. */
+  get size(): number {
+    return this.core.count;
+  }
+
+  /** mt_height: 0 for an empty tree or a lone entry in the root, 1 for one leaf, ... */
+  get height(): number {
+    return this.core.height;
+  }
+
+  /** Nodes in the tree (not free-listed, not retired). */
+  get nodeCount(): number {
+    return this.core.arena.live - this.core.arena.retiredCount;
+  }
+
+  /** Checks every invariant. Mirrors mt_validate(). @throws MapleError EINVAL naming the node and the broken rule */
+  validate(): void {
+    validateTree(this.core);
+  }
+
+  /** A readable, indented picture of the tree. Mirrors mt_dump(). */
+  dump(): string {
+    return dumpTree(this.core);
+  }
+
+  /** @internal The write every mutator goes through: budget check, value accounting, store, retire. */
+  write(first: number, last: number, value: V | undefined): void {
+    const core = this.core;
+    const isNull = value === undefined;
+    classifyStore(core, first, last, isNull);
+    const need = nodesNeeded(core, isNull ? 0 : 1);
+    if (need > 0) {
+      const arena = core.arena;
+      if (arena.live + need > core.maxNodes) {
+        throw new MapleError(
+          'ENOMEM',
+          `store of [${first}, ${last}] may need ${need} nodes; ${arena.live} of ${core.maxNodes} in use`,
+        );
+      }
+      if (arena.isFixed && need > arena.headroom) {
+        throw new MapleError(
+          'ENOMEM',
+          `store of [${first}, ${last}] may need ${need} nodes; arena has room for ${arena.headroom}`,
+        );
+      }
+    }
+    accountOverlap(core, first, last);
+    let entry = 0;
+    if (!isNull) {
+      entry = core.values.add(value);
+      core.count++;
+    }
+    executeStore(core, entry);
+    core.finishWrite();
+  }
+
+  /** Value index of the first entry in `[first, last]` (0 when none); leaves `rw` on it. */
+  private findIndex(first: number, last: number): number {
+    const core = this.core;
+    if (core.root === 0) return first === 0 ? core.rootValue : 0;
+    descend(core, rw, core.root, first);
+    while (true) {
+      const v = slotValue(core, rw);
+      if (v !== 0) return v;
+      if (slotMax(core, rw) >= last || !nextSlot(core, rw)) return 0;
+      if (slotMin(core, rw) > last) return 0;
+    }
+  }
+
+  private entryAt(w: Walker): MapleEntry<V> {
+    const core = this.core;
+    return {
+      first: slotMin(core, w),
+      last: slotMax(core, w),
+      value: core.values.get(slotValue(core, w)) as V,
+    };
+  }
+
+  private alloc(value: V, size: number, min: number, max: number, rev: boolean): number | undefined {
+    if (!this.core.alloc)
+      throw new MapleError('EINVAL', 'allocRange needs a tree made with { allocRange: true }');
+    checkArea(min, max, size);
+    if (value === undefined) throw new MapleError('EINVAL', 'cannot allocate a range for undefined');
+    const start = emptyAreaSearch(this.core, min, max, size, rev);
+    if (start === undefined) return undefined;
+    this.write(start, start + size - 1, value);
+    return start;
+  }
+}
+
+/** Checks the arguments of a gap search. */
+export function checkArea(min: number, max: number, size: number): void {
+  checkIndex(min, 'min');
+  checkIndex(max, 'max');
+  if (min > max) throw new MapleError('EINVAL', `min (${min}) is greater than max (${max})`);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
+    throw new MapleError('EINVAL', `size must be a positive integer, got ${String(size)}`);
+  }
+  if (size > max - min + 1) throw new MapleError('EINVAL', `size ${size} does not fit in [${min}, ${max}]`);
+}
+
+/** Copies `src`'s nodes and values into the empty core `dst`, node by node (__mt_dup). */
+function copyTreeInto<V>(src: TreeCore<V>, dst: TreeCore<V>): void {
+  dst.height = src.height;
+  dst.count = src.count;
+  if (src.root === 0) {
+    if (src.rootValue !== 0) dst.rootValue = dst.values.add(src.values.get(src.rootValue) as V);
+    return;
+  }
+  const sa = src.arena;
+  const da = dst.arena;
+  const stack: number[] = [src.root, 0, 0];
+  while (stack.length > 0) {
+    const slot = stack.pop() as number;
+    const parent = stack.pop() as number;
+    const h = stack.pop() as number;
+    const n = da.alloc(sa.type[h] as number);
+    da.copyNodeFrom(sa, n, h);
+    da.parent[n] = parent;
+    da.parentSlot[n] = slot;
+    if (parent === 0) dst.root = n;
+    else da.slots[parent * SLOT_STRIDE + slot] = n;
+    const end = sa.end[h] as number;
+    if (sa.type[h] === LEAF_64) {
+      for (let i = 0; i <= end; i++) {
+        const v = sa.slots[h * SLOT_STRIDE + i] as number;
+        if (v !== 0) da.slots[n * SLOT_STRIDE + i] = dst.values.add(src.values.get(v) as V);
+      }
+    } else {
+      for (let i = end; i >= 0; i--) stack.push(sa.slots[h * SLOT_STRIDE + i] as number, n, i);
+    }
+  }
+}

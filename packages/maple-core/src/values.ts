@@ -1,0 +1,73 @@
+/**
+ * The value store: stored values live in a plain array and leaf slots hold
+ * their index, so the typed arrays never hold JS objects. Index 0 is the empty
+ * entry (the kernel's NULL). A value index is shared when a store splits one
+ * range in two, so each index carries a reference count; an index whose count
+ * drops to zero is released, or retired when a reclaimer hook is installed
+ * (RCU mode: a reader of an old version may still read it).
+ */
+
+/** Reference-counted storage for the values of one tree. */
+export class ValueStore<V> {
+  private values: (V | undefined)[] = [undefined];
+  private refs: number[] = [0];
+  private freeList: number[] = [];
+  /** Reclaimer hook for released indices; when null they are reused at once. */
+  onRetire: ((index: number) => void) | null = null;
+
+  /** Stores `value` under a fresh index with one reference. */
+  add(value: V): number {
+    const idx = this.freeList.pop();
+    if (idx !== undefined) {
+      this.values[idx] = value;
+      this.refs[idx] = 1;
+      return idx;
+    }
+    this.values.push(value);
+    this.refs.push(1);
+    return this.values.length - 1;
+  }
+
+  /** The value at `idx` (undefined for 0). */
+  get(idx: number): V | undefined {
+    return this.values[idx];
+  }
+
+  /** Adds one reference to `idx` (a range was split in two). */
+  ref(idx: number): void {
+    if (idx !== 0) (this.refs[idx] as number)++;
+  }
+
+  /** Drops one reference; at zero the index is released or retired. */
+  unref(idx: number): void {
+    if (idx === 0) return;
+    const n = (this.refs[idx] as number) - 1;
+    this.refs[idx] = n;
+    if (n > 0) return;
+    if (this.onRetire) this.onRetire(idx);
+    else this.free(idx);
+  }
+
+  /** Gives a released index back for reuse (called by a reclaimer). */
+  free(idx: number): void {
+    this.values[idx] = undefined;
+    this.freeList.push(idx);
+  }
+
+  /** Number of references held on `idx` (for validation). */
+  refCount(idx: number): number {
+    return this.refs[idx] ?? 0;
+  }
+
+  /** Number of indices in use. */
+  get used(): number {
+    return this.values.length - 1 - this.freeList.length;
+  }
+
+  /** Drops every value. */
+  clear(): void {
+    this.values = [undefined];
+    this.refs = [0];
+    this.freeList = [];
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Walking the tree: descent to the leaf holding an index, and stepping from
+ * slot to slot along the leaves.
+ *
+ * A {@link Walker} records the path from the root as per-level arrays (node,
+ * its min and max, and the offset taken in it), so stepping to the next or
+ * previous slot moves within the leaf and climbs only at node edges, and never
+ * reads parent pointers: a walker started on an old root keeps reading that
+ * version (what RCU snapshots need).
+ *
+ * ```
+ *   depth 0   node[0] (root, [0, MAX])  ── off[0] ──┐
+ *   depth 1                          node[1] [min[1], max[1]] ── off[1] ──┐
+ *   depth d                                                         node[d] (leaf)
+ * ```
+ */
+
+import { LEAF_64, MAPLE_HEIGHT_MAX, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import type { TreeCore } from './core.js';
+import { MAPLE_MAX } from './errors.js';
+
+/** A root-to-leaf path with per-level bounds (allocation-free once built). */
+export class Walker {
+  readonly node = new Int32Array(MAPLE_HEIGHT_MAX + 1);
+  readonly min = new Float64Array(MAPLE_HEIGHT_MAX + 1);
+  readonly max = new Float64Array(MAPLE_HEIGHT_MAX + 1);
+  readonly off = new Uint8Array(MAPLE_HEIGHT_MAX + 1);
+  /** Depth of the leaf, -1 when the walker is not on a node. */
+  depth = -1;
+}
+
+/**
+ * Descends from `root` to the leaf slot holding `index`, recording the path.
+ * Mirrors mtree_range_walk().
+ */
+export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: number): void {
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  const types = arena.type;
+  const ends = arena.end;
+  let h = root;
+  let min = 0;
+  let max = MAPLE_MAX;
+  let d = 0;
+  while (true) {
+    const end = ends[h] as number;
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < end && (pivots[p + off] as number) < index) off++;
+    w.node[d] = h;
+    w.min[d] = min;
+    w.max[d] = max;
+    w.off[d] = off;
+    if (types[h] === LEAF_64) break;
+    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
+    if (off < end) max = pivots[p + off] as number;
+    h = slots[h * SLOT_STRIDE + off] as number;
+    d++;
+  }
+  w.depth = d;
+}
+
+/** First index of the slot the walker is on. */
+export function slotMin<V>(core: TreeCore<V>, w: Walker): number {
+  const d = w.depth;
+  const o = w.off[d] as number;
+  return o > 0
+    ? (core.arena.pivots[(w.node[d] as number) * PIVOT_STRIDE + o - 1] as number) + 1
+    : (w.min[d] as number);
+}
+
+/** Last index of the slot the walker is on. */
+export function slotMax<V>(core: TreeCore<V>, w: Walker): number {
+  const d = w.depth;
+  const h = w.node[d] as number;
+  const o = w.off[d] as number;
+  return o < (core.arena.end[h] as number)
+    ? (core.arena.pivots[h * PIVOT_STRIDE + o] as number)
+    : (w.max[d] as number);
+}
+
+/** Value index in the slot the walker is on. */
+export function slotValue<V>(core: TreeCore<V>, w: Walker): number {
+  const d = w.depth;
+  return core.arena.slots[(w.node[d] as number) * SLOT_STRIDE + (w.off[d] as number)] as number;
+}
+
+/** Fills level `j` of the walker with child `off[j-1]` of level `j-1` (its node, min and max). */
+export function enterChild<V>(core: TreeCore<V>, w: Walker, j: number): void {
+  const arena = core.arena;
+  const parent = w.node[j - 1] as number;
+  const o = w.off[j - 1] as number;
+  const end = arena.end[parent] as number;
+  const p = parent * PIVOT_STRIDE;
+  w.node[j] = arena.slots[parent * SLOT_STRIDE + o] as number;
+  w.min[j] = o > 0 ? (arena.pivots[p + o - 1] as number) + 1 : (w.min[j - 1] as number);
+  w.max[j] = o < end ? (arena.pivots[p + o] as number) : (w.max[j - 1] as number);
+}
+
+/**
+ * Steps to the next slot, crossing into the next leaf at a node edge.
+ * @returns false (walker unchanged) at the end of the tree
+ */
+export function nextSlot<V>(core: TreeCore<V>, w: Walker): boolean {
+  const ends = core.arena.end;
+  const d = w.depth;
+  if ((w.off[d] as number) < (ends[w.node[d] as number] as number)) {
+    w.off[d] = (w.off[d] as number) + 1;
+    return true;
+  }
+  let k = d - 1;
+  while (k >= 0 && (w.off[k] as number) >= (ends[w.node[k] as number] as number)) k--;
+  if (k < 0) return false;
+  w.off[k] = (w.off[k] as number) + 1;
+  for (let j = k + 1; j <= d; j++) {
+    enterChild(core, w, j);
+    w.off[j] = 0;
+  }
+  return true;
+}
+
+/**
+ * Steps to the previous slot, crossing into the previous leaf at a node edge.
+ * @returns false (walker unchanged) at the start of the tree
+ */
+export function prevSlot<V>(core: TreeCore<V>, w: Walker): boolean {
+  const ends = core.arena.end;
+  const d = w.depth;
+  if ((w.off[d] as number) > 0) {
+    w.off[d] = (w.off[d] as number) - 1;
+    return true;
+  }
+  let k = d - 1;
+  while (k >= 0 && w.off[k] === 0) k--;
+  if (k < 0) return false;
+  w.off[k] = (w.off[k] as number) - 1;
+  for (let j = k + 1; j <= d; j++) {
+    enterChild(core, w, j);
+    w.off[j] = ends[w.node[j] as number] as number;
+  }
+  return true;
+}
+
+/**
+ * Looks up the value index stored at `index` (0 when empty). Mirrors mtree_lookup_walk().
+ */
+export function lookup<V>(core: TreeCore<V>, index: number): number {
+  const root = core.root;
+  if (root === 0) return index === 0 ? core.rootValue : 0;
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  const types = arena.type;
+  const ends = arena.end;
+  let h = root;
+  while (true) {
+    const end = ends[h] as number;
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < end && (pivots[p + off] as number) < index) off++;
+    const next = slots[h * SLOT_STRIDE + off] as number;
+    if (types[h] === LEAF_64) return next;
+    h = next;
+  }
+}
+
+/**
+ * The next node at the same level as `h`, found through parent links (write
+ * side only: old nodes' links are intact while a write is in progress).
+ * @returns 0 when `h` is the last node of its level
+ */
+export function levelNext<V>(core: TreeCore<V>, h: number): number {
+  const arena = core.arena;
+  let climb = 0;
+  let x = h;
+  while (true) {
+    const p = arena.parent[x] as number;
+    if (p === 0) return 0;
+    const s = arena.parentSlot[x] as number;
+    if (s < (arena.end[p] as number)) {
+      x = arena.slots[p * SLOT_STRIDE + s + 1] as number;
+      break;
+    }
+    x = p;
+    climb++;
+  }
+  for (; climb > 0; climb--) x = arena.slots[x * SLOT_STRIDE] as number;
+  return x;
+}

@@ -1,0 +1,476 @@
+/**
+ * The write path: classify a store into one of the kernel's store cases
+ * (6.12 `mas_wr_store_type`, checked in this order) and carry it out.
+ *
+ * 1. store root   empty tree or the entry kept in the root pointer
+ * 2. spanning     the range runs past the leaf              -> spanning.ts
+ * 3. exact fit    the range is exactly one slot: rewrite the slot
+ * 4. new root     the range is 0..MAPLE_MAX: one leaf, or nothing
+ * 5. rebalance    the leaf falls under mt_min_slots         -> rebalance.ts
+ * 6. split        the leaf overflows                        -> split.ts
+ * 7. append       writing at the node's end (not in RCU mode)
+ * 8. slot store   the number of slots stays the same
+ * 9. node store   rebuild the leaf
+ *
+ * In RCU mode a node a reader may reach is never changed: the leaf is rebuilt
+ * in a new node and the path above it is copied up to a new root, published
+ * with one write of the root ({@link publish}); replaced nodes are retired.
+ */
+
+import { big, bigCopyIn, bPivot, bSlot, writeBigInto } from './bignode.js';
+import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import type { TreeCore } from './core.js';
+import { MAPLE_MAX } from './errors.js';
+import { updateGapUp } from './gaps.js';
+import { rebalanceStore } from './rebalance.js';
+import { spanningStore } from './spanning.js';
+import { splitStore } from './split.js';
+import { storeStats } from './stats.js';
+import { Walker } from './walk.js';
+
+/** Store case codes (the kernel's enum store_type). */
+export const WR_STORE_ROOT = 0;
+export const WR_SPANNING = 1;
+export const WR_EXACT_FIT = 2;
+export const WR_NEW_ROOT = 3;
+export const WR_REBALANCE = 4;
+export const WR_SPLIT = 5;
+export const WR_APPEND = 6;
+export const WR_SLOT = 7;
+export const WR_NODE = 8;
+
+/** The write walk's path to the leaf. */
+export const wp = new Walker();
+
+/** The write state (the kernel's ma_wr_state), reused by every write. */
+export const ws = {
+  /** Range being written (after NULL extension). */
+  index: 0,
+  last: 0,
+  /** Value index being written, 0 for NULL. */
+  entry: 0,
+  /** Store case chosen by {@link classifyStore}. */
+  storeType: 0,
+  /** Leaf node, its depth, bounds and end. */
+  node: 0,
+  depth: 0,
+  min: 0,
+  max: 0,
+  end: 0,
+  /** First and last slot touched, the range of the first and the end of the last. */
+  offset: 0,
+  offsetEnd: 0,
+  rMin: 0,
+  rMax: 0,
+  endPiv: 0,
+  /** Value index in the first touched slot. */
+  content: 0,
+  /** Last slot offset of the leaf after the store. */
+  newEnd: 0,
+};
+
+/**
+ * Walks to the leaf for `[index, last]` and picks the store case.
+ * Changes nothing in the tree. Mirrors mas_wr_store_type().
+ * @returns the store case code
+ */
+export function classifyStore<V>(core: TreeCore<V>, index: number, last: number, isNull: boolean): number {
+  ws.index = index;
+  ws.last = last;
+  if (core.root === 0) return (ws.storeType = WR_STORE_ROOT);
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  const types = arena.type;
+  const ends = arena.end;
+  let h = core.root;
+  let min = 0;
+  let max = MAPLE_MAX;
+  let d = 0;
+  let off = 0;
+  let end = 0;
+  let rMin = 0;
+  let rMax = 0;
+  while (true) {
+    end = ends[h] as number;
+    const p = h * PIVOT_STRIDE;
+    off = 0;
+    while (off < end && (pivots[p + off] as number) < index) off++;
+    rMax = off < end ? (pivots[p + off] as number) : max;
+    rMin = off > 0 ? (pivots[p + off - 1] as number) + 1 : min;
+    wp.node[d] = h;
+    wp.min[d] = min;
+    wp.max[d] = max;
+    wp.off[d] = off;
+    const leaf = types[h] === LEAF_64;
+    // mas_is_span_wr: does the write leave this node (or end a leaf on NULL)?
+    const bound = leaf ? max : rMax;
+    if (last >= bound && !(last === bound && (!isNull || last === MAPLE_MAX))) {
+      wp.depth = d;
+      return (ws.storeType = WR_SPANNING);
+    }
+    if (leaf) break;
+    h = slots[h * SLOT_STRIDE + off] as number;
+    min = rMin;
+    max = rMax;
+    d++;
+  }
+  wp.depth = d;
+  ws.node = h;
+  ws.depth = d;
+  ws.min = min;
+  ws.max = max;
+  ws.end = end;
+  ws.offset = off;
+  ws.rMin = rMin;
+  ws.rMax = rMax;
+  const s = h * SLOT_STRIDE;
+  const p = h * PIVOT_STRIDE;
+  ws.content = slots[s + off] as number;
+  // mas_wr_end_piv
+  let offsetEnd = off;
+  while (offsetEnd < end && last > (pivots[p + offsetEnd] as number)) offsetEnd++;
+  ws.offsetEnd = offsetEnd;
+  ws.endPiv = offsetEnd < end ? (pivots[p + offsetEnd] as number) : max;
+  if (isNull) extendNull(core);
+  const newEnd =
+    end + 2 - (ws.offsetEnd - ws.offset) - (ws.rMin === ws.index ? 1 : 0) - (ws.endPiv === ws.last ? 1 : 0);
+  ws.newEnd = newEnd;
+  const type = types[h] as number;
+  if (ws.rMin === ws.index && ws.rMax === ws.last) return (ws.storeType = WR_EXACT_FIT);
+  if (ws.index === 0 && ws.last === MAPLE_MAX) return (ws.storeType = WR_NEW_ROOT);
+  if (newEnd < (MT_MIN_SLOTS[type] as number)) return (ws.storeType = d > 0 ? WR_REBALANCE : WR_NODE);
+  if (newEnd >= (MT_SLOTS[type] as number)) return (ws.storeType = WR_SPLIT);
+  if (!core.rcu && ws.offset === end) return (ws.storeType = WR_APPEND);
+  if (newEnd === end && (!core.rcu || ws.offsetEnd - ws.offset === 1)) return (ws.storeType = WR_SLOT);
+  return (ws.storeType = WR_NODE);
+}
+
+/** Widens a NULL store over the NULL ranges next to it (mas_wr_extend_null). */
+function extendNull<V>(core: TreeCore<V>): void {
+  const arena = core.arena;
+  const s = ws.node * SLOT_STRIDE;
+  const p = ws.node * PIVOT_STRIDE;
+  const slots = arena.slots;
+  const pivots = arena.pivots;
+  if (slots[s + ws.offsetEnd] === 0) {
+    ws.last = ws.endPiv;
+  } else if (ws.last === ws.endPiv && ws.end !== ws.offsetEnd && slots[s + ws.offsetEnd + 1] === 0) {
+    ws.offsetEnd++;
+    ws.last = ws.offsetEnd === ws.end ? ws.max : (pivots[p + ws.offsetEnd] as number);
+    ws.endPiv = ws.last;
+  }
+  if (ws.content === 0) {
+    ws.index = ws.rMin;
+  } else if (ws.index === ws.rMin && ws.offset > 0 && slots[s + ws.offset - 1] === 0) {
+    ws.offset--;
+    ws.rMin = ws.offset > 0 ? (pivots[p + ws.offset - 1] as number) + 1 : ws.min;
+    ws.index = ws.rMin;
+    ws.rMax = pivots[p + ws.offset] as number;
+  }
+}
+
+/**
+ * Worst-case number of new nodes the classified store may allocate (mas_prealloc_calc,
+ * plus the copied path in RCU mode).
+ */
+export function nodesNeeded<V>(core: TreeCore<V>, entry: number): number {
+  const h = core.height;
+  const copyPath = core.rcu ? h : 0;
+  switch (ws.storeType) {
+    case WR_STORE_ROOT:
+      return entry !== 0 && (ws.index !== 0 || ws.last !== 0) ? 1 : 0;
+    case WR_NEW_ROOT:
+      return entry !== 0 ? 1 : 0;
+    case WR_SPANNING:
+      return h * 3 + 1;
+    case WR_SPLIT:
+      return h * 2 + 1 + copyPath;
+    case WR_REBALANCE:
+      return h * 3 + 1;
+    case WR_NODE:
+    case WR_SLOT:
+    case WR_EXACT_FIT:
+      return copyPath;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Fills the big node with the leaf's contents with `[index, last]` stored in
+ * it. Mirrors mas_store_b_node(); `offsetEnd` is the last old slot overwritten.
+ */
+export function fillStoreBig<V>(
+  core: TreeCore<V>,
+  h: number,
+  nodeMin: number,
+  nodeMax: number,
+  offset: number,
+  offsetEnd: number,
+  index: number,
+  last: number,
+  entry: number,
+  content: number,
+): void {
+  const arena = core.arena;
+  const end = arena.end[h] as number;
+  big.type = arena.type[h] as number;
+  let b = 0;
+  let piv = nodeMin - 1;
+  if (offset > 0) {
+    bigCopyIn(core, h, 0, offset - 1, nodeMax, 0);
+    b = offset;
+    piv = bPivot[b - 1] as number;
+  }
+  if (piv + 1 < index) {
+    bSlot[b] = content;
+    bPivot[b] = index - 1;
+    b++;
+  }
+  bSlot[b] = entry;
+  bPivot[b] = last;
+  if (last >= nodeMax) {
+    big.count = b + 1;
+    return;
+  }
+  piv = offsetEnd < end ? (arena.pivots[h * PIVOT_STRIDE + offsetEnd] as number) : nodeMax;
+  if (piv > last) {
+    b++;
+    bSlot[b] = offsetEnd !== offset ? (arena.slots[h * SLOT_STRIDE + offsetEnd] as number) : content;
+    bPivot[b] = piv;
+  }
+  const from = offsetEnd + 1;
+  if (from > end) {
+    big.count = b + 1;
+    return;
+  }
+  bigCopyIn(core, h, from, end, nodeMax, b + 1);
+  big.count = b + 1 + (end - from + 1);
+}
+
+/**
+ * Puts node `neu` in the place of node `old` at depth `d` of the write path.
+ * In RCU mode the path above is copied up to a new root so that no node a
+ * reader can reach changes; otherwise the parent slot is rewritten. The old
+ * node (and copied ancestors) are retired; gaps are brought up to date.
+ */
+export function publish<V>(core: TreeCore<V>, old: number, neu: number, d: number, path: Walker): void {
+  const arena = core.arena;
+  if (d === 0) {
+    core.root = neu;
+    arena.parent[neu] = 0;
+    arena.parentSlot[neu] = 0;
+  } else if (!core.rcu) {
+    const p = arena.parent[old] as number;
+    const s = arena.parentSlot[old] as number;
+    arena.slots[p * SLOT_STRIDE + s] = neu;
+    arena.parent[neu] = p;
+    arena.parentSlot[neu] = s;
+  } else {
+    let child = neu;
+    for (let k = d - 1; k >= 0; k--) {
+      const op = path.node[k] as number;
+      const np = arena.alloc(arena.type[op] as number);
+      arena.copyNode(np, op);
+      arena.slots[np * SLOT_STRIDE + (path.off[k] as number)] = child;
+      adoptChildren(core, np);
+      core.retire(op);
+      path.node[k] = np;
+      child = np;
+    }
+    core.root = child;
+    arena.parent[child] = 0;
+    arena.parentSlot[child] = 0;
+  }
+  if (old !== neu) core.retire(old);
+  path.node[d] = neu;
+  updateGapUp(core, neu, path.min[d] as number, path.max[d] as number);
+}
+
+/** Points every child of internal node `h` back at `h` (mas_adopt_children). */
+export function adoptChildren<V>(core: TreeCore<V>, h: number): void {
+  const arena = core.arena;
+  const end = arena.end[h] as number;
+  const s = h * SLOT_STRIDE;
+  for (let i = 0; i <= end; i++) {
+    const child = arena.slots[s + i] as number;
+    arena.parent[child] = h;
+    arena.parentSlot[child] = i;
+  }
+}
+
+/** Frees (retires) every node of the subtree under `h`. */
+export function retireSubtree<V>(core: TreeCore<V>, h: number): void {
+  const arena = core.arena;
+  const stack = core.retired;
+  const start = stack.length;
+  stack.push(h);
+  for (let i = start; i < stack.length; i++) {
+    const x = stack[i] as number;
+    if (arena.type[x] === LEAF_64) continue;
+    const end = arena.end[x] as number;
+    for (let j = 0; j <= end; j++) stack.push(arena.slots[x * SLOT_STRIDE + j] as number);
+  }
+}
+
+/**
+ * Carries out the store classified by {@link classifyStore} with value index `entry`.
+ * Mirrors mas_wr_store_entry().
+ */
+export function executeStore<V>(core: TreeCore<V>, entry: number): void {
+  ws.entry = entry;
+  switch (ws.storeType) {
+    case WR_STORE_ROOT:
+      storeStats.storeRoot++;
+      storeRoot(core, entry);
+      return;
+    case WR_SPANNING:
+      storeStats.spanningStore++;
+      spanningStore(core, entry);
+      return;
+    case WR_EXACT_FIT:
+      storeStats.exactFit++;
+      exactFit(core, entry);
+      return;
+    case WR_NEW_ROOT:
+      storeStats.newRoot++;
+      newRoot(core, entry);
+      return;
+    case WR_REBALANCE:
+      storeStats.rebalance++;
+      fillStoreBig(
+        core,
+        ws.node,
+        ws.min,
+        ws.max,
+        ws.offset,
+        ws.offsetEnd,
+        ws.index,
+        ws.last,
+        entry,
+        ws.content,
+      );
+      rebalanceStore(core);
+      return;
+    case WR_SPLIT:
+      storeStats.splitStore++;
+      fillStoreBig(
+        core,
+        ws.node,
+        ws.min,
+        ws.max,
+        ws.offset,
+        ws.offsetEnd,
+        ws.index,
+        ws.last,
+        entry,
+        ws.content,
+      );
+      splitStore(core);
+      return;
+    case WR_APPEND:
+      storeStats.append++;
+      rewriteLeaf(core, entry);
+      return;
+    case WR_SLOT:
+      storeStats.slotStore++;
+      rewriteLeaf(core, entry);
+      return;
+    default:
+      storeStats.nodeStore++;
+      rewriteLeaf(core, entry);
+  }
+}
+
+/** wr_exact_fit: one slot changes value. */
+function exactFit<V>(core: TreeCore<V>, entry: number): void {
+  const arena = core.arena;
+  let h = ws.node;
+  if (core.rcu) {
+    h = arena.alloc(LEAF_64);
+    arena.copyNode(h, ws.node);
+  }
+  arena.slots[h * SLOT_STRIDE + ws.offset] = entry;
+  if (h !== ws.node) publish(core, ws.node, h, ws.depth, wp);
+  else if ((entry === 0) !== (ws.content === 0)) updateGapUp(core, h, ws.min, ws.max);
+}
+
+/**
+ * wr_append / wr_slot_store / wr_node_store: the leaf keeps its place in the
+ * tree and gets its new contents (in a fresh node in RCU mode).
+ */
+function rewriteLeaf<V>(core: TreeCore<V>, entry: number): void {
+  fillStoreBig(core, ws.node, ws.min, ws.max, ws.offset, ws.offsetEnd, ws.index, ws.last, entry, ws.content);
+  const arena = core.arena;
+  if (core.rcu) {
+    const h = arena.alloc(LEAF_64);
+    writeBigInto(core, h, LEAF_64, 0, big.count - 1);
+    publish(core, ws.node, h, ws.depth, wp);
+    return;
+  }
+  writeBigInto(core, ws.node, LEAF_64, 0, big.count - 1);
+  updateGapUp(core, ws.node, ws.min, ws.max);
+}
+
+/** wr_new_root: the store covers everything; the old tree goes. Mirrors mas_new_root(). */
+export function newRoot<V>(core: TreeCore<V>, entry: number): void {
+  const arena = core.arena;
+  if (core.root !== 0) retireSubtree(core, core.root);
+  if (entry === 0) {
+    core.root = 0;
+    core.rootValue = 0;
+    core.height = 0;
+    return;
+  }
+  const h = arena.alloc(LEAF_64);
+  arena.slots[h * SLOT_STRIDE] = entry;
+  arena.pivots[h * PIVOT_STRIDE] = MAPLE_MAX;
+  arena.end[h] = 0;
+  core.root = h;
+  core.rootValue = 0;
+  core.height = 1;
+}
+
+/**
+ * wr_store_root: the tree has no node. An entry for exactly index 0 stays in
+ * the root; anything else expands the root into a leaf. Mirrors
+ * mas_store_root() / mas_root_expand().
+ */
+function storeRoot<V>(core: TreeCore<V>, entry: number): void {
+  const index = ws.index;
+  const last = ws.last;
+  if (entry === 0) {
+    if (index === 0) core.rootValue = 0;
+    return;
+  }
+  if (index === 0 && last === 0) {
+    core.rootValue = entry;
+    return;
+  }
+  const arena = core.arena;
+  const contents = core.rootValue;
+  const h = arena.alloc(LEAF_64);
+  const s = h * SLOT_STRIDE;
+  const p = h * PIVOT_STRIDE;
+  let slot = 0;
+  if (index > 0) {
+    if (contents !== 0) {
+      arena.slots[s] = contents;
+      arena.pivots[p] = 0;
+      if (index > 1) slot++;
+    }
+    arena.pivots[p + slot] = index - 1;
+    slot++;
+  }
+  arena.slots[s + slot] = entry;
+  arena.pivots[p + slot] = last;
+  if (last !== MAPLE_MAX) {
+    slot++;
+    arena.pivots[p + slot] = MAPLE_MAX;
+  }
+  arena.end[h] = slot;
+  core.root = h;
+  core.rootValue = 0;
+  core.height = 1;
+}
