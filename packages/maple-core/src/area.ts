@@ -69,8 +69,8 @@ export function emptyAreaSearch<V>(
     if (!outside) {
       if (types[h] === LEAF_64) {
         if (slots[h * SLOT_STRIDE + off] === 0) {
-          const a = lo > min ? lo : min;
-          const b = hi < max ? hi : max;
+          const a = Math.max(lo, min);
+          const b = Math.min(hi, max);
           if (b - a + 1 >= size) return rev ? b - size + 1 : a;
         }
       } else if (types[h] !== ARANGE_64 || (gaps[h * GAP_STRIDE + off] as number) >= size) {

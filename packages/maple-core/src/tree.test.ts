@@ -155,7 +155,13 @@ describe('normal API', () => {
     expect([...t].length).toBe(100);
     expect([...t.entries(23, 51)].map((e) => e.value)).toEqual([2, 3, 4, 5]);
     const seen: number[] = [];
-    t.forEach((v, first, last) => seen.push(v, first, last), 900, 1000);
+    t.forEach(
+      (v, first, last) => {
+        seen.push(v, first, last);
+      },
+      900,
+      1000,
+    );
     expect(seen).toEqual([
       90, 900, 904, 91, 910, 914, 92, 920, 924, 93, 930, 934, 94, 940, 944, 95, 950, 954, 96, 960, 964, 97,
       970, 974, 98, 980, 984, 99, 990, 994,
