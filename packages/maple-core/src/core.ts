@@ -11,6 +11,12 @@ import { NodeArena } from './arena.js';
 import { ARANGE_64, RANGE_64 } from './constants.js';
 import { ValueStore } from './values.js';
 
+/** Receives what a write retires (RCU mode): node handles and value indices. */
+export interface Reclaimer {
+  retireNode(handle: number): void;
+  retireValue(index: number): void;
+}
+
 /** Construction flags for a {@link TreeCore}. */
 export interface CoreFlags {
   allocRange: boolean;
@@ -50,6 +56,16 @@ export class TreeCore<V> {
     this.internalType = flags.allocRange ? ARANGE_64 : RANGE_64;
     this.arena = arena ?? new NodeArena({ gaps: flags.allocRange });
     this.values = new ValueStore<V>();
+  }
+
+  /**
+   * Installs (or, with null, removes) the reclaimer: retired nodes and
+   * released value indices go to it instead of being reused at once; it gives
+   * them back later with `arena.free(h)` / `values.free(i)`.
+   */
+  setReclaimer(reclaimer: Reclaimer | null): void {
+    this.arena.onRetire = reclaimer ? (h) => reclaimer.retireNode(h) : null;
+    this.values.onRetire = reclaimer ? (i) => reclaimer.retireValue(i) : null;
   }
 
   /** Queues `h` for retirement at the end of the current write. */

@@ -148,6 +148,15 @@ export function prevSlot<V>(core: TreeCore<V>, w: Walker): boolean {
 export function lookup<V>(core: TreeCore<V>, index: number): number {
   const root = core.root;
   if (root === 0) return index === 0 ? core.rootValue : 0;
+  return lookupFrom(core, root, index);
+}
+
+/**
+ * Looks up `index` under node `root`, which may be the root of an older
+ * version (RCU mode: its nodes stay intact until reclaimed).
+ * @returns the value index, 0 when empty
+ */
+export function lookupFrom<V>(core: TreeCore<V>, root: number, index: number): number {
   const arena = core.arena;
   const pivots = arena.pivots;
   const slots = arena.slots;

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { expectValid } from '../test/helpers.js';
+import { RangeModel } from '../test/model.js';
+import { GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import type { TreeCore } from './core.js';
+import { resetStoreStats, storeStats } from './stats.js';
+import { MapleTree } from './tree.js';
+import { lookupFrom } from './walk.js';
+
+/** Every field (but parent links) of every node reachable from `root`, as text. */
+function snapshotNodes<V>(core: TreeCore<V>, root: number): string {
+  const a = core.arena;
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const h = stack.pop() as number;
+    const end = a.end[h] as number;
+    out.push(
+      `${h}:${a.type[h]}:${end}:${[...a.slots.subarray(h * SLOT_STRIDE, h * SLOT_STRIDE + 16)]}:${[...a.pivots.subarray(h * PIVOT_STRIDE, h * PIVOT_STRIDE + 15)]}:${[...a.gaps.subarray(h * GAP_STRIDE, h * GAP_STRIDE + 10)]}`,
+    );
+    if (a.type[h] !== LEAF_64)
+      for (let i = 0; i <= end; i++) stack.push(a.slots[h * SLOT_STRIDE + i] as number);
+  }
+  return out.join('\n');
+}
+
+function churn(t: MapleTree<number>, model: RangeModel<number>): void {
+  let seed = 7;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let k = 0; k < 600; k++) {
+    const a = rnd(6000);
+    const op = rnd(4);
+    const b = a + (op === 0 ? rnd(400) : rnd(4));
+    const v = op === 3 ? undefined : 10_000 + k;
+    t.storeRange(a, b, v);
+    model.store(a, b, v);
+  }
+}
+
+describe('RCU mode', () => {
+  it('a reader holding an old root keeps seeing the old contents while retired nodes are not reclaimed', () => {
+    const t = new MapleTree<number>({ rcu: true, allocRange: true });
+    const model = new RangeModel<number>();
+    for (let i = 0; i < 500; i++) {
+      t.storeRange(i * 10, i * 10 + 4, i);
+      model.store(i * 10, i * 10 + 4, i);
+    }
+    const core = t.core;
+    const retiredNodes: number[] = [];
+    const retiredValues: number[] = [];
+    core.setReclaimer({ retireNode: (h) => retiredNodes.push(h), retireValue: (i) => retiredValues.push(i) });
+    const oldRoot = core.root;
+    const before = snapshotNodes(core, oldRoot);
+    const oldModel = new RangeModel<number>();
+    oldModel.ranges = [...model.ranges];
+
+    churn(t, model);
+    expectValid(t);
+
+    // The old version is bit-for-bit what it was, and answers as it did.
+    expect(snapshotNodes(core, oldRoot)).toBe(before);
+    for (let i = 0; i < 6500; i += 3)
+      expect(core.values.get(lookupFrom(core, oldRoot, i))).toBe(oldModel.load(i));
+    // The new version answers from the new model.
+    for (let i = 0; i < 6500; i += 3) expect(t.load(i)).toBe(model.load(i));
+    // The replaced root is dead (parent points to itself), and so were all retired nodes.
+    expect(core.arena.isDead(oldRoot)).toBe(true);
+    expect(retiredNodes.every((h) => core.arena.isDead(h))).toBe(true);
+    expect(core.arena.retiredCount).toBe(retiredNodes.length);
+
+    // Reclaiming gives the nodes back; the tree stays valid and reuses them.
+    for (const h of retiredNodes) core.arena.free(h);
+    for (const i of retiredValues) core.values.free(i);
+    core.setReclaimer(null);
+    expect(core.arena.retiredCount).toBe(0);
+    expectValid(t);
+    const live = core.arena.live;
+    t.storeRange(3, 3, 1);
+    expect(core.arena.live).toBeLessThanOrEqual(live + 1);
+    expectValid(t);
+  });
+
+  it('without a reclaimer, retired nodes are freed at the end of each write', () => {
+    const t = new MapleTree<number>({ rcu: true });
+    const model = new RangeModel<number>();
+    churn(t, model);
+    expectValid(t);
+    expect(t.core.arena.retiredCount).toBe(0);
+    expect(t.core.arena.live).toBe(t.nodeCount);
+  });
+
+  it('uses no append store, and a slot store only when exactly two ranges are touched', () => {
+    const plain = new MapleTree<number>();
+    const rcu = new MapleTree<number>({ rcu: true });
+    for (const t of [plain, rcu]) for (let i = 0; i < 8; i++) t.storeRange(i * 10, i * 10 + 9, i);
+    resetStoreStats();
+    plain.storeRange(90, 95, 1);
+    expect(storeStats.append).toBe(1);
+    rcu.storeRange(90, 95, 1);
+    expect(storeStats.append).toBe(1);
+    expect(storeStats.nodeStore).toBe(1);
+    // Two ranges touched: a slot store in both modes.
+    plain.storeRange(0, 14, 2);
+    rcu.storeRange(0, 14, 2);
+    expect(storeStats.slotStore).toBe(2);
+    // Three ranges touched, slot count unchanged: a slot store only outside RCU mode.
+    plain.storeRange(25, 44, 3);
+    rcu.storeRange(25, 44, 3);
+    expect(storeStats.slotStore).toBe(3);
+    expect(storeStats.nodeStore).toBe(2);
+    expect([...plain].map((e) => `${e.first}-${e.last}`)).toEqual(
+      [...rcu].map((e) => `${e.first}-${e.last}`),
+    );
+  });
+});
