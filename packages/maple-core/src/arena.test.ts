@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { NodeArena } from './arena.js';
+import { LEAF_64, PIVOT_STRIDE, RANGE_64, SLOT_STRIDE } from './constants.js';
+import { MapleError } from './errors.js';
+
+describe('node arena', () => {
+  it('hands out distinct handles from 1, reuses freed ones with a new generation', () => {
+    const a = new NodeArena({ gaps: false, capacity: 4 });
+    const h1 = a.alloc(LEAF_64);
+    const h2 = a.alloc(RANGE_64);
+    expect(h1).toBeGreaterThan(0);
+    expect(h2).not.toBe(h1);
+    const gen = a.generation[h1] as number;
+    expect(a.isCurrent(h1, gen)).toBe(true);
+    a.free(h1);
+    expect(a.isAllocated(h1)).toBe(false);
+    expect(a.isCurrent(h1, gen)).toBe(false);
+    const h3 = a.alloc(LEAF_64);
+    expect(h3).toBe(h1);
+    expect(a.isCurrent(h3, gen)).toBe(false);
+    expect(a.isCurrent(h3, gen + 1)).toBe(true);
+    expect(a.live).toBe(2);
+  });
+
+  it('grows by doubling and keeps every field of every node', () => {
+    const a = new NodeArena({ gaps: true, capacity: 2 });
+    const handles: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const h = a.alloc(LEAF_64);
+      a.pivots[h * PIVOT_STRIDE] = i * 1000;
+      a.slots[h * SLOT_STRIDE + 3] = i + 7;
+      a.end[h] = i % 16;
+      handles.push(h);
+    }
+    expect(a.capacity).toBeGreaterThanOrEqual(101);
+    handles.forEach((h, i) => {
+      expect(a.pivots[h * PIVOT_STRIDE]).toBe(i * 1000);
+      expect(a.slots[h * SLOT_STRIDE + 3]).toBe(i + 7);
+      expect(a.end[h]).toBe(i % 16);
+    });
+  });
+
+  it('clears a reused node', () => {
+    const a = new NodeArena({ gaps: false });
+    const h = a.alloc(LEAF_64);
+    a.slots[h * SLOT_STRIDE + 1] = 9;
+    a.pivots[h * PIVOT_STRIDE + 1] = 9;
+    a.free(h);
+    const again = a.alloc(LEAF_64);
+    expect(again).toBe(h);
+    expect(a.slots[h * SLOT_STRIDE + 1]).toBe(0);
+    expect(a.pivots[h * PIVOT_STRIDE + 1]).toBe(0);
+  });
+
+  it('a fixed arena on shared buffers refuses to grow with ENOMEM', () => {
+    const a = new NodeArena({
+      gaps: true,
+      capacity: 4,
+      fixed: true,
+      buffer: (n) => new SharedArrayBuffer(n),
+    });
+    expect(a.pivots.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.headroom).toBe(3);
+    a.alloc(LEAF_64);
+    a.alloc(LEAF_64);
+    a.alloc(LEAF_64);
+    let caught: unknown;
+    try {
+      a.alloc(LEAF_64);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MapleError);
+    expect((caught as MapleError).code).toBe('ENOMEM');
+  });
+
+  it('marks dead nodes (parent points to itself) and counts them until freed', () => {
+    const a = new NodeArena({ gaps: false });
+    const h = a.alloc(LEAF_64);
+    a.markDead(h);
+    a.markDead(h);
+    expect(a.isDead(h)).toBe(true);
+    expect(a.retiredCount).toBe(1);
+    a.free(h);
+    expect(a.retiredCount).toBe(0);
+    expect(() => a.free(h)).toThrow(MapleError);
+  });
+});
