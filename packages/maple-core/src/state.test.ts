@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { expectValid } from '../test/helpers.js';
+import { MAPLE_MAX } from './errors.js';
+import type { MapleState } from './state.js';
+import { MapleTree } from './tree.js';
+
+/** Expects the cursor's answer and its range. */
+function at<V>(
+  mas: MapleState<V>,
+  got: V | undefined,
+  value: V | undefined,
+  index: number,
+  last: number,
+): void {
+  expect({ value: got, index: mas.index, last: mas.last }).toEqual({ value, index, last });
+}
+
+describe('MapleState on a tree with only the root entry (kernel check_state_handling)', () => {
+  const t = new MapleTree<string>();
+  t.store(0, 'p');
+  const mas = t.state(0);
+
+  it('prev/next/find/findRev/walk answer with the kernel ranges', () => {
+    expect(mas.prev(0)).toBeUndefined();
+    mas.set(10);
+    at(mas, mas.prev(0), 'p', 0, 0);
+    mas.set(10).pause();
+    at(mas, mas.prev(0), 'p', 0, 0);
+    mas.set(0);
+    at(mas, mas.next(MAPLE_MAX), undefined, 1, MAPLE_MAX);
+    mas.set(10);
+    at(mas, mas.next(MAPLE_MAX), undefined, 1, MAPLE_MAX);
+    mas.set(0);
+    at(mas, mas.find(MAPLE_MAX), 'p', 0, 0);
+    at(mas, mas.find(MAPLE_MAX), undefined, 1, MAPLE_MAX);
+    at(mas, mas.find(MAPLE_MAX), undefined, 1, MAPLE_MAX);
+    mas.set(10);
+    at(mas, mas.find(MAPLE_MAX), undefined, 1, MAPLE_MAX);
+    at(mas, mas.findRev(0), 'p', 0, 0);
+    mas.set(0);
+    at(mas, mas.findRev(0), 'p', 0, 0);
+    at(mas, mas.findRev(0), undefined, 0, 0);
+    at(mas, mas.findRev(0), undefined, 0, 0);
+    mas.set(10);
+    at(mas, mas.findRev(0), 'p', 0, 0);
+    mas.set(10);
+    at(mas, mas.walk(), undefined, 1, MAPLE_MAX);
+    mas.set(0).pause();
+    at(mas, mas.walk(), 'p', 0, 0);
+  });
+
+  it('walks an empty tree as one empty range', () => {
+    const e = new MapleTree<string>();
+    const m = e.state(5);
+    at(m, m.walk(), undefined, 0, MAPLE_MAX);
+    m.set(5);
+    at(m, m.find(MAPLE_MAX), undefined, 0, MAPLE_MAX);
+    m.set(5);
+    expect(m.prev(0)).toBeUndefined();
+    expect(m.emptyArea(10, 20, 5)).toBe(true);
+    at(m, undefined, undefined, 10, 14);
+  });
+});
+
+describe('MapleState on a tree with nodes (kernel check_state_handling)', () => {
+  const t = new MapleTree<string>();
+  t.storeRange(0x1000, 0x1500, 'p1');
+  t.storeRange(0x2000, 0x2500, 'p2');
+  t.storeRange(0x3000, 0x3500, 'p3');
+
+  it('next through limits, overflow and back', () => {
+    const mas = t.state(0);
+    at(mas, mas.next(MAPLE_MAX), 'p1', 0x1000, 0x1500);
+    mas.set(0).pause();
+    at(mas, mas.next(MAPLE_MAX), 'p1', 0x1000, 0x1500);
+    at(mas, mas.next(0x2100), 'p2', 0x2000, 0x2500);
+    at(mas, mas.next(0x2999), undefined, 0x2501, 0x2fff);
+    at(mas, mas.next(MAPLE_MAX), 'p3', 0x3000, 0x3500);
+    at(mas, mas.next(MAPLE_MAX), undefined, 0x3501, MAPLE_MAX);
+    at(mas, mas.next(MAPLE_MAX), undefined, 0x3501, MAPLE_MAX);
+    at(mas, mas.prev(0), 'p3', 0x3000, 0x3500);
+  });
+
+  it('prev through limits, underflow and back', () => {
+    const mas = t.state(0);
+    mas.next(MAPLE_MAX);
+    mas.next(MAPLE_MAX);
+    at(mas, mas.prev(0), 'p1', 0x1000, 0x1500);
+    mas.next(MAPLE_MAX);
+    at(mas, mas.prev(0x1200), 'p1', 0x1000, 0x1500);
+    at(mas, mas.prev(0x1200), undefined, 0x1000, 0x1500);
+    at(mas, mas.prev(0x100), undefined, 0, 0xfff);
+    at(mas, mas.prev(0), undefined, 0, 0xfff);
+    at(mas, mas.next(MAPLE_MAX), 'p1', 0x1000, 0x1500);
+    at(mas, mas.prev(0x1000), undefined, 0x1000, 0x1500);
+    at(mas, mas.find(MAPLE_MAX), 'p1', 0x1000, 0x1500);
+    mas.set(0x3600);
+    at(mas, mas.prev(0), 'p3', 0x3000, 0x3500);
+    mas.pause();
+    at(mas, mas.prev(0), 'p2', 0x2000, 0x2500);
+    at(mas, mas.prev(0x1600), undefined, 0x1501, 0x1fff);
+    at(mas, mas.prev(0), 'p1', 0x1000, 0x1500);
+  });
+
+  it('find and findRev', () => {
+    const mas = t.state(0);
+    at(mas, mas.find(MAPLE_MAX), 'p1', 0x1000, 0x1500);
+    mas.set(0).pause();
+    at(mas, mas.find(MAPLE_MAX), 'p1', 0x1000, 0x1500);
+    mas.set(1200);
+    at(mas, mas.find(MAPLE_MAX), 'p1', 0x1000, 0x1500);
+    at(mas, mas.find(MAPLE_MAX), 'p2', 0x2000, 0x2500);
+    at(mas, mas.find(0x2700), undefined, 0x2501, 0x2fff);
+    at(mas, mas.find(0x5000), 'p3', 0x3000, 0x3500);
+    at(mas, mas.find(MAPLE_MAX), undefined, 0x3501, MAPLE_MAX);
+    at(mas, mas.findRev(0), 'p3', 0x3000, 0x3500);
+    at(mas, mas.findRev(0), 'p2', 0x2000, 0x2500);
+    mas.pause();
+    at(mas, mas.findRev(0), 'p1', 0x1000, 0x1500);
+    at(mas, mas.findRev(0), undefined, 0, 0xfff);
+    mas.set(0x1200);
+    at(mas, mas.findRev(0), 'p1', 0x1000, 0x1500);
+  });
+
+  it('walk gives the range holding index, empty ones included', () => {
+    const mas = t.state(0x1200);
+    at(mas, mas.walk(), 'p1', 0x1000, 0x1500);
+    mas.set(0x1600);
+    at(mas, mas.walk(), undefined, 0x1501, 0x1fff);
+    mas.set(0x1600).pause();
+    at(mas, mas.walk(), undefined, 0x1501, 0x1fff);
+    mas.set(MAPLE_MAX);
+    at(mas, mas.walk(), undefined, 0x3501, MAPLE_MAX);
+  });
+
+  it('nextRange and prevRange visit empty ranges too', () => {
+    const mas = t.state(0);
+    mas.walk();
+    const seen: string[] = [];
+    for (let v = mas.nextRange(MAPLE_MAX); mas.last < MAPLE_MAX; v = mas.nextRange(MAPLE_MAX))
+      seen.push(`${mas.index}:${v ?? '-'}`);
+    seen.push(`${mas.index}`);
+    expect(seen).toEqual(['4096:p1', '5377:-', '8192:p2', '9473:-', '12288:p3', '13569']);
+    const back: string[] = [];
+    for (let v = mas.prevRange(0); mas.index > 0; v = mas.prevRange(0)) back.push(`${mas.index}:${v ?? '-'}`);
+    expect(back).toEqual(['12288:p3', '9473:-', '8192:p2', '5377:-', '4096:p1']);
+    expect(mas.index).toBe(0);
+  });
+});
+
+describe('MapleState writes and stays valid across writes', () => {
+  it('store and erase set index/last to the range written', () => {
+    const t = new MapleTree<number>();
+    const mas = t.state(10, 19);
+    mas.store(1);
+    expect([mas.index, mas.last]).toEqual([10, 19]);
+    mas.setRange(20, 29).store(2);
+    mas.set(15);
+    expect(mas.erase()).toBe(1);
+    // The erased range joins the empty range before it.
+    expect([mas.index, mas.last]).toEqual([0, 19]);
+    expect(t.load(15)).toBeUndefined();
+    mas.set(5);
+    expect(mas.erase()).toBeUndefined();
+    expect([mas.index, mas.last]).toEqual([0, 19]);
+    expectValid(t);
+  });
+
+  it('a cursor iterating with next keeps going after writes that rebuild the nodes it was on', () => {
+    const t = new MapleTree<number>();
+    for (let i = 0; i < 500; i++) t.storeRange(i * 10, i * 10 + 4, i);
+    const mas = t.state(0);
+    const seen: number[] = [];
+    for (let v = mas.find(MAPLE_MAX); v !== undefined; v = mas.next(MAPLE_MAX)) {
+      seen.push(v);
+      if (v === 100) for (let k = 101; k < 400; k += 2) t.erase(k * 10);
+      if (v === 200) t.storeRange(2006, 2007, -1);
+    }
+    const want: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      if (i > 100 && i < 400 && i % 2 === 1) continue;
+      want.push(i);
+      if (i === 200) want.push(-1);
+    }
+    expect(seen).toEqual(want);
+  });
+
+  it('emptyArea / emptyAreaRev set index and last (kernel check_empty_area_window)', () => {
+    const t = new MapleTree<number>({ allocRange: true });
+    for (let i = 1; i <= 20; i++) t.storeRange(i * 10, i * 10 + 9, i);
+    t.storeRange(160, 169, undefined);
+    const mas = t.state(0);
+    expect(mas.emptyAreaRev(5, 90, 10)).toBe(false);
+    expect(mas.emptyAreaRev(6, 90, 5)).toBe(false);
+    expect(mas.emptyAreaRev(5, 90, 5)).toBe(true);
+    expect([mas.index, mas.last]).toEqual([5, 9]);
+    expect(mas.emptyAreaRev(5, 217, 9)).toBe(true);
+    expect([mas.index, mas.last]).toEqual([161, 169]);
+    expect(mas.emptyAreaRev(100, 218, 3)).toBe(true);
+    expect([mas.index, mas.last]).toEqual([216, 218]);
+    expect(mas.emptyAreaRev(100, 218, 16)).toBe(false);
+    expect(mas.emptyAreaRev(167, 200, 4)).toBe(false);
+    expect(mas.emptyAreaRev(100, 162, 4)).toBe(false);
+    expect(mas.emptyArea(0, 100, 9)).toBe(true);
+    expect([mas.index, mas.last]).toEqual([0, 8]);
+    expect(mas.emptyArea(0, 100, 4)).toBe(true);
+    expect([mas.index, mas.last]).toEqual([0, 3]);
+    expect(mas.emptyArea(0, 100, 11)).toBe(false);
+    expect(mas.emptyArea(5, 100, 6)).toBe(false);
+    expect(() => mas.emptyArea(0, 8, 10)).toThrow(/EINVAL/);
+    expect(mas.emptyArea(100, 163, 6)).toBe(false);
+    expect(mas.emptyArea(100, 165, 3)).toBe(true);
+    expect([mas.index, mas.last]).toEqual([160, 162]);
+  });
+});
