@@ -132,14 +132,19 @@ export class AddressSpace extends MmCore {
    * that had an anonymous identity gets its own new one (anon_vma_fork).
    */
   fork(): AddressSpace {
-    const child = Object.create(AddressSpace.prototype) as AddressSpace;
-    Object.assign(child, this);
-    child.index = this.index.clone((vma) => {
+    let anon = this.nextAnon;
+    const index = this.index.clone((vma) => {
       const copy = vma.dup();
-      if (copy.anon) copy.anon = this.newAnonId();
+      if (copy.anon) copy.anon = anon++;
       return copy;
     });
-    child.nextAnon = this.nextAnon;
+    this.nextAnon = anon;
+    const child = new AddressSpace(this.options, index);
+    child.nextAnon = anon;
+    child.startBrk = this.startBrk;
+    child.brkValue = this.brkValue;
+    child.startStack = this.startStack;
+    child.nextShmemInode = this.nextShmemInode;
     child.gate = this.gate ? this.gate.dup() : null;
     return child;
   }

@@ -70,7 +70,18 @@ function readTrace(path: string): string {
   return data.toString('utf8');
 }
 
-function main(argv: string[]): number {
+/** Where the CLI writes (stdout, stderr); tests pass their own. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+function main(argv: string[], io: CliIo): number {
   const args = parseArgs(argv);
   const records = parseTrace(readTrace(args.trace));
   const r = replayTrace(records, { backend: args.backend, emit: args.emit !== undefined });
@@ -93,9 +104,9 @@ function main(argv: string[]): number {
     firstAnswerMismatch: r.answerMismatches[0] ?? null,
     firstSnapshotMismatch: r.snapshotMismatches[0]?.at ?? null,
   };
-  if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (args.json) io.out(`${JSON.stringify(summary)}\n`);
   else {
-    process.stdout.write(
+    io.out(
       `${args.trace} (${args.backend}): ops ${r.ops}, answers matched ${r.answersMatched}/${r.answered}, ` +
         `snapshots matched ${r.snapshotsMatched}/${r.snapshots}, time ${summary.timeMs} ms\n`,
     );
@@ -103,21 +114,33 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  if (
-    e instanceof UsageError ||
-    e instanceof TraceFormatError ||
-    e instanceof SyntaxError ||
-    e instanceof RangeError
-  ) {
-    process.stderr.write(`vma-mm: ${e.message.split('\n')[0]}\n`);
-    if (e instanceof UsageError && e.message.includes('\n'))
-      process.stderr.write(`${e.message.split('\n')[1]}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`vma-mm: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
+/**
+ * Run the CLI.
+ * @param argv - arguments after the program name
+ * @param io - output sinks
+ * @returns the exit code: 0 when the replay ran, 2 for usage or input errors, 1 for internal errors
+ */
+export function runCli(argv: string[], io: CliIo = processIo): number {
+  try {
+    return main(argv, io);
+  } catch (e) {
+    if (
+      e instanceof UsageError ||
+      e instanceof TraceFormatError ||
+      e instanceof SyntaxError ||
+      e instanceof RangeError
+    ) {
+      const [first, second] = e.message.split('\n');
+      io.err(`vma-mm: ${first}\n`);
+      if (e instanceof UsageError && second) io.err(`${second}\n`);
+      return 2;
+    }
+    io.err(`vma-mm: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
   }
+}
+
+// Run when executed as the bin (not when imported by tests).
+if (typeof process !== 'undefined' && /vma-mm$|cli\.c?js$/.test(process.argv[1] ?? '')) {
+  process.exitCode = runCli(process.argv.slice(2));
 }

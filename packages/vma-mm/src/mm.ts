@@ -9,6 +9,7 @@
  */
 import { type ArchProfile, alignDown, alignUp, legacyBase, resolveArch, topDownBase } from './arch.js';
 import { LegacyIndex } from './backend/legacy.js';
+import { MapleIndex } from './backend/maple.js';
 import type { BackendName, VmaIndex } from './backend/types.js';
 import { VM_ACCESS_FLAGS, VM_GROWSDOWN, VM_SOFTDIRTY, type Vma } from './vma.js';
 
@@ -18,7 +19,10 @@ export type MmapLayout = 'topdown' | 'legacy';
 /** A function that creates an empty VMA index for a backend. */
 export type IndexFactory = () => VmaIndex;
 
-const indexFactories = new Map<BackendName, IndexFactory>([['legacy', () => new LegacyIndex()]]);
+const indexFactories = new Map<BackendName, IndexFactory>([
+  ['maple', () => new MapleIndex()],
+  ['legacy', () => new LegacyIndex()],
+]);
 
 /**
  * Make a backend available under its name (the maple backend registers itself).
@@ -71,6 +75,8 @@ export function argValue(x: unknown): number {
 /** struct mm_struct: the address space's state and its VMA primitives. */
 export class MmCore {
   readonly arch: ArchProfile;
+  /** The options this address space was made with (fork reuses them). */
+  readonly options: AddressSpaceOptions;
   readonly pageSize: number;
   readonly layout: MmapLayout;
   readonly maxMapCount: number;
@@ -98,6 +104,7 @@ export class MmCore {
   constructor(options: AddressSpaceOptions, index?: VmaIndex) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     const arch = resolveArch(options.arch);
+    this.options = options;
     this.arch = arch;
     this.pageSize = arch.pageSize;
     this.layout = options.layout ?? 'topdown';
@@ -172,6 +179,9 @@ export class MmCore {
     if (!(vma.flags & VM_GROWSDOWN)) return vma.startPage;
     return Math.max(vma.startPage - this.stackGuardGapPages, 0);
   }
+
+  /** startGap as a bound function (passed to the index's guarded search). */
+  readonly guardStartFn = (vma: Vma): number => this.startGap(vma);
 
   /** vm_end_gap in pages (no grows-up VMAs on the supported architectures). */
   endGap(vma: Vma): number {

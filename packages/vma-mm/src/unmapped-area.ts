@@ -62,6 +62,12 @@ function unmappedAreaTopdown(mm: MmCore, info: AreaInfo): number {
   const length = info.length + info.alignMask;
   const low = Math.max(info.low, Math.ceil(mm.mmapMinAddr / mm.pageSize));
   let high = info.high;
+  const index = mm.index;
+  if (!info.alignMask && index.emptyAreaRevGuarded) {
+    if (low > high - 1) return -ENOMEM;
+    const s = index.emptyAreaRevGuarded(low, high - 1, length, mm.guardStartFn);
+    return s === undefined ? -ENOMEM : s;
+  }
   for (;;) {
     if (low > high - 1) return -ENOMEM;
     const s = mm.index.emptyAreaRev(low, high - 1, length);
