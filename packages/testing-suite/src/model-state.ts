@@ -30,11 +30,16 @@ import { checkModelArea, checkModelIndex, checkModelRange, type MapleModel } fro
 /** The cursor's status (the kernel's `enum maple_status`, less the root and error states). */
 export type ModelStatus = 'start' | 'active' | 'pause' | 'none' | 'overflow' | 'underflow';
 
+/** Returned by the setup steps when the move still has to step through slots. */
+const GO_ON: unique symbol = Symbol('go on');
+
 /** Cursor model with the same calls as `MapleState`. */
 export class ModelState<V> {
   index: number;
   last: number;
   status: ModelStatus = 'start';
+  /** True once the cursor has walked to a slot since it was last set, reset or paused. */
+  private positioned = false;
 
   constructor(
     private readonly tree: MapleModel<V>,
@@ -58,31 +63,45 @@ export class ModelState<V> {
     this.index = slot.first;
     this.last = slot.last;
     this.status = 'active';
+    this.positioned = true;
     return slot.value;
+  }
+
+  /**
+   * False in the one state the kernel leaves undefined: a move that ran into
+   * its limit before the cursor ever walked (overflow or underflow with no
+   * node), after which the kernel would step from a slot it never found.
+   */
+  get defined(): boolean {
+    return this.positioned || (this.status !== 'overflow' && this.status !== 'underflow');
   }
 
   /** Next entry after the cursor, up to `max` (`mas_next`). */
   next(max: number): V | undefined {
     checkModelIndex(max, 'max');
-    return this.nextSetup(max) ?? this.nextSlot(max, false);
+    const setup = this.nextSetup(max);
+    return setup === GO_ON ? this.nextSlot(max, false) : setup;
   }
 
   /** Next slot, empty or not, up to `max` (`mas_next_range`). */
   nextRange(max: number): V | undefined {
     checkModelIndex(max, 'max');
-    return this.nextSetup(max) ?? this.nextSlot(max, true);
+    const setup = this.nextSetup(max);
+    return setup === GO_ON ? this.nextSlot(max, true) : setup;
   }
 
   /** Previous entry before the cursor, down to `min` (`mas_prev`). */
   prev(min: number): V | undefined {
     checkModelIndex(min, 'min');
-    return this.prevSetup(min) ?? this.prevSlot(min, false);
+    const setup = this.prevSetup(min);
+    return setup === GO_ON ? this.prevSlot(min, false) : setup;
   }
 
   /** Previous slot, empty or not, down to `min` (`mas_prev_range`). */
   prevRange(min: number): V | undefined {
     checkModelIndex(min, 'min');
-    return this.prevSetup(min) ?? this.prevSlot(min, true);
+    const setup = this.prevSetup(min);
+    return setup === GO_ON ? this.prevSlot(min, true) : setup;
   }
 
   /** First call: entry at or after `index`; later calls: the next entry; up to `max` (`mas_find`). */
@@ -179,6 +198,7 @@ export class ModelState<V> {
   store(value: V | undefined): void {
     this.tree.storeRange(this.index, this.last, value);
     this.status = 'active';
+    this.positioned = true;
   }
 
   /** Erases the range holding `index` and returns its value (`mas_erase`). */
@@ -211,18 +231,21 @@ export class ModelState<V> {
     this.index = first;
     this.last = last;
     this.status = 'start';
+    this.positioned = false;
     return this;
   }
 
   /** Forgets the walked position but keeps index/last (`mas_reset`). */
   reset(): this {
     this.status = 'start';
+    this.positioned = false;
     return this;
   }
 
   /** Marks the cursor paused: the next call walks again (`mas_pause`). */
   pause(): this {
     this.status = 'pause';
+    this.positioned = false;
     return this;
   }
 
@@ -231,6 +254,7 @@ export class ModelState<V> {
     this.index = start;
     this.last = start + size - 1;
     this.status = 'active';
+    this.positioned = true;
     return true;
   }
 
@@ -241,15 +265,15 @@ export class ModelState<V> {
     return value;
   }
 
-  /** `mas_next_setup`: returns a value (or undefined) when the answer is already known, else null. */
-  private nextSetup(max: number): V | undefined | null {
+  /** `mas_next_setup`: the answer when it is already known, else GO_ON. */
+  private nextSetup(max: number): V | undefined | typeof GO_ON {
     if (this.last >= max) {
       this.status = 'overflow';
       return undefined;
     }
     switch (this.status) {
       case 'active':
-        return null;
+        return GO_ON;
       case 'none':
       case 'pause':
       case 'start':
@@ -264,18 +288,18 @@ export class ModelState<V> {
         break;
       }
     }
-    return this.status === 'none' ? undefined : null;
+    return this.status === 'none' ? undefined : GO_ON;
   }
 
   /** `mas_prev_setup`: as {@link nextSetup}, going down. */
-  private prevSetup(min: number): V | undefined | null {
+  private prevSetup(min: number): V | undefined | typeof GO_ON {
     if (this.index <= min) {
       this.status = 'underflow';
       return undefined;
     }
     switch (this.status) {
       case 'active':
-        return null;
+        return GO_ON;
       case 'start':
       case 'none':
       case 'pause':
@@ -290,7 +314,7 @@ export class ModelState<V> {
         break;
       }
     }
-    return this.status === 'none' ? undefined : null;
+    return this.status === 'none' ? undefined : GO_ON;
   }
 
   /** `mas_next_slot`: step to following slots until an entry (or any slot when `empty`). */

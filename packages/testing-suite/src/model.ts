@@ -154,11 +154,13 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
     return r.value;
   }
 
-  /** First entry overlapping `[index, max]`; none when `index > max`, as in the kernel (`mt_find`). */
+  /**
+   * First entry overlapping `[index, max]` (`mt_find`). `index > max` is
+   * EINVAL by API.md's range rule, where the kernel returns NULL.
+   */
   find(index: number, max: number = MAPLE_MAX): MapleEntry<V> | undefined {
-    checkModelIndex(index, 'index');
-    checkModelIndex(max, 'max');
-    return index > max ? undefined : this.overlapping(index, max)[0];
+    checkModelRange(index, max, ['index', 'max']);
+    return this.overlapping(index, max)[0];
   }
 
   /** First entry starting after `index` and no later than `max` (`mt_next`). */
@@ -177,10 +179,25 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
     return r !== undefined && r.last >= min ? entry(r) : undefined;
   }
 
-  /** Entries overlapping `[first, last]` in order (`mt_for_each`). */
-  *entries(first = 0, last: number = MAPLE_MAX): IterableIterator<MapleEntry<V>> {
+  /**
+   * Entries overlapping `[first, last]` in order (`mt_for_each`). The
+   * iterator is live: each step finds the first entry after the last one it
+   * returned, in the tree as it is then.
+   */
+  entries(first = 0, last: number = MAPLE_MAX): IterableIterator<MapleEntry<V>> {
     checkModelRange(first, last);
-    yield* this.overlapping(first, last);
+    return this.live(first, last);
+  }
+
+  private *live(first: number, last: number): IterableIterator<MapleEntry<V>> {
+    let at = first;
+    for (;;) {
+      const r = this.ranges[this.lowerBound(at)];
+      if (r === undefined || r.first > last) return;
+      yield entry(r);
+      if (r.last >= last) return;
+      at = r.last + 1;
+    }
   }
 
   /** Calls `fn` for every entry overlapping `[first, last]`. */

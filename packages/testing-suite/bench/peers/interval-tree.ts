@@ -49,14 +49,32 @@ class IntervalRanges implements RangeMap {
   }
 
   prev(index: number): number | undefined {
-    // no reverse iteration: the nearest range ending below is found by a stabbing query on the gap
     const at = this.holding(index);
     const before = (at === undefined ? index : at.first) - 1;
-    if (before < 0) return undefined;
-    const r = this.holding(before);
-    if (r !== undefined) return r.value;
-    const left = this.tree.search([0, before]);
-    return left.length === 0 ? undefined : left[left.length - 1]!.value;
+    for (const r of this.descending(before, 0)) return r.value;
+    return undefined;
+  }
+
+  /**
+   * Ranges with `first <= max` in descending order, down to `min`. The tree
+   * cannot iterate backwards, so this asks for windows below `max` that grow
+   * fourfold until they reach `min`: O(log distance) stabbing queries.
+   */
+  private *descending(max: number, min: number): Generator<Span> {
+    let hi = max;
+    let floor = Number.POSITIVE_INFINITY; // lowest first already yielded
+    for (let width = 64; hi >= min; width *= 4) {
+      const lo = Math.max(min, hi - width + 1);
+      const found = this.tree.search([lo, hi]);
+      for (let i = found.length - 1; i >= 0; i--) {
+        const r = found[i]!;
+        if (r.first < floor && r.first <= max) {
+          floor = r.first;
+          yield r;
+        }
+      }
+      hi = lo - 1;
+    }
   }
 
   private *ascending(min: number): Generator<Span> {
@@ -70,8 +88,7 @@ class IntervalRanges implements RangeMap {
   }
 
   emptyAreaRev(min: number, max: number, size: number): number | undefined {
-    // no reverse iteration either: take the overlapping ranges and walk them backwards
-    return lastFit(this.tree.search([min, max]).reverse(), min, max, size);
+    return lastFit(this.descending(max, min), min, max, size);
   }
 
   clone(): RangeMap {

@@ -3,10 +3,17 @@
  * `{ last, value }`; lookups through `getPairOrNextLower`, stepping through
  * `nextHigherPair` / `nextLowerPair`, `clone()` is copy-on-write.
  */
-import BTree from 'sorted-btree';
+import BTreeImport from 'sorted-btree';
+
 import { firstFit, lastFit, type Peer, type RangeMap, type Span, survivors } from './range-map.js';
 
 type Slot = { last: number; value: number };
+
+// sorted-btree is CommonJS with `exports.default`: under plain Node ESM the
+// default import is the whole module object, under a bundler it is the class.
+const BTree: typeof BTreeImport =
+  (BTreeImport as unknown as { default?: typeof BTreeImport }).default ?? BTreeImport;
+type BTree<K, V> = BTreeImport<K, V>;
 
 class BTreeRanges implements RangeMap {
   constructor(private readonly tree: BTree<number, Slot>) {}

@@ -97,7 +97,16 @@ export class DiffDriver implements Driver {
       if (problem) this.fail(`${text} ${problem}`);
       return undefined;
     }
-    const expected = invoke(m, method, args);
+    let expected: unknown;
+    try {
+      expected = invoke(m, method, args);
+    } catch (error) {
+      if (!(error instanceof MapleError)) throw error;
+      // the model refuses the call: the tree must refuse it the same way
+      const problem = einval(() => invoke(s, method, args));
+      if (problem) this.fail(`${text} ${problem}`);
+      return undefined;
+    }
     let actual: unknown;
     try {
       actual = invoke(s, method, args);

@@ -6,7 +6,7 @@
  * expectation. Pasted into `test/`, the test fails against a broken tree at
  * the same call the fuzzer stopped on.
  */
-import { MAPLE_MAX } from '@maple-tree/core';
+import { MAPLE_MAX, MapleError } from '@maple-tree/core';
 import { MapleModel } from '../model.js';
 import type { ModelState } from '../model-state.js';
 import { invoke, LiveModelIterator } from './compare.js';
@@ -56,7 +56,14 @@ class EmitDriver implements Driver {
       this.lines.push(`expectEinval(() => ${method === 'entries' ? `[...${code}]` : code});`);
       return undefined;
     }
-    const answer = invoke(this.obj(target), method, args);
+    let answer: unknown;
+    try {
+      answer = invoke(this.obj(target), method, args);
+    } catch (error) {
+      if (!(error instanceof MapleError)) throw error;
+      this.lines.push(`expectEinval(() => ${code});`);
+      return undefined;
+    }
     if (check === 'void') this.lines.push(`${code};`);
     else if (answer === undefined) this.lines.push(`expect(${code}).toBeUndefined();`);
     else if (typeof answer === 'object' && answer !== null)

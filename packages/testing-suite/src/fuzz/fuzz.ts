@@ -28,6 +28,8 @@ export interface FuzzOptions {
   batchRuns?: number;
   /** Longest operation sequence per case (default 80). */
   maxOps?: number;
+  /** Operation kinds and cursor moves (`cursor.find`) to leave out. */
+  exclude?: readonly string[];
   /** Called after each case with running totals. */
   onProgress?: (progress: FuzzProgress) => void;
 }
@@ -84,7 +86,7 @@ export function fuzz(options: FuzzOptions): FuzzReport {
   const totals: FuzzProgress = { cases: 0, ops: 0, elapsedMs: 0 };
   let shrinking = false;
 
-  const property = fc.property(caseArb(options.maxOps ?? 80), (c) => {
+  const property = fc.property(caseArb(options.maxOps ?? 80, options.exclude), (c) => {
     if (!shrinking) {
       totals.cases++;
       totals.ops += c.ops.length;

@@ -1,0 +1,73 @@
+/**
+ * `@maple-tree/core` in the same range-map wrapper as the peers: a
+ * gap-tracking tree (`allocRange: true`, as the VMA tree is). Reads that
+ * return a bare value go through one reused `MapleState` cursor, the
+ * allocation-free form API.md offers beside `find`/`next`/`prev`.
+ */
+import { MAPLE_MAX, type MapleState, MapleTree } from '@maple-tree/core';
+import type { Peer, RangeMap, Span } from './range-map.js';
+
+class MapleRanges implements RangeMap {
+  private readonly mas: MapleState<number>;
+
+  constructor(readonly tree: MapleTree<number>) {
+    this.mas = tree.state(0, 0);
+  }
+
+  get size(): number {
+    return this.tree.size;
+  }
+
+  load(index: number): number | undefined {
+    return this.tree.load(index);
+  }
+
+  store(first: number, last: number, value: number): void {
+    this.tree.storeRange(first, last, value);
+  }
+
+  erase(index: number): void {
+    this.tree.erase(index);
+  }
+
+  scan(first: number, last: number): number {
+    let sum = 0;
+    const mas = this.mas;
+    mas.set(first);
+    for (let v = mas.find(last); v !== undefined; v = mas.find(last)) sum += v;
+    return sum;
+  }
+
+  next(index: number): number | undefined {
+    this.mas.set(index);
+    return this.mas.next(MAPLE_MAX);
+  }
+
+  prev(index: number): number | undefined {
+    this.mas.set(index);
+    return this.mas.prev(0);
+  }
+
+  emptyArea(min: number, max: number, size: number): number | undefined {
+    return this.tree.emptyArea(min, max, size);
+  }
+
+  emptyAreaRev(min: number, max: number, size: number): number | undefined {
+    return this.tree.emptyAreaRev(min, max, size);
+  }
+
+  clone(): RangeMap {
+    return new MapleRanges(this.tree.clone());
+  }
+}
+
+/** The maple tree as a benchmark peer. */
+export const maple: Peer = {
+  name: 'maple',
+  writable: true,
+  build(ranges: readonly Span[]): RangeMap {
+    const tree = new MapleTree<number>({ allocRange: true });
+    for (const r of ranges) tree.storeRange(r.first, r.last, r.value);
+    return new MapleRanges(tree);
+  },
+};
