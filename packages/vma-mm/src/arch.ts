@@ -48,9 +48,27 @@ export const X86_64: ArchProfile = Object.freeze({
   defaultMmapMinAddr: 65536,
 });
 
+/**
+ * A 32-bit (ia32 compat) process on an x86_64 kernel: TASK_SIZE is
+ * IA32_PAGE_OFFSET (0xffffe000), searches use the compat mmap bases, and
+ * huge-page alignment never applies (in_compat_syscall).
+ */
+export const I386: ArchProfile = Object.freeze({
+  name: 'i386',
+  pageSize: 4096,
+  taskSize: 0xffffe000,
+  mapWindow: 0xffffe000,
+  compat: true,
+  thpSize: 0,
+  stackGuardGapPages: 256,
+  mmapBaseGapMin: 128 * MiB,
+  defaultMmapMinAddr: 65536,
+});
+
 /** All built-in profiles by name. */
 export const ARCH_PROFILES: Readonly<Record<string, ArchProfile>> = Object.freeze({
   [X86_64.name]: X86_64,
+  [I386.name]: I386,
 });
 
 /**

@@ -9,6 +9,7 @@ export { AddressSpace } from './address-space.js';
 export {
   ARCH_PROFILES,
   type ArchProfile,
+  I386,
   legacyBase,
   resolveArch,
   topDownBase,

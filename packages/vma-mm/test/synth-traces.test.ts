@@ -1,4 +1,4 @@
-// Every synthetic 64-bit top-down trace must replay with the kernel's exact
+// Every synthetic trace (64-bit top-down, legacy bottom-up, ia32 compat) must replay with the kernel's exact
 // answers and /proc/self/maps, on both VMA index backends.
 import { describe, expect, it } from 'vitest';
 import { type BackendName, diffMaps, replayTrace } from '../src/index.js';
