@@ -12,6 +12,7 @@ const TRACES = [
   'synth-many-3',
   'synth-limit-8',
   'synth-legacy-32',
+  'synth-i386-31',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 
