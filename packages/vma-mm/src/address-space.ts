@@ -135,7 +135,10 @@ export class AddressSpace extends MmCore {
     let anon = this.nextAnon;
     const index = this.index.clone((vma) => {
       const copy = vma.dup();
-      if (copy.anon) copy.anon = anon++;
+      if (copy.anon) {
+        copy.anon = anon++;
+        copy.anonForked = true;
+      }
       return copy;
     });
     this.nextAnon = anon;

@@ -23,7 +23,7 @@ function doBrkFlags(mm: MmCore, brkVma: Vma | undefined, start: number, pages: n
   if (mm.mapCount > mm.maxMapCount) return false;
   const end = start + pages;
   if (brkVma && brkVma.endPage === start) {
-    const c = { start, end, flags, pgoff: start, file: null, anon: 0, name: null };
+    const c = { start, end, flags, pgoff: start, file: null, anon: 0, anonForked: false, name: null };
     if (mergeNewRange(mm, c, brkVma, undefined, true)) return true;
   }
   mm.link(new Vma(mm.pageSize, start, end, flags, start, null));

@@ -26,12 +26,25 @@ export interface MergeCandidate {
   pgoff: number;
   file: MappedFile | null;
   anon: number;
+  /** The range's identity came through fork (see Vma.anonForked). */
+  anonForked: boolean;
   name: string | null;
 }
 
-/** is_mergeable_anon_vma after Linux 6.16: identities equal or one absent. */
+/** are_anon_vmas_compatible: identities equal or one absent. */
 export function anonIdsCompatible(a: number, b: number): boolean {
   return a === 0 || b === 0 || a === b;
+}
+
+/**
+ * is_mergeable_anon_vma (Linux >= 6.16): the range (src) and a neighbour
+ * (tgt) can share one identity - equal ones, or one side has none and the
+ * side that has one did not inherit it through fork.
+ */
+export function anonMergeable(c: MergeCandidate, tgt: Vma): boolean {
+  if (!tgt.anon && c.anon) return !c.anonForked;
+  if (tgt.anon && !c.anon) return !tgt.anonForked;
+  return c.anon === tgt.anon;
 }
 
 /** is_mergeable_vma: flags (bar soft-dirty), file and name agree; not special. */
@@ -49,7 +62,7 @@ export function canMergeAfter(prev: Vma, c: MergeCandidate): boolean {
   return (
     prev.endPage === c.start &&
     sameKind(prev, c) &&
-    anonIdsCompatible(c.anon, prev.anon) &&
+    anonMergeable(c, prev) &&
     prev.pgoff + prev.pages === c.pgoff
   );
 }
@@ -59,7 +72,7 @@ export function canMergeBefore(next: Vma, c: MergeCandidate): boolean {
   return (
     next.startPage === c.end &&
     sameKind(next, c) &&
-    anonIdsCompatible(c.anon, next.anon) &&
+    anonMergeable(c, next) &&
     c.pgoff + (c.end - c.start) === next.pgoff
   );
 }
@@ -87,23 +100,30 @@ export function mergeNewRange(
   if (left && right) {
     const p = prev!;
     const n = next!;
-    const anon = p.anon || n.anon || c.anon;
+    const from = p.anon ? p : n.anon ? n : c;
     const end = n.endPage;
     mm.unlink(n);
     mm.setRange(p, p.startPage, end);
-    p.anon = anon;
+    p.anon = from.anon;
+    p.anonForked = from.anonForked;
     return p;
   }
   if (left) {
     const p = prev!;
     mm.setRange(p, p.startPage, c.end);
-    p.anon = p.anon || c.anon;
+    if (!p.anon) {
+      p.anon = c.anon;
+      p.anonForked = c.anonForked;
+    }
     return p;
   }
   if (right) {
     const n = next!;
     mm.setRange(n, c.start, n.endPage, c.pgoff);
-    n.anon = n.anon || c.anon;
+    if (!n.anon) {
+      n.anon = c.anon;
+      n.anonForked = c.anonForked;
+    }
     return n;
   }
   return undefined;
@@ -132,6 +152,7 @@ export function mergeExistingRange(
     pgoff: middle.pgoff + (start - middle.startPage),
     file: middle.file,
     anon: middle.anon,
+    anonForked: middle.anonForked,
     name: middle.name,
   };
   const left = leftSide && prev !== undefined && canMergeAfter(prev, c);
@@ -142,29 +163,32 @@ export function mergeExistingRange(
   if (left && right) {
     const p = prev!;
     const n = next!;
-    const anon = p.anon || middle.anon || n.anon;
+    const from = p.anon ? p : middle.anon ? middle : n;
     const top = n.endPage;
     mm.unlink(middle);
     mm.unlink(n);
     mm.setRange(p, p.startPage, top);
-    p.anon = anon;
+    p.anon = from.anon;
+    p.anonForked = from.anonForked;
     return p;
   }
   if (left) {
     const p = prev!;
-    const anon = p.anon || middle.anon;
+    const from = p.anon ? p : middle;
     if (rightSide) mm.unlink(middle);
     else mm.setRange(middle, end, middle.endPage, middle.pgoff + (end - middle.startPage));
     mm.setRange(p, p.startPage, end);
-    p.anon = anon;
+    p.anon = from.anon;
+    p.anonForked = from.anonForked;
     return p;
   }
   const n = next!;
-  const anon = n.anon || middle.anon;
+  const from = n.anon ? n : middle;
   if (leftSide) mm.unlink(middle);
   else mm.setRange(middle, middle.startPage, start);
   mm.setRange(n, start, n.endPage, c.pgoff);
-  n.anon = anon;
+  n.anon = from.anon;
+  n.anonForked = from.anonForked;
   return n;
 }
 

@@ -235,12 +235,12 @@ export class MmCore {
   anonVmaPrepare(vma: Vma): void {
     if (vma.anon) return;
     const next = this.index.next(vma);
-    if (next?.anon && anonCompatible(vma, next)) {
+    if (next?.anon && !next.anonForked && anonCompatible(vma, next)) {
       vma.anon = next.anon;
       return;
     }
     const prev = this.index.prev(vma);
-    if (prev?.anon && anonCompatible(prev, vma)) {
+    if (prev?.anon && !prev.anonForked && anonCompatible(prev, vma)) {
       vma.anon = prev.anon;
       return;
     }

@@ -85,7 +85,12 @@ export function mmapRegion(
   const next = mm.findVmaPage(start);
   const merged = file?.shmem
     ? undefined
-    : mergeNewRange(mm, { start, end, flags: vmFlags, pgoff, file, anon: 0, name: null }, prev, next);
+    : mergeNewRange(
+        mm,
+        { start, end, flags: vmFlags, pgoff, file, anon: 0, anonForked: false, name: null },
+        prev,
+        next,
+      );
   if (!merged) mm.link(new Vma(mm.pageSize, start, end, vmFlags, pgoff, file));
   return addr;
 }

@@ -93,7 +93,16 @@ function copyVma(mm: MmCore, vma: Vma, start: number, len: number, pgoff: number
   const end = start + len;
   const prev = mm.index.findBelow(start);
   const next = mm.findVmaPage(start);
-  const c = { start, end, flags: vma.flags, pgoff, file: vma.file, anon: vma.anon, name: vma.name };
+  const c = {
+    start,
+    end,
+    flags: vma.flags,
+    pgoff,
+    file: vma.file,
+    anon: vma.anon,
+    anonForked: vma.anonForked,
+    name: vma.name,
+  };
   const merged = mergeNewRange(mm, c, prev, next && next.startPage >= end ? next : undefined);
   if (merged) return merged;
   const fresh = vma.dup();
@@ -120,6 +129,7 @@ function moveVma(mm: MmCore, r: Remap): number {
       src.flags &= ~DONTUNMAP_CLEARS;
       if (src !== created && src.startPage === r.addr && src.endPage === r.addr + r.oldLen) {
         src.anon = 0;
+        src.anonForked = false;
         if (isAnonymous(src)) src.pgoff = src.startPage;
       }
     }
@@ -173,6 +183,7 @@ function expandVma(mm: MmCore, r: Remap): number {
       pgoff: vma.pgoff + (start - vma.startPage),
       file: vma.file,
       anon: vma.anon,
+      anonForked: vma.anonForked,
       name: vma.name,
     };
     if (!mergeNewRange(mm, c, vma, next && next.startPage === end ? next : undefined)) return -ENOMEM;

@@ -118,6 +118,12 @@ export class Vma {
   name: string | null;
   /** True for special mappings (install_special_mapping): never merge. */
   special: boolean;
+  /**
+   * The anon_vma was inherited through fork (its anon_vma_chain has more than
+   * one link: vma_had_uncowed_parents). Such a VMA neither lends its identity
+   * to a neighbour nor merges with one that has none.
+   */
+  anonForked = false;
   readonly pageSize: number;
 
   constructor(
@@ -165,7 +171,7 @@ export class Vma {
 
   /** A copy with the same identity fields (vm_area_dup). */
   dup(): Vma {
-    return new Vma(
+    const copy = new Vma(
       this.pageSize,
       this.startPage,
       this.endPage,
@@ -176,6 +182,8 @@ export class Vma {
       this.name,
       this.special,
     );
+    copy.anonForked = this.anonForked;
+    return copy;
   }
 }
 
