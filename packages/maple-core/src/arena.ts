@@ -3,7 +3,7 @@
  * array per field (struct of arrays), indexed by an integer node handle.
  *
  * ```
- *  handle h ─┬─ pivots[h*15 .. h*15+14]   Float64   inclusive slot ends
+ *  handle h ─┬─ pivots[h*16 .. h*16+14]   Float64   inclusive slot ends (one pad)
  *            ├─ slots [h*16 .. h*16+15]   Int32     child handle or value index
  *            ├─ gaps  [h*10 .. h*10+9]    Float64   largest gap below each child (alloc trees)
  *            ├─ parent[h], parentSlot[h]            the kernel packs these in one word

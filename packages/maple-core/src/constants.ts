@@ -32,8 +32,12 @@ export const RANGE64_SLOTS = 16;
 /** Slots of an arange node: 10 (kernel MAPLE_ARANGE64_SLOTS, 240 bytes with the gaps). */
 export const ARANGE64_SLOTS = 10;
 
-/** Per-node stride of the pivots array: 15 = RANGE64_SLOTS - 1 (arange nodes use 9). */
-export const PIVOT_STRIDE = RANGE64_SLOTS - 1;
+/**
+ * Per-node stride of the pivots array: 16, of which 15 (RANGE64_SLOTS - 1) are
+ * used (9 by arange nodes); the pad makes each node's pivots exactly two 64-byte
+ * cache lines, so a scan of the first eight touches one line.
+ */
+export const PIVOT_STRIDE = RANGE64_SLOTS;
 /** Per-node stride of the slots array: 16. */
 export const SLOT_STRIDE = RANGE64_SLOTS;
 /** Per-node stride of the gaps array: 10 = ARANGE64_SLOTS. */

@@ -30,7 +30,8 @@ export class MapleError extends Error {
  * @throws MapleError `EINVAL` when it is not
  */
 export function checkIndex(index: unknown, what: string): asserts index is number {
-  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAPLE_MAX) {
+  // One test for "integer in range": NaN, fractions and non-numbers all fail it.
+  if (!(typeof index === 'number' && index >= 0 && index <= MAPLE_MAX && Math.floor(index) === index)) {
     throw new MapleError('EINVAL', `${what} must be an integer in [0, MAPLE_MAX], got ${describe(index)}`);
   }
 }

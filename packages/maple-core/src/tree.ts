@@ -8,7 +8,7 @@
  */
 
 import { emptyAreaSearch } from './area.js';
-import { LEAF_64, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import { TreeCore } from './core.js';
 import { dumpTree } from './dump.js';
 import { checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
@@ -16,7 +16,7 @@ import { EntryIterator } from './iterate.js';
 import { MapleState } from './state.js';
 import { validateTree } from './validate.js';
 import { descend, lookup, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
-import { classifyStore, executeStore, newRoot, nodesNeeded } from './write.js';
+import { classifyStore, executeStore, newRoot, nodesNeeded, WR_SPANNING, ws } from './write.js';
 
 /** Options for a new tree (the kernel's mt_init_flags). */
 export interface MapleTreeOptions {
@@ -68,6 +68,33 @@ function accountOverlap<V>(core: TreeCore<V>, first: number, last: number): void
       }
     }
     if (hi >= last || !nextSlot(core, aw)) return;
+  }
+}
+
+/**
+ * {@link accountOverlap} for a store that stays in one leaf: the slots it
+ * touches are `ws.offset..ws.offsetEnd` of the leaf the write walk found
+ * (NULL-extension only adds empty slots, which hold no value).
+ */
+function accountLeaf<V>(core: TreeCore<V>, first: number, last: number): void {
+  const arena = core.arena;
+  const values = core.values;
+  const h = ws.node;
+  const p = h * PIVOT_STRIDE;
+  const s = h * SLOT_STRIDE;
+  const end = ws.end;
+  for (let i = ws.offset; i <= ws.offsetEnd; i++) {
+    const v = arena.slots[s + i] as number;
+    if (v === 0) continue;
+    const lo = i > 0 ? (arena.pivots[p + i - 1] as number) + 1 : ws.min;
+    const hi = i < end ? (arena.pivots[p + i] as number) : ws.max;
+    if (lo >= first && hi <= last) {
+      values.unref(v);
+      core.count--;
+    } else if (lo < first && hi > last) {
+      values.ref(v);
+      core.count++;
+    }
   }
 }
 
@@ -352,7 +379,8 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
         );
       }
     }
-    accountOverlap(core, first, last);
+    if (ws.storeType === WR_SPANNING || core.root === 0) accountOverlap(core, first, last);
+    else accountLeaf(core, first, last);
     let entry = 0;
     if (!isNull) {
       entry = core.values.add(value);

@@ -15,7 +15,14 @@
  * ```
  */
 
-import { LEAF_64, MAPLE_HEIGHT_MAX, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import {
+  ARANGE64_SLOTS,
+  LEAF_64,
+  MAPLE_HEIGHT_MAX,
+  PIVOT_STRIDE,
+  RANGE64_SLOTS,
+  SLOT_STRIDE,
+} from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 
@@ -148,7 +155,24 @@ export function prevSlot<V>(core: TreeCore<V>, w: Walker): boolean {
 export function lookup<V>(core: TreeCore<V>, index: number): number {
   const root = core.root;
   if (root === 0) return index === 0 ? core.rootValue : 0;
-  return lookupFrom(core, root, index);
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  // A node's end pivot holds its max (>= index), so the scan stops there without
+  // reading `end`; a full node scans all its pivots. Internal levels are known
+  // from the height, so `type` is not read either (mtree_lookup_walk).
+  const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
+  let h = root;
+  for (let d = core.height - 1; d > 0; d--) {
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < internalPivots && (pivots[p + off] as number) < index) off++;
+    h = slots[h * SLOT_STRIDE + off] as number;
+  }
+  const p = h * PIVOT_STRIDE;
+  let off = 0;
+  while (off < RANGE64_SLOTS - 1 && (pivots[p + off] as number) < index) off++;
+  return slots[h * SLOT_STRIDE + off] as number;
 }
 
 /**
@@ -165,10 +189,10 @@ export function lookupFrom<V>(core: TreeCore<V>, root: number, index: number): n
   let h = root;
   while (true) {
     const end = ends[h] as number;
-    const p = h * PIVOT_STRIDE;
-    let off = 0;
-    while (off < end && (pivots[p + off] as number) < index) off++;
-    const next = slots[h * SLOT_STRIDE + off] as number;
+    let p = h * PIVOT_STRIDE;
+    const stop = p + end;
+    while (p < stop && (pivots[p] as number) < index) p++;
+    const next = slots[h * SLOT_STRIDE + (p - h * PIVOT_STRIDE)] as number;
     if (types[h] === LEAF_64) return next;
     h = next;
   }

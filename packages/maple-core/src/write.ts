@@ -18,7 +18,7 @@
  */
 
 import { big, bigCopyIn, bPivot, bSlot, writeBigInto } from './bignode.js';
-import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateGapUp } from './gaps.js';
@@ -371,11 +371,12 @@ export function executeStore<V>(core: TreeCore<V>, entry: number): void {
       return;
     case WR_APPEND:
       storeStats.append++;
-      rewriteLeaf(core, entry);
+      appendStore(core, entry);
       return;
     case WR_SLOT:
       storeStats.slotStore++;
-      rewriteLeaf(core, entry);
+      if (core.rcu) rewriteLeaf(core, entry);
+      else slotStore(core, entry);
       return;
     default:
       storeStats.nodeStore++;
@@ -397,7 +398,76 @@ function exactFit<V>(core: TreeCore<V>, entry: number): void {
 }
 
 /**
- * wr_append / wr_slot_store / wr_node_store: the leaf keeps its place in the
+ * wr_append: the store lands in the leaf's last slot and adds one or two
+ * slots after it, changing nothing before (never in RCU mode). Mirrors mas_wr_append().
+ */
+function appendStore<V>(core: TreeCore<V>, entry: number): void {
+  const arena = core.arena;
+  const h = ws.node;
+  const s = h * SLOT_STRIDE;
+  const p = h * PIVOT_STRIDE;
+  const slots = arena.slots;
+  const pivots = arena.pivots;
+  const end = ws.end;
+  const newEnd = ws.newEnd;
+  if (newEnd < RANGE64_SLOTS - 1) pivots[p + newEnd] = pivots[p + end] as number;
+  if (newEnd === end + 1) {
+    if (ws.last === ws.rMax) {
+      // The new range takes the tail of the last range.
+      slots[s + newEnd] = entry;
+      pivots[p + end] = ws.index - 1;
+    } else {
+      // The new range takes the head of the last range.
+      slots[s + newEnd] = ws.content;
+      pivots[p + end] = ws.last;
+      slots[s + end] = entry;
+    }
+  } else {
+    // The new range sits inside the last range: head, new, tail.
+    slots[s + newEnd] = ws.content;
+    pivots[p + end + 1] = ws.last;
+    slots[s + end + 1] = entry;
+    pivots[p + end] = ws.index - 1;
+  }
+  arena.end[h] = newEnd;
+  if (ws.content === 0 || entry === 0) updateGapUp(core, h, ws.min, ws.max);
+}
+
+/**
+ * wr_slot_store: the slot count does not change; move one or two pivots in
+ * place (outside RCU mode). Mirrors mas_wr_slot_store().
+ */
+function slotStore<V>(core: TreeCore<V>, entry: number): void {
+  const arena = core.arena;
+  const h = ws.node;
+  const s = h * SLOT_STRIDE;
+  const p = h * PIVOT_STRIDE;
+  const slots = arena.slots;
+  const pivots = arena.pivots;
+  const offset = ws.offset;
+  let gap = slots[s + offset] === 0 || slots[s + offset + 1] === 0;
+  if (ws.offsetEnd - offset === 1) {
+    if (ws.index === ws.rMin) {
+      // Overwrites the first range and the head of the second.
+      slots[s + offset] = entry;
+      pivots[p + offset] = ws.last;
+    } else {
+      // Overwrites the tail of the first range and the whole second.
+      slots[s + offset + 1] = entry;
+      pivots[p + offset] = ws.index - 1;
+    }
+  } else {
+    // Tail of the first, all of the second, head of the third.
+    gap = gap || slots[s + offset + 2] === 0;
+    slots[s + offset + 1] = entry;
+    pivots[p + offset] = ws.index - 1;
+    pivots[p + offset + 1] = ws.last;
+  }
+  if (entry === 0 || gap) updateGapUp(core, h, ws.min, ws.max);
+}
+
+/**
+ * wr_slot_store in RCU mode / wr_node_store: the leaf keeps its place in the
  * tree and gets its new contents (in a fresh node in RCU mode).
  */
 function rewriteLeaf<V>(core: TreeCore<V>, entry: number): void {

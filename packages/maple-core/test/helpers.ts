@@ -3,6 +3,7 @@
  * the tree's internals for white-box tests.
  */
 
+import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from '../src/constants.js';
 import type { MapleTree } from '../src/tree.js';
 
 /** Runs `tree.validate()`; on failure rethrows with the dump attached so the report shows the tree. */
@@ -30,15 +31,15 @@ export function leaves<V>(tree: MapleTree<V>): { node: number; min: number; max:
   while (stack.length > 0) {
     const [h, min, max] = stack.pop() as [number, number, number];
     const end = arena.end[h] as number;
-    if (arena.type[h] === 1) {
+    if (arena.type[h] === LEAF_64) {
       out.push({ node: h, min, max, end });
       continue;
     }
     const kids: [number, number, number][] = [];
     let lo = min;
     for (let i = 0; i <= end; i++) {
-      const hi = i < end ? (arena.pivots[h * 15 + i] as number) : max;
-      kids.push([arena.slots[h * 16 + i] as number, lo, hi]);
+      const hi = i < end ? (arena.pivots[h * PIVOT_STRIDE + i] as number) : max;
+      kids.push([arena.slots[h * SLOT_STRIDE + i] as number, lo, hi]);
       lo = hi + 1;
     }
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as [number, number, number]);
