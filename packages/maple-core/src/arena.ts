@@ -64,7 +64,8 @@ export class NodeArena {
    */
   onRetire: ((handle: number) => void) | null = null;
 
-  private readonly hasGaps: boolean;
+  /** True when the arena holds the per-node gap array. */
+  readonly hasGaps: boolean;
   private readonly fixed: boolean;
   private readonly makeBuffer: BufferFactory;
   private freeHead = 0;

@@ -8,6 +8,7 @@
  */
 
 import { emptyAreaSearch } from './area.js';
+import type { NodeArena } from './arena.js';
 import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import { TreeCore } from './core.js';
 import { dumpTree } from './dump.js';
@@ -118,14 +119,22 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
   /**
    * Creates an empty tree (mt_init_flags).
    * @param options - allocRange, rcu, maxNodes
+   * @param arena - internal: a node arena to build in (e.g. one on SharedArrayBuffers); it must
+   *   be empty and made with `gaps` equal to `allocRange`
    */
-  constructor(options: MapleTreeOptions = {}) {
+  constructor(options: MapleTreeOptions = {}, arena?: NodeArena) {
     checkOptions(options);
-    this.core = new TreeCore<V>({
-      allocRange: options.allocRange === true,
-      rcu: options.rcu === true,
-      maxNodes: options.maxNodes ?? Number.POSITIVE_INFINITY,
-    });
+    if (arena && (arena.live !== 0 || arena.hasGaps !== (options.allocRange === true))) {
+      throw new MapleError('EINVAL', 'the arena must be empty, with gaps exactly when allocRange is set');
+    }
+    this.core = new TreeCore<V>(
+      {
+        allocRange: options.allocRange === true,
+        rcu: options.rcu === true,
+        maxNodes: options.maxNodes ?? Number.POSITIVE_INFINITY,
+      },
+      arena,
+    );
   }
 
   /**
