@@ -11,6 +11,7 @@ import { type ArchProfile, alignDown, alignUp, legacyBase, resolveArch, topDownB
 import { LegacyIndex } from './backend/legacy.js';
 import { MapleIndex } from './backend/maple.js';
 import type { BackendName, VmaIndex } from './backend/types.js';
+import { RetryMemo } from './retry-memo.js';
 import { VM_ACCESS_FLAGS, VM_GROWSDOWN, VM_SOFTDIRTY, type Vma } from './vma.js';
 
 /** Layout of the mmap area: top-down (default) or legacy bottom-up (`setarch -L`). */
@@ -100,6 +101,8 @@ export class MmCore {
   protected nextAnon = 1;
   /** Next inode number for shared anonymous memory (shmem objects). */
   nextShmemInode = 1;
+  /** Memo of top-down guard-gap retry chains (see retry-memo.ts). */
+  readonly retryMemo = new RetryMemo();
 
   constructor(options: AddressSpaceOptions, index?: VmaIndex) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
@@ -180,9 +183,6 @@ export class MmCore {
     return Math.max(vma.startPage - this.stackGuardGapPages, 0);
   }
 
-  /** startGap as a bound function (passed to the index's guarded search). */
-  readonly guardStartFn = (vma: Vma): number => this.startGap(vma);
-
   /** vm_end_gap in pages (no grows-up VMAs on the supported architectures). */
   endGap(vma: Vma): number {
     return vma.endPage;
@@ -191,16 +191,19 @@ export class MmCore {
   /** Store a new VMA. */
   link(vma: Vma): void {
     this.index.insert(vma);
+    this.retryMemo.touched(vma.startPage, vma.endPage);
   }
 
   /** Remove a VMA. */
   unlink(vma: Vma): void {
     this.index.remove(vma);
+    this.retryMemo.touched(vma.startPage, vma.endPage);
   }
 
   /** Change a stored VMA's bounds (the caller keeps ranges disjoint). */
   setRange(vma: Vma, start: number, end: number, pgoff = vma.pgoff): void {
     vma.pgoff = pgoff;
+    this.retryMemo.touched(Math.min(start, vma.startPage), Math.max(end, vma.endPage));
     this.index.setRange(vma, start, end);
   }
 

@@ -62,12 +62,8 @@ function unmappedAreaTopdown(mm: MmCore, info: AreaInfo): number {
   const length = info.length + info.alignMask;
   const low = Math.max(info.low, Math.ceil(mm.mmapMinAddr / mm.pageSize));
   let high = info.high;
-  const index = mm.index;
-  if (!info.alignMask && index.emptyAreaRevGuarded) {
-    if (low > high - 1) return -ENOMEM;
-    const s = index.emptyAreaRevGuarded(low, high - 1, length, mm.guardStartFn);
-    return s === undefined ? -ENOMEM : s;
-  }
+  const top = high;
+  high = info.alignMask ? top : (mm.retryMemo.resume(low, top, length) ?? top);
   for (;;) {
     if (low > high - 1) return -ENOMEM;
     const s = mm.index.emptyAreaRev(low, high - 1, length);
@@ -88,6 +84,7 @@ function unmappedAreaTopdown(mm: MmCore, info: AreaInfo): number {
         continue;
       }
     }
+    if (!info.alignMask) mm.retryMemo.remember(low, top, length, high);
     return gap;
   }
 }

@@ -33,15 +33,9 @@ describe.each(BACKENDS)('synthetic traces on the %s backend', (backend) => {
     '%s replays exactly',
     (name) => {
       const records = loadTrace(name);
-      // synth-limit-8 makes the kernel's guard-gap retry loop run hundreds of
-      // times per mmap; the maple backend replays that loop search by search,
-      // so it gets the first 25,000 ops of that trace (every answer compared).
-      const cut = backend === 'maple' && name === 'synth-limit-8' ? 25000 : undefined;
-      const recs = cut
-        ? records.filter((x) => x.kind !== 'op' || x.i <= cut).filter((x) => x.kind !== 'maps' || x.at === 0)
-        : records;
+      const recs = records;
       const r = replayTrace(recs, { backend });
-      expect(r.ops).toBe(cut ?? records.filter((x) => x.kind === 'op').length);
+      expect(r.ops).toBe(records.filter((x) => x.kind === 'op').length);
       expect(r.answersMatched, explain(r)).toBe(r.ops);
       expect(r.snapshotsMatched, explain(r)).toBe(r.snapshots);
       expect(r.snapshots).toBe(recs.filter((x) => x.kind === 'maps').length);

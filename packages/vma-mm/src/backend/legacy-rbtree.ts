@@ -373,55 +373,6 @@ export class GapRbTree {
     return this.highest(n.left, lo, hi, size);
   }
 
-  /**
-   * The whole retry loop of 6.x's unmapped_area_topdown in one descending
-   * walk: a window directly below a VMA whose guard gap it would enter moves
-   * the upper bound below that guard (`guardStart(vma)`) and the walk goes
-   * on from where it is, which is what restarting the search would find.
-   * @returns the start of the window, or undefined
-   */
-  emptyAreaRevGuarded(
-    lo: number,
-    hi: number,
-    size: number,
-    guardStart: (vma: Vma) => number,
-  ): number | undefined {
-    const topStart = this.topGapStart();
-    const top = Math.min(hi, TOP_PAGE);
-    if (top - size + 1 >= Math.max(topStart, lo)) return top - size + 1;
-    this.guardHi = hi;
-    return this.highestGuarded(this.root, lo, size, guardStart);
-  }
-
-  /** Upper bound of the guarded walk; lowered as guard gaps are met. */
-  private guardHi = 0;
-
-  private highestGuarded(
-    n: RbNode | null,
-    lo: number,
-    size: number,
-    guardStart: (vma: Vma) => number,
-  ): number | undefined {
-    if (!n || n.subtreeGap < size) return undefined;
-    if (n.vma.endPage + size - 1 <= this.guardHi) {
-      const r = this.highestGuarded(n.right, lo, size, guardStart);
-      if (r !== undefined) return r;
-    }
-    if (n.vma.startPage - 1 < lo + size - 1) return undefined;
-    if (n.gap >= size) {
-      const bottom = Math.max(n.vma.startPage - n.gap, lo);
-      let s = Math.min(n.vma.startPage - 1, this.guardHi) - size + 1;
-      if (s >= bottom) {
-        const g = guardStart(n.vma);
-        if (g >= s + size) return s;
-        this.guardHi = g - 1;
-        s = Math.min(n.vma.startPage - 1, this.guardHi) - size + 1;
-        if (s >= bottom) return s;
-      }
-    }
-    return this.highestGuarded(n.left, lo, size, guardStart);
-  }
-
   /** Check the red-black, ordering, list and gap invariants. */
   validate(): void {
     if (this.root?.red) throw new Error('rbtree: root is red');

@@ -104,16 +104,6 @@ export class LegacyIndex implements VmaIndex {
     return this.tree.emptyAreaRev(lo, hi, size);
   }
 
-  emptyAreaRevGuarded(
-    lo: number,
-    hi: number,
-    size: number,
-    guardStart: (vma: Vma) => number,
-  ): number | undefined {
-    if (size < 1 || lo > hi) return undefined;
-    return this.tree.emptyAreaRevGuarded(lo, hi, size, guardStart);
-  }
-
   clone(map: (vma: Vma) => Vma): LegacyIndex {
     const copy = new LegacyIndex();
     for (let n = this.tree.head; n; n = n.next) copy.insert(map(n.vma));

@@ -54,19 +54,6 @@ export interface VmaIndex {
   emptyArea(lo: number, hi: number, size: number): number | undefined;
   /** Highest page s with [s, s + size - 1] empty, s >= lo, s + size - 1 <= hi (mas_empty_area_rev). */
   emptyAreaRev(lo: number, hi: number, size: number): number | undefined;
-  /**
-   * Optional: unmapped_area_topdown's whole search-and-retry loop for a
-   * length with no alignment: the highest window [s, s + size) in [lo, hi]
-   * such that, when the VMA right above its gap has a guard gap reaching
-   * into the window, the search goes on below `guardStart(vma)`. Backends
-   * that lack it get the loop run over emptyAreaRev.
-   */
-  emptyAreaRevGuarded?(
-    lo: number,
-    hi: number,
-    size: number,
-    guardStart: (vma: Vma) => number,
-  ): number | undefined;
   /** A copy holding `map(v)` for every VMA v (dup_mmap / __mt_dup). */
   clone(map: (vma: Vma) => Vma): VmaIndex;
   /** Check every invariant; throws an Error naming the broken one. */
