@@ -15,9 +15,10 @@ import { dumpTree } from './dump.js';
 import { checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
 import { EntryIterator } from './iterate.js';
 import { MapleState } from './state.js';
+import { executeStore } from './store.js';
 import { validateTree } from './validate.js';
 import { descend, lookup, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
-import { classifyStore, executeStore, newRoot, nodesNeeded, WR_SPANNING, ws } from './write.js';
+import { classifyStore, newRoot, nodesNeeded, WR_SPANNING, ws } from './write.js';
 
 /** Options for a new tree (the kernel's mt_init_flags). */
 export interface MapleTreeOptions {

@@ -12,20 +12,19 @@
  * 8. slot store   the number of slots stays the same
  * 9. node store   rebuild the leaf
  *
+ * This file classifies and holds what the cases share (the big-node fill,
+ * publishing a replacement node); store.ts carries the cases out.
+ *
  * In RCU mode a node a reader may reach is never changed: the leaf is rebuilt
  * in a new node and the path above it is copied up to a new root, published
  * with one write of the root ({@link publish}); replaced nodes are retired.
  */
 
-import { big, bigCopyIn, bPivot, bSlot, writeBigInto } from './bignode.js';
-import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
+import { big, bigCopyIn, bPivot, bSlot } from './bignode.js';
+import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateGapUp } from './gaps.js';
-import { rebalanceStore } from './rebalance.js';
-import { spanningStore } from './spanning.js';
-import { splitStore } from './split.js';
-import { storeStats } from './stats.js';
 import { Walker } from './walk.js';
 
 /** Store case codes (the kernel's enum store_type). */
@@ -314,175 +313,6 @@ export function retireSubtree<V>(core: TreeCore<V>, h: number): void {
   }
 }
 
-/**
- * Carries out the store classified by {@link classifyStore} with value index `entry`.
- * Mirrors mas_wr_store_entry().
- */
-export function executeStore<V>(core: TreeCore<V>, entry: number): void {
-  ws.entry = entry;
-  switch (ws.storeType) {
-    case WR_STORE_ROOT:
-      storeStats.storeRoot++;
-      storeRoot(core, entry);
-      return;
-    case WR_SPANNING:
-      storeStats.spanningStore++;
-      spanningStore(core, entry);
-      return;
-    case WR_EXACT_FIT:
-      storeStats.exactFit++;
-      exactFit(core, entry);
-      return;
-    case WR_NEW_ROOT:
-      storeStats.newRoot++;
-      newRoot(core, entry);
-      return;
-    case WR_REBALANCE:
-      storeStats.rebalance++;
-      fillStoreBig(
-        core,
-        ws.node,
-        ws.min,
-        ws.max,
-        ws.offset,
-        ws.offsetEnd,
-        ws.index,
-        ws.last,
-        entry,
-        ws.content,
-      );
-      rebalanceStore(core);
-      return;
-    case WR_SPLIT:
-      storeStats.splitStore++;
-      fillStoreBig(
-        core,
-        ws.node,
-        ws.min,
-        ws.max,
-        ws.offset,
-        ws.offsetEnd,
-        ws.index,
-        ws.last,
-        entry,
-        ws.content,
-      );
-      splitStore(core);
-      return;
-    case WR_APPEND:
-      storeStats.append++;
-      appendStore(core, entry);
-      return;
-    case WR_SLOT:
-      storeStats.slotStore++;
-      if (core.rcu) rewriteLeaf(core, entry);
-      else slotStore(core, entry);
-      return;
-    default:
-      storeStats.nodeStore++;
-      rewriteLeaf(core, entry);
-  }
-}
-
-/** wr_exact_fit: one slot changes value. */
-function exactFit<V>(core: TreeCore<V>, entry: number): void {
-  const arena = core.arena;
-  let h = ws.node;
-  if (core.rcu) {
-    h = arena.alloc(LEAF_64);
-    arena.copyNode(h, ws.node);
-  }
-  arena.slots[h * SLOT_STRIDE + ws.offset] = entry;
-  if (h !== ws.node) publish(core, ws.node, h, ws.depth, wp);
-  else if ((entry === 0) !== (ws.content === 0)) updateGapUp(core, h, ws.min, ws.max);
-}
-
-/**
- * wr_append: the store lands in the leaf's last slot and adds one or two
- * slots after it, changing nothing before (never in RCU mode). Mirrors mas_wr_append().
- */
-function appendStore<V>(core: TreeCore<V>, entry: number): void {
-  const arena = core.arena;
-  const h = ws.node;
-  const s = h * SLOT_STRIDE;
-  const p = h * PIVOT_STRIDE;
-  const slots = arena.slots;
-  const pivots = arena.pivots;
-  const end = ws.end;
-  const newEnd = ws.newEnd;
-  if (newEnd < RANGE64_SLOTS - 1) pivots[p + newEnd] = pivots[p + end] as number;
-  if (newEnd === end + 1) {
-    if (ws.last === ws.rMax) {
-      // The new range takes the tail of the last range.
-      slots[s + newEnd] = entry;
-      pivots[p + end] = ws.index - 1;
-    } else {
-      // The new range takes the head of the last range.
-      slots[s + newEnd] = ws.content;
-      pivots[p + end] = ws.last;
-      slots[s + end] = entry;
-    }
-  } else {
-    // The new range sits inside the last range: head, new, tail.
-    slots[s + newEnd] = ws.content;
-    pivots[p + end + 1] = ws.last;
-    slots[s + end + 1] = entry;
-    pivots[p + end] = ws.index - 1;
-  }
-  arena.end[h] = newEnd;
-  if (ws.content === 0 || entry === 0) updateGapUp(core, h, ws.min, ws.max);
-}
-
-/**
- * wr_slot_store: the slot count does not change; move one or two pivots in
- * place (outside RCU mode). Mirrors mas_wr_slot_store().
- */
-function slotStore<V>(core: TreeCore<V>, entry: number): void {
-  const arena = core.arena;
-  const h = ws.node;
-  const s = h * SLOT_STRIDE;
-  const p = h * PIVOT_STRIDE;
-  const slots = arena.slots;
-  const pivots = arena.pivots;
-  const offset = ws.offset;
-  let gap = slots[s + offset] === 0 || slots[s + offset + 1] === 0;
-  if (ws.offsetEnd - offset === 1) {
-    if (ws.index === ws.rMin) {
-      // Overwrites the first range and the head of the second.
-      slots[s + offset] = entry;
-      pivots[p + offset] = ws.last;
-    } else {
-      // Overwrites the tail of the first range and the whole second.
-      slots[s + offset + 1] = entry;
-      pivots[p + offset] = ws.index - 1;
-    }
-  } else {
-    // Tail of the first, all of the second, head of the third.
-    gap = gap || slots[s + offset + 2] === 0;
-    slots[s + offset + 1] = entry;
-    pivots[p + offset] = ws.index - 1;
-    pivots[p + offset + 1] = ws.last;
-  }
-  if (entry === 0 || gap) updateGapUp(core, h, ws.min, ws.max);
-}
-
-/**
- * wr_slot_store in RCU mode / wr_node_store: the leaf keeps its place in the
- * tree and gets its new contents (in a fresh node in RCU mode).
- */
-function rewriteLeaf<V>(core: TreeCore<V>, entry: number): void {
-  fillStoreBig(core, ws.node, ws.min, ws.max, ws.offset, ws.offsetEnd, ws.index, ws.last, entry, ws.content);
-  const arena = core.arena;
-  if (core.rcu) {
-    const h = arena.alloc(LEAF_64);
-    writeBigInto(core, h, LEAF_64, 0, big.count - 1);
-    publish(core, ws.node, h, ws.depth, wp);
-    return;
-  }
-  writeBigInto(core, ws.node, LEAF_64, 0, big.count - 1);
-  updateGapUp(core, ws.node, ws.min, ws.max);
-}
-
 /** wr_new_root: the store covers everything; the old tree goes. Mirrors mas_new_root(). */
 export function newRoot<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
@@ -497,49 +327,6 @@ export function newRoot<V>(core: TreeCore<V>, entry: number): void {
   arena.slots[h * SLOT_STRIDE] = entry;
   arena.pivots[h * PIVOT_STRIDE] = MAPLE_MAX;
   arena.end[h] = 0;
-  core.root = h;
-  core.rootValue = 0;
-  core.height = 1;
-}
-
-/**
- * wr_store_root: the tree has no node. An entry for exactly index 0 stays in
- * the root; anything else expands the root into a leaf. Mirrors
- * mas_store_root() / mas_root_expand().
- */
-function storeRoot<V>(core: TreeCore<V>, entry: number): void {
-  const index = ws.index;
-  const last = ws.last;
-  if (entry === 0) {
-    if (index === 0) core.rootValue = 0;
-    return;
-  }
-  if (index === 0 && last === 0) {
-    core.rootValue = entry;
-    return;
-  }
-  const arena = core.arena;
-  const contents = core.rootValue;
-  const h = arena.alloc(LEAF_64);
-  const s = h * SLOT_STRIDE;
-  const p = h * PIVOT_STRIDE;
-  let slot = 0;
-  if (index > 0) {
-    if (contents !== 0) {
-      arena.slots[s] = contents;
-      arena.pivots[p] = 0;
-      if (index > 1) slot++;
-    }
-    arena.pivots[p + slot] = index - 1;
-    slot++;
-  }
-  arena.slots[s + slot] = entry;
-  arena.pivots[p + slot] = last;
-  if (last !== MAPLE_MAX) {
-    slot++;
-    arena.pivots[p + slot] = MAPLE_MAX;
-  }
-  arena.end[h] = slot;
   core.root = h;
   core.rootValue = 0;
   core.height = 1;
