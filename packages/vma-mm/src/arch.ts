@@ -31,6 +31,14 @@ export interface ArchProfile {
   readonly mmapBaseGapMin: number;
   /** Default vm.mmap_min_addr. */
   readonly defaultMmapMinAddr: number;
+  /** TASK_UNMAPPED_BASE = PAGE_ALIGN(TASK_SIZE / legacyBaseDivisor): 3 on x86, 4 on arm64. */
+  readonly legacyBaseDivisor: number;
+  /**
+   * Which arch_get_unmapped_area family places mappings: `x86`
+   * (arch/x86/kernel/sys_x86_64.c: MAP_32BIT, MAP_ABOVE4G, its hint rules)
+   * or `generic` (mm/mmap.c generic_get_unmapped_area[_topdown]).
+   */
+  readonly placement: 'x86' | 'generic';
 }
 
 const MiB = 1024 * 1024;
@@ -46,6 +54,37 @@ export const X86_64: ArchProfile = Object.freeze({
   stackGuardGapPages: 256,
   mmapBaseGapMin: 128 * MiB,
   defaultMmapMinAddr: 65536,
+  legacyBaseDivisor: 3,
+  placement: 'x86',
+});
+
+/**
+ * x86_64 with 5-level paging (LA57): 56-bit user space, but mappings stay
+ * below the 47-bit DEFAULT_MAP_WINDOW unless a hint asks for more.
+ */
+export const X86_64_LA57: ArchProfile = Object.freeze({
+  ...X86_64,
+  name: 'x86_64-la57',
+  taskSize: 2 ** 56 - 4096,
+});
+
+/**
+ * arm64 with 4 KiB pages and 48-bit virtual addresses, placed by the generic
+ * mm/mmap.c searches. Built from the kernel's constants; no recorded trace
+ * checks it yet.
+ */
+export const ARM64: ArchProfile = Object.freeze({
+  name: 'arm64',
+  pageSize: 4096,
+  taskSize: 2 ** 48,
+  mapWindow: 2 ** 48,
+  compat: false,
+  thpSize: 2 * MiB,
+  stackGuardGapPages: 256,
+  mmapBaseGapMin: 128 * MiB,
+  defaultMmapMinAddr: 32768,
+  legacyBaseDivisor: 4,
+  placement: 'generic',
 });
 
 /**
@@ -63,12 +102,16 @@ export const I386: ArchProfile = Object.freeze({
   stackGuardGapPages: 256,
   mmapBaseGapMin: 128 * MiB,
   defaultMmapMinAddr: 65536,
+  legacyBaseDivisor: 3,
+  placement: 'x86',
 });
 
 /** All built-in profiles by name. */
 export const ARCH_PROFILES: Readonly<Record<string, ArchProfile>> = Object.freeze({
   [X86_64.name]: X86_64,
+  [X86_64_LA57.name]: X86_64_LA57,
   [I386.name]: I386,
+  [ARM64.name]: ARM64,
 });
 
 /**
@@ -92,6 +135,11 @@ export function resolveArch(arch: ArchProfile | string): ArchProfile {
   }
   if (arch.taskSize % ps !== 0 || arch.mapWindow % ps !== 0 || arch.mapWindow > arch.taskSize) {
     throw new TypeError(`arch ${arch.name}: taskSize and mapWindow must be page aligned, window <= taskSize`);
+  }
+  if (!(arch.legacyBaseDivisor >= 1) || (arch.placement !== 'x86' && arch.placement !== 'generic')) {
+    throw new TypeError(
+      `arch ${arch.name}: legacyBaseDivisor >= 1 and placement 'x86' or 'generic' required`,
+    );
   }
   return arch;
 }
@@ -126,9 +174,9 @@ export function topDownBase(arch: ArchProfile, stackRlimit: number, guardGapPage
 }
 
 /**
- * The legacy (bottom-up) mmap base: PAGE_ALIGN(TASK_SIZE / 3).
- * Mirrors __TASK_UNMAPPED_BASE / mmap_legacy_base().
+ * The legacy (bottom-up) mmap base: PAGE_ALIGN(TASK_SIZE / 3) on x86.
+ * Mirrors __TASK_UNMAPPED_BASE / mmap_legacy_base() / TASK_UNMAPPED_BASE.
  */
 export function legacyBase(arch: ArchProfile): number {
-  return alignUp(Math.floor(arch.mapWindow / 3), arch.pageSize);
+  return alignUp(Math.floor(arch.mapWindow / arch.legacyBaseDivisor), arch.pageSize);
 }

@@ -8,12 +8,14 @@
 export { AddressSpace } from './address-space.js';
 export {
   ARCH_PROFILES,
+  ARM64,
   type ArchProfile,
   I386,
   legacyBase,
   resolveArch,
   topDownBase,
   X86_64,
+  X86_64_LA57,
 } from './arch.js';
 export { LegacyIndex } from './backend/legacy.js';
 export type { BackendName, IndexStats, VmaIndex } from './backend/types.js';

@@ -7,7 +7,8 @@
  *   arch_get_unmapped_area[_topdown]   hints, then vm_unmapped_area
  *     unmapped_area[_topdown]   gap search in the index + stack guard retry
  *
- * Mirrors mm/mmap.c, mm/huge_memory.c and arch/x86/kernel/sys_x86_64.c.
+ * Mirrors mm/mmap.c, mm/huge_memory.c and arch/x86/kernel/sys_x86_64.c;
+ * profiles with `placement: 'generic'` use mm/mmap.c's generic searches.
  * Addresses are bytes at the edges and pages inside the gap search.
  */
 import { EINVAL, ENOMEM, EPERM } from './errno.js';
@@ -159,8 +160,66 @@ function archTopDown(mm: MmCore, addr0: number, len: number, pgoff: number, flag
   return archBottomUp(mm, addr0, len, pgoff, flags);
 }
 
+/** arch_get_mmap_end: the window unless a hint asks for the space above it. */
+function mmapEnd(mm: MmCore, addr: number): number {
+  return addr > mm.arch.mapWindow ? mm.arch.taskSize : mm.arch.mapWindow;
+}
+
+/** The hint test of the generic searches: room below the next VMA's guard and above the previous one. */
+function genericHintFree(mm: MmCore, addr: number, len: number, end: number): boolean {
+  if (end - len < addr || addr < mm.mmapMinAddr) return false;
+  const page = addr / mm.pageSize;
+  const prev = mm.index.findBelow(page);
+  return hintFree(mm, addr, len) && (!prev || page >= mm.endGap(prev));
+}
+
+/** generic_get_unmapped_area (mm/mmap.c): bottom-up from mmap_base. */
+function genericBottomUp(mm: MmCore, addr: number, len: number, flags: number): number {
+  const ps = mm.pageSize;
+  const end = mmapEnd(mm, addr);
+  if (len > end - mm.mmapMinAddr) return -ENOMEM;
+  if (flags & MAP.FIXED) return addr;
+  if (addr) {
+    addr = Math.ceil(addr / ps) * ps;
+    if (genericHintFree(mm, addr, len, end)) return addr;
+  }
+  const info = { topdown: false, length: len / ps, low: Math.ceil(mm.mmapBase / ps), high: end / ps };
+  const r = vmUnmappedArea(mm, { ...info, alignMask: 0, alignOffset: 0 });
+  return r < 0 ? r : r * ps;
+}
+
+/** generic_get_unmapped_area_topdown (mm/mmap.c), falling back to bottom-up from TASK_UNMAPPED_BASE. */
+function genericTopDown(mm: MmCore, addr: number, len: number, flags: number): number {
+  const arch = mm.arch;
+  const ps = mm.pageSize;
+  const end = mmapEnd(mm, addr);
+  if (len > end - mm.mmapMinAddr) return -ENOMEM;
+  if (flags & MAP.FIXED) return addr;
+  if (addr) {
+    addr = Math.ceil(addr / ps) * ps;
+    if (genericHintFree(mm, addr, len, end)) return addr;
+  }
+  const base = addr > arch.mapWindow ? mm.mmapBase + arch.taskSize - arch.mapWindow : mm.mmapBase;
+  const length = len / ps;
+  const r = vmUnmappedArea(mm, {
+    topdown: true,
+    length,
+    low: 1,
+    high: base / ps,
+    alignMask: 0,
+    alignOffset: 0,
+  });
+  if (r >= 0) return r * ps;
+  const low = Math.ceil(mm.mmapLegacyBase / ps);
+  const b = vmUnmappedArea(mm, { topdown: false, length, low, high: end / ps, alignMask: 0, alignOffset: 0 });
+  return b < 0 ? b : b * ps;
+}
+
 /** mm_get_unmapped_area: the layout's arch search. */
 function mmGetUnmappedArea(mm: MmCore, addr: number, len: number, pgoff: number, flags: number): number {
+  if (mm.arch.placement === 'generic') {
+    return mm.topDown ? genericTopDown(mm, addr, len, flags) : genericBottomUp(mm, addr, len, flags);
+  }
   return mm.topDown ? archTopDown(mm, addr, len, pgoff, flags) : archBottomUp(mm, addr, len, pgoff, flags);
 }
 
