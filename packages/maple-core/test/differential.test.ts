@@ -66,14 +66,13 @@ function describeOp(op: Op): string {
   return JSON.stringify(op);
 }
 
-function run(options: MapleTreeOptions, prefix: number, ops: Op[]): void {
-  const tree = new MapleTree<number>(options);
+function run(options: MapleTreeOptions, prefix: number, ops: Op[], bulk = false): void {
   const model = new RangeModel<number>();
-  // A dense prefix gives the random operations a tree of height 2-4 to work on.
-  for (let i = 0; i < prefix; i++) {
-    tree.storeRange(i * 4, i * 4 + 2, i + 1);
-    model.store(i * 4, i * 4 + 2, i + 1);
-  }
+  // A dense prefix gives the random operations a tree of height 2-4 to work on,
+  // made by one store per range or by the bulk build.
+  for (let i = 0; i < prefix; i++) model.store(i * 4, i * 4 + 2, i + 1);
+  const tree = bulk ? MapleTree.from(model.ranges, options) : new MapleTree<number>(options);
+  if (!bulk) for (const r of model.ranges) tree.storeRange(r.first, r.last, r.value);
   expectValid(tree, 'prefix');
   ops.forEach((op, step) => {
     const where = `step ${step}: ${describeOp(op)}`;
