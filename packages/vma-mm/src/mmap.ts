@@ -55,6 +55,15 @@ const LEGACY_MAP_MASK =
 /** Largest file offset a regular file maps (MAX_LFS_FILESIZE). */
 const MAX_LFS_FILESIZE = 2 ** 63 - 1;
 
+/** Whether `file` looks like an open file (path, device and inode). */
+function isMappedFile(file: unknown): file is MappedFile {
+  if (!file || typeof file !== 'object') return false;
+  const f = file as MappedFile;
+  return (
+    typeof f.path === 'string' && typeof f.dev === 'string' && Number.isSafeInteger(f.inode) && f.inode >= 0
+  );
+}
+
 /** accountable_mapping: private writable memory is charged (VM_ACCOUNT). */
 function accountable(vmFlags: number): boolean {
   return (vmFlags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE;
@@ -125,7 +134,7 @@ export function sysMmap(
   if (off % ps) return -EINVAL;
   const anonymous = (f & MAP.ANONYMOUS) !== 0;
   if (!anonymous) {
-    if (!file || typeof file !== 'object') return -EBADF;
+    if (!isMappedFile(file)) return -EBADF;
   } else {
     file = null;
     if (f & MAP.HUGETLB) return -ENOMEM; // no huge pages are reserved in this model

@@ -103,6 +103,10 @@ export function parseMapsLine(line: string): MapsLine {
 export interface FromMapsOptions {
   /** Files by `dev:inode` (or by path) to reuse as the mapped objects. */
   files?: Map<string, MappedFile>;
+  /** mm->start_brk; when absent, taken from a `[heap]` line (and brk from its end). */
+  startBrk?: number;
+  /** mm->start_stack; when absent, taken from the `[stack]` line. */
+  startStack?: number;
 }
 
 /**
@@ -130,6 +134,12 @@ export function loadMaps(mm: MmCore, text: string, options: FromMapsOptions = {}
     let flags = protToVmFlags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
     if (shared) flags |= VM_SHARED | VM_MAYSHARE;
     const isBracket = l.name.startsWith('[') && l.name.endsWith(']');
+    // Without explicit values, the labels tell where the heap and stack are.
+    if (l.name === '[heap]' && options.startBrk === undefined) {
+      mm.startBrk = Number(l.start);
+      mm.brkValue = Number(l.end);
+    }
+    if (l.name === '[stack]' && options.startStack === undefined) mm.startStack = Number(l.end) - mm.pageSize;
     if (l.name === '[vsyscall]') {
       mm.gate = new Vma(mm.pageSize, start, end, flags | VM_DONTEXPAND, 0, null, 0, l.name, true);
       continue;

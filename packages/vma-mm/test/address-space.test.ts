@@ -46,6 +46,21 @@ describe.each(['maple', 'legacy'] as BackendName[])('AddressSpace (%s)', (backen
     expect(space(backend).procMaps()).toBe(`${LAYOUT}\n`);
   });
 
+  it('finds the heap and the stack from their labels when no options say where they are', () => {
+    const text = [
+      '00400000-00401000 r-xp 00000000 fe:00 5                                  /bin/x',
+      '00600000-00623000 rw-p 00000000 00:00 0                                  [heap]',
+      '7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]',
+    ].join('\n');
+    const mm = AddressSpace.fromMaps(text, { arch: 'x86_64', backend });
+    expect(mm.procMaps()).toBe(`${text}\n`);
+    expect(mm.brk(0)).toBe(0x623000);
+    expect(mm.brk(0x624000)).toBe(0x624000);
+    expect(lines(mm)[1]).toBe(
+      '00600000-00624000 rw-p 00000000 00:00 0                                  [heap]',
+    );
+  });
+
   it('rejects malformed or overlapping maps text', () => {
     expect(() => AddressSpace.fromMaps('not maps', { arch: 'x86_64', backend })).toThrow(SyntaxError);
     const overlap = '1000-3000 rw-p 00000000 00:00 0\n2000-4000 rw-p 00000000 00:00 0';

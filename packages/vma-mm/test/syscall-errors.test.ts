@@ -56,6 +56,8 @@ describe.each(['maple', 'legacy'] as BackendName[])('error paths (%s)', (backend
     failsUnchanged(mm, () => mm.mmap(0, 0, RW, ANON), EINVAL); // zero length
     failsUnchanged(mm, () => mm.mmap(0, 4096, RW, MAP.PRIVATE, FILE, 100), EINVAL); // unaligned offset
     failsUnchanged(mm, () => mm.mmap(0, 4096, RW, MAP.PRIVATE, null), EBADF); // no file, not anonymous
+    const notAFile = { path: 3 } as unknown as MappedFile;
+    failsUnchanged(mm, () => mm.mmap(0, 4096, RW, MAP.PRIVATE, notAFile), EBADF);
     failsUnchanged(mm, () => mm.mmap(0, 2 ** 48, RW, ANON), ENOMEM); // longer than the task size
     failsUnchanged(mm, () => mm.mmap(0x10001, 4096, RW, ANON | MAP.FIXED), EINVAL); // unaligned fixed
     failsUnchanged(mm, () => mm.mmap(TASK, 4096, RW, ANON | MAP.FIXED), ENOMEM); // past TASK_SIZE
