@@ -80,6 +80,10 @@ export class TreeCore<V> {
   finishWrite(): void {
     const arena = this.arena;
     const list = this.retired;
+    if (list.length === 0) {
+      this.seq++;
+      return;
+    }
     for (let i = 0; i < list.length; i++) arena.markDead(list[i] as number);
     const hook = arena.onRetire;
     for (let i = 0; i < list.length; i++) {

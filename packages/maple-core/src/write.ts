@@ -21,7 +21,15 @@
  */
 
 import { big, bigCopyIn, bPivot, bSlot } from './bignode.js';
-import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import {
+  ARANGE64_SLOTS,
+  LEAF_64,
+  MT_MIN_SLOTS,
+  MT_SLOTS,
+  PIVOT_STRIDE,
+  RANGE64_SLOTS,
+  SLOT_STRIDE,
+} from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateGapUp } from './gaps.js';
@@ -80,28 +88,29 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   const arena = core.arena;
   const pivots = arena.pivots;
   const slots = arena.slots;
-  const types = arena.type;
-  const ends = arena.end;
+  // As in lookup(): levels come from the height and the scan stops at the end
+  // pivot (which holds the node max), so neither `type` nor `end` is read on the way down.
+  const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
+  const leafDepth = core.height - 1;
   let h = core.root;
   let min = 0;
   let max = MAPLE_MAX;
   let d = 0;
   let off = 0;
-  let end = 0;
   let rMin = 0;
   let rMax = 0;
   while (true) {
-    end = ends[h] as number;
+    const leaf = d === leafDepth;
+    const npiv = leaf ? RANGE64_SLOTS - 1 : internalPivots;
     const p = h * PIVOT_STRIDE;
     off = 0;
-    while (off < end && (pivots[p + off] as number) < index) off++;
-    rMax = off < end ? (pivots[p + off] as number) : max;
+    while (off < npiv && (pivots[p + off] as number) < index) off++;
+    rMax = off < npiv ? (pivots[p + off] as number) : max;
     rMin = off > 0 ? (pivots[p + off - 1] as number) + 1 : min;
     wp.node[d] = h;
     wp.min[d] = min;
     wp.max[d] = max;
     wp.off[d] = off;
-    const leaf = types[h] === LEAF_64;
     // mas_is_span_wr: does the write leave this node (or end a leaf on NULL)?
     const bound = leaf ? max : rMax;
     if (last >= bound && !(last === bound && (!isNull || last === MAPLE_MAX))) {
@@ -114,6 +123,7 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
     max = rMax;
     d++;
   }
+  const end = arena.end[h] as number;
   wp.depth = d;
   ws.node = h;
   ws.depth = d;
@@ -135,11 +145,10 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   const newEnd =
     end + 2 - (ws.offsetEnd - ws.offset) - (ws.rMin === ws.index ? 1 : 0) - (ws.endPiv === ws.last ? 1 : 0);
   ws.newEnd = newEnd;
-  const type = types[h] as number;
   if (ws.rMin === ws.index && ws.rMax === ws.last) return (ws.storeType = WR_EXACT_FIT);
   if (ws.index === 0 && ws.last === MAPLE_MAX) return (ws.storeType = WR_NEW_ROOT);
-  if (newEnd < (MT_MIN_SLOTS[type] as number)) return (ws.storeType = d > 0 ? WR_REBALANCE : WR_NODE);
-  if (newEnd >= (MT_SLOTS[type] as number)) return (ws.storeType = WR_SPLIT);
+  if (newEnd < (MT_MIN_SLOTS[LEAF_64] as number)) return (ws.storeType = d > 0 ? WR_REBALANCE : WR_NODE);
+  if (newEnd >= (MT_SLOTS[LEAF_64] as number)) return (ws.storeType = WR_SPLIT);
   if (!core.rcu && ws.offset === end) return (ws.storeType = WR_APPEND);
   if (newEnd === end && (!core.rcu || ws.offsetEnd - ws.offset === 1)) return (ws.storeType = WR_SLOT);
   return (ws.storeType = WR_NODE);
