@@ -1,0 +1,156 @@
+/**
+ * The demo's main act, environment-neutral (the CLI prints it, the tests
+ * check it): replay one trace on both VMA backends, judge each against the
+ * kernel's recording, and describe the final address space and its tree.
+ */
+import {
+  type BackendName,
+  diffMaps,
+  replayTrace,
+  type TraceHeader,
+  type TraceRecord,
+} from '@maple-tree/vma-mm';
+import { mapleTreeOf } from './layout.js';
+import { type Tally, TraceStepper } from './trace-stepper.js';
+import { type TreeShape, treeShape } from './tree-shape.js';
+import { readTree } from './tree-view.js';
+
+/** The two backends, in the order they are shown. */
+export const BACKENDS: readonly BackendName[] = ['maple', 'legacy'];
+
+/** How the final /proc/PID/maps compares with the kernel's last snapshot. */
+export interface FinalVerdict {
+  /** The op after which the kernel's last snapshot was taken. */
+  at: number;
+  identical: boolean;
+  /** The first line that differs (kernel's and ours), when not identical. */
+  firstDifference?: { kernel: string | null; ours: string | null };
+}
+
+/** One backend's replay. */
+export interface BackendRun {
+  backend: BackendName;
+  tally: Tally;
+  final: FinalVerdict | null;
+  /** Whole-trace replay time through vma-mm's replayTrace: median of `runs`, in milliseconds. */
+  medianMs: number;
+  runs: number;
+}
+
+/** Everything the demo reports about one trace. */
+export interface DemoReport {
+  trace: string;
+  /** The recorded program (real traces) or the synthetic driver's profile. */
+  program: string;
+  /** A real program's history (its page faults, not in the log, decide some merges) or a synthetic one. */
+  origin: 'real' | 'synthetic';
+  arch: string;
+  kernel: string;
+  ops: number;
+  backends: BackendRun[];
+  /** True when both backends gave the same answers and the same final maps. */
+  backendsAgree: boolean;
+  maps: string[];
+  shape: TreeShape | null;
+}
+
+/** Options of {@link buildReport}. */
+export interface ReportOptions {
+  /** Called as the verdict replays progress (ops done, ops total, backend). */
+  onProgress?: (done: number, total: number, backend: BackendName) => void;
+  /** Timed whole-trace replays per backend (after a warm-up); default: as many as fit ~250 ms, 3 to 50. */
+  runs?: number;
+}
+
+function finalVerdict(records: readonly TraceRecord[], stepper: TraceStepper): FinalVerdict | null {
+  let last: Extract<TraceRecord, { kind: 'maps' }> | undefined;
+  for (const r of records) if (r.kind === 'maps' && (!last || r.at >= last.at)) last = r;
+  if (!last || last.at !== stepper.totalOps) return null;
+  const ours = stepper.mm.procMaps().trimEnd().split('\n');
+  const { missing, extra } = diffMaps(last.lines, ours);
+  if (missing.length === 0 && extra.length === 0 && last.lines.length === ours.length) {
+    return { at: last.at, identical: true };
+  }
+  return {
+    at: last.at,
+    identical: false,
+    firstDifference: { kernel: missing[0] ?? null, ours: extra[0] ?? null },
+  };
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/**
+ * Times whole-trace replays: first ~150 ms of untimed warm-up replays (so the
+ * JIT has compiled both backends' hot paths), then `runs` timed ones, or as
+ * many as fit ~250 ms (3 to 50).
+ */
+function timeReplays(
+  records: TraceRecord[],
+  backend: BackendName,
+  runs?: number,
+): { median: number; runs: number } {
+  const warmUntil = now() + 150;
+  do replayTrace(records, { backend });
+  while (now() < warmUntil);
+  const times: number[] = [];
+  let total = 0;
+  const want = runs ?? 50;
+  while (times.length < want && (runs !== undefined || times.length < 3 || total < 250)) {
+    const t = replayTrace(records, { backend }).timeMs;
+    times.push(t);
+    total += t;
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)]!, runs: times.length };
+}
+
+/**
+ * Replays `records` on both backends and measures them.
+ * @param name - the trace's file name, for the report
+ */
+export function buildReport(name: string, records: TraceRecord[], options: ReportOptions = {}): DemoReport {
+  const header = records[0] as TraceHeader;
+  const runs: BackendRun[] = [];
+  let maple: TraceStepper | undefined;
+  const answers: string[] = [];
+  const finals: string[] = [];
+  for (const backend of BACKENDS) {
+    const stepper = new TraceStepper(records, backend);
+    const mine: string[] = [];
+    while (!stepper.done) {
+      const r = stepper.step();
+      if (r?.answer !== undefined) mine.push(String(r.answer));
+      if (options.onProgress && (stepper.position % 256 === 0 || stepper.done)) {
+        options.onProgress(stepper.position, stepper.totalOps, backend);
+      }
+    }
+    answers.push(mine.join());
+    finals.push(stepper.mm.procMaps());
+    if (backend === 'maple') maple = stepper;
+    const timing = timeReplays(records, backend, options.runs);
+    runs.push({
+      backend,
+      tally: stepper.tally,
+      final: finalVerdict(records, stepper),
+      medianMs: timing.median,
+      runs: timing.runs,
+    });
+  }
+  const maps = maple!.mm.procMaps().trimEnd().split('\n');
+  const tree = mapleTreeOf(maple!.mm);
+  return {
+    trace: name,
+    program: String(header.program ?? header.profile ?? 'unknown'),
+    origin: header.program !== undefined ? 'real' : 'synthetic',
+    arch: header.arch,
+    kernel: String(header.kernel ?? 'unknown'),
+    ops: maple!.totalOps,
+    backends: runs,
+    backendsAgree: answers[0] === answers[1] && finals[0] === finals[1],
+    maps,
+    shape: tree ? treeShape(readTree(tree)) : null,
+  };
+}
