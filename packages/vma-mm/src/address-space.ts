@@ -15,7 +15,7 @@ import { sysMremap } from './mremap.js';
 import { sysMunmap } from './munmap.js';
 import { type FromMapsOptions, formatMaps, loadMaps } from './procmaps.js';
 import { getUnmappedArea } from './unmapped-area.js';
-import type { MappedFile, Vma } from './vma.js';
+import { type MappedFile, VM_WIPEONFORK, type Vma } from './vma.js';
 
 /** struct mm_struct with the memory system calls. */
 export class AddressSpace extends MmCore {
@@ -135,7 +135,10 @@ export class AddressSpace extends MmCore {
     let anon = this.nextAnon;
     const index = this.index.clone((vma) => {
       const copy = vma.dup();
-      if (copy.anon) {
+      if (copy.flags & VM_WIPEONFORK) {
+        copy.anon = 0; // the child starts with fresh, empty memory
+        copy.anonForked = false;
+      } else if (copy.anon) {
         copy.anon = anon++;
         copy.anonForked = true;
       }

@@ -22,6 +22,8 @@ import {
   PROT,
   protToVmFlags,
   VM_ACCOUNT,
+  VM_DONTDUMP,
+  VM_DROPPABLE,
   VM_GROWSDOWN,
   VM_LOCKED,
   VM_MAYEXEC,
@@ -31,6 +33,8 @@ import {
   VM_NOHUGEPAGE,
   VM_NORESERVE,
   VM_SHARED,
+  VM_SYNC,
+  VM_WIPEONFORK,
   VM_WRITE,
   Vma,
 } from './vma.js';
@@ -156,6 +160,7 @@ export function sysMmap(
   let vmFlags = protToVmFlags(p) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if (f & MAP.GROWSDOWN) vmFlags |= VM_GROWSDOWN;
   if (f & MAP.LOCKED) vmFlags |= VM_LOCKED;
+  if (f & MAP.SYNC) vmFlags |= VM_SYNC;
   if (f & MAP.STACK && mm.arch.thpSize) vmFlags |= VM_NOHUGEPAGE;
 
   const got = getUnmappedArea(mm, file ?? null, a, bytes, pgoff, f);
@@ -180,7 +185,12 @@ export function sysMmap(
     if (vmFlags & VM_GROWSDOWN) return -EINVAL;
     pgoff = 0;
     vmFlags |= VM_SHARED | VM_MAYSHARE;
-  } else if (type === MAP.PRIVATE) {
+  } else if (type === MAP.PRIVATE || type === MAP.DROPPABLE) {
+    if (type === MAP.DROPPABLE) {
+      // Droppable memory: never locked, huge or grows-down; not reserved, wiped on fork, not dumped.
+      if (f & (MAP.LOCKED | MAP.HUGETLB) || vmFlags & VM_GROWSDOWN) return -EINVAL;
+      vmFlags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+    }
     pgoff = a / ps;
   } else return -EINVAL;
 

@@ -25,6 +25,13 @@ export const VM_LOCKONFAULT = 0x80000;
 export const VM_ACCOUNT = 0x100000;
 export const VM_NORESERVE = 0x200000;
 export const VM_SYNC = 0x800000;
+/**
+ * VM_DROPPABLE: bit 40 in the kernel; kept here in the slot of VM_ARCH_1
+ * (x86's VM_PAT, never set on user mappings) so that flags stay 31-bit.
+ */
+export const VM_DROPPABLE = 0x1000000;
+export const VM_WIPEONFORK = 0x2000000;
+export const VM_DONTDUMP = 0x4000000;
 export const VM_SOFTDIRTY = 0x8000000;
 export const VM_MIXEDMAP = 0x10000000;
 export const VM_NOHUGEPAGE = 0x40000000;
@@ -54,6 +61,7 @@ export const MAP = Object.freeze({
   SHARED: 0x01,
   PRIVATE: 0x02,
   SHARED_VALIDATE: 0x03,
+  DROPPABLE: 0x08,
   TYPE: 0x0f,
   FIXED: 0x10,
   ANONYMOUS: 0x20,

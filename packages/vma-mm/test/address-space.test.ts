@@ -10,6 +10,7 @@ import {
   MAP,
   MREMAP,
   PROT,
+  VM_ACCOUNT,
   VM_GROWSDOWN,
 } from '../src/index.js';
 
@@ -206,6 +207,16 @@ describe.each(['maple', 'legacy'] as BackendName[])('AddressSpace (%s)', (backen
     expect(cc.vmaLookup(0x40001000)!.start).toBe(0x40001000);
     child.validate();
     cc.validate();
+  });
+
+  it('maps droppable memory unreserved and wipes it on fork', () => {
+    const mm = space(backend);
+    const d = mm.mmap(0, 0x2000, RW, MAP.DROPPABLE | MAP.ANONYMOUS);
+    expect(d).toBeGreaterThan(0);
+    expect(mm.vmaLookup(d)!.flags & VM_ACCOUNT).toBe(0);
+    expect(mm.mmap(0, 0x2000, RW, MAP.DROPPABLE | MAP.ANONYMOUS | MAP.LOCKED)).toBe(-22);
+    mm.fault(d, true);
+    expect(mm.fork().vmaLookup(d)!.anon).toBe(0);
   });
 });
 
