@@ -54,3 +54,17 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return `${JSON.stringify(value)} (a string)`;
   return value === null ? 'null' : typeof value;
 }
+
+/**
+ * Checks the arguments of a gap search (mas_empty_area and friends).
+ * @throws MapleError `EINVAL` for a bad bound, `min > max`, `size < 1` or `size > max - min + 1`
+ */
+export function checkArea(min: unknown, max: unknown, size: unknown): void {
+  checkIndex(min, 'min');
+  checkIndex(max, 'max');
+  if (min > max) throw new MapleError('EINVAL', `min (${min}) is greater than max (${max})`);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
+    throw new MapleError('EINVAL', `size must be a positive integer, got ${String(size)}`);
+  }
+  if (size > max - min + 1) throw new MapleError('EINVAL', `size ${size} does not fit in [${min}, ${max}]`);
+}

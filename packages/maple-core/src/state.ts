@@ -16,9 +16,8 @@
 
 import { emptyAreaSearch } from './area.js';
 import type { TreeCore } from './core.js';
-import { checkIndex, checkRange, MAPLE_MAX } from './errors.js';
+import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
 import type { MapleTree } from './tree.js';
-import { checkArea } from './tree.js';
 import { descend, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
 import { ws } from './write.js';
 

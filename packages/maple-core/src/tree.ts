@@ -13,7 +13,7 @@ import { bulkBuild } from './bulk.js';
 import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import { TreeCore } from './core.js';
 import { dumpTree } from './dump.js';
-import { checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
+import { checkArea, checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
 import { EntryIterator } from './iterate.js';
 import { MapleState } from './state.js';
 import { executeStore } from './store.js';
@@ -441,17 +441,6 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
     this.write(start, start + size - 1, value);
     return start;
   }
-}
-
-/** Checks the arguments of a gap search. */
-export function checkArea(min: number, max: number, size: number): void {
-  checkIndex(min, 'min');
-  checkIndex(max, 'max');
-  if (min > max) throw new MapleError('EINVAL', `min (${min}) is greater than max (${max})`);
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
-    throw new MapleError('EINVAL', `size must be a positive integer, got ${String(size)}`);
-  }
-  if (size > max - min + 1) throw new MapleError('EINVAL', `size ${size} does not fit in [${min}, ${max}]`);
 }
 
 /** Copies `src`'s nodes and values into the empty core `dst`, node by node (__mt_dup). */
