@@ -227,7 +227,18 @@ export function replayTrace(records: TraceRecord[], options: ReplayOptions = {})
     if (r.kind === 'maps') {
       if (!mm) {
         if (r.at !== 0) throw new TraceFormatError('the first maps record must be at:0', n + 1);
-        mm = AddressSpace.fromMaps(r.lines.join('\n'), { ...opts, files: known });
+        if (!Array.isArray(r.lines)) throw new TraceFormatError('maps record without lines', n + 1);
+        try {
+          mm = AddressSpace.fromMaps(r.lines.join('\n'), { ...opts, files: known });
+        } catch (e) {
+          throw new TraceFormatError(e instanceof Error ? e.message : String(e), n + 1);
+        }
+        if (header.page_size !== undefined && header.page_size !== mm.pageSize) {
+          throw new TraceFormatError(
+            `page_size ${header.page_size} but the ${mm.arch.name} profile has ${mm.pageSize}`,
+            1,
+          );
+        }
       }
       const actual = mm.procMaps().trimEnd().split('\n');
       res.snapshots++;
