@@ -5,7 +5,7 @@ import { GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { resetStoreStats, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
-import { lookupFrom } from './walk.js';
+import { descend, lookupFrom, nextSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
 
 /** Every field (but parent links) of every node reachable from `root`, as text. */
 function snapshotNodes<V>(core: TreeCore<V>, root: number): string {
@@ -40,7 +40,55 @@ function churn(t: MapleTree<number>, model: RangeModel<number>): void {
   }
 }
 
+/** Every range of the version rooted at `root` (walked without parent links), as text. */
+function versionContents<V>(core: TreeCore<V>, root: number, rootValue: number): string {
+  if (root === 0) return rootValue === 0 ? '' : `0-0:${String(core.values.get(rootValue))}`;
+  const w = new Walker();
+  descend(core, w, root, 0);
+  const out: string[] = [];
+  do {
+    const v = slotValue(core, w);
+    if (v !== 0) out.push(`${slotMin(core, w)}-${slotMax(core, w)}:${String(core.values.get(v))}`);
+  } while (nextSlot(core, w));
+  return out.join(',');
+}
+
 describe('RCU mode', () => {
+  it('many versions stay readable at once while their nodes are retired, not reclaimed', () => {
+    for (const allocRange of [false, true]) {
+      const t = new MapleTree<number>({ rcu: true, allocRange });
+      const core = t.core;
+      const retired: number[] = [];
+      core.setReclaimer({ retireNode: (h) => retired.push(h), retireValue: () => {} });
+      const model = new RangeModel<number>();
+      const versions: { root: number; rootValue: number; text: string }[] = [];
+      let seed = 11;
+      const rnd = (n: number) => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed % n;
+      };
+      for (let k = 0; k < 3000; k++) {
+        const a = rnd(4000);
+        const b = a + (rnd(8) === 0 ? rnd(300) : rnd(3));
+        const v = rnd(4) === 0 ? undefined : k + 1;
+        t.storeRange(a, b, v);
+        model.store(a, b, v);
+        if (k % 150 === 0) {
+          versions.push({
+            root: core.root,
+            rootValue: core.rootValue,
+            text: model.ranges.map((r) => `${r.first}-${r.last}:${r.value}`).join(','),
+          });
+        }
+      }
+      expectValid(t);
+      for (const ver of versions) expect(versionContents(core, ver.root, ver.rootValue)).toBe(ver.text);
+      for (const h of retired) core.arena.free(h);
+      core.setReclaimer(null);
+      expectValid(t);
+    }
+  });
+
   it('a reader holding an old root keeps seeing the old contents while retired nodes are not reclaimed', () => {
     const t = new MapleTree<number>({ rcu: true, allocRange: true });
     const model = new RangeModel<number>();
