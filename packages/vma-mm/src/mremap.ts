@@ -53,7 +53,7 @@ function remapType(r: Remap): RemapType {
 }
 
 /** check_prep_vma: per-VMA checks before anything changes. */
-function checkPrepVma(mm: MmCore, r: Remap): number {
+function checkPrepVma(r: Remap): number {
   const vma = r.vma;
   if (!vma) return -EFAULT;
   const type = remapType(r);
@@ -65,7 +65,6 @@ function checkPrepVma(mm: MmCore, r: Remap): number {
   if (needed > vma.endPage - r.addr) return -EFAULT;
   if (r.newLen === r.oldLen) return 0;
   if (vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
-  void mm;
   return 0;
 }
 
@@ -232,7 +231,7 @@ function remapMove(mm: MmCore, r: Remap): number {
     lastEnd = vma.endPage;
     pos = addr + len;
     const piece: Remap = { addr, oldLen: len, newLen: len, flags: r.flags, newAddr: target + offset, vma };
-    let got = checkPrepVma(mm, piece);
+    let got = checkPrepVma(piece);
     if (!got) got = mremapTo(mm, piece);
     if (got < 0) return got;
     if (!seen) res = got;
@@ -287,7 +286,7 @@ export function sysMremap(
   if (f & MREMAP.FIXED && oldPages === newPages) return remapMove(mm, r);
   r.vma = mm.index.load(r.addr);
   if (!r.vma) return -EFAULT;
-  const err = checkPrepVma(mm, r);
+  const err = checkPrepVma(r);
   if (err) return err;
   return impliesNewAddr(r) ? mremapTo(mm, r) : mremapAt(mm, r);
 }
