@@ -18,6 +18,7 @@ export {
   X86_64_LA57,
 } from './arch.js';
 export { LegacyIndex } from './backend/legacy.js';
+export { MapleIndex } from './backend/maple.js';
 export type { BackendName, IndexStats, VmaIndex } from './backend/types.js';
 export * from './errno.js';
 export { type AddressSpaceOptions, defaultBackend, type MmapLayout, registerBackend } from './mm.js';

@@ -2,8 +2,7 @@
 // inserts, removals, range changes, look-ups and free-area searches agree,
 // and every invariant (rb colours and subtree gaps, list links, tree pivots) holds.
 import { describe, expect, it } from 'vitest';
-import { MapleIndex } from '../src/backend/maple.js';
-import { LegacyIndex, Vma, type VmaIndex } from '../src/index.js';
+import { LegacyIndex, MapleIndex, Vma, type VmaIndex } from '../src/index.js';
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;

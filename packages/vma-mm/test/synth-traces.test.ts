@@ -29,6 +29,11 @@ function explain(r: ReturnType<typeof replayTrace>): string {
 }
 
 describe.each(BACKENDS)('synthetic traces on the %s backend', (backend) => {
+  it('keeps every index invariant after every op (synth-extra-54, validated op by op)', () => {
+    const r = replayTrace(loadTrace('synth-extra-54'), { backend, validate: true });
+    expect(r.answersMatched).toBe(r.ops);
+  }, 60_000);
+
   it.each(TRACES)(
     '%s replays exactly',
     (name) => {
