@@ -148,6 +148,46 @@ describe('MapleState on a tree with nodes (kernel check_state_handling)', () => 
   });
 });
 
+describe('MapleState at the edges of the index space', () => {
+  it('ranges touching 0 and MAPLE_MAX', () => {
+    const t = new MapleTree<string>();
+    t.storeRange(0, 4, 'bottom');
+    t.storeRange(MAPLE_MAX - 1, MAPLE_MAX, 'top');
+    const mas = t.state(MAPLE_MAX);
+    at(mas, mas.walk(), 'top', MAPLE_MAX - 1, MAPLE_MAX);
+    at(mas, mas.next(MAPLE_MAX), undefined, MAPLE_MAX - 1, MAPLE_MAX);
+    // After an overflow the kernel treats the cursor as one past its range: prev gives that range.
+    at(mas, mas.prev(0), 'top', MAPLE_MAX - 1, MAPLE_MAX);
+    at(mas, mas.prev(0), 'bottom', 0, 4);
+    at(mas, mas.prev(0), undefined, 0, 4);
+    // Likewise after an underflow the cursor counts as one before its range.
+    at(mas, mas.next(MAPLE_MAX), 'bottom', 0, 4);
+    at(mas, mas.next(MAPLE_MAX), 'top', MAPLE_MAX - 1, MAPLE_MAX);
+    mas.set(5);
+    at(mas, mas.find(MAPLE_MAX), 'top', MAPLE_MAX - 1, MAPLE_MAX);
+    at(mas, mas.find(MAPLE_MAX), undefined, MAPLE_MAX - 1, MAPLE_MAX);
+    mas.set(MAPLE_MAX - 2);
+    at(mas, mas.findRev(0), 'bottom', 0, 4);
+    mas.set(0);
+    at(mas, mas.findRev(0), 'bottom', 0, 4);
+    mas.set(MAPLE_MAX).pause();
+    at(mas, mas.find(MAPLE_MAX), undefined, MAPLE_MAX, MAPLE_MAX);
+  });
+
+  it('an empty tree answers nothing in every direction', () => {
+    const t = new MapleTree<string>();
+    const mas = t.state(7);
+    expect(mas.next(MAPLE_MAX)).toBeUndefined();
+    expect(mas.last).toBe(MAPLE_MAX);
+    mas.set(7);
+    expect(mas.prev(0)).toBeUndefined();
+    mas.set(7);
+    expect(mas.findRev(0)).toBeUndefined();
+    mas.set(7);
+    expect(mas.nextRange(MAPLE_MAX)).toBeUndefined();
+  });
+});
+
 describe('MapleState writes and stays valid across writes', () => {
   it('store and erase set index/last to the range written', () => {
     const t = new MapleTree<number>();

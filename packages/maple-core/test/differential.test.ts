@@ -74,81 +74,99 @@ function run(options: MapleTreeOptions, prefix: number, ops: Op[], bulk = false)
   const tree = bulk ? MapleTree.from(model.ranges, options) : new MapleTree<number>(options);
   if (!bulk) for (const r of model.ranges) tree.storeRange(r.first, r.last, r.value);
   expectValid(tree, 'prefix');
-  ops.forEach((op, step) => {
-    const where = `step ${step}: ${describeOp(op)}`;
-    switch (op.kind) {
-      case 'store': {
-        const last = Math.min(MAPLE_MAX, op.first + op.len);
-        tree.storeRange(op.first, last, op.value);
-        model.store(op.first, last, op.value);
-        break;
-      }
-      case 'insert': {
-        const last = Math.min(MAPLE_MAX, op.first + op.len);
-        const ok = tree.insertRange(op.first, last, op.value);
-        const free = model.find(op.first, last) === undefined;
-        if (ok !== free) throw new Error(`insert answered ${ok}, model says free=${free}; ${where}`);
-        if (ok) model.store(op.first, last, op.value);
-        break;
-      }
-      case 'erase': {
-        const r = model.rangeAt(op.index);
-        const got = tree.erase(op.index);
-        if (got !== r?.value) throw new Error(`erase returned ${got}, expected ${r?.value}; ${where}`);
-        if (r) model.store(r.first, r.last, undefined);
-        break;
-      }
-      case 'alloc': {
-        if (!options.allocRange) break;
-        const max = Math.min(MAPLE_MAX, op.min + op.span);
-        if (op.size > max - op.min + 1) break;
-        const want = model.emptyArea(op.min, max, op.size, op.rev);
-        const got = op.rev
-          ? tree.allocRangeRev(op.value, op.size, op.min, max)
-          : tree.allocRange(op.value, op.size, op.min, max);
-        if (got !== want) throw new Error(`alloc returned ${got}, expected ${want}; ${where}`);
-        if (want !== undefined) model.store(want, want + op.size - 1, op.value);
-        break;
-      }
-      case 'query': {
-        const max = Math.min(MAPLE_MAX, op.index + op.span);
-        const load = tree.load(op.index);
-        if (load !== model.load(op.index))
-          throw new Error(`load(${op.index}) = ${load}, expected ${model.load(op.index)}`);
-        const f = tree.find(op.index, max);
-        const fm = model.find(op.index, max);
-        if (f?.first !== fm?.first || f?.last !== fm?.last)
-          throw new Error(`find(${op.index}, ${max}) = ${JSON.stringify(f)}, expected ${JSON.stringify(fm)}`);
-        if (op.size <= max - op.index + 1) {
-          for (const rev of [false, true]) {
-            const got = rev
-              ? tree.emptyAreaRev(op.index, max, op.size)
-              : tree.emptyArea(op.index, max, op.size);
-            const want = model.emptyArea(op.index, max, op.size, rev);
-            if (got !== want)
-              throw new Error(
-                `emptyArea${rev ? 'Rev' : ''}(${op.index}, ${max}, ${op.size}) = ${got}, expected ${want}`,
-              );
-          }
-        }
-        const held = model.rangeAt(op.index);
-        const after = model.ranges.find((r) => r.first > (held ? held.last : op.index));
-        const n = tree.next(op.index);
-        if (n?.first !== after?.first)
-          throw new Error(`next(${op.index}) = ${JSON.stringify(n)}, expected ${JSON.stringify(after)}`);
-        const before = [...model.ranges].reverse().find((r) => r.last < (held ? held.first : op.index));
-        const p = tree.prev(op.index);
-        if (p?.first !== before?.first)
-          throw new Error(`prev(${op.index}) = ${JSON.stringify(p)}, expected ${JSON.stringify(before)}`);
-        return;
-      }
-    }
-    expectValid(tree, where);
-    if (tree.size !== model.ranges.length)
-      throw new Error(`size ${tree.size}, model ${model.ranges.length}; ${where}`);
-  });
+  try {
+    for (let step = 0; step < ops.length; step++) applyOp(tree, model, options, ops[step] as Op, step);
+  } catch (error) {
+    // Show the tree with the failure (expectValid already attaches it to invariant failures).
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.includes('maple tree:')) throw error;
+    throw new Error(`${message}\n${tree.dump().slice(0, 6000)}`);
+  }
   const want = model.ranges.map((r) => `${r.first}-${r.last}:${r.value}`).join(',');
-  if (contents(tree) !== want) throw new Error(`contents differ\n tree  ${contents(tree)}\n model ${want}`);
+  if (contents(tree) !== want)
+    throw new Error(
+      `contents differ\n tree  ${contents(tree)}\n model ${want}\n${tree.dump().slice(0, 6000)}`,
+    );
+}
+
+function applyOp(
+  tree: MapleTree<number>,
+  model: RangeModel<number>,
+  options: MapleTreeOptions,
+  op: Op,
+  step: number,
+): void {
+  const where = `step ${step}: ${describeOp(op)}`;
+  switch (op.kind) {
+    case 'store': {
+      const last = Math.min(MAPLE_MAX, op.first + op.len);
+      tree.storeRange(op.first, last, op.value);
+      model.store(op.first, last, op.value);
+      break;
+    }
+    case 'insert': {
+      const last = Math.min(MAPLE_MAX, op.first + op.len);
+      const ok = tree.insertRange(op.first, last, op.value);
+      const free = model.find(op.first, last) === undefined;
+      if (ok !== free) throw new Error(`insert answered ${ok}, model says free=${free}; ${where}`);
+      if (ok) model.store(op.first, last, op.value);
+      break;
+    }
+    case 'erase': {
+      const r = model.rangeAt(op.index);
+      const got = tree.erase(op.index);
+      if (got !== r?.value) throw new Error(`erase returned ${got}, expected ${r?.value}; ${where}`);
+      if (r) model.store(r.first, r.last, undefined);
+      break;
+    }
+    case 'alloc': {
+      if (!options.allocRange) break;
+      const max = Math.min(MAPLE_MAX, op.min + op.span);
+      if (op.size > max - op.min + 1) break;
+      const want = model.emptyArea(op.min, max, op.size, op.rev);
+      const got = op.rev
+        ? tree.allocRangeRev(op.value, op.size, op.min, max)
+        : tree.allocRange(op.value, op.size, op.min, max);
+      if (got !== want) throw new Error(`alloc returned ${got}, expected ${want}; ${where}`);
+      if (want !== undefined) model.store(want, want + op.size - 1, op.value);
+      break;
+    }
+    case 'query': {
+      const max = Math.min(MAPLE_MAX, op.index + op.span);
+      const load = tree.load(op.index);
+      if (load !== model.load(op.index))
+        throw new Error(`load(${op.index}) = ${load}, expected ${model.load(op.index)}`);
+      const f = tree.find(op.index, max);
+      const fm = model.find(op.index, max);
+      if (f?.first !== fm?.first || f?.last !== fm?.last)
+        throw new Error(`find(${op.index}, ${max}) = ${JSON.stringify(f)}, expected ${JSON.stringify(fm)}`);
+      if (op.size <= max - op.index + 1) {
+        for (const rev of [false, true]) {
+          const got = rev
+            ? tree.emptyAreaRev(op.index, max, op.size)
+            : tree.emptyArea(op.index, max, op.size);
+          const want = model.emptyArea(op.index, max, op.size, rev);
+          if (got !== want)
+            throw new Error(
+              `emptyArea${rev ? 'Rev' : ''}(${op.index}, ${max}, ${op.size}) = ${got}, expected ${want}`,
+            );
+        }
+      }
+      const held = model.rangeAt(op.index);
+      const after = model.ranges.find((r) => r.first > (held ? held.last : op.index));
+      const n = tree.next(op.index);
+      if (n?.first !== after?.first)
+        throw new Error(`next(${op.index}) = ${JSON.stringify(n)}, expected ${JSON.stringify(after)}`);
+      const before = [...model.ranges].reverse().find((r) => r.last < (held ? held.first : op.index));
+      const p = tree.prev(op.index);
+      if (p?.first !== before?.first)
+        throw new Error(`prev(${op.index}) = ${JSON.stringify(p)}, expected ${JSON.stringify(before)}`);
+      return;
+    }
+  }
+  expectValid(tree, where);
+  if (tree.size !== model.ranges.length)
+    throw new Error(`size ${tree.size}, model ${model.ranges.length}; ${where}`);
 }
 
 const modes: [string, MapleTreeOptions][] = [
