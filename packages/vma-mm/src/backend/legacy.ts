@@ -49,7 +49,7 @@ export class LegacyIndex implements VmaIndex {
     vma.endPage = end;
     this.tree.refreshGap(n);
     if (n.next) this.tree.refreshGap(n.next);
-    this.seq++;
+    // No vmacache_invalidate: a cached VMA is checked against its current bounds.
   }
 
   load(page: number): Vma | undefined {
