@@ -15,10 +15,7 @@
  * node still fits in 256 bytes.
  */
 
-/** No node / no value: handle 0 is never handed out. */
-export const NIL = 0;
-
-/** Node type codes, kept in the arena's `type` array. 0 marks a free node. */
+/** Node type codes, kept in the arena's `type` array. 0 marks a free node; handle 0 and value index 0 mean "none". */
 export const FREE_NODE = 0;
 /** maple_leaf_64: every leaf. */
 export const LEAF_64 = 1;
@@ -66,8 +63,3 @@ export const MAPLE_HEIGHT_MAX = 31;
  * two full nodes plus the up to two extra ranges one store can add.
  */
 export const BIG_NODE_SLOTS = RANGE64_SLOTS * 2 + 2;
-
-/** True for leaf nodes. */
-export function isLeafType(type: number): boolean {
-  return type === LEAF_64;
-}

@@ -12,7 +12,7 @@
  * ```
  */
 
-import { ARANGE_64, GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 
 /**
@@ -93,9 +93,4 @@ export function updateGapUp<V>(core: TreeCore<V>, h: number, min: number, max: n
     p = up;
     gap = after;
   }
-}
-
-/** True when `type` keeps gaps. */
-export function keepsGaps(type: number): boolean {
-  return type === ARANGE_64;
 }
