@@ -30,7 +30,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   if (argv[0] !== 'replay')
-    throw new UsageError(argv.length ? `unknown command "${argv[0]}"\n${USAGE}` : USAGE);
+    throw new UsageError(argv.length ? `unknown command "${argv[0]}" (${USAGE})` : USAGE);
   let trace: string | undefined;
   let emit: string | undefined;
   let backend: BackendName = defaultBackend();
@@ -39,14 +39,14 @@ function parseArgs(argv: string[]): Args {
     const a = argv[k]!;
     if (a === '--emit' || a === '--backend') {
       const v = argv[++k];
-      if (v === undefined) throw new UsageError(`${a} needs a value\n${USAGE}`);
+      if (v === undefined) throw new UsageError(`${a} needs a value (${USAGE})`);
       if (a === '--emit') emit = v;
       else if (v === 'maple' || v === 'legacy') backend = v;
       else throw new UsageError(`unknown backend "${v}" (maple or legacy)`);
     } else if (a === '--json') json = true;
-    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    else if (a.startsWith('--')) throw new UsageError(`unknown option ${a} (${USAGE})`);
     else if (trace === undefined) trace = a;
-    else throw new UsageError(`unexpected argument "${a}"\n${USAGE}`);
+    else throw new UsageError(`unexpected argument "${a}" (${USAGE})`);
   }
   if (trace === undefined) throw new UsageError(USAGE);
   return { trace, emit, backend, json };
@@ -130,9 +130,7 @@ export function runCli(argv: string[], io: CliIo = processIo): number {
       e instanceof SyntaxError ||
       e instanceof RangeError
     ) {
-      const [first, second] = e.message.split('\n');
-      io.err(`vma-mm: ${first}\n`);
-      if (e instanceof UsageError && second) io.err(`${second}\n`);
+      io.err(`vma-mm: ${e.message.split('\n')[0]}\n`);
       return 2;
     }
     io.err(`vma-mm: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
