@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { NodeArena } from './arena.js';
 import { LEAF_64, PIVOT_STRIDE, RANGE_64, SLOT_STRIDE } from './constants.js';
+import { TreeCore } from './core.js';
 import { MapleError } from './errors.js';
+import { MapleTree } from './tree.js';
+import { lookupFrom } from './walk.js';
 
 describe('node arena', () => {
   it('hands out distinct handles from 1, reuses freed ones with a new generation', () => {
@@ -84,5 +87,41 @@ describe('node arena', () => {
     a.free(h);
     expect(a.retiredCount).toBe(0);
     expect(() => a.free(h)).toThrow(MapleError);
+  });
+});
+
+describe('arena on shared buffers', () => {
+  it('a tree can live on a fixed SharedArrayBuffer arena, and an attached view reads its nodes', () => {
+    const arena = new NodeArena({
+      gaps: true,
+      capacity: 512,
+      fixed: true,
+      buffer: (n) => new SharedArrayBuffer(n),
+    });
+    const tree = new MapleTree<number>({ allocRange: true, rcu: true }, arena);
+    for (let i = 0; i < 2000; i++) tree.storeRange(i * 3, i * 3 + 1, i);
+    tree.validate();
+    const view = NodeArena.attach(structuredClone(arena.buffers));
+    expect(view.slots.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const reader = new TreeCore<number>(
+      { allocRange: true, rcu: true, maxNodes: Number.POSITIVE_INFINITY },
+      view,
+    );
+    for (let i = 0; i < 6000; i += 7) {
+      expect(lookupFrom(reader, tree.core.root, i)).toBe(lookupFrom(tree.core, tree.core.root, i));
+    }
+    // Writes by the owner show through the view.
+    tree.storeRange(0, 1, -1);
+    expect(tree.core.values.get(lookupFrom(reader, tree.core.root, 0))).toBe(-1);
+    expect(() => view.alloc(LEAF_64)).toThrow(MapleError);
+    // The fixed arena refuses a store that could need more nodes than are left.
+    let code: string | undefined;
+    try {
+      for (let i = 0; i < 100_000; i++) tree.storeRange(10_000 + i * 3, 10_000 + i * 3 + 1, i);
+    } catch (error) {
+      code = (error as MapleError).code;
+    }
+    expect(code).toBe('ENOMEM');
+    tree.validate();
   });
 });

@@ -39,6 +39,24 @@ export interface ArenaOptions {
 
 const defaultBuffer: BufferFactory = (n) => new ArrayBuffer(n);
 
+/**
+ * The backing stores of an arena's arrays: structured-cloneable when they are
+ * SharedArrayBuffers, so another thread can {@link NodeArena.attach} to them.
+ */
+export interface ArenaBuffers {
+  capacity: number;
+  gaps: boolean;
+  pivots: ArrayBufferLike;
+  slots: ArrayBufferLike;
+  gapArray: ArrayBufferLike;
+  parent: ArrayBufferLike;
+  parentSlot: ArrayBufferLike;
+  type: ArrayBufferLike;
+  end: ArrayBufferLike;
+  gapOffset: ArrayBufferLike;
+  generation: ArrayBufferLike;
+}
+
 /** A struct-of-arrays node store with a handle allocator. */
 export class NodeArena {
   pivots: Float64Array;
@@ -72,6 +90,8 @@ export class NodeArena {
   private freeCount = 0;
   /** Next never-used handle. */
   private top = 1;
+  /** A view made by {@link NodeArena.attach}: it must not allocate. */
+  private attached = false;
 
   constructor(options: ArenaOptions) {
     this.hasGaps = options.gaps;
@@ -88,6 +108,53 @@ export class NodeArena {
     this.gapOffset = new Uint8Array(0);
     this.generation = new Uint32Array(0);
     this.grow(Math.max(2, options.capacity ?? 64));
+  }
+
+  /**
+   * A read-side view of another arena's buffers (e.g. SharedArrayBuffers
+   * received in a worker). The view is fixed and allocates nothing: it is for
+   * walking nodes the owner writes.
+   */
+  static attach(buffers: ArenaBuffers): NodeArena {
+    let index = 0;
+    const order = [
+      buffers.pivots,
+      buffers.slots,
+      buffers.gapArray,
+      buffers.parent,
+      buffers.parentSlot,
+      buffers.type,
+      buffers.end,
+      buffers.gapOffset,
+      buffers.generation,
+    ];
+    // The constructor asks the factory for each array in this order; hand back the given buffers.
+    const arena = new NodeArena({
+      gaps: buffers.gaps,
+      capacity: buffers.capacity,
+      fixed: true,
+      buffer: () => order[index++] as ArrayBufferLike,
+    });
+    arena.top = buffers.capacity;
+    arena.attached = true;
+    return arena;
+  }
+
+  /** The arrays' backing stores, to hand to {@link NodeArena.attach} elsewhere. */
+  get buffers(): ArenaBuffers {
+    return {
+      capacity: this.capacity,
+      gaps: this.hasGaps,
+      pivots: this.pivots.buffer,
+      slots: this.slots.buffer,
+      gapArray: this.gaps.buffer,
+      parent: this.parent.buffer,
+      parentSlot: this.parentSlot.buffer,
+      type: this.type.buffer,
+      end: this.end.buffer,
+      gapOffset: this.gapOffset.buffer,
+      generation: this.generation.buffer,
+    };
   }
 
   /** Handles that can still be allocated without growing (or at all, when fixed). */
@@ -121,6 +188,7 @@ export class NodeArena {
    * @throws MapleError ENOMEM when a fixed arena is full
    */
   alloc(type: number): number {
+    if (this.attached) throw new MapleError('EINVAL', 'an attached arena view cannot allocate');
     let h = this.freeHead;
     if (h !== 0) {
       this.freeHead = this.parent[h] as number;
