@@ -3,7 +3,7 @@
  * sibling packages (the RCU layer drives the arena's reclaimer and walks old
  * roots; the testing suite reads the store-case counters). Not a stable API.
  */
-export { type ArenaOptions, type BufferFactory, NodeArena } from './arena.js';
+export { type ArenaBuffers, type ArenaOptions, type BufferFactory, NodeArena } from './arena.js';
 export {
   ARANGE_64,
   ARANGE64_SLOTS,
