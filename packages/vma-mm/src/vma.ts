@@ -78,6 +78,7 @@ export const MAP = Object.freeze({
   HUGETLB: 0x40000,
   SYNC: 0x80000,
   FIXED_NOREPLACE: 0x100000,
+  UNINITIALIZED: 0x4000000,
 });
 
 /** MREMAP_* flags. */
