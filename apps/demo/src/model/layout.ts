@@ -21,6 +21,8 @@ export interface Region {
   name: string;
   /** The /proc/PID/maps line. */
   line: string;
+  /** The VMA itself (the value the maple tree stores). */
+  vma: Vma;
 }
 
 /** One unmapped run between VMAs. */
@@ -68,6 +70,7 @@ export function readLayout(mm: AddressSpace): Layout {
       perms: parsed.perms,
       name: parsed.name,
       line,
+      vma,
     });
     at = vma.end;
   }

@@ -1,0 +1,150 @@
+// End to end, in real headless Chromium: the built site replays the bundled
+// python trace to op N and shows exactly the /proc/PID/maps and tree that
+// @maple-tree/vma-mm gives for op N; a typed mmap updates the map, the tree
+// and the maps like the same call on the library; typed markup stays text;
+// the benchmark page plots both backends. A screenshot is saved.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type AddressSpace, MAP, PROT, replayTrace } from '@maple-tree/vma-mm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mapleTreeOf } from '../src/model/layout.js';
+import { buildAndServe, launchChromium, type ServedSite } from './browser.js';
+import { cutAfterOp, loadTrace } from './helpers.js';
+
+const SHOTS = new URL('../screenshots/', import.meta.url);
+
+let site: ServedSite;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  site = await buildAndServe();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content.Security.Policy/i.test(m.text()))
+      problems.push(`console: ${m.text()}`);
+  });
+  await page.goto(site.url);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 20_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const mapsShown = () => page.$$eval('#maps .maps-line', (rows) => rows.map((r) => r.textContent));
+
+async function goToOp(n: number): Promise<void> {
+  await page.fill('#op-input', String(n));
+  await page.press('#op-input', 'Enter');
+  await page.waitForFunction(
+    (want) => document.getElementById('position')?.textContent?.startsWith(`${want} /`),
+    n,
+  );
+}
+
+function libraryAt(n: number): AddressSpace {
+  return replayTrace(cutAfterOp(loadTrace('real-python'), n)).mm;
+}
+
+describe('visualiser in Chromium', () => {
+  it('is served with a Content-Security-Policy and no inline script', async () => {
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    const inline = await page.$$eval('script', (s) => s.filter((x) => !x.getAttribute('src')).length);
+    expect(inline).toBe(0);
+  });
+
+  it('replays to op N and shows the maps and tree the library gives for op N', async () => {
+    const ops = replayTrace(loadTrace('real-python')).ops;
+    expect(await page.textContent('#position')).toBe(`0 / ${ops}`);
+    expect(await mapsShown()).toEqual(libraryAt(0).procMaps().trimEnd().split('\n'));
+    for (const n of [250, 120, 397]) {
+      await goToOp(n);
+      const mm = libraryAt(n);
+      expect(await mapsShown(), `maps at op ${n}`).toEqual(mm.procMaps().trimEnd().split('\n'));
+      const tree = mapleTreeOf(mm)!;
+      expect(Number(await page.getAttribute('#tree-svg', 'data-nodes'))).toBe(tree.nodeCount);
+      expect(await page.$$eval('#tree-svg g.node', (g) => g.length)).toBe(tree.nodeCount);
+      expect(Number(await page.getAttribute('#map-svg', 'data-regions'))).toBe(mm.mapCount);
+    }
+    await goToOp(250);
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('position')?.textContent?.startsWith('251 /'));
+    expect(await page.textContent('#step-status')).toMatch(/^op 251: \w+\(/);
+    expect(await mapsShown()).toEqual(libraryAt(251).procMaps().trimEnd().split('\n'));
+    // the walk to the op's address is outlined from the root down to one leaf
+    const hot = await page.$$eval('#tree-svg g.node.hot', (g) => g.map((x) => x.getAttribute('class')));
+    expect(hot).toHaveLength(mapleTreeOf(libraryAt(251))!.height);
+    expect(hot.at(-1)).toContain('leaf_64');
+  });
+
+  it('a typed mmap updates the map, the tree and the maps like the same call on the library', async () => {
+    await goToOp(300);
+    const mm = libraryAt(300);
+    const want = mm.mmap(0, 0x40000, PROT.READ | PROT.WRITE, MAP.PRIVATE | MAP.ANONYMOUS);
+    await page.fill('#console-input', 'mmap 0 0x40000 rw- private,anon');
+    await page.press('#console-input', 'Enter');
+    const answer = `mmap 0 0x40000 rw- private,anon = 0x${want.toString(16)}`;
+    await page.waitForFunction(
+      (a) => document.getElementById('console-history')?.textContent?.includes(a),
+      answer,
+    );
+    expect(await mapsShown()).toEqual(mm.procMaps().trimEnd().split('\n'));
+    expect(Number(await page.getAttribute('#map-svg', 'data-regions'))).toBe(mm.mapCount);
+    expect(Number(await page.getAttribute('#tree-svg', 'data-nodes'))).toBe(mapleTreeOf(mm)!.nodeCount);
+    expect(await page.getAttribute('#map-svg rect.vma.focused', 'data-start')).toBe(`0x${want.toString(16)}`);
+    expect(await page.textContent('#maps .maps-line.focused')).toBe(
+      mm
+        .procMaps()
+        .split('\n')
+        .find((l) => l.startsWith(want.toString(16))),
+    );
+    // a failing call answers with the errno and changes nothing
+    await page.fill('#console-input', `munmap 0x${(want + 1).toString(16)} 4k`);
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() =>
+      document.getElementById('console-history')?.textContent?.includes('= -EINVAL'),
+    );
+    expect(await mapsShown()).toEqual(mm.procMaps().trimEnd().split('\n'));
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: fileURLToPath(new URL('e2e-explore.png', SHOTS)), fullPage: true });
+  });
+
+  it('shows typed markup as text, never as HTML', async () => {
+    const evil = '<img src=x id=injected onerror=alert(1)>';
+    await page.fill('#console-input', evil);
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() =>
+      document.getElementById('console-history')?.textContent?.includes('unknown command'),
+    );
+    expect(await page.$('#injected')).toBeNull();
+    expect(await page.$$eval('#console-history li', (li) => li.map((x) => x.textContent))).toContain(
+      `> ${evil}`,
+    );
+  });
+
+  it('runs the benchmark page on both backends and plots it', async () => {
+    await page.click('#tab-bench');
+    await page.click('#bench-run');
+    await page.waitForSelector('#bench-status[data-done=true]', { timeout: 45_000 });
+    const bars = await page.$$eval('#bench-svg rect.bench-bar', (r) => r.map((x) => x.getAttribute('class')));
+    expect(bars.filter((c) => c?.includes('maple'))).toHaveLength(4);
+    expect(bars.filter((c) => c?.includes('legacy'))).toHaveLength(4);
+    const rows = await page.$$eval('#bench-table tr', (r) =>
+      r.map((x) => [...x.children].map((c) => c.textContent)),
+    );
+    expect(rows[0]).toEqual(['trace', 'calls', 'maple us/call', 'legacy us/call', 'maple / legacy']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual(['real-python', 'real-perl', 'real-cc1', 'synth-mixed-1']);
+    expect(rows[1]![1]).toBe(String(replayTrace(loadTrace('real-python')).ops));
+    for (const r of rows.slice(1)) for (const v of r.slice(2, 4)) expect(Number(v)).toBeGreaterThan(0);
+    await page.screenshot({ path: fileURLToPath(new URL('e2e-bench.png', SHOTS)), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
+});

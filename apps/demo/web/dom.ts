@@ -1,0 +1,61 @@
+/**
+ * Small DOM helpers. Text is only ever set through textContent (never
+ * innerHTML), so nothing typed or read from a trace can become markup.
+ */
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Creates an HTML element with attributes and optional text. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number | boolean> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false) continue;
+    e.setAttribute(k, v === true ? '' : String(v));
+  }
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** Creates an SVG element with attributes. */
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number> = {},
+  text?: string,
+): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** An SVG tooltip (a <title> child), as text. */
+export function tip(target: SVGElement, text: string): void {
+  target.appendChild(svg('title', {}, text));
+}
+
+/** The element with this id (throws when the page lacks it). */
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`missing #${id}`);
+  return e as T;
+}
+
+/** Hex with 0x. */
+export function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+/** Bytes in a human unit (4 KiB, 2.5 MiB, 128 TiB). */
+export function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return `${Number.isInteger(n) ? n : n.toFixed(1)} ${units[u]}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * The explorer's state: an address space replayed from a trace (or empty),
+ * the op it is at, and what the console typed into it; and the redraw of
+ * every view after each change.
+ */
+import { AddressSpace, type TraceRecord } from '@maple-tree/vma-mm';
+import { Console, formatAnswer } from '../src/model/commands.js';
+import { mapleTreeOf, readLayout } from '../src/model/layout.js';
+import { type StepResult, TraceStepper } from '../src/model/trace-stepper.js';
+import { readTree, walkPath } from '../src/model/tree-view.js';
+import { hex } from './dom.js';
+import type { AddressMap } from './views/address-map.js';
+import type { MapsView } from './views/maps-view.js';
+import type { PlayerHost } from './views/player.js';
+import type { TreeDiagram } from './views/tree-diagram.js';
+
+/** The views a session redraws. */
+export interface Views {
+  map: Pick<AddressMap, 'update'>;
+  tree: Pick<TreeDiagram, 'update'>;
+  maps: Pick<MapsView, 'update'>;
+  status(text: string, ok: boolean | undefined): void;
+}
+
+/** An empty x86_64 process for the console. */
+function emptyProcess(): AddressSpace {
+  return new AddressSpace({ arch: 'x86_64', startBrk: 0x555555559000, startStack: 0x7fffffffe000 });
+}
+
+function describeOp(records: readonly TraceRecord[], r: StepResult): string {
+  const rec = records.find((x) => x.kind === 'op' && x.i === r.i) as Record<string, unknown> | undefined;
+  const args = rec
+    ? Object.entries(rec)
+        .filter(([k]) => !['kind', 'i', 'op', 'ret', 'err'].includes(k))
+        .map(([, v]) => (Array.isArray(v) ? v.join('|') : String(v)))
+        .join(', ')
+    : '';
+  const call = `op ${r.i}: ${r.op}(${args})`;
+  if (r.answer === undefined) return `${call}: does not change the layout, skipped`;
+  const verdict =
+    r.answer === r.expected ? 'same as the kernel' : `the kernel said ${formatAnswer(r.expected!)}`;
+  return `${call} = ${formatAnswer(r.answer)} (${verdict})`;
+}
+
+/** The session behind the explorer page. */
+export class Session implements PlayerHost {
+  private records: TraceRecord[] = [];
+  private stepper: TraceStepper | null = null;
+  private mm: AddressSpace = emptyProcess();
+  private cons = new Console(this.mm);
+  /** Typed commands changed the replayed address space since the last replay step. */
+  private diverged = false;
+  private focus: number | undefined;
+  private lastStep: StepResult | undefined;
+  private note = '';
+
+  constructor(
+    private readonly views: Views,
+    private readonly loader: (id: string) => Promise<TraceRecord[]>,
+  ) {}
+
+  get position(): number {
+    return this.stepper?.position ?? 0;
+  }
+
+  get total(): number {
+    return this.stepper?.totalOps ?? 0;
+  }
+
+  async load(id: string): Promise<void> {
+    if (id === '') {
+      this.records = [];
+      this.stepper = null;
+      this.mm = emptyProcess();
+    } else {
+      this.records = await this.loader(id);
+      this.stepper = new TraceStepper(this.records, 'maple');
+      this.mm = this.stepper.mm;
+    }
+    this.cons = new Console(this.mm);
+    this.diverged = false;
+    this.focus = undefined;
+    this.lastStep = undefined;
+    this.render(
+      id === '' ? 'an empty x86_64 process: type system calls below' : 'the starting layout (maps at:0)',
+      undefined,
+    );
+  }
+
+  seek(n: number): void {
+    const s = this.stepper;
+    if (!s) return;
+    if (this.diverged) {
+      s.reset();
+      this.diverged = false;
+    }
+    const r = s.seek(n);
+    this.mm = s.mm;
+    this.cons.mm = this.mm;
+    this.afterStep(s.position === 0 ? undefined : (r ?? this.lastStep));
+  }
+
+  step(): boolean {
+    const s = this.stepper;
+    if (!s || s.done) return false;
+    if (this.diverged) {
+      this.seek(s.position + 1);
+      return !s.done;
+    }
+    const r = s.step();
+    this.afterStep(r);
+    return !s.done;
+  }
+
+  private afterStep(r: StepResult | undefined): void {
+    this.lastStep = r;
+    this.focus = r?.focus;
+    if (!r) {
+      this.render('the starting layout (maps at:0)', undefined);
+      return;
+    }
+    const snap = r.snapshot
+      ? `; kernel's maps after op ${r.i}: ${r.snapshot.matched ? 'identical' : 'DIFFERENT'}`
+      : '';
+    this.note = r.snapshot
+      ? `kernel snapshot after op ${r.i}: ${r.snapshot.matched ? 'identical' : 'different'}`
+      : '';
+    this.render(describeOp(this.records, r) + snap, r.answer === r.expected && (r.snapshot?.matched ?? true));
+  }
+
+  /** Runs a console line against the current address space. */
+  run(line: string): { text: string; ok: boolean } {
+    const r = this.cons.run(line);
+    if (r.ok && r.answer !== undefined && this.stepper) this.diverged = true;
+    if (r.focus !== undefined) this.focus = r.focus;
+    this.note = this.diverged ? `changed by the console after op ${this.position}` : '';
+    if (r.ok) {
+      const tail = this.diverged ? ' (typed; stepping replays the trace again from the start)' : '';
+      this.render(`${r.text}${tail}`, r.answer === undefined || r.answer >= 0);
+    }
+    return { text: r.text, ok: r.ok && (r.answer === undefined || r.answer >= 0) };
+  }
+
+  private render(status: string, ok: boolean | undefined): void {
+    const layout = readLayout(this.mm);
+    const lines = this.mm.procMaps().trimEnd().split('\n').filter(Boolean);
+    this.views.map.update(layout, this.focus);
+    const tree = mapleTreeOf(this.mm);
+    const view = tree ? readTree(tree) : null;
+    const page = this.focus === undefined ? undefined : Math.floor(this.focus / this.mm.pageSize);
+    const path = view && page !== undefined ? walkPath(view, page) : [];
+    this.views.tree.update(
+      view,
+      path,
+      layout.regions,
+      this.mm.pageSize,
+      page === undefined ? '' : `walk to ${hex(this.focus!)}`,
+    );
+    this.views.maps.update(layout, lines, this.focus, this.note);
+    this.views.status(status, ok);
+  }
+}
