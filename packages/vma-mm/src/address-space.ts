@@ -14,7 +14,7 @@ import { sysMprotect } from './mprotect.js';
 import { sysMremap } from './mremap.js';
 import { sysMunmap } from './munmap.js';
 import { type FromMapsOptions, formatMaps, loadMaps } from './procmaps.js';
-import { getUnmappedArea } from './unmapped-area.js';
+import { getUnmappedArea, vmUnmappedArea } from './unmapped-area.js';
 import { type MappedFile, VM_WIPEONFORK, type Vma } from './vma.js';
 
 /** struct mm_struct with the memory system calls. */
@@ -113,6 +113,37 @@ export class AddressSpace extends MmCore {
     const f = argValue(flags);
     if ([a, l, o, f].some(Number.isNaN) || l === 0) return -EINVAL;
     return getUnmappedArea(this, file, a, this.pagesUp(l) * this.pageSize, o, f);
+  }
+
+  /**
+   * vm_unmapped_area with a vm_unmapped_area_info: a free range of `length`
+   * bytes inside [low, high) whose address is `alignOffset` modulo
+   * `alignMask + 1` (alignMask + 1 a power-of-two multiple of the page size),
+   * lowest first or, with `topdown`, highest first.
+   * @returns the address, or -errno
+   */
+  vmUnmappedArea(info: {
+    length: number;
+    low: number;
+    high: number;
+    alignMask?: number;
+    alignOffset?: number;
+    topdown?: boolean;
+  }): number {
+    const ps = this.pageSize;
+    const vals = [info.length, info.low, info.high, info.alignMask ?? 0, info.alignOffset ?? 0].map(argValue);
+    if (vals.some(Number.isNaN)) return -EINVAL;
+    const [length, low, high, mask, offset] = vals as [number, number, number, number, number];
+    if (!length || length % ps || (mask + 1) % ps || low > high) return -EINVAL;
+    const r = vmUnmappedArea(this, {
+      topdown: info.topdown === true,
+      length: length / ps,
+      low: Math.ceil(low / ps),
+      high: Math.floor(high / ps),
+      alignMask: (mask + 1) / ps - 1,
+      alignOffset: Math.floor(offset / ps),
+    });
+    return r < 0 ? r : r * ps;
   }
 
   /** The VMA iterator over [start, end) (bytes), in address order. */

@@ -16,7 +16,7 @@ import type { MmCore } from './mm.js';
 import { MAP, type MappedFile, VM_GROWSDOWN } from './vma.js';
 
 /** struct vm_unmapped_area_info, in pages. */
-interface AreaInfo {
+export interface AreaInfo {
   topdown: boolean;
   length: number;
   low: number;
@@ -90,8 +90,13 @@ function unmappedAreaTopdown(mm: MmCore, info: AreaInfo): number {
   }
 }
 
-/** vm_unmapped_area (pages in, pages out or -errno). */
-function vmUnmappedArea(mm: MmCore, info: AreaInfo): number {
+/**
+ * vm_unmapped_area: a free window of `length` pages in [low, high) whose
+ * start is congruent to `alignOffset` modulo `alignMask + 1`, the lowest or
+ * (topdown) the highest, kept clear of grows-down VMAs' guard gaps.
+ * @returns the start page, or -ENOMEM
+ */
+export function vmUnmappedArea(mm: MmCore, info: AreaInfo): number {
   return info.topdown ? unmappedAreaTopdown(mm, info) : unmappedArea(mm, info);
 }
 

@@ -106,6 +106,28 @@ describe.each(['maple', 'legacy'] as BackendName[])('AddressSpace (%s)', (backen
     expect(small % (2 * MiB)).not.toBe(0);
   });
 
+  it('vm_unmapped_area honours alignment masks and offsets in both directions', () => {
+    const mm = space(backend);
+    const hi = mm.vmUnmappedArea({
+      length: 0x3000,
+      low: 0x10000000,
+      high: 0x20000000,
+      alignMask: 0xfffff,
+      topdown: true,
+    });
+    expect(hi).toBe(0x20000000 - 0x100000);
+    const lo = mm.vmUnmappedArea({
+      length: 0x3000,
+      low: 0x10001000,
+      high: 0x20000000,
+      alignMask: 0xffff,
+      alignOffset: 0x2000,
+    });
+    expect(lo).toBe(0x10002000); // the first address >= low that is 0x2000 modulo 64 KiB
+    expect(mm.vmUnmappedArea({ length: 0x3000, low: 0x1000, high: 0x2000 })).toBe(-12);
+    expect(mm.vmUnmappedArea({ length: 0x1800, low: 0, high: 0x2000 })).toBe(-22);
+  });
+
   it('keeps new mappings a stack guard gap away from a grows-down VMA', () => {
     const mm = space(backend);
     const g = mm.mmap(0, 0x1000, RW, ANON | MAP.GROWSDOWN);
