@@ -134,13 +134,13 @@ export class AddressSpace extends MmCore {
     const vals = [info.length, info.low, info.high, info.alignMask ?? 0, info.alignOffset ?? 0].map(argValue);
     if (vals.some(Number.isNaN)) return -EINVAL;
     const [length, low, high, mask, offset] = vals as [number, number, number, number, number];
-    if (!length || length % ps || (mask + 1) % ps || low > high) return -EINVAL;
+    if (!length || length % ps || (mask && (mask + 1) % ps) || low > high) return -EINVAL;
     const r = vmUnmappedArea(this, {
       topdown: info.topdown === true,
       length: length / ps,
       low: Math.ceil(low / ps),
       high: Math.floor(high / ps),
-      alignMask: (mask + 1) / ps - 1,
+      alignMask: mask ? (mask + 1) / ps - 1 : 0,
       alignOffset: Math.floor(offset / ps),
     });
     return r < 0 ? r : r * ps;
