@@ -6,9 +6,9 @@
  *
  *   fault(addr, write):  no VMA / below a non-stack VMA  -> -EFAULT (SIGSEGV)
  *                        access not allowed by the VMA   -> -EACCES (SIGSEGV)
- *                        below a stack, within limits    -> stack grows
+ *                        below a stack, within limits    -> stack grows (expand_downwards)
  */
-import { EACCES, EFAULT, ENOMEM } from './errno.js';
+import { EACCES, EFAULT, ENOMEM, EPERM } from './errno.js';
 import type { MmCore } from './mm.js';
 import {
   isAccessible,
@@ -43,11 +43,11 @@ export function populateRange(mm: MmCore, start: number, end: number): void {
 
 /**
  * expand_downwards: grow the stack VMA `vma` down to page `page`.
- * @returns 0 or -ENOMEM (guard gap to the previous VMA, or RLIMIT_STACK)
+ * @returns 0, -ENOMEM (guard gap to the previous VMA, RLIMIT_STACK), -EPERM (below mmap_min_addr)
  */
 export function expandStack(mm: MmCore, vma: Vma, page: number): number {
   if (!(vma.flags & VM_GROWSDOWN)) return -EFAULT;
-  if (page < Math.ceil(mm.mmapMinAddr / mm.pageSize)) return -EFAULT;
+  if (page * mm.pageSize < mm.mmapMinAddr) return -EPERM;
   const prev = mm.index.prev(vma);
   if (
     prev &&
@@ -57,11 +57,12 @@ export function expandStack(mm: MmCore, vma: Vma, page: number): number {
   ) {
     return -ENOMEM;
   }
-  if (prev && prev.endPage > page) return -ENOMEM;
-  if ((vma.endPage - page) * mm.pageSize > mm.stackRlimit) return -ENOMEM;
   mm.anonVmaPrepare(vma);
   const grow = vma.startPage - page;
-  if (grow > 0) mm.setRange(vma, page, vma.endPage, vma.pgoff - grow);
+  if (grow <= 0) return 0;
+  // acct_stack_growth: the stack may not pass RLIMIT_STACK, nor its offset go below zero.
+  if (grow > vma.pgoff || (vma.endPage - page) * mm.pageSize > mm.stackRlimit) return -ENOMEM;
+  mm.setRange(vma, page, vma.endPage, vma.pgoff - grow);
   return 0;
 }
 
