@@ -4,6 +4,10 @@
  * It walks leaf slots with its own {@link Walker}. Each step checks the
  * tree's write sequence number: after a write it re-walks from just past the
  * last range it returned (the kernel's mas_pause discipline, done for the user).
+ *
+ * Pinned to a version instead (a root and root entry kept from an earlier
+ * moment, RCU mode with retired nodes not yet reclaimed), it walks that
+ * version only and never re-walks: what a snapshot reader needs.
  */
 
 import type { TreeCore } from './core.js';
@@ -19,27 +23,38 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
   /** Next index to look at; -1 once finished. */
   private from: number;
   private seq = -1;
+  /** Pinned version: root node and root entry, or -1 to follow the live tree. */
+  private readonly pinnedRoot: number;
+  private readonly pinnedValue: number;
 
-  constructor(core: TreeCore<V>, first: number, last: number) {
+  /**
+   * @param pin - optional version to walk: `{ root, rootValue }` as they were in the core
+   */
+  constructor(core: TreeCore<V>, first: number, last: number, pin?: { root: number; rootValue: number }) {
     this.core = core;
     this.from = first;
     this.last = last;
+    this.pinnedRoot = pin ? pin.root : -1;
+    this.pinnedValue = pin ? pin.rootValue : 0;
   }
 
   next(): IteratorResult<MapleEntry<V>> {
     const core = this.core;
     const from = this.from;
     if (from < 0 || from > this.last) return this.finish();
-    if (core.root === 0) {
+    const pinned = this.pinnedRoot >= 0;
+    const root = pinned ? this.pinnedRoot : core.root;
+    if (root === 0) {
       this.from = -1;
-      if (from === 0 && core.rootValue !== 0) {
-        return { done: false, value: { first: 0, last: 0, value: core.values.get(core.rootValue) as V } };
+      const rootValue = pinned ? this.pinnedValue : core.rootValue;
+      if (from === 0 && rootValue !== 0) {
+        return { done: false, value: { first: 0, last: 0, value: core.values.get(rootValue) as V } };
       }
       return this.finish();
     }
     const w = this.w;
-    if (this.seq !== core.seq) {
-      descend(core, w, core.root, from);
+    if (pinned ? w.depth < 0 : this.seq !== core.seq) {
+      descend(core, w, root, from);
       this.seq = core.seq;
     } else if (!nextSlot(core, w)) {
       return this.finish();

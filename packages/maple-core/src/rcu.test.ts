@@ -3,6 +3,8 @@ import { expectValid } from '../test/helpers.js';
 import { RangeModel } from '../test/model.js';
 import { GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
+import { MAPLE_MAX } from './errors.js';
+import { EntryIterator } from './iterate.js';
 import { resetStoreStats, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
 import { descend, lookupFrom, nextSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
@@ -82,7 +84,11 @@ describe('RCU mode', () => {
         }
       }
       expectValid(t);
-      for (const ver of versions) expect(versionContents(core, ver.root, ver.rootValue)).toBe(ver.text);
+      for (const ver of versions) {
+        expect(versionContents(core, ver.root, ver.rootValue)).toBe(ver.text);
+        const pinned = new EntryIterator(core, 0, MAPLE_MAX, ver);
+        expect([...pinned].map((e) => `${e.first}-${e.last}:${e.value}`).join(',')).toBe(ver.text);
+      }
       for (const h of retired) core.arena.free(h);
       core.setReclaimer(null);
       expectValid(t);
