@@ -21,7 +21,7 @@ export { LegacyIndex } from './backend/legacy.js';
 export { MapleIndex } from './backend/maple.js';
 export type { BackendName, IndexStats, VmaIndex } from './backend/types.js';
 export * from './errno.js';
-export { type AddressSpaceOptions, defaultBackend, type MmapLayout, registerBackend } from './mm.js';
+export { type AddressSpaceOptions, defaultBackend, type MmapLayout } from './mm.js';
 export { type FromMapsOptions, formatVma, type MapsLine, parseMapsLine } from './procmaps.js';
 export {
   type AnswerMismatch,

@@ -17,33 +17,22 @@ import { VM_ACCESS_FLAGS, VM_GROWSDOWN, VM_SOFTDIRTY, type Vma } from './vma.js'
 /** Layout of the mmap area: top-down (default) or legacy bottom-up (`setarch -L`). */
 export type MmapLayout = 'topdown' | 'legacy';
 
-/** A function that creates an empty VMA index for a backend. */
-export type IndexFactory = () => VmaIndex;
+/** How each backend makes an empty index. */
+const indexFactories: Readonly<Record<BackendName, () => VmaIndex>> = {
+  maple: () => new MapleIndex(),
+  legacy: () => new LegacyIndex(),
+};
 
-const indexFactories = new Map<BackendName, IndexFactory>([
-  ['maple', () => new MapleIndex()],
-  ['legacy', () => new LegacyIndex()],
-]);
-
-/**
- * Make a backend available under its name (the maple backend registers itself).
- * @param name - backend name
- * @param factory - creates an empty index
- */
-export function registerBackend(name: BackendName, factory: IndexFactory): void {
-  indexFactories.set(name, factory);
-}
-
-/** The backend used when none is asked for: maple when registered, else legacy. */
+/** The backend used when none is asked for: the Maple Tree, as in Linux >= 6.1. */
 export function defaultBackend(): BackendName {
-  return indexFactories.has('maple') ? 'maple' : 'legacy';
+  return 'maple';
 }
 
 /** Options of an address space (the process's limits and starting layout). */
 export interface AddressSpaceOptions {
   /** Architecture profile or its name (`x86_64`, ...). */
   arch: ArchProfile | string;
-  /** VMA index implementation; default maple when available. */
+  /** VMA index implementation; default maple. */
   backend?: BackendName;
   /** mmap layout; default top-down. */
   layout?: MmapLayout;
@@ -133,8 +122,8 @@ export class MmCore {
     if (index) this.index = index;
     else {
       const name = options.backend ?? defaultBackend();
-      const factory = indexFactories.get(name);
-      if (!factory) throw new TypeError(`backend "${name}" is not available`);
+      const factory = Object.hasOwn(indexFactories, name) ? indexFactories[name] : undefined;
+      if (!factory) throw new TypeError(`unknown backend "${String(name)}" (maple or legacy)`);
       this.index = factory();
     }
   }

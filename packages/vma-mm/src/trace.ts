@@ -253,7 +253,14 @@ export function replayTrace(records: TraceRecord[], options: ReplayOptions = {})
     if (r.kind !== 'op') continue;
     if (!mm) throw new TraceFormatError('an op before the at:0 maps record', n + 1);
     res.ops++;
-    const got = applyOp(mm, r, files, n + 1);
+    let got: number | undefined;
+    try {
+      got = applyOp(mm, r, files, n + 1);
+    } catch (e) {
+      if (e instanceof SyntaxError)
+        throw new TraceFormatError(`bad number in op ${r.i}: ${e.message}`, n + 1);
+      throw e;
+    }
     if (got === undefined) {
       emitted?.push(JSON.stringify({ i: r.i, skipped: r.op }));
       continue;

@@ -67,6 +67,7 @@ describe.each(['maple', 'legacy'] as BackendName[])('AddressSpace (%s)', (backen
     const overlap = '1000-3000 rw-p 00000000 00:00 0\n2000-4000 rw-p 00000000 00:00 0';
     expect(() => AddressSpace.fromMaps(overlap, { arch: 'x86_64', backend })).toThrow(RangeError);
     expect(() => new AddressSpace({ arch: 'vax', backend })).toThrow(TypeError);
+    expect(() => new AddressSpace({ arch: 'x86_64', backend: 'btree' as BackendName })).toThrow(TypeError);
   });
 
   it('answers find_vma, find_vma_prev, find_vma_intersection and vma_lookup', () => {
