@@ -19,6 +19,8 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 1024,
   },
+  // The only dependencies are workspace TypeScript sources: nothing to pre-bundle.
+  optimizeDeps: { noDiscovery: true, include: [] },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 });

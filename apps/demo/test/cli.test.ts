@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { replayTrace } from '@maple-tree/vma-mm';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
+import type { Served } from '../src/cli/serve.js';
 import type { DemoReport } from '../src/model/replay-report.js';
 import { loadTrace, TRACES } from './helpers.js';
 
@@ -121,6 +122,31 @@ describe('demo CLI', () => {
       expect(r.out).toBe('');
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);
       expect(r.err.trimEnd()).toMatch(message);
+    }
+  });
+
+  it('--serve starts the visualiser on 127.0.0.1 and prints its URL', async () => {
+    let served: Served | undefined;
+    let out = '';
+    const code = await runCli(['--serve', '--port', '0'], {
+      out: (t) => (out += t),
+      err: (t) => (out += t),
+      isTTY: false,
+      onServe: (s) => (served = s),
+    });
+    try {
+      expect(code).toBe('serving');
+      expect(served).toBeDefined();
+      expect(out).toBe(`maple-tree visualiser: ${served!.url}\n(press Ctrl-C to stop)\n`);
+      expect(served!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const html = await (await fetch(served!.url)).text();
+      expect(html).toContain('http-equiv="Content-Security-Policy"');
+      expect(html).toContain('<div id="map">');
+      const entry = await fetch(new URL('main.ts', served!.url));
+      expect(entry.status).toBe(200);
+      expect(await entry.text()).toContain('new Session(');
+    } finally {
+      await served?.close();
     }
   });
 

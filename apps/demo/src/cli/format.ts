@@ -55,7 +55,9 @@ export function formatReport(r: DemoReport): string[] {
   if (r.shape) for (const l of drawShape(r.shape)) out.push(`  ${l}`);
   else out.push('  (not available)');
   out.push('');
-  out.push('timings: whole-trace replay through vma-mm (replayTrace), median after a warm-up');
+  out.push(
+    'timings: whole-trace replay through vma-mm (replayTrace), median of alternating runs after a warm-up',
+  );
   out.push(`  ${'backend'.padEnd(8)} ${'ms'.padStart(9)} ${'us/op'.padStart(9)} ${'runs'.padStart(5)}`);
   for (const b of r.backends) {
     const perOp = r.ops ? (1000 * b.medianMs) / r.ops : 0;

@@ -13,7 +13,7 @@ import { cac } from 'cac';
 import cliProgress from 'cli-progress';
 import { buildReport } from '../model/replay-report.js';
 import { formatReport } from './format.js';
-import { serveVisualiser } from './serve.js';
+import { type Served, serveVisualiser } from './serve.js';
 import { DEFAULT_TRACE, InputError, readTraceFile } from './trace-file.js';
 
 /** Where the CLI writes; tests pass their own. */
@@ -24,6 +24,8 @@ export interface CliIo {
   isTTY: boolean;
   /** The stream the progress bar draws on. */
   progressStream?: NodeJS.WritableStream;
+  /** Receives the running --serve server (tests use it to stop the server). */
+  onServe?: (served: Served) => void;
 }
 
 const processIo: CliIo = {
@@ -74,7 +76,7 @@ function makeCli() {
     .option('--json', 'print the report as one JSON object instead of text')
     .option(
       '--runs <n>',
-      'timed replays per backend after a warm-up (default: as many as fit ~250 ms, 3 to 50)',
+      'timed replays per backend after a warm-up, alternating backends (default: as many as fit ~0.5 s, 3 to 50)',
     )
     .option(
       '--progress',
@@ -118,13 +120,14 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
     const port = intOption(o.port, 'port', 0, 65535)!;
     const served = await serveVisualiser(String(o.host), port);
     io.out(`maple-tree visualiser: ${served.url}\n(press Ctrl-C to stop)\n`);
+    io.onServe?.(served);
     return 'serving';
   }
   if (o.trace !== undefined && (typeof o.trace !== 'string' || o.trace === ''))
     throw new InputError('--trace needs a file name');
   const runs = intOption(o.runs, 'runs', 1, 1000);
   const source = o.trace ?? DEFAULT_TRACE;
-  const name = typeof source === 'string' ? source : 'real-python.jsonl.gz (bundled)';
+  const name = typeof source === 'string' ? source : 'bundled real-python.jsonl.gz';
   const records = readTraceFile(source);
   const opCount = records.reduce((n, r) => n + (r.kind === 'op' ? 1 : 0), 0);
   const showBar =

@@ -32,7 +32,7 @@ export interface BackendRun {
   backend: BackendName;
   tally: Tally;
   final: FinalVerdict | null;
-  /** Whole-trace replay time through vma-mm's replayTrace: median of `runs`, in milliseconds. */
+  /** Whole-trace replay time through vma-mm's replayTrace: median of `runs` (alternating backends), in ms. */
   medianMs: number;
   runs: number;
 }
@@ -58,7 +58,7 @@ export interface DemoReport {
 export interface ReportOptions {
   /** Called as the verdict replays progress (ops done, ops total, backend). */
   onProgress?: (done: number, total: number, backend: BackendName) => void;
-  /** Timed whole-trace replays per backend (after a warm-up); default: as many as fit ~250 ms, 3 to 50. */
+  /** Timed whole-trace replays per backend (after a warm-up); default: as many as fit ~500 ms, 3 to 50. */
   runs?: number;
 }
 
@@ -83,28 +83,35 @@ function now(): number {
 }
 
 /**
- * Times whole-trace replays: first ~150 ms of untimed warm-up replays (so the
- * JIT has compiled both backends' hot paths), then `runs` timed ones, or as
- * many as fit ~250 ms (3 to 50).
+ * Times whole-trace replays of both backends: ~150 ms of untimed warm-up
+ * replays each (so the JIT has compiled both hot paths), then timed replays
+ * that alternate between the backends (so that background load hits both
+ * alike): `runs` each, or as many as fit ~500 ms (3 to 50 each).
+ * @returns the median time per backend, and the runs each
  */
-function timeReplays(
+function timeBackends(
   records: TraceRecord[],
-  backend: BackendName,
   runs?: number,
-): { median: number; runs: number } {
-  const warmUntil = now() + 150;
-  do replayTrace(records, { backend });
-  while (now() < warmUntil);
-  const times: number[] = [];
+): { median: Record<BackendName, number>; runs: number } {
+  for (const backend of BACKENDS) {
+    const warmUntil = now() + 150;
+    do replayTrace(records, { backend });
+    while (now() < warmUntil);
+  }
+  const times: Record<BackendName, number[]> = { maple: [], legacy: [] };
   let total = 0;
   const want = runs ?? 50;
-  while (times.length < want && (runs !== undefined || times.length < 3 || total < 250)) {
-    const t = replayTrace(records, { backend }).timeMs;
-    times.push(t);
-    total += t;
+  let n = 0;
+  while (n < want && (runs !== undefined || n < 3 || total < 500)) {
+    for (const backend of BACKENDS) {
+      const t = replayTrace(records, { backend }).timeMs;
+      times[backend].push(t);
+      total += t;
+    }
+    n++;
   }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, runs: times.length };
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { median: { maple: median(times.maple), legacy: median(times.legacy) }, runs: n };
 }
 
 /**
@@ -130,14 +137,12 @@ export function buildReport(name: string, records: TraceRecord[], options: Repor
     answers.push(mine.join());
     finals.push(stepper.mm.procMaps());
     if (backend === 'maple') maple = stepper;
-    const timing = timeReplays(records, backend, options.runs);
-    runs.push({
-      backend,
-      tally: stepper.tally,
-      final: finalVerdict(records, stepper),
-      medianMs: timing.median,
-      runs: timing.runs,
-    });
+    runs.push({ backend, tally: stepper.tally, final: finalVerdict(records, stepper), medianMs: 0, runs: 0 });
+  }
+  const timing = timeBackends(records, options.runs);
+  for (const run of runs) {
+    run.medianMs = timing.median[run.backend];
+    run.runs = timing.runs;
   }
   const maps = maple!.mm.procMaps().trimEnd().split('\n');
   const tree = mapleTreeOf(maple!.mm);
