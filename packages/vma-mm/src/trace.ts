@@ -86,9 +86,9 @@ function hex(v: unknown): number {
   return Number(BigInt(v));
 }
 
-/** Address-space options from a trace header. */
+/** Address-space options from a trace header (heap and stack come from the at:0 labels when the header lacks them). */
 export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpaceOptions {
-  const startBrk = h.start_brk !== undefined ? hex(h.start_brk) : 0;
+  const startBrk = h.start_brk !== undefined ? hex(h.start_brk) : undefined;
   return {
     arch: h.arch,
     backend,
@@ -98,7 +98,7 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     stackRlimit: h.stack_rlimit,
     startBrk,
     brk: h.brk_start !== undefined ? hex(h.brk_start) : startBrk,
-    startStack: h.start_stack !== undefined ? hex(h.start_stack) : 0,
+    startStack: h.start_stack !== undefined ? hex(h.start_stack) : undefined,
   };
 }
 
@@ -109,7 +109,7 @@ function flagBits(names: unknown, table: Record<string, number>, what: string, l
   if (!Array.isArray(names)) throw new TraceFormatError(`${what} must be a list of names`, line);
   let bits = 0;
   for (const n of names) {
-    const b = table[String(n)];
+    const b = Object.hasOwn(table, String(n)) ? table[String(n)] : undefined;
     if (b === undefined) throw new TraceFormatError(`unknown ${what} "${String(n)}"`, line);
     bits |= b;
   }
