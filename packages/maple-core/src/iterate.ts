@@ -11,7 +11,7 @@
  */
 
 import type { TreeCore } from './core.js';
-import { MAPLE_MAX } from './errors.js';
+import { MAPLE_MAX, MapleError } from './errors.js';
 import type { MapleEntry } from './tree.js';
 import { descend, nextSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
 
@@ -26,16 +26,25 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
   /** Pinned version: root node and root entry, or -1 to follow the live tree. */
   private readonly pinnedRoot: number;
   private readonly pinnedValue: number;
+  private readonly pinnedGen: number;
 
   /**
-   * @param pin - optional version to walk: `{ root, rootValue }` as they were in the core
+   * @param pin - optional version to walk: `{ root, rootValue }` as they were in the core, and
+   *   the root's `generation` then, so that walking a version whose nodes were reclaimed
+   *   (a stale handle) throws instead of reading reused nodes
    */
-  constructor(core: TreeCore<V>, first: number, last: number, pin?: { root: number; rootValue: number }) {
+  constructor(
+    core: TreeCore<V>,
+    first: number,
+    last: number,
+    pin?: { root: number; rootValue: number; generation?: number },
+  ) {
     this.core = core;
     this.from = first;
     this.last = last;
     this.pinnedRoot = pin ? pin.root : -1;
     this.pinnedValue = pin ? pin.rootValue : 0;
+    this.pinnedGen = pin?.generation ?? -1;
   }
 
   next(): IteratorResult<MapleEntry<V>> {
@@ -44,6 +53,9 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
     if (from < 0 || from > this.last) return this.finish();
     const pinned = this.pinnedRoot >= 0;
     const root = pinned ? this.pinnedRoot : core.root;
+    if (pinned && root !== 0 && this.pinnedGen >= 0 && !core.arena.isCurrent(root, this.pinnedGen)) {
+      throw new MapleError('EINVAL', `the version rooted at node ${root} was reclaimed`);
+    }
     if (root === 0) {
       this.from = -1;
       const rootValue = pinned ? this.pinnedValue : core.rootValue;

@@ -63,7 +63,7 @@ describe('RCU mode', () => {
       const retired: number[] = [];
       core.setReclaimer({ retireNode: (h) => retired.push(h), retireValue: () => {} });
       const model = new RangeModel<number>();
-      const versions: { root: number; rootValue: number; text: string }[] = [];
+      const versions: { root: number; rootValue: number; generation: number; text: string }[] = [];
       let seed = 11;
       const rnd = (n: number) => {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -79,6 +79,7 @@ describe('RCU mode', () => {
           versions.push({
             root: core.root,
             rootValue: core.rootValue,
+            generation: core.arena.generation[core.root] as number,
             text: model.ranges.map((r) => `${r.first}-${r.last}:${r.value}`).join(','),
           });
         }
@@ -92,6 +93,9 @@ describe('RCU mode', () => {
       for (const h of retired) core.arena.free(h);
       core.setReclaimer(null);
       expectValid(t);
+      // Once reclaimed, an old version's root handle is stale and a pinned walk says so.
+      const old = versions[1];
+      expect(() => [...new EntryIterator(core, 0, MAPLE_MAX, old)]).toThrow(/reclaimed/);
     }
   });
 
