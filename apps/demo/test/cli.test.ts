@@ -93,6 +93,7 @@ describe('demo CLI', () => {
     expect(r.out).toContain(`maps snapshots ${lib.snapshotsMatched}/${lib.snapshots} identical`);
     expect(r.progress).toMatch(/replaying (maple|legacy) \[/);
     expect(r.progress).toContain(`/${2 * lib.ops} ops`);
+    expect(r.err).toBe('timing both backends (alternating whole-trace replays)...\n');
   });
 
   it('bad input: one line on stderr, exit 2, nothing on stdout', async () => {

@@ -152,6 +152,13 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
       onProgress: bar
         ? (done, total, backend) => bar!.update(done + (backend === 'legacy' ? total : 0), { backend })
         : undefined,
+      onTiming: bar
+        ? () => {
+            bar!.stop();
+            bar = undefined;
+            io.err('timing both backends (alternating whole-trace replays)...\n');
+          }
+        : undefined,
     });
   } finally {
     bar?.stop();

@@ -58,6 +58,8 @@ export interface DemoReport {
 export interface ReportOptions {
   /** Called as the verdict replays progress (ops done, ops total, backend). */
   onProgress?: (done: number, total: number, backend: BackendName) => void;
+  /** Called when the timing phase starts (it has no finer progress). */
+  onTiming?: () => void;
   /** Timed whole-trace replays per backend (after a warm-up); default: as many as fit ~500 ms, 3 to 50. */
   runs?: number;
 }
@@ -139,6 +141,7 @@ export function buildReport(name: string, records: TraceRecord[], options: Repor
     if (backend === 'maple') maple = stepper;
     runs.push({ backend, tally: stepper.tally, final: finalVerdict(records, stepper), medianMs: 0, runs: 0 });
   }
+  options.onTiming?.();
   const timing = timeBackends(records, options.runs);
   for (const run of runs) {
     run.medianMs = timing.median[run.backend];
