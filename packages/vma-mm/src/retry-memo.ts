@@ -5,11 +5,13 @@
  * right above the window is a grows-down one whose guard gap the window
  * enters, it lowers `high` to that guard's start and searches again. With
  * many grows-down VMAs every search walks down past the same guard gaps.
- * The chain of lowered `high` values depends only on the layout between the
- * last `high` of the chain and its first, so after a search we remember,
- * per (low, first high, length), the `high` of the search that succeeded;
- * the next search resumes there unless a VMA changed inside that stretch
- * (every change of the index reports its page range here).
+ * The chain of lowered `high` values depends only on the layout from the
+ * lowest page of a rejected window up to the first `high`: each rejected
+ * window stays the highest fit below its `high` and keeps the same VMA above
+ * it while nothing there changes. So after a search we remember, per (low,
+ * first high, length), the `high` of the search that succeeded and that
+ * lowest page; the next search resumes at that `high` unless a VMA changed
+ * in between (every change of the index reports its page range here).
  *
  *   first high ─┐  guard  ┌─ guard  ┌─ resume here next time
  *               v         v         v
@@ -17,10 +19,10 @@
  */
 
 interface Chain {
-  low: number;
   top: number;
-  length: number;
   resume: number;
+  /** Lowest page of any window the chain rejected. */
+  floor: number;
 }
 
 /** Most chains kept; the memo is cleared when it would grow beyond this. */
@@ -34,22 +36,25 @@ export class RetryMemo {
     return `${low}:${top}:${length}`;
   }
 
-  /** Where a search for `length` pages in [low, top) may resume, if known. */
-  resume(low: number, top: number, length: number): number | undefined {
-    return this.chains.get(RetryMemo.key(low, top, length))?.resume;
+  /** Where a search for `length` pages in [low, top) may resume (and the floor so far), if known. */
+  resume(low: number, top: number, length: number): { resume: number; floor: number } | undefined {
+    return this.chains.get(RetryMemo.key(low, top, length));
   }
 
-  /** Remember that the search for `length` in [low, top) succeeded below `resume`. */
-  remember(low: number, top: number, length: number, resume: number): void {
+  /**
+   * Remember that the search for `length` in [low, top) succeeded below
+   * `resume`, after rejecting windows none of which started below `floor`.
+   */
+  remember(low: number, top: number, length: number, resume: number, floor: number): void {
     if (resume >= top) return;
     if (this.chains.size >= MAX_CHAINS) this.chains.clear();
-    this.chains.set(RetryMemo.key(low, top, length), { low, top, length, resume });
+    this.chains.set(RetryMemo.key(low, top, length), { top, resume, floor: Math.min(floor, resume) });
   }
 
   /** A VMA changed within pages [start, end): forget chains that walked over it. */
   touched(start: number, end: number): void {
     if (this.chains.size === 0) return;
-    for (const [k, c] of this.chains) if (end > c.resume && start < c.top) this.chains.delete(k);
+    for (const [k, c] of this.chains) if (end > c.floor && start < c.top) this.chains.delete(k);
   }
 
   /** Forget everything. */

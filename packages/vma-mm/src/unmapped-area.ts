@@ -64,7 +64,13 @@ function unmappedAreaTopdown(mm: MmCore, info: AreaInfo): number {
   const low = Math.max(info.low, Math.ceil(mm.mmapMinAddr / mm.pageSize));
   let high = info.high;
   const top = high;
-  high = info.alignMask ? top : (mm.retryMemo.resume(low, top, length) ?? top);
+  // Lowest page of a window rejected for a guard gap (for the retry memo).
+  let floor = top;
+  const known = info.alignMask ? undefined : mm.retryMemo.resume(low, top, length);
+  if (known) {
+    high = known.resume;
+    floor = known.floor;
+  }
   for (;;) {
     if (low > high - 1) return -ENOMEM;
     const s = mm.index.emptyAreaRev(low, high - 1, length);
@@ -76,16 +82,18 @@ function unmappedAreaTopdown(mm: MmCore, info: AreaInfo): number {
     if (next && next.flags & VM_GROWSDOWN) {
       if (mm.startGap(next) < gapEnd) {
         high = mm.startGap(next);
+        if (s < floor) floor = s;
         continue;
       }
     } else {
       const prev = mm.index.findBelow(s);
       if (prev && mm.endGap(prev) > gap) {
         high = prev.startPage;
+        if (s < floor) floor = s;
         continue;
       }
     }
-    if (!info.alignMask) mm.retryMemo.remember(low, top, length, high);
+    if (!info.alignMask) mm.retryMemo.remember(low, top, length, high, floor);
     return gap;
   }
 }

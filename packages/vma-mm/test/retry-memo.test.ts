@@ -36,7 +36,16 @@ describe.each(['maple', 'legacy'] as BackendName[])('retry memo (%s)', (backend)
       let rb: number;
       b.retryMemo.clear();
       if (r < 0.75 || mapped.length === 0) {
-        const len = (1 + Math.floor(rnd() * 16)) * 4096;
+        // Small lengths repeat often; large ones and 2 MiB multiples (searched with
+        // THP padding) make rejected windows reach below the guard they hit.
+        const kind = rnd();
+        const pages =
+          kind < 0.6
+            ? 1 + Math.floor(rnd() * 16)
+            : kind < 0.85
+              ? 200 + Math.floor(rnd() * 400)
+              : 512 * (1 + Math.floor(rnd() * 2));
+        const len = pages * 4096;
         const flags = MAP.PRIVATE | MAP.ANONYMOUS | (rnd() < 0.2 ? MAP.GROWSDOWN : 0);
         const prot = rnd() < 0.5 ? PROT.READ : PROT.READ | PROT.WRITE;
         ra = a.mmap(0, len, prot, flags);
@@ -44,7 +53,7 @@ describe.each(['maple', 'legacy'] as BackendName[])('retry memo (%s)', (backend)
         if (ra > 0) mapped.push(ra);
       } else {
         const at = mapped.splice(Math.floor(rnd() * mapped.length), 1)[0]!;
-        const len = (1 + Math.floor(rnd() * 8)) * 4096;
+        const len = (1 + Math.floor(rnd() * 64)) * 4096;
         ra = a.munmap(at, len);
         rb = b.munmap(at, len);
       }
