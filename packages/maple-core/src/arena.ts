@@ -76,6 +76,8 @@ export class NodeArena {
   live = 0;
   /** Retired nodes not yet given back (RCU mode). */
   retiredCount = 0;
+  /** Allocations ever made (a statistic: tests check writes against their node budget). */
+  allocCount = 0;
   /**
    * Reclaimer hook: when set, retired nodes are passed here instead of being
    * freed at the end of the write; the hook owner calls {@link free} later.
@@ -209,6 +211,7 @@ export class NodeArena {
     this.pivots.fill(0, h * PIVOT_STRIDE, h * PIVOT_STRIDE + PIVOT_STRIDE);
     if (this.hasGaps) this.gaps.fill(0, h * GAP_STRIDE, h * GAP_STRIDE + GAP_STRIDE);
     this.live++;
+    this.allocCount++;
     return h;
   }
 

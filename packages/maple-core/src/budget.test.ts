@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectValid } from '../test/helpers.js';
 import { MapleError } from './errors.js';
 import { MapleTree } from './tree.js';
+import { classifyStore, nodesNeeded } from './write.js';
 
 function enomem(fn: () => unknown): boolean {
   try {
@@ -47,5 +48,34 @@ describe('maxNodes', () => {
     expect(enomem(() => t.store(1, 'x'))).toBe(true);
     expect(t.size).toBe(1);
     expectValid(t);
+  });
+});
+
+describe('node budget per store', () => {
+  it('no store allocates more nodes than its worst case (the figure maxNodes is checked against)', () => {
+    for (const options of [{}, { allocRange: true }, { rcu: true }, { allocRange: true, rcu: true }]) {
+      const t = new MapleTree<number>(options);
+      const core = t.core;
+      let seed = 5;
+      const rnd = (n: number) => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed % n;
+      };
+      let worst = 0;
+      for (let k = 0; k < 6000; k++) {
+        const a = rnd(20_000);
+        const b = a + (rnd(6) === 0 ? rnd(2000) : rnd(3));
+        const v = rnd(3) === 0 ? undefined : k;
+        classifyStore(core, a, b, v === undefined);
+        const need = nodesNeeded(core, v === undefined ? 0 : 1);
+        const before = core.arena.allocCount;
+        t.storeRange(a, b, v);
+        const used = core.arena.allocCount - before;
+        expect(used).toBeLessThanOrEqual(need);
+        worst = Math.max(worst, used);
+      }
+      expect(worst).toBeGreaterThan(2);
+      expectValid(t);
+    }
   });
 });

@@ -195,7 +195,10 @@ export function nodesNeeded<V>(core: TreeCore<V>, entry: number): number {
     case WR_SPLIT:
       return h * 2 + 1 + copyPath;
     case WR_REBALANCE:
-      return h * 3 + 1;
+      // Merging with a sibling (and at most one borrowed neighbour per level) never
+      // grows a level: at most two nodes per level and one root, as the kernel counts.
+      // A fixed arena cannot fail half-way, so it is asked for the spanning-store bound.
+      return core.arena.isFixed ? h * 3 + 1 : h * 2 - 1;
     case WR_NODE:
     case WR_SLOT:
     case WR_EXACT_FIT:
