@@ -177,7 +177,12 @@ export const KERNEL_BENCHES: KernelBench[] = [
       return () => {
         const copy = tree.clone();
         const cur = copy.state(0, 0);
-        for (let v = cur.find(MAPLE_MAX); v !== undefined; v = cur.find(MAPLE_MAX)) cur.store(v);
+        let stores = 0;
+        for (let v = cur.find(MAPLE_MAX); v !== undefined; v = cur.find(MAPLE_MAX)) {
+          cur.store(v);
+          // after mas_store the kernel's cursor stays on the stored range, so find moves on
+          check(++stores <= 135, 'mas_find after mas_store returned the stored range again');
+        }
         copy.validate();
         copy.clear();
       };

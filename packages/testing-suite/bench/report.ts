@@ -27,7 +27,9 @@ export interface KernelResult {
   name: string;
   kernelCount: number;
   iterations: number;
-  nsPerOp: number;
+  /** null when the workload failed (see `error`). */
+  nsPerOp: number | null;
+  error?: string;
 }
 
 /** Everything one run measured. */
@@ -122,8 +124,9 @@ export function markdown(res: BenchResults): string {
       '|---|---:|---:|---:|',
     );
     for (const k of res.kernel) {
+      const time = k.nsPerOp === null ? `failed: ${k.error}` : k.nsPerOp.toFixed(1);
       out.push(
-        `| ${k.name} | ${k.kernelCount.toLocaleString('en')} | ${k.iterations.toLocaleString('en')} | ${k.nsPerOp.toFixed(1)} |`,
+        `| ${k.name} | ${k.kernelCount.toLocaleString('en')} | ${k.iterations.toLocaleString('en')} | ${time} |`,
       );
     }
     out.push('');

@@ -133,10 +133,21 @@ if (wanted('kernel')) {
   for (const k of KERNEL_BENCHES) {
     const calls = Math.max(1, Math.round((k.count * scale) / k.batch));
     process.stdout.write(`${k.name}: ${calls * k.batch} passes... `);
-    const t = await time(k.name, k.setup(make), { time: 0, iterations: calls, warmupTime: 0 });
-    const nsPerOp = (t.medianMs * 1e6) / k.batch;
-    console.log(`${nsPerOp.toFixed(1)} ns/pass`);
-    results.kernel.push({ name: k.name, kernelCount: k.count, iterations: calls * k.batch, nsPerOp });
+    try {
+      const t = await time(k.name, k.setup(make), { time: 0, iterations: calls, warmupTime: 0 });
+      const nsPerOp = (t.medianMs * 1e6) / k.batch;
+      console.log(`${nsPerOp.toFixed(1)} ns/pass`);
+      results.kernel.push({ name: k.name, kernelCount: k.count, iterations: calls * k.batch, nsPerOp });
+    } catch (error) {
+      console.log(`failed: ${String(error)}`);
+      results.kernel.push({
+        name: k.name,
+        kernelCount: k.count,
+        iterations: 0,
+        nsPerOp: null,
+        error: String(error),
+      });
+    }
   }
 }
 
