@@ -305,20 +305,23 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
       throw new MapleError('EINVAL', 'allocRange needs a tree made with allocRange');
   }
 
-  /** The one write primitive: cut `[first, last]` out of everything, then add the new range. */
+  /** The one write primitive: cut `[first, last]` out of what it overlaps, then put the new range in. */
   private write(first: number, last: number, value: V | undefined): void {
-    const kept: Range<V>[] = [];
-    for (const r of this.ranges) {
-      if (r.last < first || r.first > last) {
-        kept.push(r);
-        continue;
-      }
-      if (r.first < first) kept.push({ first: r.first, last: first - 1, value: r.value });
-      if (r.last > last) kept.push({ first: last + 1, last: r.last, value: r.value });
+    const start = this.lowerBound(first);
+    let end = start;
+    while (end < this.ranges.length && this.ranges[end]!.first <= last) end++;
+    // ranges[start, end) overlap [first, last]; keep their parts outside it
+    const replacement: Range<V>[] = [];
+    const head = this.ranges[start];
+    if (head !== undefined && start < end && head.first < first) {
+      replacement.push({ first: head.first, last: first - 1, value: head.value });
     }
-    if (value !== undefined) kept.push({ first, last, value });
-    kept.sort((a, b) => a.first - b.first);
-    this.ranges = kept;
+    if (value !== undefined) replacement.push({ first, last, value });
+    const tail = this.ranges[end - 1];
+    if (tail !== undefined && start < end && tail.last > last) {
+      replacement.push({ first: last + 1, last: tail.last, value: tail.value });
+    }
+    this.ranges.splice(start, end - start, ...replacement);
   }
 }
 
