@@ -106,6 +106,21 @@ describe('visualiser in Chromium', () => {
         .split('\n')
         .find((l) => l.startsWith(want.toString(16))),
     );
+    // a VMA's tooltip is its maps line (hover the widest one on the map)
+    const widest = await page.$$eval('#map-svg rect.vma', (rects) => {
+      const r = rects.reduce((a, b) => (a.getBBox().width >= b.getBBox().width ? a : b));
+      const box = r.getBoundingClientRect();
+      return { start: r.getAttribute('data-start')!, x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    });
+    await page.mouse.move(widest.x, widest.y);
+    await page.waitForSelector('.tooltip:not(.hidden)');
+    const startHex = widest.start.slice(2).padStart(8, '0');
+    expect((await page.textContent('.tooltip'))?.split('\n')[0]).toBe(
+      mm
+        .procMaps()
+        .split('\n')
+        .find((l) => l.startsWith(`${startHex}-`)),
+    );
     // a failing call answers with the errno and changes nothing
     await page.fill('#console-input', `munmap 0x${(want + 1).toString(16)} 4k`);
     await page.press('#console-input', 'Enter');

@@ -32,9 +32,36 @@ export function svg<K extends keyof SVGElementTagNameMap>(
   return e;
 }
 
-/** An SVG tooltip (a <title> child), as text. */
+const tips = new WeakMap<Element, string>();
+let tipsInstalled = false;
+
+function installTips(): void {
+  const box = el('div', { class: 'tooltip hidden', role: 'tooltip' });
+  document.body.appendChild(box);
+  document.addEventListener('pointermove', (e) => {
+    const text = e.target instanceof Element ? tips.get(e.target) : undefined;
+    if (text === undefined) {
+      box.classList.add('hidden');
+      return;
+    }
+    box.textContent = text;
+    box.classList.remove('hidden');
+    const x = Math.min(e.clientX + 14, window.innerWidth - box.offsetWidth - 8);
+    box.style.left = `${Math.max(0, x)}px`;
+    box.style.top = `${e.clientY + 16}px`;
+  });
+}
+
+/**
+ * A tooltip for an SVG element, as text. One shared box follows the pointer
+ * (instead of a <title> per element, which doubles the size of big drawings).
+ */
 export function tip(target: SVGElement, text: string): void {
-  target.appendChild(svg('title', {}, text));
+  if (!tipsInstalled) {
+    installTips();
+    tipsInstalled = true;
+  }
+  tips.set(target, text);
 }
 
 /** The element with this id (throws when the page lacks it). */

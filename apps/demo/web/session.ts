@@ -100,14 +100,15 @@ export class Session implements PlayerHost {
     this.afterStep(s.position === 0 ? undefined : (r ?? this.lastStep));
   }
 
-  step(): boolean {
+  step(count = 1): boolean {
     const s = this.stepper;
     if (!s || s.done) return false;
     if (this.diverged) {
-      this.seek(s.position + 1);
+      this.seek(Math.min(s.position + count, s.totalOps));
       return !s.done;
     }
-    const r = s.step();
+    let r: StepResult | undefined;
+    for (let k = 0; k < count && !s.done; k++) r = s.step();
     this.afterStep(r);
     return !s.done;
   }

@@ -82,12 +82,15 @@ export class AddressMap {
     return u <= mid ? (2 ** u - 1) * LOG_UNIT : t - (2 ** (2 * mid - u) - 1) * LOG_UNIT;
   }
 
+  /** The width the last draw used (reading the layout once per draw, not per rectangle). */
+  private drawnWidth = 800;
+
   private get width(): number {
     return Math.max(200, this.host.clientWidth);
   }
 
   private x(a: number): number {
-    return ((this.f(a) - this.u0) / (this.u1 - this.u0)) * this.width;
+    return ((this.f(a) - this.u0) / (this.u1 - this.u0)) * this.drawnWidth;
   }
 
   /** Shows the whole address space. */
@@ -167,6 +170,7 @@ export class AddressMap {
     const layout = this.layout;
     if (!layout) return;
     const w = this.width;
+    this.drawnWidth = w;
     const s = this.svgEl;
     s.replaceChildren();
     s.setAttribute('width', String(w));

@@ -11,8 +11,8 @@ export interface PlayerHost {
   load(id: string): Promise<void>;
   /** Go to just after op n (0 = the start). */
   seek(n: number): void;
-  /** Apply the next op; false at the end. */
-  step(): boolean;
+  /** Apply up to `count` ops and redraw once; false at the end. */
+  step(count?: number): boolean;
   readonly position: number;
   readonly total: number;
 }
@@ -112,9 +112,7 @@ export class Player {
     if (this.host.position >= this.host.total) this.host.seek(0);
     this.playBtn.textContent = 'pause';
     const tick = () => {
-      const n = Number(this.speed.value);
-      let more = true;
-      for (let k = 0; k < n && more; k++) more = this.host.step();
+      const more = this.host.step(Number(this.speed.value));
       if (more) this.timer = requestAnimationFrame(tick);
       else this.pause();
     };

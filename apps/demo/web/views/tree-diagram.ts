@@ -20,6 +20,47 @@ const MARGIN = 8;
 /** Nodes drawn per level at most; the rest are counted. */
 const MAX_PER_LEVEL = 400;
 
+type Place = { x: number; y: number; w: number };
+
+/**
+ * Positions: leaves packed left to right, each internal node centred over
+ * its children (pushed right when it would overlap its left neighbour).
+ * Levels with more than MAX_PER_LEVEL nodes draw the first ones and count
+ * the rest; parents of undrawn nodes are not drawn either.
+ */
+function placeNodes(view: TreeView<Vma>): {
+  pos: Map<number, Place>;
+  width: number;
+  more: { x: number; y: number; count: number }[];
+} {
+  const pos = new Map<number, Place>();
+  const more: { x: number; y: number; count: number }[] = [];
+  let width = 0;
+  for (let depth = view.levels.length - 1; depth >= 0; depth--) {
+    const level = view.levels[depth]!;
+    const y = MARGIN + depth * (NODE_H + ROW_GAP);
+    let right = MARGIN - NODE_GAP;
+    let drawn = 0;
+    for (const n of level) {
+      if (drawn >= MAX_PER_LEVEL) break;
+      const w = n.capacity * CELL;
+      let x = right + NODE_GAP;
+      if (n.kind !== 'leaf_64') {
+        const kids = n.slots.map((sl) => pos.get(sl.child ?? -1)).filter((p): p is Place => p !== undefined);
+        if (kids.length === 0) continue;
+        const mid = (kids[0]!.x + kids.at(-1)!.x + kids.at(-1)!.w) / 2;
+        x = Math.max(x, mid - w / 2);
+      }
+      pos.set(n.handle, { x, y, w });
+      right = x + w;
+      drawn++;
+    }
+    if (drawn < level.length) more.push({ x: right, y, count: level.length - drawn });
+    width = Math.max(width, right + MARGIN + (drawn < level.length ? 120 : 0));
+  }
+  return { pos, width, more };
+}
+
 /** The tree view. */
 export class TreeDiagram {
   private readonly host: HTMLElement;
@@ -67,13 +108,7 @@ export class TreeDiagram {
       return;
     }
     const onPath = new Set(path);
-    const widthOf = (n: NodeView<Vma>) => n.capacity * CELL;
-    const rowWidths = view.levels.map((l) =>
-      l.slice(0, MAX_PER_LEVEL).reduce((w, n) => w + widthOf(n) + NODE_GAP, 0),
-    );
-    const clipped = view.levels.some((l) => l.length > MAX_PER_LEVEL);
-    const extra = clipped ? 120 : 0;
-    const width = Math.max(...rowWidths) + 2 * MARGIN + extra;
+    const { pos, width, more } = placeNodes(view);
     const height = view.levels.length * (NODE_H + ROW_GAP) - ROW_GAP + 20 + MARGIN;
     const s = svg('svg', { id: 'tree-svg', width, height, 'data-nodes': nodes, 'data-height': view.height });
     const defs = svg('defs');
@@ -90,25 +125,11 @@ export class TreeDiagram {
     );
     defs.appendChild(hatch);
     s.appendChild(defs);
-    const pos = new Map<number, { x: number; y: number; w: number }>();
-    view.levels.forEach((level, depth) => {
-      const shown = level.slice(0, MAX_PER_LEVEL);
-      let x = MARGIN + (width - extra - rowWidths[depth]!) / 2;
-      const y = MARGIN + depth * (NODE_H + ROW_GAP);
-      for (const n of shown) {
-        pos.set(n.handle, { x, y, w: widthOf(n) });
-        x += widthOf(n) + NODE_GAP;
-      }
-      if (level.length > shown.length) {
-        s.appendChild(
-          svg(
-            'text',
-            { x: x + 4, y: y + NODE_H / 2 + 4, class: 'more' },
-            `... ${level.length - shown.length} more`,
-          ),
-        );
-      }
-    });
+    for (const m of more) {
+      s.appendChild(
+        svg('text', { x: m.x + 4, y: m.y + NODE_H / 2 + 4, class: 'more' }, `... ${m.count} more`),
+      );
+    }
     // Edges first, under the nodes.
     for (const level of view.levels) {
       for (const n of level) {
@@ -135,6 +156,11 @@ export class TreeDiagram {
       for (const n of level)
         if (pos.has(n.handle)) s.appendChild(this.node(n, pos.get(n.handle)!, onPath.has(n.handle)));
     this.host.appendChild(s);
+    // Bring the end of the walk into view when the tree is wider than its panel.
+    const leaf = pos.get(path.at(-1) ?? -1);
+    if (leaf && width > this.host.clientWidth) {
+      this.host.scrollLeft = Math.max(0, leaf.x + leaf.w / 2 - this.host.clientWidth / 2);
+    }
     const keep =
       this.selected !== undefined && view.levels.some((l) => l.some((n) => n.handle === this.selected));
     const pick = keep ? this.selected : path.at(-1);
