@@ -74,6 +74,19 @@ describe('visualiser in Chromium', () => {
       expect(await page.$$eval('#tree-svg g.node', (g) => g.length)).toBe(tree.nodeCount);
       expect(Number(await page.getAttribute('#map-svg', 'data-regions'))).toBe(mm.mapCount);
     }
+    // scrub with the slider
+    await page.fill('#op-slider', '60');
+    await page.waitForFunction(() => document.getElementById('position')?.textContent?.startsWith('60 /'));
+    expect(await mapsShown()).toEqual(libraryAt(60).procMaps().trimEnd().split('\n'));
+    // play, then pause: the maps shown are the library's at whatever op it stopped
+    await page.click('#play');
+    await page.waitForFunction(
+      () => Number(document.getElementById('position')?.textContent?.split(' ')[0]) > 80,
+    );
+    await page.click('#play');
+    const stopped = Number((await page.textContent('#position'))!.split(' ')[0]);
+    expect(await page.textContent('#play')).toBe('play');
+    expect(await mapsShown()).toEqual(libraryAt(stopped).procMaps().trimEnd().split('\n'));
     await goToOp(250);
     await page.click('#step');
     await page.waitForFunction(() => document.getElementById('position')?.textContent?.startsWith('251 /'));
@@ -107,7 +120,8 @@ describe('visualiser in Chromium', () => {
         .find((l) => l.startsWith(want.toString(16))),
     );
     // a VMA's tooltip is its maps line (hover the widest one on the map)
-    const widest = await page.$$eval('#map-svg rect.vma', (rects) => {
+    const widest = await page.$$eval('#map-svg rect.vma', (found) => {
+      const rects = found as unknown as SVGRectElement[];
       const r = rects.reduce((a, b) => (a.getBBox().width >= b.getBBox().width ? a : b));
       const box = r.getBoundingClientRect();
       return { start: r.getAttribute('data-start')!, x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -140,6 +154,11 @@ describe('visualiser in Chromium', () => {
       document.getElementById('console-history')?.textContent?.includes('unknown command'),
     );
     expect(await page.$('#injected')).toBeNull();
+    // up-arrow recalls the lines typed before
+    await page.press('#console-input', 'ArrowUp');
+    expect(await page.inputValue('#console-input')).toBe(evil);
+    await page.press('#console-input', 'ArrowUp');
+    expect(await page.inputValue('#console-input')).toMatch(/^munmap 0x/);
     expect(await page.$$eval('#console-history li', (li) => li.map((x) => x.textContent))).toContain(
       `> ${evil}`,
     );

@@ -5,19 +5,16 @@
  * a VMA's tooltip is its /proc/PID/maps line.
  */
 import type { Layout, Region } from '../../src/model/layout.js';
+import { type MapScale, mapScale, type ScaleKind } from '../../src/model/map-scale.js';
 import { byId, bytes, el, hex, svg, tip } from '../dom.js';
-
-type Scale = 'log' | 'linear';
 
 const HEIGHT = 120;
 const BAR_Y = 22;
 const BAR_H = 56;
-/** Distances below this (64 KiB) are nearly linear on the log scale, so the first and last pages do not eat the map. */
-const LOG_UNIT = 64 * 1024;
 
 /** The map view. */
 export class AddressMap {
-  private scale: Scale = 'log';
+  private scale: ScaleKind = 'log';
   /** Visible window in scale units (u = f(address)). */
   private u0 = 0;
   private u1 = 1;
@@ -62,24 +59,16 @@ export class AddressMap {
     new ResizeObserver(() => this.draw()).observe(this.host);
   }
 
-  /**
-   * Address to scale units. The log scale is two-sided: the lower half of the
-   * space by log distance from 0, the upper half by log distance from
-   * TASK_SIZE, so that both the program and heap (low) and the mmap area and
-   * stack (just under the top) get room.
-   */
+  private scaleFn(): MapScale {
+    return mapScale(this.scale, this.layout?.taskSize ?? 2 ** 47);
+  }
+
   private f(a: number): number {
-    if (this.scale === 'linear') return a;
-    const t = this.layout?.taskSize ?? 2 ** 47;
-    const mid = Math.log2(1 + t / 2 / LOG_UNIT);
-    return a <= t / 2 ? Math.log2(1 + a / LOG_UNIT) : 2 * mid - Math.log2(1 + (t - a) / LOG_UNIT);
+    return this.scaleFn().to(a);
   }
 
   private finv(u: number): number {
-    if (this.scale === 'linear') return u;
-    const t = this.layout?.taskSize ?? 2 ** 47;
-    const mid = Math.log2(1 + t / 2 / LOG_UNIT);
-    return u <= mid ? (2 ** u - 1) * LOG_UNIT : t - (2 ** (2 * mid - u) - 1) * LOG_UNIT;
+    return this.scaleFn().from(u);
   }
 
   /** The width the last draw used (reading the layout once per draw, not per rectangle). */
