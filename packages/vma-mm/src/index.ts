@@ -7,16 +7,37 @@
  */
 export { AddressSpace } from './address-space.js';
 export {
+  type ArchProfile,
+  type BaseRandomness,
+  checkArch,
+  legacyBase,
+  mmapBaseFor,
+  mmapEnd,
+  topDownBase,
+} from './arch.js';
+export {
   ARCH_PROFILES,
   ARM64,
-  type ArchProfile,
+  ARM64_4K_39,
+  ARM64_4K_48,
+  ARM64_4K_52,
+  ARM64_16K_48,
+  ARM64_16K_52,
+  ARM64_64K_48,
+  ARM64_64K_52,
+  type Arm64PageSize,
+  arm64Profile,
   I386,
-  legacyBase,
+  I386_NATIVE,
+  RISCV64_SV39,
+  RISCV64_SV48,
+  RISCV64_SV57,
   resolveArch,
-  topDownBase,
+  riscv64Profile,
   X86_64,
   X86_64_LA57,
-} from './arch.js';
+} from './arch-profiles.js';
+export { type AslrLayout, randomizePage, SeededRandom } from './aslr.js';
 export { LegacyIndex } from './backend/legacy.js';
 export { MapleIndex } from './backend/maple.js';
 export type { BackendName, IndexStats, VmaIndex } from './backend/types.js';

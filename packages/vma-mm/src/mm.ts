@@ -7,7 +7,9 @@
  * The syscalls themselves live in mmap.ts, munmap.ts, mprotect.ts,
  * mremap.ts and brk.ts, and operate on an MmCore.
  */
-import { type ArchProfile, alignDown, alignUp, legacyBase, resolveArch, topDownBase } from './arch.js';
+import { type ArchProfile, alignDown, alignUp, legacyBase, topDownBase } from './arch.js';
+import { resolveArch } from './arch-profiles.js';
+import { type AslrLayout, drawLayout, randomizePage, SeededRandom } from './aslr.js';
 import { LegacyIndex } from './backend/legacy.js';
 import { MapleIndex } from './backend/maple.js';
 import type { BackendName, VmaIndex } from './backend/types.js';
@@ -50,6 +52,14 @@ export interface AddressSpaceOptions {
   brk?: number;
   /** mm->start_stack in bytes; default 0. */
   startStack?: number;
+  /**
+   * Randomise the layout (PF_RANDOMIZE) from this seed: mmap_base, the
+   * stack top and, when `startBrk` is given without `brk`, the heap start
+   * (see aslr.ts). Default: no randomisation, the kernel's fixed layout.
+   */
+  aslrSeed?: number | bigint;
+  /** vm.mmap_rnd_bits; default the profile's. Only used with `aslrSeed`. */
+  mmapRndBits?: number;
 }
 
 /** Normalise a syscall argument: a non-negative integer below 2^64, else NaN. */
@@ -79,6 +89,10 @@ export class MmCore {
   readonly mmapBase: number;
   /** mm->mmap_legacy_base in bytes. */
   readonly mmapLegacyBase: number;
+  /** The random choices made for this mm, or null when randomisation is off. */
+  readonly aslr: AslrLayout | null;
+  /** STACK_TOP, randomised when `aslr` is set (where exec would put the stack). */
+  readonly stackTop: number;
   /** The VMA index. */
   index: VmaIndex;
   startBrk: number;
@@ -111,13 +125,35 @@ export class MmCore {
       'stackGuardGapPages',
     );
     this.taskPages = arch.taskSize / arch.pageSize;
-    this.mmapLegacyBase = legacyBase(arch);
-    this.mmapBase =
-      this.layout === 'topdown'
-        ? topDownBase(arch, this.stackRlimit, this.stackGuardGapPages)
-        : this.mmapLegacyBase;
     this.startBrk = MmCore.checkedOption(options.startBrk, 0, 'startBrk');
     this.brkValue = MmCore.checkedOption(options.brk, this.startBrk, 'brk');
+    let rnd = 0;
+    if (options.aslrSeed === undefined) {
+      if (options.mmapRndBits !== undefined) throw new TypeError('mmapRndBits needs aslrSeed');
+      this.aslr = null;
+      this.stackTop = arch.mapWindow;
+    } else {
+      const bits = MmCore.checkedOption(options.mmapRndBits, arch.mmapRndBits ?? 0, 'mmapRndBits');
+      if (bits > (arch.mmapRndBitsMax ?? arch.mmapRndBits ?? 0))
+        throw new TypeError(`mmapRndBits ${bits} exceeds ${arch.name}'s maximum`);
+      const seed = BigInt(options.aslrSeed);
+      const rng = new SeededRandom(seed);
+      this.aslr = drawLayout(arch, rng, seed, bits);
+      this.stackTop = this.aslr.stackTop;
+      rnd = this.aslr.mmapRnd;
+      if (options.startBrk !== undefined && options.brk === undefined) {
+        this.startBrk = randomizePage(arch.pageSize, this.startBrk, arch.brkRndRange ?? 0, rng.next());
+        this.brkValue = this.startBrk;
+      }
+    }
+    this.mmapLegacyBase = legacyBase(arch) + rnd;
+    this.mmapBase =
+      this.layout === 'topdown'
+        ? topDownBase(arch, this.stackRlimit, this.stackGuardGapPages, {
+            rnd,
+            randomized: this.aslr !== null,
+          })
+        : this.mmapLegacyBase;
     this.startStack = MmCore.checkedOption(options.startStack, 0, 'startStack');
     if (index) this.index = index;
     else {

@@ -11,6 +11,7 @@
  * profiles with `placement: 'generic'` use mm/mmap.c's generic searches.
  * Addresses are bytes at the edges and pages inside the gap search.
  */
+import { mmapEnd as archMmapEnd, mmapBaseFor } from './arch.js';
 import { EINVAL, ENOMEM, EPERM } from './errno.js';
 import type { MmCore } from './mm.js';
 import { MAP, type MappedFile, VM_GROWSDOWN } from './vma.js';
@@ -173,9 +174,9 @@ function archTopDown(mm: MmCore, addr0: number, len: number, pgoff: number, flag
   return archBottomUp(mm, addr0, len, pgoff, flags);
 }
 
-/** arch_get_mmap_end: the window unless a hint asks for the space above it. */
+/** arch_get_mmap_end for this mm's profile. */
 function mmapEnd(mm: MmCore, addr: number): number {
-  return addr > mm.arch.mapWindow ? mm.arch.taskSize : mm.arch.mapWindow;
+  return archMmapEnd(mm.arch, addr);
 }
 
 /** The hint test of the generic searches: room below the next VMA's guard and above the previous one. */
@@ -212,7 +213,7 @@ function genericTopDown(mm: MmCore, addr: number, len: number, flags: number): n
     addr = Math.ceil(addr / ps) * ps;
     if (genericHintFree(mm, addr, len, end)) return addr;
   }
-  const base = addr > arch.mapWindow ? mm.mmapBase + arch.taskSize - arch.mapWindow : mm.mmapBase;
+  const base = mmapBaseFor(arch, addr, mm.mmapBase);
   const length = len / ps;
   const r = vmUnmappedArea(mm, {
     topdown: true,
