@@ -104,7 +104,34 @@ describe('demo CLI', () => {
     writeFileSync(badGzip, Buffer.from([0x1f, 0x8b, 1, 2, 3]));
     const noHeader = join(dir, 'noheader.jsonl.gz');
     writeFileSync(noHeader, gzipSync('{"kind":"op","i":1,"op":"brk","addr":"0x0","ret":"0x0"}\n'));
+    const python = loadTrace('real-python');
+    const withLine = (name: string, edit: (r: Record<string, unknown>) => boolean) => {
+      const path = join(dir, name);
+      let done = false;
+      const lines = python.map((r) => {
+        const copy = JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+        if (!done) done = edit(copy);
+        return JSON.stringify(copy);
+      });
+      writeFileSync(path, `${lines.join('\n')}\n`);
+      return path;
+    };
+    const badFlag = withLine('badflag.jsonl', (r) => {
+      if (r.kind !== 'op' || r.op !== 'mmap') return false;
+      r.flags = ['PRIVATE', 'SIDEWAYS'];
+      return true;
+    });
+    const badMaps = withLine('badmaps.jsonl', (r) => {
+      if (r.kind !== 'maps') return false;
+      (r.lines as string[])[0] = '00400000-00300000 r--p 00000000 fe:00 1 /backwards';
+      return true;
+    });
     const cases: [string[], RegExp][] = [
+      [
+        ['--trace', badFlag],
+        /^demo: .*badflag\.jsonl: cannot replay: line \d+: unknown mmap flag "SIDEWAYS"$/,
+      ],
+      [['--trace', badMaps], /^demo: .*badmaps\.jsonl: cannot replay: .*00400000-00300000/],
       [['--trace', join(dir, 'missing.jsonl')], /^demo: cannot read .*missing\.jsonl: no such file$/],
       [['--trace', dir], /^demo: cannot read .*: is a directory$/],
       [['--trace', notJson], /^demo: .*bad\.jsonl: not a vmtrace\/1 file: line 1: not a JSON object$/],

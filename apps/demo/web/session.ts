@@ -27,8 +27,8 @@ function emptyProcess(): AddressSpace {
   return new AddressSpace({ arch: 'x86_64', startBrk: 0x555555559000, startStack: 0x7fffffffe000 });
 }
 
-function describeOp(records: readonly TraceRecord[], r: StepResult): string {
-  const rec = records.find((x) => x.kind === 'op' && x.i === r.i) as Record<string, unknown> | undefined;
+function describeOp(ops: ReadonlyMap<number, TraceRecord>, r: StepResult): string {
+  const rec = ops.get(r.i) as Record<string, unknown> | undefined;
   const args = rec
     ? Object.entries(rec)
         .filter(([k]) => !['kind', 'i', 'op', 'ret', 'err'].includes(k))
@@ -44,7 +44,8 @@ function describeOp(records: readonly TraceRecord[], r: StepResult): string {
 
 /** The session behind the explorer page. */
 export class Session implements PlayerHost {
-  private records: TraceRecord[] = [];
+  /** The loaded trace's op records by number. */
+  private ops = new Map<number, TraceRecord>();
   private stepper: TraceStepper | null = null;
   private mm: AddressSpace = emptyProcess();
   private cons = new Console(this.mm);
@@ -69,12 +70,13 @@ export class Session implements PlayerHost {
 
   async load(id: string): Promise<void> {
     if (id === '') {
-      this.records = [];
+      this.ops = new Map();
       this.stepper = null;
       this.mm = emptyProcess();
     } else {
-      this.records = await this.loader(id);
-      this.stepper = new TraceStepper(this.records, 'maple');
+      const records = await this.loader(id);
+      this.ops = new Map(records.flatMap((r) => (r.kind === 'op' ? [[r.i, r] as const] : [])));
+      this.stepper = new TraceStepper(records, 'maple');
       this.mm = this.stepper.mm;
     }
     this.cons = new Console(this.mm);
@@ -126,7 +128,7 @@ export class Session implements PlayerHost {
     this.note = r.snapshot
       ? `kernel snapshot after op ${r.i}: ${r.snapshot.matched ? 'identical' : 'different'}`
       : '';
-    this.render(describeOp(this.records, r) + snap, r.answer === r.expected && (r.snapshot?.matched ?? true));
+    this.render(describeOp(this.ops, r) + snap, r.answer === r.expected && (r.snapshot?.matched ?? true));
   }
 
   /** Runs a console line against the current address space. */

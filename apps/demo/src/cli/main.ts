@@ -9,6 +9,8 @@
  * Problems with the input (missing or malformed file, bad option) print one
  * line on stderr and exit 2; nothing prints a stack trace.
  */
+
+import { TraceFormatError } from '@maple-tree/vma-mm';
 import { cac } from 'cac';
 import cliProgress from 'cli-progress';
 import { buildReport } from '../model/replay-report.js';
@@ -160,6 +162,12 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
           }
         : undefined,
     });
+  } catch (e) {
+    // A trace that parses as JSONL but holds calls or layouts that cannot be replayed.
+    if (e instanceof TraceFormatError || e instanceof SyntaxError || e instanceof RangeError) {
+      throw new InputError(`${name}: cannot replay: ${e.message}`);
+    }
+    throw e;
   } finally {
     bar?.stop();
   }
