@@ -49,13 +49,19 @@ export class TreeCore<V> {
   /** Nodes removed by the write in progress; retired or freed when it ends. */
   readonly retired: number[] = [];
 
-  constructor(flags: CoreFlags, arena?: NodeArena) {
+  /**
+   * @param flags - allocRange, rcu, maxNodes
+   * @param arena - the node arena to use (default: a new one)
+   * @param values - a value store to share (default: a new one); a read-only view of another
+   *   core's version (RCU snapshots) shares both
+   */
+  constructor(flags: CoreFlags, arena?: NodeArena, values?: ValueStore<V>) {
     this.alloc = flags.allocRange;
     this.rcu = flags.rcu;
     this.maxNodes = flags.maxNodes;
     this.internalType = flags.allocRange ? ARANGE_64 : RANGE_64;
     this.arena = arena ?? new NodeArena({ gaps: flags.allocRange });
-    this.values = new ValueStore<V>();
+    this.values = values ?? new ValueStore<V>();
   }
 
   /**

@@ -123,8 +123,14 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
    * @param options - allocRange, rcu, maxNodes
    * @param arena - internal: a node arena to build in (e.g. one on SharedArrayBuffers); it must
    *   be empty and made with `gaps` equal to `allocRange`
+   * @param core - internal: an existing core to wrap (e.g. a read-only view of one version of
+   *   another tree, for RCU snapshots); `options` and `arena` are then not used
    */
-  constructor(options: MapleTreeOptions = {}, arena?: NodeArena) {
+  constructor(options: MapleTreeOptions = {}, arena?: NodeArena, core?: TreeCore<V>) {
+    if (core !== undefined) {
+      this.core = core;
+      return;
+    }
     checkOptions(options);
     if (arena && (arena.live !== 0 || arena.hasGaps !== (options.allocRange === true))) {
       throw new MapleError('EINVAL', 'the arena must be empty, with gaps exactly when allocRange is set');
