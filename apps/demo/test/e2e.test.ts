@@ -5,9 +5,10 @@
 // the benchmark page plots both backends. A screenshot is saved.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type AddressSpace, MAP, PROT, replayTrace } from '@maple-tree/vma-mm';
+import { AddressSpace, MAP, PROT, replayTrace } from '@maple-tree/vma-mm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Console } from '../src/model/commands.js';
 import { mapleTreeOf } from '../src/model/layout.js';
 import { buildAndServe, launchChromium, type ServedSite } from './browser.js';
 import { cutAfterOp, loadTrace } from './helpers.js';
@@ -162,6 +163,25 @@ describe('visualiser in Chromium', () => {
     expect(await page.$$eval('#console-history li', (li) => li.map((x) => x.textContent))).toContain(
       `> ${evil}`,
     );
+  });
+
+  it('starts an empty address space for the console alone', async () => {
+    await page.selectOption('#trace-select', '');
+    await page.waitForFunction(() => document.getElementById('position')?.textContent === '0 / 0');
+    expect(await page.isDisabled('#play')).toBe(true);
+    expect(await mapsShown()).toEqual([]);
+    expect(await page.$('#tree-svg')).toBeNull();
+    await page.fill('#console-input', 'mmap 0x10000 64k r-x private /usr/lib/libdemo.so');
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#maps .maps-line').length === 1);
+    const mine = new Console(new AddressSpace({ arch: 'x86_64' }));
+    expect(mine.run('mmap 0x10000 64k r-x private /usr/lib/libdemo.so').answer).toBe(0x10000);
+    expect(await mapsShown()).toEqual(mine.mm.procMaps().trimEnd().split('\n'));
+    expect((await mapsShown())[0]).toMatch(
+      /^00010000-00020000 r-xp 00000000 08:01 \d+ +\/usr\/lib\/libdemo\.so$/,
+    );
+    expect(await page.getAttribute('#map-svg rect.vma', 'class')).toContain('kind-file');
+    expect(await page.getAttribute('#tree-svg', 'data-nodes')).toBe('1');
   });
 
   it('runs the benchmark page on both backends and plots it', async () => {
