@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Console } from '../src/model/commands.js';
 import { mapleTreeOf } from '../src/model/layout.js';
+import { readTree } from '../src/model/tree-view.js';
 import { buildAndServe, launchChromium, type ServedSite } from './browser.js';
 import { cutAfterOp, loadTrace } from './helpers.js';
 
@@ -97,6 +98,16 @@ describe('visualiser in Chromium', () => {
     const hot = await page.$$eval('#tree-svg g.node.hot', (g) => g.map((x) => x.getAttribute('class')));
     expect(hot).toHaveLength(mapleTreeOf(libraryAt(251))!.height);
     expect(hot.at(-1)).toContain('leaf_64');
+    // the node panel lists that leaf's pivots and slots exactly as the tree stores them
+    const view = readTree(mapleTreeOf(libraryAt(251))!);
+    const leafHandle = Number(await page.getAttribute('#tree-svg g.node.hot.leaf_64', 'data-handle'));
+    const leaf = view.levels.at(-1)!.find((n) => n.handle === leafHandle)!;
+    const detail = (await page.textContent('#node-detail'))!.split('\n');
+    expect(detail[0]).toBe(`#${leafHandle} leaf_64, depth ${view.height - 1}`);
+    expect(detail).toContain(
+      `pivots (page numbers, as stored): ${leaf.pivots.map((p) => `0x${p.toString(16)}`).join(' ')}`,
+    );
+    expect(detail.filter((l) => /^ *\d+ 0x/.test(l))).toHaveLength(leaf.slots.length);
   });
 
   it('a typed mmap updates the map, the tree and the maps like the same call on the library', async () => {

@@ -219,8 +219,10 @@ export class TreeDiagram {
       `#${n.handle} ${n.kind}, depth ${n.depth}`,
       `range ${this.addr(n.min)}-${this.addr(n.max, true)}`,
       `${n.slots.length}/${n.capacity} slots, ${n.pivots.length} pivots${n.largestGapSlot !== undefined ? `, largest gap in slot ${n.largestGapSlot}` : ''}`,
-      '',
+      `pivots (page numbers, as stored): ${n.pivots.map((p) => (p >= MAPLE_MAX ? 'MAX' : hex(p))).join(' ') || '(none)'}`,
     ];
+    if (n.kind === 'arange_64') lines.push(`gaps (pages): ${n.slots.map((s) => s.gap ?? 0).join(' ')}`);
+    lines.push('');
     n.slots.forEach((s, i) => {
       const range = `${String(i).padStart(2)} ${this.addr(s.first)}-${this.addr(s.last, true)}`;
       if (s.child !== undefined)
