@@ -3,5 +3,6 @@
  * on a typed-array node arena.
  */
 export { MAPLE_MAX, MapleError, type MapleErrorCode } from './errors.js';
+export { inspectNodes, type MapleNodeInfo, type MapleNodeType } from './inspect.js';
 export { MapleState } from './state.js';
 export { type MapleEntry, MapleTree, type MapleTreeOptions } from './tree.js';
