@@ -74,7 +74,14 @@ export class Session implements PlayerHost {
       this.stepper = null;
       this.mm = emptyProcess();
     } else {
-      const records = await this.loader(id);
+      let records: TraceRecord[];
+      try {
+        records = await this.loader(id);
+      } catch (e) {
+        // Keep what is shown; say why the trace did not load.
+        this.views.status(`could not load ${id}: ${e instanceof Error ? e.message : String(e)}`, false);
+        return;
+      }
       this.ops = new Map(records.flatMap((r) => (r.kind === 'op' ? [[r.i, r] as const] : [])));
       this.stepper = new TraceStepper(records, 'maple');
       this.mm = this.stepper.mm;
