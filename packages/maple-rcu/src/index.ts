@@ -1,0 +1,7 @@
+/**
+ * @maple-tree/rcu: versioned reads for the maple tree. O(1) snapshots with
+ * epoch-based reclamation in one thread, and trees in SharedArrayBuffers that
+ * worker threads read with no lock while one writer writes.
+ */
+export { type MapleSnapshot, Snapshot, SnapshotCursor } from './snapshot.js';
+export { VersionedMapleTree, type VersionedMapleTreeOptions } from './versioned.js';

@@ -1,0 +1,120 @@
+/**
+ * `VersionedMapleTree<V>`: a maple tree in RCU mode whose versions can be
+ * held (the kernel's MT_FLAGS_USE_RCU readers, in one thread).
+ *
+ * Every write that completes advances {@link VersionedMapleTree.version}. A
+ * write copies the path it changes up to a new root (maple-core's RCU mode),
+ * so the old root still describes the old version. `snapshot()` records that
+ * root in O(1) and pins its version.
+ *
+ * Reclamation is epoch-based. While no snapshot is held nothing can reach a
+ * replaced node, so the core frees it at the end of the write, as a non-RCU
+ * tree would. While snapshots are held, replaced nodes and value indices are
+ * retired instead: queued with the version whose write replaced them (see
+ * retire.ts) and given back to the allocator once the oldest held snapshot is
+ * at least that version, when a snapshot is released, after each write, or on
+ * `reclaim()`.
+ */
+
+import type { MapleTreeOptions } from '@maple-tree/core';
+import { MapleTree } from '@maple-tree/core';
+import type { Reclaimer } from '@maple-tree/core/internal';
+import { PinSet, RetireQueue } from './retire.js';
+import { type MapleSnapshot, Snapshot, type SnapshotOwner, viewOf } from './snapshot.js';
+
+/** Options for a {@link VersionedMapleTree}: those of MapleTree; RCU mode is always on. */
+export type VersionedMapleTreeOptions = Omit<MapleTreeOptions, 'rcu'>;
+
+/** A maple tree in RCU mode with O(1) snapshots and epoch-based reclamation. */
+export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner {
+  private ver = 0;
+  private readonly pins = new PinSet();
+  private readonly nodes = new RetireQueue();
+  private readonly values = new RetireQueue();
+  private readonly reclaimer: Reclaimer;
+  private reclaimerOn = false;
+
+  /**
+   * Creates an empty tree in RCU mode (mt_init_flags with MT_FLAGS_USE_RCU).
+   * @param options - allocRange, maxNodes (retired, unreclaimed nodes count against maxNodes)
+   */
+  constructor(options: VersionedMapleTreeOptions = {}) {
+    super({ ...options, rcu: true });
+    // The version a retiring write is about to publish stamps what it retires.
+    this.reclaimer = {
+      retireNode: (h) => this.nodes.push(h, this.ver + 1),
+      retireValue: (i) => this.values.push(i, this.ver + 1),
+    };
+  }
+
+  /** Advances with every completed write; version 0 is the empty new tree. */
+  get version(): number {
+    return this.ver;
+  }
+
+  /** Retired nodes not yet given back to the allocator. */
+  get retiredNodes(): number {
+    return this.nodes.length;
+  }
+
+  /** Snapshots held (not yet released). */
+  get heldSnapshots(): number {
+    return this.pins.size;
+  }
+
+  /**
+   * A snapshot of the tree as it is now, in O(1); it keeps showing this
+   * version, whatever is written later, until released.
+   */
+  snapshot(): Snapshot<V> {
+    if (!this.reclaimerOn) {
+      this.core.setReclaimer(this.reclaimer);
+      this.reclaimerOn = true;
+    }
+    this.pins.pin(this.ver);
+    return new Snapshot<V>(this, viewOf(this.core), this.ver);
+  }
+
+  /**
+   * Gives back to the allocator every retired node and value index that no
+   * held snapshot can reach (mt_free_rcu, once the grace period is over).
+   * @returns the number of nodes freed
+   */
+  reclaim(): number {
+    const limit = this.pins.oldest(this.ver);
+    const core = this.core;
+    const freed = this.nodes.drain(limit, (h) => core.arena.free(h));
+    this.values.drain(limit, (i) => core.values.free(i));
+    if (this.pins.size === 0 && this.reclaimerOn) {
+      // Nothing can be pinned again before the next snapshot: free at once from now on.
+      core.setReclaimer(null);
+      this.reclaimerOn = false;
+    }
+    return freed;
+  }
+
+  /** @internal Called by a snapshot's release(). */
+  unpinVersion(version: number): void {
+    this.pins.unpin(version);
+    this.reclaim();
+  }
+
+  /** @internal Every write goes through here: the write, then a new version. */
+  override write(first: number, last: number, value: V | undefined): void {
+    super.write(first, last, value);
+    this.published();
+  }
+
+  /** Removes every entry (mtree_destroy); held snapshots keep theirs. */
+  override clear(): void {
+    super.clear();
+    this.published();
+  }
+
+  private published(): void {
+    this.ver++;
+    if (this.nodes.length > 0 || this.values.length > 0) this.reclaim();
+  }
+}
+
+export type { MapleSnapshot };
