@@ -259,6 +259,11 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
     return copy;
   }
 
+  /** Makes this model hold what `other` holds (to undo a write the tree refused with ENOMEM). */
+  assign(other: MapleModel<V>): void {
+    this.ranges = other.ranges.map((r) => ({ ...r }));
+  }
+
   /** Removes everything (`mtree_destroy`). */
   clear(): void {
     this.ranges = [];

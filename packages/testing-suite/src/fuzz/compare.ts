@@ -9,6 +9,17 @@ import type { ModelState } from '../model-state.js';
 import type { Check, Driver, Target } from './interpret.js';
 import type { StateLike, TreeLike } from './subject.js';
 
+/** Calls that write, and so may be refused with ENOMEM under a node budget. */
+export const WRITE_METHODS: ReadonlySet<string> = new Set([
+  'store',
+  'storeRange',
+  'insert',
+  'insertRange',
+  'erase',
+  'allocRange',
+  'allocRangeRev',
+]);
+
 /** The tree under test answered differently from the model. */
 export class Mismatch extends Error {
   override name = 'Mismatch';
@@ -65,14 +76,22 @@ export class DiffDriver implements Driver {
   private clone: TreeLike<unknown> | undefined;
   private modelIter: LiveModelIterator | undefined;
   private iter: Iterator<MapleEntry<unknown>> | undefined;
+  refused = false;
   /** Calls made so far, for the failure message. */
   readonly log: string[] = [];
 
   constructor(
     private readonly subject: TreeLike<unknown>,
     allocRange: boolean,
+    /** Set when the tree has a node budget: a write it refuses with ENOMEM must change nothing. */
+    private readonly budgeted = false,
   ) {
     this.model = new MapleModel<unknown>({ allocRange });
+  }
+
+  /** The model a write on `target` changes (the clone's model for the clone). */
+  private modelTree(target: Target): MapleModel<unknown> | undefined {
+    return target === 'clone' ? this.modelClone : this.model;
   }
 
   private pair(target: Target): [unknown, unknown] {
@@ -90,6 +109,7 @@ export class DiffDriver implements Driver {
     const [m, s] = this.pair(target);
     const text = `${target}.${method}(${args.map(show).join(', ')})`;
     this.log.push(text);
+    this.refused = false;
     if (check === 'einval') {
       const modelProblem = einval(() => invoke(m, method, args));
       if (modelProblem) throw new Error(`fuzzer bug: model ${text} ${modelProblem}`);
@@ -97,6 +117,8 @@ export class DiffDriver implements Driver {
       if (problem) this.fail(`${text} ${problem}`);
       return undefined;
     }
+    const writes = this.budgeted && WRITE_METHODS.has(method);
+    const before = writes ? this.modelTree(target)?.clone() : undefined;
     let expected: unknown;
     try {
       expected = invoke(m, method, args);
@@ -111,6 +133,12 @@ export class DiffDriver implements Driver {
     try {
       actual = invoke(s, method, args);
     } catch (error) {
+      if (before !== undefined && error instanceof MapleError && error.code === 'ENOMEM') {
+        // refused for the node budget: the tree must be as it was, so the model goes back too
+        this.modelTree(target)!.assign(before);
+        this.refused = true;
+        return undefined;
+      }
       this.fail(`${text} threw ${String(error)}; the model returned ${show(expected)}`);
     }
     if (check === 'same' && !sameAnswer(actual, expected)) {

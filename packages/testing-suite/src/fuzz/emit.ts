@@ -9,9 +9,10 @@
 import { MAPLE_MAX, MapleError } from '@maple-tree/core';
 import { MapleModel } from '../model.js';
 import type { ModelState } from '../model-state.js';
-import { invoke, LiveModelIterator } from './compare.js';
+import { DiffDriver, invoke, LiveModelIterator } from './compare.js';
 import { type Check, type Driver, interpret, type Target } from './interpret.js';
 import type { FuzzCase } from './ops.js';
+import type { TreeFactory } from './subject.js';
 
 /** A number or value as TypeScript source (MAPLE_MAX-relative near the top). */
 export function literal(value: unknown): string {
@@ -41,9 +42,28 @@ class EmitDriver implements Driver {
   private modelClone: MapleModel<unknown> | undefined;
   private iter: LiveModelIterator | undefined;
   readonly lines: string[] = [];
+  refused = false;
 
-  constructor(allocRange: boolean) {
+  /**
+   * @param shadow - under a node budget, the same calls on the tree under
+   *   test, to learn which writes it refuses with ENOMEM (dropped at the
+   *   first difference: from there on the model alone writes the test)
+   */
+  constructor(
+    allocRange: boolean,
+    private shadow?: DiffDriver,
+  ) {
     this.model = new MapleModel<unknown>({ allocRange });
+  }
+
+  /** Runs `fn` on the shadow, forgetting the shadow once it disagrees. */
+  private onShadow(fn: (shadow: DiffDriver) => void): void {
+    if (this.shadow === undefined) return;
+    try {
+      fn(this.shadow);
+    } catch {
+      this.shadow = undefined;
+    }
   }
 
   private obj(target: Target): unknown {
@@ -52,6 +72,15 @@ class EmitDriver implements Driver {
 
   call(target: Target, method: string, args: unknown[], check: Check): unknown {
     const code = `${NAMES[target]}.${method}(${args.map(literal).join(', ')})`;
+    this.refused = false;
+    this.onShadow((shadow) => {
+      shadow.call(target, method, args, check);
+      this.refused = shadow.refused;
+    });
+    if (this.refused) {
+      this.lines.push(`expectCode(() => ${code}, 'ENOMEM');`);
+      return undefined;
+    }
     if (check === 'einval') {
       this.lines.push(`expectEinval(() => ${method === 'entries' ? `[...${code}]` : code});`);
       return undefined;
@@ -73,6 +102,7 @@ class EmitDriver implements Driver {
   }
 
   list(target: Target, method: 'entries' | 'forEach', args: unknown[]): void {
+    this.onShadow((shadow) => shadow.list(target, method, args));
     const t = this.obj(target) as MapleModel<unknown>;
     const answer = invoke(t, 'entries', args);
     const rest = args.map(literal).join(', ');
@@ -89,26 +119,31 @@ class EmitDriver implements Driver {
   }
 
   newCursor(first: number, last: number): void {
+    this.onShadow((shadow) => shadow.newCursor(first, last));
     this.modelCursor = this.model.state(first, last);
     this.lines.push(`mas = tree.state(${literal(first)}, ${literal(last)});`);
   }
 
   cursorRange(): void {
+    this.onShadow((shadow) => shadow.cursorRange());
     const m = this.modelCursor!;
     this.lines.push(`expect([mas.index, mas.last]).toEqual([${literal(m.index)}, ${literal(m.last)}]);`);
   }
 
   newClone(): void {
+    this.onShadow((shadow) => shadow.newClone());
     this.modelClone = this.model.clone();
     this.lines.push('copy = tree.clone();');
   }
 
   newIterator(first: number, last: number): void {
+    this.onShadow((shadow) => shadow.newIterator(first, last));
     this.iter = new LiveModelIterator(this.model, first, last);
     this.lines.push(`iter = tree.entries(${literal(first)}, ${literal(last)});`);
   }
 
   iteratorNext(): void {
+    this.onShadow((shadow) => shadow.iteratorNext());
     const e = this.iter!.step();
     this.lines.push(
       e === undefined
@@ -118,6 +153,7 @@ class EmitDriver implements Driver {
   }
 
   checkTree(target: Target, full: boolean): void {
+    this.onShadow((shadow) => shadow.checkTree(target, full));
     const t = (target === 'tree' ? this.model : this.modelClone)!;
     const name = NAMES[target];
     this.lines.push(`${name}.validate();`);
@@ -133,8 +169,16 @@ class EmitDriver implements Driver {
  * @param title - the test's name, e.g. the seed that found it
  * @returns TypeScript source
  */
-export function emitTest(c: FuzzCase, title: string): string {
-  const d = new EmitDriver(c.allocRange);
+export function emitTest(c: FuzzCase, title: string, factory?: TreeFactory): string {
+  const budgeted = c.maxNodes !== undefined && factory !== undefined;
+  const shadow = budgeted
+    ? new DiffDriver(
+        factory({ allocRange: c.allocRange, rcu: c.rcu, maxNodes: c.maxNodes }),
+        c.allocRange,
+        true,
+      )
+    : undefined;
+  const d = new EmitDriver(c.allocRange, shadow);
   let note = '';
   try {
     interpret(c, d);
@@ -145,19 +189,21 @@ export function emitTest(c: FuzzCase, title: string): string {
   return `import { MAPLE_MAX, MapleError, type MapleEntry, MapleTree, type MapleState } from '@maple-tree/core';
 import { expect, it } from 'vitest';
 
-function expectEinval(fn: () => unknown): void {
+function expectCode(fn: () => unknown, code: MapleError['code']): void {
   try {
     fn();
   } catch (error) {
     expect(error).toBeInstanceOf(MapleError);
-    expect((error as MapleError).code).toBe('EINVAL');
+    expect((error as MapleError).code).toBe(code);
     return;
   }
-  expect.unreachable('expected MapleError EINVAL');
+  expect.unreachable('expected MapleError ' + code);
 }
 
+const expectEinval = (fn: () => unknown) => expectCode(fn, 'EINVAL');
+
 it(${JSON.stringify(title)}, () => {
-  const tree = new MapleTree<unknown>({ allocRange: ${c.allocRange}, rcu: ${c.rcu} });
+  const tree = new MapleTree<unknown>({ allocRange: ${c.allocRange}, rcu: ${c.rcu}${c.maxNodes === undefined ? '' : `, maxNodes: ${c.maxNodes}`} });
   let mas: MapleState<unknown>;
   let copy: MapleTree<unknown>;
   let iter: Iterator<MapleEntry<unknown>>;

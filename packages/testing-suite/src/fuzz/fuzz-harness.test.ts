@@ -1,7 +1,8 @@
 // Tests of the fuzzer itself: it must pass a correct implementation, catch a
 // planted bug, shrink it to a minimal case and print that case as a test.
+import { MapleError } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
-import { MapleModel } from '../model.js';
+import { checkModelRange, MapleModel, type MapleModelOptions } from '../model.js';
 import { emitTest } from './emit.js';
 import { fuzz } from './fuzz.js';
 import type { TreeLike } from './subject.js';
@@ -10,6 +11,30 @@ import type { TreeLike } from './subject.js';
 class OffByOne<V> extends MapleModel<V> {
   override storeRange(first: number, last: number, value: V | undefined): void {
     super.storeRange(first, last === 40 && first < 40 ? 39 : last, value);
+  }
+}
+
+/**
+ * A model with a node budget: with `maxNodes` set, a store once it holds
+ * `maxNodes` ranges is refused with ENOMEM. `leaky` writes before refusing,
+ * breaking the rule that a failed call changes nothing.
+ */
+class Budgeted<V> extends MapleModel<V> {
+  constructor(
+    private readonly options: MapleModelOptions & { maxNodes?: number },
+    private readonly leaky: boolean,
+  ) {
+    super(options);
+  }
+
+  override storeRange(first: number, last: number, value: V | undefined): void {
+    checkModelRange(first, last); // bad arguments are EINVAL before any budget question
+    const max = this.options.maxNodes;
+    if (max !== undefined && this.size >= max) {
+      if (this.leaky) super.storeRange(first, last, value);
+      throw new MapleError('ENOMEM', 'over budget');
+    }
+    super.storeRange(first, last, value);
   }
 }
 
@@ -34,10 +59,27 @@ describe('the differential fuzzer', () => {
     expect(report.ok).toBe(false);
     const failure = report.failure!;
     expect(failure.case.ops).toHaveLength(1);
-    expect(['storeRange', 'fill']).toContain(failure.case.ops[0]!.k);
+    expect(['storeRange', 'fill', 'iterWrite', 'clone']).toContain(failure.case.ops[0]!.k);
     expect(failure.message).toMatch(/holds|size/);
-    expect(failure.test).toMatch(/tree\.storeRange\(\d+, 40, /);
+    expect(failure.test).toMatch(/(tree|copy)\.storeRange\(\d+, 40, /);
     expect(failure.test).toContain("from '@maple-tree/core'");
+  });
+
+  it('accepts ENOMEM refusals that change nothing, and catches one that does', () => {
+    const honest = fuzz({
+      factory: (o) => new Budgeted<unknown>(o, false) as TreeLike<unknown>,
+      seed: 3,
+      batchRuns: 150,
+    });
+    expect(honest.failure?.message).toBeUndefined();
+    const leaky = fuzz({
+      factory: (o) => new Budgeted<unknown>(o, true) as TreeLike<unknown>,
+      seed: 3,
+      batchRuns: 300,
+    });
+    expect(leaky.ok).toBe(false);
+    expect(leaky.failure!.case.maxNodes).toBeDefined();
+    expect(leaky.failure!.test).toContain("'ENOMEM'");
   });
 
   it('prints a test whose expectations come from the model', () => {

@@ -60,8 +60,8 @@ export interface FuzzReport extends FuzzProgress {
 
 /** Runs one case on a fresh tree and the model; throws at the first difference. */
 export function runCase(factory: TreeFactory, c: FuzzCase): void {
-  const tree = factory({ allocRange: c.allocRange, rcu: c.rcu });
-  const driver = new DiffDriver(tree, c.allocRange);
+  const tree = factory({ allocRange: c.allocRange, rcu: c.rcu, maxNodes: c.maxNodes });
+  const driver = new DiffDriver(tree, c.allocRange, c.maxNodes !== undefined);
   try {
     interpret(c, driver);
   } catch (error) {
@@ -118,7 +118,7 @@ export function fuzz(options: FuzzOptions): FuzzReport {
           seed: seed + batch,
           case: failing,
           message,
-          test: emitTest(failing, `fuzz regression (seed ${seed + batch})`),
+          test: emitTest(failing, `fuzz regression (seed ${seed + batch})`, factory),
         },
       };
     }

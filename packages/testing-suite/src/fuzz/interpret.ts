@@ -22,6 +22,8 @@ export interface Driver {
   /** The model side, for preconditions. */
   readonly model: MapleModel<unknown>;
   readonly modelCursor: ModelState<unknown> | undefined;
+  /** True when the last call was a write the tree refused with ENOMEM (node budget). */
+  readonly refused: boolean;
   /** Calls `method(...args)` on `target`, checks the answer and returns the model's. */
   call(target: Target, method: string, args: unknown[], check: Check): unknown;
   /** Spreads `entries(...args)` (or collects `forEach`) on `target` and compares the lists. */
@@ -168,7 +170,7 @@ function cursorSession(first: number, last: number, moves: Move[], d: Driver): v
         const at = cur.index;
         d.call('cursor', 'store', [decodeValue(mv.v)], 'void');
         d.checkTree('tree', false);
-        if (mv.v < 0) d.call('cursor', 'set', [at], 'void');
+        if (mv.v < 0 || d.refused) d.call('cursor', 'set', [at], 'void');
         else d.cursorRange();
         break;
       }
@@ -186,6 +188,7 @@ function cursorSession(first: number, last: number, moves: Move[], d: Driver): v
           d.cursorRange();
           d.call('cursor', 'store', [decodeValue(mv.v)], 'void');
           d.checkTree('tree', false);
+          if (d.refused) d.call('cursor', 'set', [before], 'void');
           break;
         }
         d.call('cursor', 'set', [before], 'void');

@@ -51,6 +51,8 @@ export type Op =
 export interface FuzzCase {
   allocRange: boolean;
   rcu: boolean;
+  /** Node budget of the tree, when the case tests ENOMEM (absent mostly). */
+  maxNodes?: number;
   ops: Op[];
 }
 
@@ -272,9 +274,12 @@ export function caseArb(maxOps: number, exclude: readonly string[] = []): fc.Arb
   const skip = new Set(exclude);
   const ops =
     skip.size === 0 ? opArb : opArb.map((op) => without(op, skip)).filter((op): op is Op => op !== undefined);
-  return fc.record({
-    allocRange: fc.boolean(),
-    rcu: fc.boolean(),
-    ops: fc.array(ops, { maxLength: maxOps, size: 'large' }),
-  });
+  return fc
+    .record({
+      allocRange: fc.boolean(),
+      rcu: fc.boolean(),
+      maxNodes: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 6, nil: undefined }),
+      ops: fc.array(ops, { maxLength: maxOps, size: 'large' }),
+    })
+    .map(({ maxNodes, ...rest }) => (maxNodes === undefined ? rest : { ...rest, maxNodes }));
 }

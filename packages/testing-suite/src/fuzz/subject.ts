@@ -59,6 +59,8 @@ export interface TreeLike<V> extends Iterable<MapleEntry<V>> {
 export interface TreeOptions {
   allocRange: boolean;
   rcu: boolean;
+  /** A node budget: writes that could need more throw ENOMEM and change nothing. */
+  maxNodes?: number;
 }
 
 /** Builds a fresh tree under test. */

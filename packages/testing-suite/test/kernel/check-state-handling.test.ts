@@ -11,7 +11,7 @@ const P1 = 'ptr';
 const P2 = 'ptr2';
 const P3 = 'ptr3';
 
-const at = (mas: MapleState<unknown>) => [mas.index, mas.last];
+const at = (mas: { index: number; last: number }) => [mas.index, mas.last];
 
 describe('check_root_expand', () => {
   it('walks an empty tree, then a tree with one entry at 1', () => {
