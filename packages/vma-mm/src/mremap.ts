@@ -112,7 +112,12 @@ function copyVma(mm: MmCore, vma: Vma, start: number, len: number, pgoff: number
   return fresh;
 }
 
-/** Track DONTUNMAP's change to the source VMA: flags dropped on the old mapping. */
+/**
+ * What MREMAP_DONTUNMAP drops from the whole source VMA: the lock bits. On
+ * 6.18 the source stays accounted (VM_ACCOUNT) and keeps its page offset;
+ * only when the whole VMA moved does it lose its anon_vma
+ * (dontunmap_complete). Newer upstream trees also clear VM_ACCOUNT here.
+ */
 const DONTUNMAP_CLEARS = VM_LOCKED_MASK;
 
 /** move_vma: copy the range to r.newAddr, then unmap (or keep) the source. */
@@ -129,7 +134,6 @@ function moveVma(mm: MmCore, r: Remap): number {
       if (src !== created && src.startPage === r.addr && src.endPage === r.addr + r.oldLen) {
         src.anon = 0;
         src.anonForked = false;
-        if (isAnonymous(src)) src.pgoff = src.startPage;
       }
     }
     return r.newAddr * mm.pageSize;

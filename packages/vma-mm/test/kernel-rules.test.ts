@@ -1,0 +1,63 @@
+// Kernel rules that newly recorded histories (fixtures/traces/recorded) exposed, each pinned on a small
+// hand-built address space, on both backends.
+import { describe, expect, it } from 'vitest';
+import { AddressSpace, type BackendName, MAP, MREMAP, PROT } from '../src/index.js';
+
+const LAYOUT = [
+  '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
+  '555555555000-555555556000 rw-p 00001000 fe:00 100                        /bin/prog',
+  '7ffff7fc8000-7ffff7fca000 r-xp 00000000 00:00 0                          [vdso]',
+  '7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]',
+  'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
+].join('\n');
+
+const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
+const RW = PROT.READ | PROT.WRITE;
+const PAGE = 0x1000;
+
+function space(backend: BackendName): AddressSpace {
+  return AddressSpace.fromMaps(LAYOUT, {
+    arch: 'x86_64',
+    backend,
+    mmapMinAddr: 4096,
+    startBrk: 0x555555556000,
+    startStack: 0x7fffffffe000,
+  });
+}
+
+describe.each<BackendName>(['maple', 'legacy'])('kernel rules on the %s backend', (backend) => {
+  it('MREMAP_DONTUNMAP leaves the source its page offset (dontunmap_complete only drops the anon_vma)', () => {
+    const mm = space(backend);
+    const x = 0x20000000;
+    const y = 0x30000000;
+    mm.mmap(x, PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.fault(x, true)).toBe(0);
+    // A faulted VMA keeps its page offset when it moves (copy_vma).
+    expect(mm.mremap(x, PAGE, PAGE, MREMAP.MAYMOVE | MREMAP.FIXED, y)).toBe(y);
+    expect(mm.vmaLookup(y)!.pgoff).toBe(x / PAGE);
+    // Moving the whole VMA away with DONTUNMAP unlinks its anon_vma; the offset stays.
+    expect(mm.mremap(y, PAGE, PAGE, MREMAP.MAYMOVE | MREMAP.FIXED | MREMAP.DONTUNMAP, 0x40000000)).toBe(
+      0x40000000,
+    );
+    const src = mm.vmaLookup(y)!;
+    expect(src.anon).toBe(0);
+    expect(src.pgoff).toBe(x / PAGE);
+    // So a fresh anonymous mapping right below it (offset y - 1 page) cannot merge with it.
+    expect(mm.mmap(y - PAGE, PAGE, RW, ANON | MAP.FIXED)).toBe(y - PAGE);
+    expect(mm.vmaLookup(y - PAGE)!.end).toBe(y);
+    expect(mm.vmaLookup(y)!.start).toBe(y);
+    mm.validate();
+  });
+
+  it('MREMAP_DONTUNMAP keeps the source accounted, so it still merges with accounted neighbours', () => {
+    const mm = space(backend);
+    const a = 0x20000000;
+    mm.mmap(a, 4 * PAGE, RW, ANON | MAP.FIXED);
+    // Part of the VMA moves: the source is neither split nor unaccounted.
+    expect(mm.mremap(a + 2 * PAGE, 2 * PAGE, 2 * PAGE, MREMAP.MAYMOVE | MREMAP.DONTUNMAP)).toBeGreaterThan(0);
+    expect(mm.vmaLookup(a)!.end).toBe(a + 4 * PAGE);
+    expect(mm.mmap(a + 4 * PAGE, PAGE, RW, ANON | MAP.FIXED)).toBe(a + 4 * PAGE);
+    expect(mm.vmaLookup(a)!.end).toBe(a + 5 * PAGE);
+    mm.validate();
+  });
+});
