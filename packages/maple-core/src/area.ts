@@ -18,9 +18,13 @@ const sOff = new Int32Array(MAPLE_HEIGHT_MAX + 1);
 const sMin = new Float64Array(MAPLE_HEIGHT_MAX + 1);
 const sMax = new Float64Array(MAPLE_HEIGHT_MAX + 1);
 
+/** Where the last traced search (one given a `visited` list) found its fit: the leaf and its bounds. */
+export const areaHit = { node: 0, min: 0, max: 0 };
+
 /**
  * Finds a fit for `size` empty indices in `[min, max]`; arguments already checked.
  * @param rev - false: lowest start (mas_empty_area); true: highest start (mas_empty_area_rev)
+ * @param visited - when given, receives each node handle the search enters, in order (tracing)
  * @returns the start index, or undefined when there is none
  */
 export function emptyAreaSearch<V>(
@@ -29,6 +33,7 @@ export function emptyAreaSearch<V>(
   max: number,
   size: number,
   rev: boolean,
+  visited: number[] | null = null,
 ): number | undefined {
   if (core.root === 0) {
     // Empty, or only index 0 used (by the entry in the root).
@@ -47,6 +52,7 @@ export function emptyAreaSearch<V>(
   sMin[0] = 0;
   sMax[0] = MAPLE_MAX;
   sOff[0] = rev ? (ends[core.root] as number) : 0;
+  if (visited !== null) visited.push(core.root);
   while (d >= 0) {
     const h = sNode[d] as number;
     const off = sOff[d] as number;
@@ -71,7 +77,14 @@ export function emptyAreaSearch<V>(
         if (slots[h * SLOT_STRIDE + off] === 0) {
           const a = Math.max(lo, min);
           const b = Math.min(hi, max);
-          if (b - a + 1 >= size) return rev ? b - size + 1 : a;
+          if (b - a + 1 >= size) {
+            if (visited !== null) {
+              areaHit.node = h;
+              areaHit.min = sMin[d] as number;
+              areaHit.max = sMax[d] as number;
+            }
+            return rev ? b - size + 1 : a;
+          }
         }
       } else if (types[h] !== ARANGE_64 || (gaps[h * GAP_STRIDE + off] as number) >= size) {
         const child = slots[h * SLOT_STRIDE + off] as number;
@@ -80,6 +93,7 @@ export function emptyAreaSearch<V>(
         sMin[d] = lo;
         sMax[d] = hi;
         sOff[d] = rev ? (ends[child] as number) : 0;
+        if (visited !== null) visited.push(child);
         continue;
       }
     }

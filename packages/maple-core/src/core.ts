@@ -9,6 +9,7 @@
 
 import { NodeArena } from './arena.js';
 import { ARANGE_64, RANGE_64 } from './constants.js';
+import type { MapleTraceHook } from './trace.js';
 import { ValueStore } from './values.js';
 
 /** Receives what a write retires (RCU mode): node handles and value indices. */
@@ -48,6 +49,10 @@ export class TreeCore<V> {
   readonly internalType: number;
   /** Nodes removed by the write in progress; retired or freed when it ends. */
   readonly retired: number[] = [];
+  /** Trace hook (trace.ts); null when tracing is off, which every call site tests first. */
+  trace: MapleTraceHook<V> | null = null;
+  /** True while the trace hook runs: writes are refused then. */
+  inTraceHook = false;
 
   /**
    * @param flags - allocRange, rcu, maxNodes

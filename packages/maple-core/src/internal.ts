@@ -23,6 +23,7 @@ export { type CoreFlags, type Reclaimer, TreeCore } from './core.js';
 export { inspectCore } from './inspect.js';
 export { EntryIterator } from './iterate.js';
 export { resetStoreStats, type StoreStat, storeStats } from './stats.js';
+export { emitTrace, traceStats } from './trace.js';
 export { validateTree } from './validate.js';
 export { ValueStore } from './values.js';
 export {

@@ -17,6 +17,7 @@
 import { emptyAreaSearch } from './area.js';
 import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
+import { tracedAreaSearch, traceRootRead, traceWalkerRead } from './trace.js';
 import type { MapleTree } from './tree.js';
 import { descend, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
 import { ws } from './write.js';
@@ -56,10 +57,15 @@ export class MapleState<V> {
   walk(): V | undefined {
     checkIndex(this.index, 'index');
     this.position(this.index);
+    const core = this.core;
+    if (core.trace !== null) {
+      if (core.root === 0) traceRootRead(core, 'mas_walk', this.index, MAPLE_MAX);
+      else traceWalkerRead(core, 'mas_walk', this.w);
+    }
     this.index = this.curLo();
     this.last = this.curHi();
     this.status = ACTIVE;
-    return this.core.values.get(this.curVal());
+    return core.values.get(this.curVal());
   }
 
   /**
@@ -245,7 +251,11 @@ export class MapleState<V> {
 
   private area(min: number, max: number, size: number, rev: boolean): boolean {
     checkArea(min, max, size);
-    const start = emptyAreaSearch(this.core, min, max, size, rev);
+    const core = this.core;
+    const start =
+      core.trace === null
+        ? emptyAreaSearch(core, min, max, size, rev)
+        : tracedAreaSearch(core, min, max, size, rev);
     if (start === undefined) return false;
     this.index = start;
     this.last = start + size - 1;

@@ -14,9 +14,17 @@ import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import { TreeCore } from './core.js';
 import { dumpTree } from './dump.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
+import { inspectCore, type MapleNodeInfo } from './inspect.js';
 import { EntryIterator } from './iterate.js';
 import { MapleState } from './state.js';
 import { executeStore } from './store.js';
+import {
+  type MapleTraceHook,
+  tracedAreaSearch,
+  traceRootRead,
+  traceWalkerRead,
+  traceWrite,
+} from './trace.js';
 import { validateTree } from './validate.js';
 import { descend, lookup, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
 import { classifyStore, newRoot, nodesNeeded, WR_SPANNING, ws } from './write.js';
@@ -42,6 +50,8 @@ export interface MapleEntry<V> {
 const rw = new Walker();
 /** Walker for the value accounting that precedes each write. */
 const aw = new Walker();
+/** Walker that records the path of a traced read. */
+const tw = new Walker();
 
 /**
  * Releases the value references of the ranges that `[first, last]` overwrites
@@ -178,7 +188,9 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
   /** The value stored at `index`, or undefined. Mirrors mtree_load(). */
   load(index: number): V | undefined {
     checkIndex(index, 'index');
-    return this.core.values.get(lookup(this.core, index));
+    const core = this.core;
+    if (core.trace !== null) traceRead(core, 'mtree_load', index);
+    return core.values.get(lookup(core, index));
   }
 
   /** Stores `value` at the single index `index` (undefined erases). Mirrors mtree_store(). */
@@ -225,6 +237,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
       return v;
     }
     descend(core, rw, core.root, index);
+    if (core.trace !== null) traceWalkerRead(core, 'mtree_erase', rw, 'op');
     const idx = slotValue(core, rw);
     if (idx === 0) return undefined;
     const v = core.values.get(idx);
@@ -238,7 +251,14 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
   find(index: number, max: number = MAPLE_MAX): MapleEntry<V> | undefined {
     checkRange(index, max);
     const core = this.core;
-    if (this.findIndex(index, max) === 0) return undefined;
+    if (this.findIndex(index, max) === 0) {
+      if (core.trace !== null) traceRead(core, 'mt_find', index);
+      return undefined;
+    }
+    if (core.trace !== null) {
+      if (core.root === 0) traceRootRead(core, 'mt_find', 0, MAPLE_MAX);
+      else traceWalkerRead(core, 'mt_find', rw);
+    }
     if (core.root === 0) return { first: 0, last: 0, value: core.values.get(core.rootValue) as V };
     return this.entryAt(rw);
   }
@@ -299,13 +319,13 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
    */
   emptyArea(min: number, max: number, size: number): number | undefined {
     checkArea(min, max, size);
-    return emptyAreaSearch(this.core, min, max, size, false);
+    return areaSearch(this.core, min, max, size, false);
   }
 
   /** Highest start of an empty run of `size` indices inside `[min, max]`. Mirrors mas_empty_area_rev(). */
   emptyAreaRev(min: number, max: number, size: number): number | undefined {
     checkArea(min, max, size);
-    return emptyAreaSearch(this.core, min, max, size, true);
+    return areaSearch(this.core, min, max, size, true);
   }
 
   /**
@@ -373,6 +393,29 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
     return this.core.arena.live - this.core.arena.retiredCount;
   }
 
+  /**
+   * The trace hook: called with a plain {@link MapleTraceEvent} at each of the
+   * kernel's trace points (ma_read for load/find/erase, ma_op for split,
+   * rebalance, spanning store and gap searches, ma_write for every store), before
+   * the operation changes anything; null (the default) turns tracing off.
+   * The hook must not write to this tree (EBUSY).
+   */
+  get trace(): MapleTraceHook<V> | null {
+    return this.core.trace;
+  }
+
+  set trace(hook: MapleTraceHook<V> | null) {
+    if (hook !== null && typeof hook !== 'function') {
+      throw new MapleError('EINVAL', 'trace must be a function or null');
+    }
+    this.core.trace = hook;
+  }
+
+  /** Every node, root first then depth first, as read-only records: see {@link inspectNodes}. */
+  nodes(): IterableIterator<MapleNodeInfo<V>> {
+    return inspectCore(this.core);
+  }
+
   /** Checks every invariant. Mirrors mt_validate(). @throws MapleError EINVAL naming the node and the broken rule */
   validate(): void {
     validateTree(this.core);
@@ -386,6 +429,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
   /** @internal The write every mutator goes through: budget check, value accounting, store, retire. */
   write(first: number, last: number, value: V | undefined): void {
     const core = this.core;
+    if (core.inTraceHook) throw new MapleError('EBUSY', 'a trace hook cannot write to the tree it traces');
     const isNull = value === undefined;
     classifyStore(core, first, last, isNull);
     const need = nodesNeeded(core, isNull ? 0 : 1);
@@ -404,6 +448,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
         );
       }
     }
+    if (core.trace !== null) traceWrite(core, value);
     if (ws.storeType === WR_SPANNING || core.root === 0) accountOverlap(core, first, last);
     else accountLeaf(core, first, last);
     let entry = 0;
@@ -442,7 +487,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
       throw new MapleError('EINVAL', 'allocRange needs a tree made with { allocRange: true }');
     checkArea(min, max, size);
     if (value === undefined) throw new MapleError('EINVAL', 'cannot allocate a range for undefined');
-    const start = emptyAreaSearch(this.core, min, max, size, rev);
+    const start = areaSearch(this.core, min, max, size, rev);
     if (start === undefined) return undefined;
     this.write(start, start + size - 1, value);
     return start;
@@ -480,4 +525,26 @@ function copyTreeInto<V>(src: TreeCore<V>, dst: TreeCore<V>): void {
       for (let i = end; i >= 0; i--) stack.push(sa.slots[h * SLOT_STRIDE + i] as number, n, i);
     }
   }
+}
+
+/** An empty-area search, traced when the tree has a hook. */
+function areaSearch<V>(
+  core: TreeCore<V>,
+  min: number,
+  max: number,
+  size: number,
+  rev: boolean,
+): number | undefined {
+  if (core.trace === null) return emptyAreaSearch(core, min, max, size, rev);
+  return tracedAreaSearch(core, min, max, size, rev);
+}
+
+/** Read event for a lookup of `index`: walks again with a recording walker (only when tracing). */
+function traceRead<V>(core: TreeCore<V>, fn: string, index: number): void {
+  if (core.root === 0) {
+    traceRootRead(core, fn, index, MAPLE_MAX);
+    return;
+  }
+  descend(core, tw, core.root, index);
+  traceWalkerRead(core, fn, tw);
 }
