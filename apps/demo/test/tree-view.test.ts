@@ -9,7 +9,7 @@ import { drawShape, treeShape } from '../src/model/tree-shape.js';
 import { type NodeView, readTree, walkPath } from '../src/model/tree-view.js';
 import { loadTrace } from './helpers.js';
 
-function largestGapBelow(tree: MapleTree<unknown>, first: number, last: number): number {
+function largestGapBelow<V>(tree: MapleTree<V>, first: number, last: number): number {
   let best = 0;
   let at = first;
   for (const e of tree.entries(first, last)) {

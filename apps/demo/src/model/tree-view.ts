@@ -1,17 +1,12 @@
 /**
- * A structured, read-only picture of a maple tree's nodes, for drawing:
- * every node with its type, range, slots (child or value), pivots and, on
- * gap-tracking trees, its per-child gaps. Also the root-to-leaf path a walk
- * to an index takes (mas_walk's descent), for highlighting.
+ * A picture of a maple tree's nodes as the visualiser draws them: nodes
+ * level by level, each with its type, range, slots (child or value),
+ * pivots and, on gap-tracking trees, its per-child gaps; and the
+ * root-to-leaf path of a walk to an index.
  *
- * @maple-tree/core does not (yet) export a node visitor, so this module is
- * the single place that reads the tree's arena. It reads it defensively:
- * strides are derived from the array sizes, and {@link readTree} checks the
- * node count, height and entry count it finds against the tree's public
- * `nodeCount`, `height` and `size`, throwing when they disagree, so a change
- * of the core's layout fails loudly instead of drawing a wrong tree.
+ * Read through @maple-tree/core's public node visitor, inspectNodes().
  */
-import { MAPLE_MAX, type MapleTree } from '@maple-tree/core';
+import { inspectNodes, type MapleTree } from '@maple-tree/core';
 
 /** Node kinds as the kernel names them (enum maple_type). */
 export type NodeKind = 'leaf_64' | 'range_64' | 'arange_64';
@@ -53,7 +48,6 @@ export interface NodeView<V> {
 /** The whole tree, level by level. */
 export interface TreeView<V> {
   readonly height: number;
-  readonly gapTracking: boolean;
   /** Nodes by depth, each level left to right. */
   readonly levels: readonly (readonly NodeView<V>[])[];
   /** Stored (non-empty) ranges. */
@@ -62,103 +56,46 @@ export interface TreeView<V> {
   readonly rootEntry?: V;
 }
 
-/** The part of the core's internal state this module reads. */
-interface CoreShape {
-  root: number;
-  rootValue: number;
-  height: number;
-  alloc: boolean;
-  arena: {
-    capacity: number;
-    pivots: Float64Array;
-    slots: Int32Array;
-    gaps: Float64Array;
-    type: Uint8Array;
-    end: Uint8Array;
-    gapOffset: Uint8Array;
-  };
-  values: { get(index: number): unknown };
-}
-
-const KINDS: Record<number, NodeKind> = { 1: 'leaf_64', 2: 'range_64', 3: 'arange_64' };
 const CAPACITY: Record<NodeKind, number> = { leaf_64: 16, range_64: 16, arange_64: 10 };
 
-function coreOf<V>(tree: MapleTree<V>): CoreShape {
-  const core = (tree as unknown as { core?: CoreShape }).core;
-  if (!core || typeof core.root !== 'number' || !core.arena || !(core.arena.pivots instanceof Float64Array)) {
-    throw new Error('tree-view: this @maple-tree/core does not expose the node arena this view reads');
-  }
-  return core;
-}
-
 /**
- * Reads every node of `tree` (the shape mt_dump prints, as data).
- * @throws Error when what it reads disagrees with the tree's own nodeCount/height/size
+ * Reads every node of `tree` (what mt_dump prints, as data), level by level.
+ * @throws Error when the nodes it reads disagree with the tree's nodeCount, height or size
  */
 export function readTree<V>(tree: MapleTree<V>): TreeView<V> {
-  const core = coreOf(tree);
-  const a = core.arena;
-  const ps = a.pivots.length / a.capacity;
-  const ss = a.slots.length / a.capacity;
-  const gs = a.gaps.length / a.capacity;
   const levels: NodeView<V>[][] = [];
   let entries = 0;
-  let rootEntry: V | undefined;
-  if (core.root === 0) {
-    if (core.rootValue !== 0) {
-      rootEntry = core.values.get(core.rootValue) as V;
-      entries = 1;
-    }
-  } else {
-    let frontier: { h: number; min: number; max: number }[] = [{ h: core.root, min: 0, max: MAPLE_MAX }];
-    for (let depth = 0; frontier.length > 0; depth++) {
-      if (depth > 64) throw new Error('tree-view: deeper than any maple tree can be (a cycle?)');
-      const level: NodeView<V>[] = [];
-      const next: typeof frontier = [];
-      for (const { h, min, max } of frontier) {
-        const kind = KINDS[a.type[h] as number];
-        if (!kind) throw new Error(`tree-view: node #${h} has unknown type ${a.type[h]}`);
-        const end = a.end[h] as number;
-        const slots: SlotView<V>[] = [];
-        const pivots: number[] = [];
-        let lo = min;
-        for (let i = 0; i <= end; i++) {
-          const hi = i < end ? (a.pivots[h * ps + i] as number) : max;
-          if (i < end) pivots.push(hi);
-          const slot = a.slots[h * ss + i] as number;
-          if (kind === 'leaf_64') {
-            const value = slot === 0 ? undefined : (core.values.get(slot) as V);
-            if (slot !== 0) entries++;
-            slots.push({ first: lo, last: hi, value });
-          } else {
-            const gap = kind === 'arange_64' ? (a.gaps[h * gs + i] as number) : undefined;
-            slots.push({ first: lo, last: hi, child: slot, gap });
-            next.push({ h: slot, min: lo, max: hi });
-          }
-          lo = hi + 1;
-        }
-        level.push({
-          handle: h,
-          kind,
-          depth,
-          min,
-          max,
-          capacity: CAPACITY[kind],
-          slots,
-          pivots,
-          largestGapSlot: kind === 'arange_64' ? (a.gapOffset[h] as number) : undefined,
-        });
+  for (const n of inspectNodes(tree)) {
+    const slots: SlotView<V>[] = n.pivots.map((last, i) => {
+      const first = i > 0 ? n.pivots[i - 1]! + 1 : n.min;
+      if (n.type === 'leaf_64') {
+        const value = n.values[i];
+        if (value !== undefined) entries++;
+        return { first, last, value };
       }
-      levels.push(level);
-      frontier = next;
-    }
+      return { first, last, child: n.children[i], gap: n.type === 'arange_64' ? n.gaps[i] : undefined };
+    });
+    (levels[n.depth] ??= []).push({
+      handle: n.handle,
+      kind: n.type,
+      depth: n.depth,
+      min: n.min,
+      max: n.max,
+      capacity: CAPACITY[n.type],
+      slots,
+      pivots: n.pivots.slice(0, -1),
+      largestGapSlot: n.type === 'arange_64' ? n.gapOffset : undefined,
+    });
   }
-  const view: TreeView<V> = { height: levels.length, gapTracking: core.alloc, levels, entries, rootEntry };
+  // inspectNodes walks depth first; within a level that is left to right already.
+  const rootEntry = levels.length === 0 && tree.size === 1 ? tree.load(0) : undefined;
+  if (rootEntry !== undefined) entries = 1;
+  const view: TreeView<V> = { height: levels.length, levels, entries, rootEntry };
   const nodes = levels.reduce((n, l) => n + l.length, 0);
   if (nodes !== tree.nodeCount || view.height !== tree.height || entries !== tree.size) {
     throw new Error(
       `tree-view: read ${nodes} nodes, height ${view.height}, ${entries} entries but the tree reports ` +
-        `${tree.nodeCount}, ${tree.height}, ${tree.size}: the core's node layout changed`,
+        `${tree.nodeCount}, ${tree.height}, ${tree.size}`,
     );
   }
   return view;
