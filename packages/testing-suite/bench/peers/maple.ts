@@ -1,6 +1,7 @@
 /**
  * `@maple-tree/core` in the same range-map wrapper as the peers: a
- * gap-tracking tree (`allocRange: true`, as the VMA tree is). Reads that
+ * gap-tracking tree (`allocRange: true`, as the VMA tree is), bulk loaded
+ * with `MapleTree.from` as the other peers use their bulk paths. Reads that
  * return a bare value go through one reused `MapleState` cursor, the
  * allocation-free form API.md offers beside `find`/`next`/`prev`.
  */
@@ -66,8 +67,6 @@ export const maple: Peer = {
   name: 'maple',
   writable: true,
   build(ranges: readonly Span[]): RangeMap {
-    const tree = new MapleTree<number>({ allocRange: true });
-    for (const r of ranges) tree.storeRange(r.first, r.last, r.value);
-    return new MapleRanges(tree);
+    return new MapleRanges(MapleTree.from(ranges, { allocRange: true }));
   },
 };
