@@ -27,12 +27,13 @@ export type VersionedMapleTreeOptions = Omit<MapleTreeOptions, 'rcu'>;
 
 /** A maple tree in RCU mode with O(1) snapshots and epoch-based reclamation. */
 export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner {
-  private ver = 0;
-  private readonly pins = new PinSet();
-  private readonly nodes = new RetireQueue();
-  private readonly values = new RetireQueue();
-  private readonly reclaimer: Reclaimer;
-  private reclaimerOn = false;
+  // ES private fields: no clash with anything MapleTree has or adds.
+  #ver = 0;
+  readonly #pins = new PinSet();
+  readonly #nodes = new RetireQueue();
+  readonly #values = new RetireQueue();
+  readonly #reclaimer: Reclaimer;
+  #reclaimerOn = false;
 
   /**
    * Creates an empty tree in RCU mode (mt_init_flags with MT_FLAGS_USE_RCU).
@@ -41,25 +42,25 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
   constructor(options: VersionedMapleTreeOptions = {}) {
     super({ ...options, rcu: true });
     // The version a retiring write is about to publish stamps what it retires.
-    this.reclaimer = {
-      retireNode: (h) => this.nodes.push(h, this.ver + 1),
-      retireValue: (i) => this.values.push(i, this.ver + 1),
+    this.#reclaimer = {
+      retireNode: (h) => this.#nodes.push(h, this.#ver + 1),
+      retireValue: (i) => this.#values.push(i, this.#ver + 1),
     };
   }
 
   /** Advances with every completed write; version 0 is the empty new tree. */
   get version(): number {
-    return this.ver;
+    return this.#ver;
   }
 
   /** Retired nodes not yet given back to the allocator. */
   get retiredNodes(): number {
-    return this.nodes.length;
+    return this.#nodes.length;
   }
 
   /** Snapshots held (not yet released). */
   get heldSnapshots(): number {
-    return this.pins.size;
+    return this.#pins.size;
   }
 
   /**
@@ -67,12 +68,12 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
    * version, whatever is written later, until released.
    */
   snapshot(): Snapshot<V> {
-    if (!this.reclaimerOn) {
-      this.core.setReclaimer(this.reclaimer);
-      this.reclaimerOn = true;
+    if (!this.#reclaimerOn) {
+      this.core.setReclaimer(this.#reclaimer);
+      this.#reclaimerOn = true;
     }
-    this.pins.pin(this.ver);
-    return new Snapshot<V>(this, viewOf(this.core), this.ver);
+    this.#pins.pin(this.#ver);
+    return new Snapshot<V>(this, viewOf(this.core), this.#ver);
   }
 
   /**
@@ -81,39 +82,39 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
    * @returns the number of nodes freed
    */
   reclaim(): number {
-    const limit = this.pins.oldest(this.ver);
+    const limit = this.#pins.oldest(this.#ver);
     const core = this.core;
-    const freed = this.nodes.drain(limit, (h) => core.arena.free(h));
-    this.values.drain(limit, (i) => core.values.free(i));
-    if (this.pins.size === 0 && this.reclaimerOn) {
+    const freed = this.#nodes.drain(limit, (h) => core.arena.free(h));
+    this.#values.drain(limit, (i) => core.values.free(i));
+    if (this.#pins.size === 0 && this.#reclaimerOn) {
       // Nothing can be pinned again before the next snapshot: free at once from now on.
       core.setReclaimer(null);
-      this.reclaimerOn = false;
+      this.#reclaimerOn = false;
     }
     return freed;
   }
 
   /** @internal Called by a snapshot's release(). */
   unpinVersion(version: number): void {
-    this.pins.unpin(version);
+    this.#pins.unpin(version);
     this.reclaim();
   }
 
   /** @internal Every write goes through here: the write, then a new version. */
   override write(first: number, last: number, value: V | undefined): void {
     super.write(first, last, value);
-    this.published();
+    this.#published();
   }
 
   /** Removes every entry (mtree_destroy); held snapshots keep theirs. */
   override clear(): void {
     super.clear();
-    this.published();
+    this.#published();
   }
 
-  private published(): void {
-    this.ver++;
-    if (this.nodes.length > 0 || this.values.length > 0) this.reclaim();
+  #published(): void {
+    this.#ver++;
+    if (this.#nodes.length > 0 || this.#values.length > 0) this.reclaim();
   }
 }
 
