@@ -1,0 +1,108 @@
+/**
+ * The shared-memory layout of a {@link SharedMapleTree}: what the writer and
+ * its readers in other threads both see, and the protocol between them.
+ *
+ * ```
+ *  handle ─┬─ arena     node arena arrays (pivots, slots, parent, type, end, generation, ...)
+ *          ├─ born      Int32   per node: epoch of the version its current incarnation first appears in
+ *          ├─ values    Float64 per value index: the stored number (index 0 = empty)
+ *          ├─ meta      Int32   [ROOT, VERSION, BEGIN, VERSION_HI, READERS, ...]
+ *          └─ epochs    Int32   per reader slot: FREE, IDLE or the epoch it reads in
+ * ```
+ *
+ * Publishing version v+1 (writer):      Pinning (reader):
+ *   build new nodes, write values          e = VERSION; epochs[slot] = e
+ *   BEGIN = epoch(v+1)                     r = ROOT; hi = VERSION_HI
+ *   ROOT = new root          (the one      if BEGIN !== e: retry (mid-publish)
+ *   VERSION_HI, VERSION =     atomic         -> reads version hi·2^30 + e from root r
+ *     epoch(v+1)              publish)
+ *
+ * Reclaiming: a node retired by the write that produced version s is freed
+ * once every active reader slot holds an epoch >= s. A reader stores its epoch
+ * before loading ROOT, and the writer stores ROOT before scanning the slots
+ * (all with Atomics, sequentially consistent), so a reader the scan missed
+ * loads a root at least as new as the scan's and never reaches what it frees.
+ *
+ * Epochs are versions modulo 2^30 (slot values FREE and IDLE are negative);
+ * a reader may lag the writer by fewer than 2^29 versions.
+ */
+
+import type { ArenaBuffers } from '@maple-tree/core/internal';
+import { NodeArena } from '@maple-tree/core/internal';
+
+/** meta[ROOT]: > 0 root node handle; 0 empty tree; < 0 minus the value index of the lone entry at 0. */
+export const M_ROOT = 0;
+/** meta[VERSION]: epoch of the last published version. */
+export const M_VERSION = 1;
+/** meta[BEGIN]: epoch of the version being published (equals VERSION between publishes). */
+export const M_BEGIN = 2;
+/** meta[VERSION_HI]: the published version divided by 2^30. */
+export const M_VERSION_HI = 3;
+/** meta[READERS]: reader slots ever claimed (the writer scans that many). */
+export const M_READERS = 4;
+/** Words in meta. */
+export const META_WORDS = 8;
+
+/** Epoch slot: never claimed or closed. */
+export const SLOT_FREE = -2;
+/** Epoch slot: claimed, not reading. */
+export const SLOT_IDLE = -1;
+/** Reader slots (and so concurrent readers) per tree, by default. */
+export const DEFAULT_MAX_READERS = 64;
+
+/** 2^30: epochs are versions modulo this. */
+export const EPOCH_SPAN = 0x40000000;
+/** Mask for an epoch. */
+export const EPOCH_MASK = EPOCH_SPAN - 1;
+
+/** Value slots per node: a leaf holds at most 16 value indices. */
+export const VALUES_PER_NODE = 16;
+
+/** The epoch of version `v`. */
+export function epochOf(v: number): number {
+  return v % EPOCH_SPAN;
+}
+
+/** True when epoch `a` is later than epoch `b` (modular: they differ by less than 2^29). */
+export function epochAfter(a: number, b: number): boolean {
+  const d = (a - b) & EPOCH_MASK;
+  return d !== 0 && d < EPOCH_SPAN / 2;
+}
+
+/**
+ * Everything a reader needs, structured-cloneable: SharedArrayBuffers and
+ * numbers. Post it to a worker and call `SharedMapleTree.attach` there.
+ */
+export interface SharedMapleTreeHandle {
+  readonly arena: ArenaBuffers;
+  readonly born: SharedArrayBuffer;
+  readonly values: SharedArrayBuffer;
+  readonly meta: SharedArrayBuffer;
+  readonly epochs: SharedArrayBuffer;
+  readonly allocRange: boolean;
+  /** Node capacity (handles 1 .. capacity-1). */
+  readonly capacity: number;
+}
+
+/**
+ * A fixed-capacity arena on SharedArrayBuffers that stamps each node it hands
+ * out with the epoch of the version being built, so a reader can tell a node
+ * that was freed and handed out again under it (born after the version it
+ * reads) from one of its own version.
+ */
+export class StampedArena extends NodeArena {
+  readonly born: Int32Array;
+  /** Epoch of the version the writer is building; set before each write. */
+  building = 0;
+
+  constructor(gaps: boolean, capacity: number) {
+    super({ gaps, capacity, fixed: true, buffer: (n) => new SharedArrayBuffer(n) });
+    this.born = new Int32Array(new SharedArrayBuffer(capacity * 4));
+  }
+
+  override alloc(type: number): number {
+    const h = super.alloc(type);
+    Atomics.store(this.born, h, this.building);
+    return h;
+  }
+}
