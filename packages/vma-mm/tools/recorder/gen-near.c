@@ -141,7 +141,10 @@ int gen_near(void) {
  * One big PROT_NONE reservation is split page by page (an mprotect of a lone
  * page inside it adds two VMAs) until the kernel refuses at max_map_count;
  * from then on a share of the calls are small splits and moves inside the
- * filled area, where the map count decides the answer.
+ * filled area, where the map count decides the answer. The random calls of
+ * the other generators treat the area as protected, so that it stays full.
+ * The last call unmaps the whole area (one call, no split), which keeps the
+ * final snapshot small; the answers at the limit already pin the map count.
  */
 static u64 limit_base, limit_pages, limit_next;
 static int limit_full;
@@ -163,7 +166,12 @@ int gen_limit(void) {
     if (last_errno) die("cannot reserve the limit area");
     limit_base = at;
     track_remove(at, at + limit_pages * PS); /* aimed at explicitly, not through the tracker */
+    protect_range(at, at + limit_pages * PS);
     limit_next = 1;
+    return 1;
+  }
+  if (op_no == W.ops - 1) {
+    call_munmap(limit_base, limit_pages * PS);
     return 1;
   }
   if (!limit_full) {

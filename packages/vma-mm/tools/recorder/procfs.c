@@ -133,6 +133,14 @@ void protect_start_layout(u64 stack_room) {
   }
 }
 
+/* Protect [lo, hi) from the random calls too (the limit profile's filled area). */
+void protect_range(u64 lo, u64 hi) {
+  if (nprot == MAX_PROT) die("too many protected ranges");
+  prot_lo[nprot] = lo;
+  prot_hi[nprot] = hi;
+  nprot++;
+}
+
 /* [s, e) may be changed: inside the user address space and clear of every protected range. */
 int safe(u64 s, u64 e) {
   if (e <= s || e > W.task_size) return 0;

@@ -296,6 +296,7 @@ int main(int argc, char **argv) {
   emit_maps(0);
   flush_out();
 
+  W.ops = ops;
   while (op_no < ops) {
     long before = op_no;
     int done = 0;

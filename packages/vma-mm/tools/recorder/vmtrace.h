@@ -48,6 +48,7 @@ struct world {
   int profile;
   int is32;
   long max_map_count;
+  long ops; /* calls to issue */
 };
 extern struct world W;
 
@@ -74,6 +75,7 @@ u64 parse_dec(const char *s);
 u64 stat_field(int k);
 void emit_maps(long at);
 void protect_start_layout(u64 stack_room);
+void protect_range(u64 lo, u64 hi);
 int safe(u64 s, u64 e);
 
 /* track.c */
