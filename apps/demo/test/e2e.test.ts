@@ -176,6 +176,30 @@ describe('visualiser in Chromium', () => {
     );
   });
 
+  it('pins a snapshot (@maple-tree/rcu), replays on, and compares', async () => {
+    await page.selectOption('#trace-select', 'real-python');
+    await page.waitForFunction(() => document.getElementById('position')?.textContent?.startsWith('0 /'));
+    await goToOp(100);
+    await page.click('#snap-pin');
+    await goToOp(397);
+    const status = (await page.textContent('#snap-status'))!;
+    expect(status).toMatch(/pinned version \d+ \(after op 100\)/);
+    const held = Number(/(\d+) retired nodes held back/.exec(status)![1]);
+    expect(held).toBeGreaterThan(0);
+    const before = libraryAt(100).procMaps().trimEnd().split('\n').slice(0, -1); // [vsyscall]: not in the tree
+    const after = libraryAt(397).procMaps().trimEnd().split('\n').slice(0, -1);
+    const shown = await page.$$eval('#snap-diff li', (li) => li.map((x) => x.textContent!));
+    expect(new Set(shown.filter((l) => l.startsWith('+ ')).map((l) => l.slice(2)))).toEqual(
+      new Set(after.filter((l) => !before.includes(l))),
+    );
+    expect(new Set(shown.filter((l) => l.startsWith('- ')).map((l) => l.slice(2)))).toEqual(
+      new Set(before.filter((l) => !after.includes(l))),
+    );
+    await page.click('#snap-release');
+    expect(await page.textContent('#snap-status')).toContain(`released: ${held} retired nodes reclaimed`);
+    expect(await page.$$eval('#snap-diff li', (li) => li.length)).toBe(0);
+  });
+
   it('starts an empty address space for the console alone', async () => {
     await page.selectOption('#trace-select', '');
     await page.waitForFunction(() => document.getElementById('position')?.textContent === '0 / 0');

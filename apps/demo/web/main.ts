@@ -10,6 +10,7 @@ import { setupBench } from './views/bench.js';
 import { ConsoleView } from './views/console-view.js';
 import { MapsView } from './views/maps-view.js';
 import { Player } from './views/player.js';
+import { SnapshotView } from './views/snapshot-view.js';
 import { TreeDiagram } from './views/tree-diagram.js';
 
 function setupTabs(): void {
@@ -28,7 +29,13 @@ async function start(): Promise<void> {
   const tree = new TreeDiagram('tree', 'node-detail', 'tree-summary');
   const maps = new MapsView('maps', 'maps-summary');
   let player: Player | undefined;
-  const session = new Session({ map, tree, maps, status: (text, ok) => player?.show(text, ok) }, loadBundled);
+  let position = () => 0;
+  const snapshots = new SnapshotView('snapshots', () => `after op ${position()}`);
+  const session = new Session(
+    { map, tree, maps, snapshots, status: (text, ok) => player?.show(text, ok) },
+    loadBundled,
+  );
+  position = () => session.position;
   player = new Player('player', session, BUNDLED);
   const cons = new ConsoleView('console', (line) => session.run(line));
   cons.add('type a system call (e.g. mmap 0 0x4000 rw- private,anon) or "help"; up/down recall', 'note');

@@ -6,12 +6,14 @@
 import { AddressSpace, type TraceRecord } from '@maple-tree/vma-mm';
 import { Console, formatAnswer } from '../src/model/commands.js';
 import { mapleTreeOf, readLayout } from '../src/model/layout.js';
+import { RcuMirror } from '../src/model/rcu-mirror.js';
 import { type StepResult, TraceStepper } from '../src/model/trace-stepper.js';
 import { readTree, walkPath } from '../src/model/tree-view.js';
 import { hex } from './dom.js';
 import type { AddressMap } from './views/address-map.js';
 import type { MapsView } from './views/maps-view.js';
 import type { PlayerHost } from './views/player.js';
+import type { SnapshotView } from './views/snapshot-view.js';
 import type { TreeDiagram } from './views/tree-diagram.js';
 
 /** The views a session redraws. */
@@ -19,6 +21,7 @@ export interface Views {
   map: Pick<AddressMap, 'update'>;
   tree: Pick<TreeDiagram, 'update'>;
   maps: Pick<MapsView, 'update'>;
+  snapshots: Pick<SnapshotView, 'update'>;
   status(text: string, ok: boolean | undefined): void;
 }
 
@@ -54,6 +57,8 @@ export class Session implements PlayerHost {
   private focus: number | undefined;
   private lastStep: StepResult | undefined;
   private note = '';
+  /** The address space mirrored into a versioned (RCU) tree, for the snapshot panel. */
+  private mirror = new RcuMirror();
 
   constructor(
     private readonly views: Views,
@@ -87,6 +92,8 @@ export class Session implements PlayerHost {
       this.mm = this.stepper.mm;
     }
     this.cons = new Console(this.mm);
+    this.mirror.release();
+    this.mirror = new RcuMirror();
     this.diverged = false;
     this.focus = undefined;
     this.lastStep = undefined;
@@ -167,6 +174,11 @@ export class Session implements PlayerHost {
       page === undefined ? '' : `walk to ${hex(this.focus!)}`,
     );
     this.views.maps.update(layout, lines, this.focus, this.note);
+    const ps = this.mm.pageSize;
+    this.mirror.sync(
+      layout.regions.map((r) => ({ first: r.start / ps, last: r.end / ps - 1, line: r.line })),
+    );
+    this.views.snapshots.update(this.mirror);
     this.views.status(status, ok);
   }
 }
