@@ -15,6 +15,7 @@
  */
 
 import { emptyAreaSearch } from './area.js';
+import { PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
 import { tracedAreaSearch, traceRootRead, traceWalkerRead } from './trace.js';
@@ -62,10 +63,22 @@ export class MapleState<V> {
       if (core.root === 0) traceRootRead(core, 'mas_walk', this.index, MAPLE_MAX);
       else traceWalkerRead(core, 'mas_walk', this.w);
     }
-    this.index = this.curLo();
-    this.last = this.curHi();
     this.status = ACTIVE;
-    return core.values.get(this.curVal());
+    if (core.root === 0) {
+      this.index = this.curLo();
+      this.last = this.curHi();
+      return core.values.get(this.curVal());
+    }
+    // The leaf level of the walk, read once (slotMin / slotMax / slotValue inlined).
+    const w = this.w;
+    const arena = core.arena;
+    const d = w.depth;
+    const h = w.node[d] as number;
+    const o = w.off[d] as number;
+    const p = h * PIVOT_STRIDE;
+    this.index = o > 0 ? (arena.pivots[p + o - 1] as number) + 1 : (w.min[d] as number);
+    this.last = o < (arena.end[h] as number) ? (arena.pivots[p + o] as number) : (w.max[d] as number);
+    return core.values.get(arena.slots[h * SLOT_STRIDE + o] as number);
   }
 
   /**
@@ -313,8 +326,52 @@ export class MapleState<V> {
     return this.stepPrev(min, empty);
   }
 
-  /** mas_next_slot(): steps forward to the next entry (or range, when `empty`). */
+  /**
+   * mas_next_slot(): steps forward to the next entry (or range, when `empty`).
+   * Within a leaf it only moves the offset; {@link nextSlot} climbs at leaf edges.
+   */
   private stepNext(max: number, empty: boolean): V | undefined {
+    const core = this.core;
+    if (core.root === 0) return this.stepNextVirtual(max, empty);
+    const w = this.w;
+    const arena = core.arena;
+    const pivots = arena.pivots;
+    const d = w.depth;
+    let h = w.node[d] as number;
+    let o = w.off[d] as number;
+    let end = arena.end[h] as number;
+    let hi = o < end ? (pivots[h * PIVOT_STRIDE + o] as number) : (w.max[d] as number);
+    if (hi >= max) {
+      this.status = OVERFLOW;
+      return undefined;
+    }
+    while (true) {
+      if (o < end) {
+        w.off[d] = ++o;
+      } else {
+        if (!nextSlot(core, w)) {
+          this.status = OVERFLOW;
+          return undefined;
+        }
+        h = w.node[d] as number;
+        o = 0;
+        end = arena.end[h] as number;
+      }
+      const p = h * PIVOT_STRIDE;
+      hi = o < end ? (pivots[p + o] as number) : (w.max[d] as number);
+      this.index = o > 0 ? (pivots[p + o - 1] as number) + 1 : (w.min[d] as number);
+      this.last = hi;
+      const v = arena.slots[h * SLOT_STRIDE + o] as number;
+      if (v !== 0 || empty) return core.values.get(v);
+      if (hi >= max) {
+        this.status = OVERFLOW;
+        return undefined;
+      }
+    }
+  }
+
+  /** {@link stepNext} on the virtual leaf of a tree with no node. */
+  private stepNextVirtual(max: number, empty: boolean): V | undefined {
     if (this.curHi() >= max) {
       this.status = OVERFLOW;
       return undefined;
@@ -337,6 +394,45 @@ export class MapleState<V> {
 
   /** mas_prev_slot(): steps back to the previous entry (or range, when `empty`). */
   private stepPrev(min: number, empty: boolean): V | undefined {
+    const core = this.core;
+    if (core.root === 0) return this.stepPrevVirtual(min, empty);
+    const w = this.w;
+    const arena = core.arena;
+    const pivots = arena.pivots;
+    const d = w.depth;
+    let h = w.node[d] as number;
+    let o = w.off[d] as number;
+    let lo = o > 0 ? (pivots[h * PIVOT_STRIDE + o - 1] as number) + 1 : (w.min[d] as number);
+    if (lo <= min) {
+      this.status = UNDERFLOW;
+      return undefined;
+    }
+    while (true) {
+      if (o > 0) {
+        w.off[d] = --o;
+      } else {
+        if (!prevSlot(core, w)) {
+          this.status = UNDERFLOW;
+          return undefined;
+        }
+        h = w.node[d] as number;
+        o = w.off[d] as number;
+      }
+      const p = h * PIVOT_STRIDE;
+      lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : (w.min[d] as number);
+      this.index = lo;
+      this.last = o < (arena.end[h] as number) ? (pivots[p + o] as number) : (w.max[d] as number);
+      const v = arena.slots[h * SLOT_STRIDE + o] as number;
+      if (v !== 0 || empty) return core.values.get(v);
+      if (lo <= min) {
+        this.status = UNDERFLOW;
+        return undefined;
+      }
+    }
+  }
+
+  /** {@link stepPrev} on the virtual leaf of a tree with no node. */
+  private stepPrevVirtual(min: number, empty: boolean): V | undefined {
     if (this.curLo() <= min) {
       this.status = UNDERFLOW;
       return undefined;

@@ -46,6 +46,10 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
   const slots = arena.slots;
   const types = arena.type;
   const ends = arena.end;
+  const wNode = w.node;
+  const wMin = w.min;
+  const wMax = w.max;
+  const wOff = w.off;
   let h = root;
   let min = 0;
   let max = MAPLE_MAX;
@@ -55,10 +59,10 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
     const p = h * PIVOT_STRIDE;
     let off = 0;
     while (off < end && (pivots[p + off] as number) < index) off++;
-    w.node[d] = h;
-    w.min[d] = min;
-    w.max[d] = max;
-    w.off[d] = off;
+    wNode[d] = h;
+    wMin[d] = min;
+    wMax[d] = max;
+    wOff[d] = off;
     if (types[h] === LEAF_64) break;
     if (off > 0) min = (pivots[p + off - 1] as number) + 1;
     if (off < end) max = pivots[p + off] as number;
