@@ -38,6 +38,8 @@ export class RetryMemo {
 
   /** Where a search for `length` pages in [low, top) may resume (and the floor so far), if known. */
   resume(low: number, top: number, length: number): { resume: number; floor: number } | undefined {
+    // Most layouts have no chain at all: skip building the key.
+    if (this.chains.size === 0) return undefined;
     return this.chains.get(RetryMemo.key(low, top, length));
   }
 

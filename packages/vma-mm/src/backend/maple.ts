@@ -8,19 +8,51 @@
  *
  *   pivots:  ... | 0x7ffff7dd1 | 0x7ffff7dd3 | 0x7ffff7df9 | ...
  *   slots:   ... |  NULL (gap) |  anon VMA   |  libc VMA   | ...
+ *
+ * Look-ups follow the kernel's pattern of one walk per question: find_vma
+ * is a plain load when the page is mapped (mtree_load: no path recorded, no
+ * entry object) and a find only for a hole; the gap search leaves a cursor
+ * on the gap it found, so the VMA above it is one step forward and the VMA
+ * below one step back (mas_empty_area_rev, then mas_next / mas_prev on the
+ * same ma_state, as unmapped_area_topdown does). The neighbours answered
+ * for one page are remembered until the next write through this index
+ * (every write bumps `writes`), so asking for the VMA below a page right
+ * after the VMA above it (as mmap_region and the guard-gap check do) costs
+ * no second walk. There is no VMA cache: a page other than the last one
+ * asked about always walks the tree.
  */
-import { MapleTree } from '@maple-tree/core';
+import { MAPLE_MAX, type MapleState, MapleTree } from '@maple-tree/core';
 import type { Vma } from '../vma.js';
 import type { IndexStats, VmaIndex } from './types.js';
+
+/** Where the gap cursor stands after the last neighbour question. */
+const CURSOR_NONE = 0;
+/** On the empty range holding `nbPage` (just after a gap search). */
+const CURSOR_GAP = 1;
+/** On the range of `nbAbove`. */
+const CURSOR_ABOVE = 2;
 
 /** mm->mm_mt behind the VmaIndex interface. */
 export class MapleIndex implements VmaIndex {
   readonly backend = 'maple' as const;
   readonly stats: IndexStats = { lookups: 0, cacheHits: 0 };
   private tree: MapleTree<Vma>;
+  /** Writes through this index; answers remembered below are valid only while it is unchanged. */
+  private writes = 0;
+  /** The cursor of gap searches and neighbour steps (one ma_state, as in unmapped_area_topdown). */
+  private readonly mas: MapleState<Vma>;
+  private cursorAt = CURSOR_NONE;
+  /** Page the remembered neighbours belong to (-1: none) and the write count they were found at. */
+  private nbPage = -1;
+  private nbWrites = -1;
+  /** find_vma(nbPage), when known (null: not known; undefined: no VMA above). */
+  private nbAbove: Vma | undefined | null = null;
+  /** The last VMA starting below nbPage, when known (same conventions). */
+  private nbBelow: Vma | undefined | null = null;
 
   constructor(tree?: MapleTree<Vma>) {
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true });
+    this.mas = this.tree.state();
   }
 
   get count(): number {
@@ -33,14 +65,17 @@ export class MapleIndex implements VmaIndex {
   }
 
   insert(vma: Vma): void {
+    this.writes++;
     this.tree.storeRange(vma.startPage, vma.endPage - 1, vma);
   }
 
   remove(vma: Vma): void {
+    this.writes++;
     this.tree.storeRange(vma.startPage, vma.endPage - 1, undefined);
   }
 
   setRange(vma: Vma, start: number, end: number): void {
+    this.writes++;
     const os = vma.startPage;
     const oe = vma.endPage;
     // Clear what the VMA gives up, then store it over its new range.
@@ -48,23 +83,71 @@ export class MapleIndex implements VmaIndex {
     if (end < oe) this.tree.storeRange(Math.max(end, os), oe - 1, undefined);
     vma.startPage = start;
     vma.endPage = end;
-    this.tree.storeRange(start, end - 1, vma);
+    if (start < os || end > oe) this.tree.storeRange(start, end - 1, vma);
   }
 
   load(page: number): Vma | undefined {
     return this.tree.load(page);
   }
 
+  /** Start remembering the neighbours of `page` (forgets those of any other page). */
+  private remember(page: number): void {
+    if (this.nbPage !== page || this.nbWrites !== this.writes) {
+      this.nbPage = page;
+      this.nbWrites = this.writes;
+      this.nbAbove = null;
+      this.nbBelow = null;
+      this.cursorAt = CURSOR_NONE;
+    }
+  }
+
   findAbove(page: number): Vma | undefined {
     this.stats.lookups++;
-    return this.tree.find(page)?.value;
+    if (page !== this.nbPage || this.nbWrites !== this.writes) {
+      // A page inside a VMA: that VMA is the answer, found by one plain load (mtree_load).
+      const hit = this.tree.load(page);
+      if (hit !== undefined) return hit;
+    }
+    this.remember(page);
+    const known = this.nbAbove;
+    if (known !== null) return known;
+    let vma: Vma | undefined;
+    if (this.cursorAt === CURSOR_GAP) {
+      // The gap search left the cursor on the hole holding `page`: the VMA above is the next entry.
+      vma = this.mas.next(MAPLE_MAX);
+      this.cursorAt = vma ? CURSOR_ABOVE : CURSOR_NONE;
+    } else {
+      const below = this.nbBelow;
+      if (below !== null && below !== undefined && below.endPage > page) vma = below;
+      else {
+        vma = this.tree.load(page);
+        if (vma === undefined) vma = this.tree.find(page)?.value;
+      }
+      this.cursorAt = CURSOR_NONE;
+    }
+    this.nbAbove = vma;
+    return vma;
   }
 
   findBelow(page: number): Vma | undefined {
     if (page <= 0) return undefined;
-    const here = this.tree.load(page - 1);
-    if (here) return here;
-    return this.tree.prev(page - 1)?.value;
+    this.remember(page);
+    const known = this.nbBelow;
+    if (known !== null) return known;
+    let vma: Vma | undefined;
+    const above = this.nbAbove;
+    if (above !== null && above !== undefined && above.startPage < page) vma = above;
+    else if (above !== null && above !== undefined) {
+      // `above` starts at or after `page`, so the VMA below is the entry before it.
+      if (this.cursorAt === CURSOR_ABOVE) vma = this.mas.prev(0);
+      else vma = this.tree.prev(above.startPage)?.value;
+      this.cursorAt = CURSOR_NONE;
+    } else {
+      vma = this.tree.load(page - 1);
+      if (vma === undefined) vma = this.tree.prev(page - 1)?.value;
+    }
+    this.nbBelow = vma;
+    return vma;
   }
 
   prev(vma: Vma): Vma | undefined {
@@ -85,14 +168,22 @@ export class MapleIndex implements VmaIndex {
     }
   }
 
-  emptyArea(lo: number, hi: number, size: number): number | undefined {
+  private area(lo: number, hi: number, size: number, rev: boolean): number | undefined {
     if (size < 1 || lo > hi || size > hi - lo + 1) return undefined;
-    return this.tree.emptyArea(lo, hi, size);
+    const mas = this.mas;
+    if (!(rev ? mas.emptyAreaRev(lo, hi, size) : mas.emptyArea(lo, hi, size))) return undefined;
+    const start = mas.index;
+    this.remember(start);
+    this.cursorAt = CURSOR_GAP;
+    return start;
+  }
+
+  emptyArea(lo: number, hi: number, size: number): number | undefined {
+    return this.area(lo, hi, size, false);
   }
 
   emptyAreaRev(lo: number, hi: number, size: number): number | undefined {
-    if (size < 1 || lo > hi || size > hi - lo + 1) return undefined;
-    return this.tree.emptyAreaRev(lo, hi, size);
+    return this.area(lo, hi, size, true);
   }
 
   clone(map: (vma: Vma) => Vma): MapleIndex {

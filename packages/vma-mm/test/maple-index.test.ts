@@ -1,0 +1,76 @@
+// The maple index's remembered neighbours: answers for one page are reused
+// (after a gap search, find_vma and the VMA below come from the cursor), and
+// never outlive a write through the index.
+import { describe, expect, it } from 'vitest';
+import { LegacyIndex, MapleIndex, Vma } from '../src/index.js';
+
+const vma = (s: number, e: number) => new Vma(4096, s, e, 0, s, null);
+
+describe('MapleIndex neighbours', () => {
+  it('after a gap search, find_vma and the VMA below are the gap neighbours', () => {
+    const idx = new MapleIndex();
+    const a = vma(10, 20);
+    const b = vma(25, 30);
+    const c = vma(40, 50);
+    for (const v of [a, b, c]) idx.insert(v);
+    expect(idx.emptyAreaRev(0, 100, 8)).toBe(93); // in the top gap [50, 100]
+    expect(idx.findAbove(93)).toBeUndefined();
+    expect(idx.findBelow(93)).toBe(c);
+    expect(idx.emptyAreaRev(0, 39, 5)).toBe(35); // the top of the hole [30, 39]
+    expect(idx.findAbove(35)).toBe(c);
+    expect(idx.findBelow(35)).toBe(b);
+    expect(idx.emptyArea(0, 100, 3)).toBe(0);
+    expect(idx.findBelow(0)).toBeUndefined();
+    expect(idx.findAbove(0)).toBe(a);
+  });
+
+  it('forgets remembered answers when the index changes', () => {
+    const idx = new MapleIndex();
+    const a = vma(10, 20);
+    const c = vma(40, 50);
+    idx.insert(a);
+    idx.insert(c);
+    expect(idx.emptyAreaRev(0, 39, 5)).toBe(35);
+    expect(idx.findAbove(35)).toBe(c);
+    const b = vma(30, 34);
+    idx.insert(b); // between the question and the next one
+    expect(idx.findBelow(35)).toBe(b);
+    idx.setRange(b, 30, 38);
+    expect(idx.findAbove(35)).toBe(b);
+    idx.remove(b);
+    expect(idx.findAbove(35)).toBe(c);
+    expect(idx.findBelow(35)).toBe(a);
+  });
+
+  it('agrees with the legacy index on every page, in both question orders', () => {
+    const maple = new MapleIndex();
+    const legacy = new LegacyIndex();
+    for (let i = 0; i < 200; i++) {
+      const s = i * 7 + (i % 3);
+      const m = vma(s, s + 1 + (i % 4));
+      maple.insert(m);
+      legacy.insert(m.dup());
+    }
+    const key = (v: Vma | undefined) => (v ? v.startPage : -1);
+    for (let p = 0; p < 1500; p++) {
+      if (p % 2)
+        expect([key(maple.findAbove(p)), key(maple.findBelow(p))]).toEqual([
+          key(legacy.findAbove(p)),
+          key(legacy.findBelow(p)),
+        ]);
+      else
+        expect([key(maple.findBelow(p)), key(maple.findAbove(p))]).toEqual([
+          key(legacy.findBelow(p)),
+          key(legacy.findAbove(p)),
+        ]);
+      const size = 1 + (p % 5);
+      const at = maple.emptyAreaRev(0, p, size);
+      expect(at).toBe(legacy.emptyAreaRev(0, p, size));
+      if (at !== undefined)
+        expect([key(maple.findAbove(at)), key(maple.findBelow(at))]).toEqual([
+          key(legacy.findAbove(at)),
+          key(legacy.findBelow(at)),
+        ]);
+    }
+  });
+});
