@@ -40,6 +40,8 @@ import {
   SLOT_FREE,
   SLOT_IDLE,
 } from './shared-layout.js';
+import { SharedEntryIterator } from './shared-scan.js';
+import { DEAD, FREED, OK, type Pin, SharedPath } from './shared-walk.js';
 
 /** A lock-free reader of a shared maple tree. */
 export interface SharedMapleReader {
@@ -67,10 +69,6 @@ export interface SharedReaderStats {
   pinRetries: number;
 }
 
-/** Walk outcomes. */
-const OK = 0;
-const DEAD = 1;
-const FREED = 2;
 /** A point lookup walks again from a newer root at most this often, then answers from its version. */
 const MAX_RESTARTS = 8;
 /** A walk that keeps meeting freed nodes gives up (the protocol is broken). */
@@ -95,23 +93,6 @@ function checkHandle(handle: SharedMapleTreeHandle): void {
     Number.isInteger(handle.capacity) &&
     handle.arena.capacity === handle.capacity;
   if (!ok) throw new MapleError('EINVAL', 'not a SharedMapleTree handle');
-}
-
-/** One pinned version: its root word, epoch and full version number. */
-interface Pin {
-  root: number;
-  epoch: number;
-  version: number;
-}
-
-/** A root-to-leaf path over shared nodes with each node's generation when entered. */
-export class SharedPath {
-  readonly node = new Int32Array(MAPLE_HEIGHT_MAX + 1);
-  readonly gen = new Uint32Array(MAPLE_HEIGHT_MAX + 1);
-  readonly min = new Float64Array(MAPLE_HEIGHT_MAX + 1);
-  readonly max = new Float64Array(MAPLE_HEIGHT_MAX + 1);
-  readonly off = new Uint8Array(MAPLE_HEIGHT_MAX + 1);
-  depth = 0;
 }
 
 /** The reader behind {@link SharedMapleTree.attach}. */
@@ -489,96 +470,5 @@ export class SharedReader implements SharedMapleReader {
       return i;
     }
     throw new MapleError('EBUSY', `all ${epochs.length} reader slots of this shared tree are taken`);
-  }
-}
-
-/**
- * Iterates the entries of one version: pinned from the first `next()` until
- * the end or `return()` (a `for...of` that breaks), so a scan never mixes
- * versions. Only a freed node (a broken protocol) moves it to a newer version,
- * where it resumes after the last entry it returned.
- */
-class SharedEntryIterator implements IterableIterator<MapleEntry<number>> {
-  private readonly pin: Pin = { root: 0, epoch: 0, version: 0 };
-  private readonly path = new SharedPath();
-  private started = false;
-  private done = false;
-  /** True while the path is on the slot last returned. */
-  private positioned = false;
-  /** Next index to report from (where it resumes after a freed node). */
-  private from: number;
-
-  constructor(
-    private readonly reader: SharedReader,
-    first: number,
-    private readonly last: number,
-  ) {
-    this.from = first;
-  }
-
-  /** The version this iterator reads. */
-  get version(): number {
-    return this.pin.version;
-  }
-
-  next(): IteratorResult<MapleEntry<number>> {
-    if (this.done) return { done: true, value: undefined };
-    const r = this.reader;
-    r.live();
-    const pin = this.pin;
-    const w = this.path;
-    if (!this.started) {
-      this.started = true;
-      r.pin(pin);
-      r.answered(pin.version);
-    }
-    if (this.from > this.last) return this.finish();
-    let tries = 0;
-    while (true) {
-      if (pin.root <= 0) {
-        // No node: at most the entry at 0.
-        const idx = pin.root < 0 && this.from === 0 ? -pin.root : 0;
-        return idx === 0 ? this.finish() : this.yield(0, 0, r.valueAt(idx));
-      }
-      let s = this.positioned ? r.step(w, pin.epoch) : r.descend(w, pin.root, this.from, pin.epoch);
-      while (s !== FREED) {
-        if (s < 0) return this.finish();
-        const lo = r.slotMin(w);
-        if (lo > this.last) return this.finish();
-        const v = r.slotValue(w);
-        if (v !== 0) {
-          const hi = r.slotMax(w);
-          const value = r.valueAt(v);
-          if (!r.pathIntact(w, pin.epoch)) break;
-          return this.yield(lo, hi, value);
-        }
-        s = r.step(w, pin.epoch);
-      }
-      r.stats.freedNodeReads++;
-      r.repinAfterFreed(pin, ++tries);
-      r.answered(pin.version);
-      this.positioned = false;
-    }
-  }
-
-  return(): IteratorResult<MapleEntry<number>> {
-    return this.finish();
-  }
-
-  [Symbol.iterator](): IterableIterator<MapleEntry<number>> {
-    return this;
-  }
-
-  private yield(first: number, last: number, value: number): IteratorResult<MapleEntry<number>> {
-    this.positioned = true;
-    // Past MAPLE_MAX there is nothing more: from > last ends the next call.
-    this.from = last + 1;
-    return { done: false, value: { first, last, value } };
-  }
-
-  private finish(): IteratorResult<MapleEntry<number>> {
-    if (this.started && !this.done) this.reader.unpin();
-    this.done = true;
-    return { done: true, value: undefined };
   }
 }
