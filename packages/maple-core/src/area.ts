@@ -51,7 +51,10 @@ export function emptyAreaSearch<V>(
   sNode[0] = core.root;
   sMin[0] = 0;
   sMax[0] = MAPLE_MAX;
-  sOff[0] = rev ? (ends[core.root] as number) : 0;
+  // Each node is entered at the slot holding the near end of [min, max] (min going
+  // up, max going down): the slots before it lie wholly outside the window.
+  const key = rev ? max : min;
+  sOff[0] = firstSlotAtOrAbove(pivots, core.root, ends[core.root] as number, key);
   if (visited !== null) visited.push(core.root);
   while (d >= 0) {
     const h = sNode[d] as number;
@@ -92,7 +95,7 @@ export function emptyAreaSearch<V>(
         sNode[d] = child;
         sMin[d] = lo;
         sMax[d] = hi;
-        sOff[d] = rev ? (ends[child] as number) : 0;
+        sOff[d] = firstSlotAtOrAbove(pivots, child, ends[child] as number, key);
         if (visited !== null) visited.push(child);
         continue;
       }
@@ -100,4 +103,12 @@ export function emptyAreaSearch<V>(
     sOff[d] = off + (rev ? -1 : 1);
   }
   return undefined;
+}
+
+/** The first slot of node `h` whose range ends at or after `key` (its last slot when none does). */
+function firstSlotAtOrAbove(pivots: Float64Array, h: number, end: number, key: number): number {
+  const p = h * PIVOT_STRIDE;
+  let o = 0;
+  while (o < end && (pivots[p + o] as number) < key) o++;
+  return o;
 }
