@@ -152,7 +152,8 @@ export function svgChart(res: BenchResults, size: number): string {
   const values = rows.map((r) => r.nsPerOp!);
   const lo = Math.floor(Math.log10(Math.min(...values, 1e9)));
   const hi = Math.ceil(Math.log10(Math.max(...values, 1)));
-  const x = (ns: number) => left + ((Math.log10(ns) - lo) / Math.max(1, hi - lo)) * plotW;
+  const x = (ns: number) =>
+    Math.round((left + ((Math.log10(ns) - lo) / Math.max(1, hi - lo)) * plotW) * 10) / 10;
   const groupH = libs.length * bar + groupGap;
   const height = top + ops.length * groupH + 30;
   const parts: string[] = [];
@@ -185,7 +186,9 @@ export function svgChart(res: BenchResults, size: number): string {
       parts.push(
         `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${bar - 1}" fill="${COLORS[i % COLORS.length]}"/>`,
       );
-      parts.push(`<text x="${left + w + 3}" y="${y + bar - 1}" font-size="8">${esc(fmt(r.nsPerOp!))}</text>`);
+      parts.push(
+        `<text x="${(left + w + 3).toFixed(1)}" y="${y + bar - 1}" font-size="8">${esc(fmt(r.nsPerOp!))}</text>`,
+      );
     });
   });
   parts.push('</svg>');
