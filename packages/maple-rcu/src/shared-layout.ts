@@ -6,22 +6,28 @@
  *  handle ─┬─ arena     node arena arrays (pivots, slots, parent, type, end, generation, ...)
  *          ├─ born      Int32   per node: epoch of the version its current incarnation first appears in
  *          ├─ values    Float64 per value index: the stored number (index 0 = empty)
- *          ├─ meta      Int32   [ROOT, VERSION, BEGIN, VERSION_HI, READERS, ...]
+ *          ├─ meta      Int32   [ROOT, VERSION, NODELESS_VERSION, VERSION_HI, READERS, ...]
  *          └─ epochs    Int32   per reader slot: FREE, IDLE or the epoch it reads in
  * ```
  *
- * Publishing version v+1 (writer):      Pinning (reader):
- *   build new nodes, write values          e = VERSION; epochs[slot] = e
- *   BEGIN = epoch(v+1)                     r = ROOT; hi = VERSION_HI
- *   ROOT = new root          (the one      if BEGIN !== e: retry (mid-publish)
- *   VERSION_HI, VERSION =     atomic         -> reads version hi·2^30 + e from root r
- *     epoch(v+1)              publish)
+ * Publishing version v (writer):           Pinning (reader):
+ *   build new nodes (born = epoch(v)),       e = VERSION; epochs[slot] = e
+ *   write the new value                      r = ROOT
+ *   [no node: NODELESS_VERSION = epoch(v)]   version of r: born[r] for a node (every
+ *   ROOT = new root      <- the one atomic     write makes a new root node), else
+ *   VERSION = epoch(v)      publish            NODELESS_VERSION, re-checking ROOT
+ *
+ * The reader never waits for the writer: ROOT is one word, and the version
+ * of the root it names is known from the root itself. Only the node-less case
+ * re-reads ROOT, and retries only if the writer published again meanwhile.
  *
  * Reclaiming: a node retired by the write that produced version s is freed
  * once every active reader slot holds an epoch >= s. A reader stores its epoch
- * before loading ROOT, and the writer stores ROOT before scanning the slots
- * (all with Atomics, sequentially consistent), so a reader the scan missed
- * loads a root at least as new as the scan's and never reaches what it frees.
+ * before loading ROOT, and the writer stores ROOT before VERSION and before
+ * scanning the slots (all with Atomics, sequentially consistent), so the root
+ * a reader loads is at least as new as the epoch it published, and a reader
+ * the scan missed loads a root at least as new as the scan's: it never
+ * reaches what the scan frees.
  *
  * Epochs are versions modulo 2^30 (slot values FREE and IDLE are negative);
  * a reader may lag the writer by fewer than 2^29 versions.
@@ -34,9 +40,9 @@ import { NodeArena } from '@maple-tree/core/internal';
 export const M_ROOT = 0;
 /** meta[VERSION]: epoch of the last published version. */
 export const M_VERSION = 1;
-/** meta[BEGIN]: epoch of the version being published (equals VERSION between publishes). */
-export const M_BEGIN = 2;
-/** meta[VERSION_HI]: the published version divided by 2^30. */
+/** meta[NODELESS_VERSION]: epoch of the last version published with no root node. */
+export const M_NODELESS_VERSION = 2;
+/** meta[VERSION_HI]: the published version divided by 2^30 (a reader's starting point). */
 export const M_VERSION_HI = 3;
 /** meta[READERS]: reader slots ever claimed (the writer scans that many). */
 export const M_READERS = 4;
@@ -61,6 +67,11 @@ export const VALUES_PER_NODE = 16;
 /** The epoch of version `v`. */
 export function epochOf(v: number): number {
   return v % EPOCH_SPAN;
+}
+
+/** `a - b` for epochs, as a signed number (modular: they differ by less than 2^29). */
+export function epochDiff(a: number, b: number): number {
+  return (((a - b) & EPOCH_MASK) << 2) >> 2;
 }
 
 /** True when epoch `a` is later than epoch `b` (modular: they differ by less than 2^29). */

@@ -31,7 +31,8 @@ import {
 import {
   EPOCH_SPAN,
   epochAfter,
-  M_BEGIN,
+  epochDiff,
+  M_NODELESS_VERSION,
   M_READERS,
   M_ROOT,
   M_VERSION,
@@ -65,7 +66,7 @@ export interface SharedReaderStats {
   restarts: number;
   /** Nodes found freed or reused under the reader (should stay 0). */
   freedNodeReads: number;
-  /** Pins tried again because the writer was publishing at that moment. */
+  /** Node-less roots read again because the writer published a newer root meanwhile. */
   pinRetries: number;
 }
 
@@ -117,6 +118,9 @@ export class SharedReader implements SharedMapleReader {
   private pins = 0;
   private closed = false;
   private lastVersion = 0;
+  /** A full version number and its epoch: later epochs are turned into full versions from it. */
+  private baseVersion: number;
+  private baseEpoch: number;
 
   constructor(handle: SharedMapleTreeHandle) {
     checkHandle(handle);
@@ -133,6 +137,8 @@ export class SharedReader implements SharedMapleReader {
     this.epochs = new Int32Array(handle.epochs);
     this.capacity = handle.capacity;
     this.slot = this.claimSlot();
+    this.baseEpoch = Atomics.load(this.meta, M_VERSION);
+    this.baseVersion = Atomics.load(this.meta, M_VERSION_HI) * EPOCH_SPAN + this.baseEpoch;
   }
 
   get version(): number {
@@ -234,25 +240,39 @@ export class SharedReader implements SharedMapleReader {
   }
 
   /**
-   * @internal Pins the newest version into `pin`: publishes its epoch in the
-   * slot (unless an older pin of this reader holds the slot already), loads
-   * the root, and checks that no publish was in progress in between.
+   * @internal Pins the newest version into `pin`: publishes the published
+   * epoch in the slot (unless an older pin of this reader holds the slot
+   * already), loads the root (at least that new) and learns its exact version
+   * (see shared-layout.ts). Never waits for the writer.
    */
   pin(pin: Pin): void {
     const meta = this.meta;
-    while (true) {
-      const e = Atomics.load(meta, M_VERSION);
-      if (this.pins === 0) Atomics.store(this.epochs, this.slot, e);
-      const root = Atomics.load(meta, M_ROOT);
-      const hi = Atomics.load(meta, M_VERSION_HI);
-      if (Atomics.load(meta, M_BEGIN) === e) {
-        pin.root = root;
-        pin.epoch = e;
-        pin.version = hi * EPOCH_SPAN + e;
-        break;
+    const e = Atomics.load(meta, M_VERSION);
+    if (this.pins === 0) Atomics.store(this.epochs, this.slot, e);
+    let root = Atomics.load(meta, M_ROOT);
+    let epoch: number;
+    if (root > 0) {
+      // Every write makes a new root node, born in the version it is the root of.
+      epoch = Atomics.load(this.born, root);
+    } else {
+      while (true) {
+        epoch = Atomics.load(meta, M_NODELESS_VERSION);
+        const again = Atomics.load(meta, M_ROOT);
+        if (again === root) break;
+        // The writer published again in between: take the newer root.
+        this.stats.pinRetries++;
+        root = again;
+        if (root > 0) {
+          epoch = Atomics.load(this.born, root);
+          break;
+        }
       }
-      this.stats.pinRetries++;
     }
+    pin.root = root;
+    pin.epoch = epoch;
+    this.baseVersion += epochDiff(epoch, this.baseEpoch);
+    this.baseEpoch = epoch;
+    pin.version = this.baseVersion;
     this.pins++;
   }
 
@@ -278,7 +298,7 @@ export class SharedReader implements SharedMapleReader {
 
   /** @internal True when a version after `pin`'s has been published. */
   newerPublished(pin: Pin): boolean {
-    return Atomics.load(this.meta, M_VERSION) !== pin.epoch;
+    return epochAfter(Atomics.load(this.meta, M_VERSION), pin.epoch);
   }
 
   /** @internal Records the version of an answer. */

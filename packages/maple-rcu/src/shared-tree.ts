@@ -23,7 +23,7 @@ import {
   EPOCH_MASK,
   EPOCH_SPAN,
   epochOf,
-  M_BEGIN,
+  M_NODELESS_VERSION,
   M_READERS,
   M_ROOT,
   M_VERSION,
@@ -238,8 +238,9 @@ export class SharedMapleTree {
     const meta = this.meta;
     const v = this.ver + 1;
     const e = epochOf(v);
-    Atomics.store(meta, M_BEGIN, e);
-    Atomics.store(meta, M_ROOT, core.root !== 0 ? core.root : -core.rootValue);
+    const root = core.root !== 0 ? core.root : -core.rootValue;
+    if (root <= 0) Atomics.store(meta, M_NODELESS_VERSION, e);
+    Atomics.store(meta, M_ROOT, root);
     Atomics.store(meta, M_VERSION_HI, Math.floor(v / EPOCH_SPAN));
     Atomics.store(meta, M_VERSION, e);
     this.ver = v;
