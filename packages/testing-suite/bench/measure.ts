@@ -24,13 +24,26 @@ export interface Timing {
   samples: number;
 }
 
-/** Samples `fn` with tinybench and returns the median call latency. */
+/** A call slower than this is sampled only {@link HEAVY_SAMPLES} times (after one timed trial call). */
+export const HEAVY_CALL_MS = 50;
+export const HEAVY_SAMPLES = 3;
+
+/**
+ * Samples `fn` with tinybench and returns the median call latency. A call
+ * slower than {@link HEAVY_CALL_MS} (a clone or full scan of 10^6 ranges in
+ * a slow peer) is sampled {@link HEAVY_SAMPLES} times with one warm-up, so a
+ * full run stays in minutes.
+ */
 export async function time(name: string, fn: () => unknown, options: TimingOptions): Promise<Timing> {
+  const t0 = performance.now();
+  fn();
+  const heavy = options.time > 0 && performance.now() - t0 > HEAVY_CALL_MS;
+  const iterations = heavy ? Math.min(HEAVY_SAMPLES, options.iterations) : options.iterations;
   const bench = new Bench({
-    time: options.time,
-    iterations: options.iterations,
-    warmupTime: options.warmupTime,
-    warmupIterations: Math.min(16, options.iterations),
+    time: heavy ? 0 : options.time,
+    iterations,
+    warmupTime: heavy ? 0 : options.warmupTime,
+    warmupIterations: heavy ? 1 : Math.min(16, iterations),
     throws: true,
   });
   bench.add(name, fn);
