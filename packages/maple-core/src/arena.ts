@@ -215,6 +215,47 @@ export class NodeArena {
     return h;
   }
 
+  /**
+   * Grows once, if needed, so that `count` more nodes can be allocated without
+   * growing again (a bulk build sizes the arena up front). A fixed arena is left alone.
+   */
+  reserve(count: number): void {
+    if (this.fixed || this.attached) return;
+    const want = this.top + count - this.freeCount;
+    if (want <= this.capacity) return;
+    let capacity = this.capacity;
+    while (capacity < want) capacity *= 2;
+    this.grow(capacity);
+  }
+
+  /**
+   * Makes this (growable) arena an exact copy of `src`: every node under the
+   * same handle, the same free list and counters. Used by clone (__mt_dup).
+   */
+  copyFrom(src: NodeArena): void {
+    if (this.fixed || this.attached || this.hasGaps !== src.hasGaps) {
+      throw new MapleError('EINVAL', 'copyFrom needs a growable arena with the same gap layout');
+    }
+    if (this.capacity < src.top) this.grow(src.capacity);
+    const n = src.top;
+    this.pivots.set(src.pivots.subarray(0, n * PIVOT_STRIDE));
+    this.slots.set(src.slots.subarray(0, n * SLOT_STRIDE));
+    if (this.hasGaps) this.gaps.set(src.gaps.subarray(0, n * GAP_STRIDE));
+    this.parent.set(src.parent.subarray(0, n));
+    this.parentSlot.set(src.parentSlot.subarray(0, n));
+    this.type.set(src.type.subarray(0, n));
+    this.end.set(src.end.subarray(0, n));
+    this.gapOffset.set(src.gapOffset.subarray(0, n));
+    this.generation.set(src.generation.subarray(0, n));
+    // Handles this arena used past the source's top are cleared to free.
+    if (this.top > n) this.type.fill(FREE_NODE, n, this.top);
+    this.top = n;
+    this.freeHead = src.freeHead;
+    this.freeCount = src.freeCount;
+    this.live = src.live;
+    this.retiredCount = src.retiredCount;
+  }
+
   /** Returns `h` to the free list and advances its generation. */
   free(h: number): void {
     if (!this.isAllocated(h)) throw new MapleError('EINVAL', `node ${h} is not allocated`);

@@ -49,7 +49,12 @@ function nodesFor(slotCount: number, internalFanout: number): number {
  * Builds the tree in the empty `core` from sorted, disjoint, non-empty ranges.
  * @throws MapleError ENOMEM (nothing built) when the nodes would exceed maxNodes
  */
-export function bulkBuild<V>(core: TreeCore<V>, firsts: number[], lasts: number[], values: V[]): void {
+export function bulkBuild<V>(
+  core: TreeCore<V>,
+  firsts: ArrayLike<number>,
+  lasts: ArrayLike<number>,
+  values: readonly V[],
+): void {
   const n = firsts.length;
   if (n === 0) return;
   if (n === 1 && firsts[0] === 0 && lasts[0] === 0) {
@@ -58,35 +63,40 @@ export function bulkBuild<V>(core: TreeCore<V>, firsts: number[], lasts: number[
     core.count = 1;
     return;
   }
-  // Leaf slots: entries and the empty ranges between them.
-  const slotLast: number[] = [];
-  const slotVal: number[] = [];
+  // Leaf slots: entries and the empty ranges between them (at most 2n + 1);
+  // slotVal holds the entry number, -1 for an empty range.
+  const slotLast = new Float64Array(2 * n + 1);
+  const slotVal = new Int32Array(2 * n + 1);
+  let slotCount = 0;
   let next = 0;
-  const valueIdx: number[] = [];
   for (let i = 0; i < n; i++) {
     const first = firsts[i] as number;
     if (first > next) {
-      slotLast.push(first - 1);
-      slotVal.push(-1);
+      slotLast[slotCount] = first - 1;
+      slotVal[slotCount++] = -1;
     }
-    slotLast.push(lasts[i] as number);
-    slotVal.push(i);
-    next = (lasts[i] as number) + 1;
+    const last = lasts[i] as number;
+    slotLast[slotCount] = last;
+    slotVal[slotCount++] = i;
+    next = last + 1;
   }
   if ((lasts[n - 1] as number) < MAPLE_MAX) {
-    slotLast.push(MAPLE_MAX);
-    slotVal.push(-1);
+    slotLast[slotCount] = MAPLE_MAX;
+    slotVal[slotCount++] = -1;
   }
   const internalType = core.internalType;
   const fanout = MT_SLOTS[internalType] as number;
-  const need = nodesFor(slotLast.length, fanout);
+  const need = nodesFor(slotCount, fanout);
   if (need > core.maxNodes || (core.arena.isFixed && need > core.arena.headroom)) {
     throw new MapleError('ENOMEM', `bulk build needs ${need} nodes; the limit is ${core.maxNodes}`);
   }
-  for (let i = 0; i < n; i++) valueIdx.push(core.values.add(values[i] as V));
+  // Entry i gets value index base + i (a new tree's value store has no free indices).
+  const base = core.values.addAll(values);
+  const arena = core.arena;
+  arena.reserve(need);
 
   // Leaves.
-  const cuts = dealEvenly(slotLast.length, RANGE64_SLOTS);
+  const cuts = dealEvenly(slotCount, RANGE64_SLOTS);
   for (let c = 0; c < cuts.length - 1; c++) {
     const cut = cuts[c] as number;
     if (slotVal[cut - 1] !== -1) continue;
@@ -102,14 +112,16 @@ export function bulkBuild<V>(core: TreeCore<V>, firsts: number[], lasts: number[
   let levelMax: number[] = [];
   let from = 0;
   for (const to of cuts) {
-    const arena = core.arena;
     const h = arena.alloc(LEAF_64);
-    const s = h * SLOT_STRIDE;
-    const p = h * PIVOT_STRIDE;
+    const slots = arena.slots;
+    const pivots = arena.pivots;
+    const s = h * SLOT_STRIDE - from;
+    const p = h * PIVOT_STRIDE - from;
+    const pivotStop = Math.min(to, from + RANGE64_SLOTS - 1);
     for (let i = from; i < to; i++) {
       const v = slotVal[i] as number;
-      arena.slots[s + i - from] = v < 0 ? 0 : (valueIdx[v] as number);
-      if (i - from < RANGE64_SLOTS - 1) arena.pivots[p + i - from] = slotLast[i] as number;
+      slots[s + i] = v < 0 ? 0 : base + v;
+      if (i < pivotStop) pivots[p + i] = slotLast[i] as number;
     }
     arena.end[h] = to - from - 1;
     level.push(h);
@@ -126,7 +138,6 @@ export function bulkBuild<V>(core: TreeCore<V>, firsts: number[], lasts: number[
     const npiv = MT_PIVOTS[internalType] as number;
     let start = 0;
     for (const to of dealEvenly(level.length, fanout)) {
-      const arena = core.arena;
       const h = arena.alloc(internalType);
       const s = h * SLOT_STRIDE;
       const p = h * PIVOT_STRIDE;
@@ -164,7 +175,7 @@ export function bulkBuild<V>(core: TreeCore<V>, firsts: number[], lasts: number[
     height++;
   }
   core.root = level[0] as number;
-  core.arena.parent[core.root] = 0;
+  arena.parent[core.root] = 0;
   core.height = height;
   core.count = n;
 }

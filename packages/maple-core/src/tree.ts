@@ -161,27 +161,37 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
    * @throws MapleError EINVAL on a bad, unsorted or overlapping entry; ENOMEM over maxNodes (nothing is built)
    */
   static from<V>(entries: Iterable<MapleEntry<V>>, options: MapleTreeOptions = {}): MapleTree<V> {
-    const firsts: number[] = [];
-    const lasts: number[] = [];
+    const list: readonly MapleEntry<V>[] = Array.isArray(entries)
+      ? (entries as readonly MapleEntry<V>[])
+      : Array.from(entries);
+    const n = list.length;
+    const firsts = new Float64Array(n);
+    const lasts = new Float64Array(n);
     const values: V[] = [];
+    let k = 0;
     let prevLast = -1;
-    for (const e of entries) {
-      checkRange(e.first, e.last);
-      if (e.first <= prevLast) {
+    for (let i = 0; i < n; i++) {
+      const e = list[i] as MapleEntry<V>;
+      const first = e.first;
+      const last = e.last;
+      checkRange(first, last);
+      if (first <= prevLast) {
         throw new MapleError(
           'EINVAL',
-          `entries must be sorted and disjoint: [${e.first}, ${e.last}] after ${prevLast}`,
+          `entries must be sorted and disjoint: [${first}, ${last}] after ${prevLast}`,
         );
       }
-      prevLast = e.last;
+      prevLast = last;
+      const value = e.value;
       // An undefined value is an empty range: nothing to store.
-      if (e.value === undefined) continue;
-      firsts.push(e.first);
-      lasts.push(e.last);
-      values.push(e.value);
+      if (value === undefined) continue;
+      firsts[k] = first;
+      lasts[k] = last;
+      values.push(value);
+      k++;
     }
     const tree = new MapleTree<V>(options);
-    bulkBuild(tree.core, firsts, lasts, values);
+    bulkBuild(tree.core, firsts.subarray(0, k), lasts.subarray(0, k), values);
     return tree;
   }
 
@@ -350,8 +360,9 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
   }
 
   /**
-   * A copy of the tree with the same shape and values (__mt_dup): node by node,
-   * not entry by entry.
+   * A copy of the tree with the same shape and values (__mt_dup): the node
+   * arena is copied whole (or node by node while retired nodes await
+   * reclamation), never entry by entry. Values are shared, not deep-copied.
    */
   clone(): MapleTree<V> {
     const core = this.core;
@@ -494,10 +505,27 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
   }
 }
 
-/** Copies `src`'s nodes and values into the empty core `dst`, node by node (__mt_dup). */
+/**
+ * Copies `src`'s nodes and values into the empty core `dst` (__mt_dup). When
+ * nothing is waiting for reclamation, the arena and the value store are copied
+ * whole (same handles, same value indices: a few typed-array copies);
+ * otherwise node by node from the root, skipping retired nodes and values.
+ */
 function copyTreeInto<V>(src: TreeCore<V>, dst: TreeCore<V>): void {
   dst.height = src.height;
   dst.count = src.count;
+  if (
+    src.arena.retiredCount === 0 &&
+    src.values.onRetire === null &&
+    !dst.arena.isFixed &&
+    dst.arena.hasGaps === src.arena.hasGaps
+  ) {
+    dst.arena.copyFrom(src.arena);
+    dst.values.copyFrom(src.values);
+    dst.root = src.root;
+    dst.rootValue = src.rootValue;
+    return;
+  }
   if (src.root === 0) {
     if (src.rootValue !== 0) dst.rootValue = dst.values.add(src.values.get(src.rootValue) as V);
     return;

@@ -28,6 +28,29 @@ export class ValueStore<V> {
     return this.values.length - 1;
   }
 
+  /**
+   * Stores every value of `list` under consecutive fresh indices, one reference
+   * each, after any index in use (free indices are not reused).
+   * @returns the index of `list[0]`; `list[i]` is at that index + i
+   */
+  addAll(list: readonly V[]): number {
+    const base = this.values.length;
+    const values = this.values;
+    const refs = this.refs;
+    for (let i = 0; i < list.length; i++) {
+      values.push(list[i]);
+      refs.push(1);
+    }
+    return base;
+  }
+
+  /** Makes this store an exact copy of `src` (same indices, references and free list). */
+  copyFrom(src: ValueStore<V>): void {
+    this.values = src.values.slice();
+    this.refs = src.refs.slice();
+    this.freeList = src.freeList.slice();
+  }
+
   /** The value at `idx` (undefined for 0). */
   get(idx: number): V | undefined {
     return this.values[idx];
