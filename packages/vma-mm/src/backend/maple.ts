@@ -111,20 +111,20 @@ export class MapleIndex implements VmaIndex {
     this.remember(page);
     const known = this.nbAbove;
     if (known !== null) return known;
+    const mas = this.mas;
     let vma: Vma | undefined;
+    const below = this.nbBelow;
     if (this.cursorAt === CURSOR_GAP) {
       // The gap search left the cursor on the hole holding `page`: the VMA above is the next entry.
-      vma = this.mas.next(MAPLE_MAX);
-      this.cursorAt = vma ? CURSOR_ABOVE : CURSOR_NONE;
+      vma = mas.next(MAPLE_MAX);
+    } else if (below !== null && below !== undefined && below.endPage > page) {
+      vma = below;
     } else {
-      const below = this.nbBelow;
-      if (below !== null && below !== undefined && below.endPage > page) vma = below;
-      else {
-        vma = this.tree.load(page);
-        if (vma === undefined) vma = this.tree.find(page)?.value;
-      }
-      this.cursorAt = CURSOR_NONE;
+      // A hole: one walk that leaves the cursor on the VMA above (mas_find).
+      mas.set(page);
+      vma = mas.find(MAPLE_MAX);
     }
+    this.cursorAt = vma !== undefined && vma !== below ? CURSOR_ABOVE : CURSOR_NONE;
     this.nbAbove = vma;
     return vma;
   }
@@ -134,18 +134,23 @@ export class MapleIndex implements VmaIndex {
     this.remember(page);
     const known = this.nbBelow;
     if (known !== null) return known;
+    const mas = this.mas;
     let vma: Vma | undefined;
     const above = this.nbAbove;
     if (above !== null && above !== undefined && above.startPage < page) vma = above;
-    else if (above !== null && above !== undefined) {
-      // `above` starts at or after `page`, so the VMA below is the entry before it.
-      if (this.cursorAt === CURSOR_ABOVE) vma = this.mas.prev(0);
-      else vma = this.tree.prev(above.startPage)?.value;
-      this.cursorAt = CURSOR_NONE;
+    else if (this.cursorAt === CURSOR_ABOVE) {
+      // The cursor is on the first VMA ending above `page`, which starts at or after it:
+      // the VMA below is the previous entry (mas_prev).
+      vma = mas.prev(0);
     } else {
+      // The VMA holding page - 1 if any (one load), else the last entry before it.
       vma = this.tree.load(page - 1);
-      if (vma === undefined) vma = this.tree.prev(page - 1)?.value;
+      if (vma === undefined) {
+        mas.set(page - 1);
+        vma = mas.findRev(0);
+      }
     }
+    this.cursorAt = CURSOR_NONE;
     this.nbBelow = vma;
     return vma;
   }
