@@ -156,6 +156,11 @@ function cursorSession(first: number, last: number, moves: Move[], d: Driver): v
       case 'set':
         d.call('cursor', 'set', [mv.i], 'void');
         break;
+      case 'bad':
+        // refused with EINVAL, and the cursor must still be where it was
+        d.call('cursor', mv.call, mv.args, 'einval');
+        d.cursorRange();
+        break;
       case 'setRange':
         d.call('cursor', 'setRange', [mv.f, mv.l], 'void');
         break;

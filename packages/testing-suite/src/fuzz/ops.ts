@@ -21,7 +21,8 @@ export type Move =
   | { m: 'set'; i: number }
   | { m: 'setRange'; f: number; l: number }
   | { m: 'store'; v: number }
-  | { m: 'emptyArea'; min: number; max: number; size: number; rev: boolean; v: number };
+  | { m: 'emptyArea'; min: number; max: number; size: number; rev: boolean; v: number }
+  | { m: 'bad'; call: string; args: unknown[] };
 
 /** A bad call: must throw `MapleError('EINVAL')` and change nothing. */
 export type BadCall = { call: string; args: unknown[] };
@@ -146,6 +147,21 @@ const moveArb: fc.Arbitrary<Move> = fc.oneof(
     arbitrary: fc
       .tuple(areaArb, fc.boolean(), valueArb)
       .map(([a, rev, v]): Move => ({ m: 'emptyArea', ...a, rev, v })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<Move>(
+      { m: 'bad', call: 'next', args: [-1] },
+      { m: 'bad', call: 'prev', args: [MAPLE_MAX + 1] },
+      { m: 'bad', call: 'find', args: [1.5] },
+      { m: 'bad', call: 'findRev', args: [Number.NaN] },
+      { m: 'bad', call: 'nextRange', args: [-2] },
+      { m: 'bad', call: 'prevRange', args: [MAPLE_MAX + 2] },
+      { m: 'bad', call: 'set', args: [-1] },
+      { m: 'bad', call: 'setRange', args: [5, 4] },
+      { m: 'bad', call: 'emptyArea', args: [5, 4, 1] },
+      { m: 'bad', call: 'emptyAreaRev', args: [0, 5, 0] },
+    ),
   },
 );
 
