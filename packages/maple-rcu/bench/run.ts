@@ -1,0 +1,271 @@
+/**
+ * Benchmarks for @maple-tree/rcu, seeded so every run sees the same work,
+ * each figure the median of several timed runs:
+ *
+ * 1. read throughput of one reader worker on a SharedMapleTree, with the
+ *    writer idle and with the writer writing as fast as it can;
+ * 2. snapshot cost: VersionedMapleTree.snapshot() against sorted-btree's
+ *    clone() and functional-red-black-tree (a persistent tree: a version is
+ *    just its root), and MapleTree.clone() (__mt_dup) for scale;
+ * 3. writes while a snapshot is held, in rounds of one snapshot and 100 writes;
+ * 4. copy-on-write writes against plain writes.
+ *
+ * Run: `pnpm --filter @maple-tree/rcu bench` (tsx, against src/). `--quick` for a short run.
+ */
+
+import { Worker } from 'node:worker_threads';
+import { MapleTree } from '@maple-tree/core';
+import createRBTree from 'functional-red-black-tree';
+import BTreeImport from 'sorted-btree';
+import { SharedMapleTree, VersionedMapleTree } from '../src/index.js';
+import { prng } from '../test/prng.js';
+
+// sorted-btree is CommonJS with `exports.default`: under plain Node ESM the
+// default import is the whole module object, under a bundler it is the class.
+const BTree: typeof BTreeImport =
+  (BTreeImport as unknown as { default?: typeof BTreeImport }).default ?? BTreeImport;
+
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 7;
+const N = 100_000;
+const READ_MS = quick ? 300 : 1000;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1] as number;
+};
+
+/** Median ns per operation of `run` (which performs `ops` operations), after one warm-up run. */
+function nsPerOp(ops: number, run: () => void): number {
+  run();
+  const times: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    run();
+    times.push(((performance.now() - t0) * 1e6) / ops);
+  }
+  return median(times);
+}
+
+const rows: string[][] = [];
+function row(...cells: (string | number)[]): void {
+  rows.push(cells.map((c) => (typeof c === 'number' ? (c >= 100 ? c.toFixed(0) : c.toPrecision(3)) : c)));
+}
+function flush(title: string, head: string[]): void {
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  console.log(`\n${title}`);
+  for (const r of all) console.log(r.map((c, i) => c.padEnd(widths[i] as number)).join('  '));
+  rows.length = 0;
+}
+
+// ---- 1. reader worker throughput ------------------------------------------------
+
+async function readThroughput(): Promise<void> {
+  const tree = new SharedMapleTree({ maxNodes: 1 << 16 });
+  for (let i = 0; i < N; i++) tree.storeRange(i * 10, i * 10 + 4, i);
+  const keys = N * 10;
+  const control = new SharedArrayBuffer(4);
+  const flags = new Int32Array(control);
+  const worker = new Worker(new URL('../test/workers/ts-worker.mjs', import.meta.url), {
+    execArgv: ['--conditions=@maple-tree/source'],
+    workerData: {
+      entry: new URL('./read-worker.ts', import.meta.url).href,
+      handle: tree.handle,
+      control,
+      keys,
+    },
+  });
+  const messages: ((m: unknown) => void)[] = [];
+  worker.on('message', (m) => messages.shift()?.(m));
+  const next = () => new Promise<unknown>((resolve) => messages.push(resolve));
+  await next(); // ready
+  const rnd = prng(99);
+  type Result = { ops: number; ms: number; restarts: number; freed: number };
+  const idle: number[] = [];
+  const busy: number[] = [];
+  const writes: number[] = [];
+  let restarts = 0;
+  let freed = 0;
+  for (let r = 0; r < RUNS + 1; r++) {
+    for (const writing of [false, true]) {
+      Atomics.store(flags, 0, 0);
+      const answer = next();
+      worker.postMessage({ go: { ms: READ_MS, seed: r } });
+      let w = 0;
+      const t0 = performance.now();
+      if (writing) {
+        // The writer writes until the reader says it is done.
+        while (Atomics.load(flags, 0) === 0) {
+          const a = rnd(keys);
+          tree.storeRange(a, a + rnd(8), a);
+          w++;
+        }
+      }
+      const wMs = performance.now() - t0;
+      const res = (await answer) as Result;
+      if (r === 0) continue; // warm-up
+      (writing ? busy : idle).push((res.ops / res.ms) * 1000);
+      if (writing) writes.push((w / wMs) * 1000);
+      restarts += res.restarts;
+      freed = res.freed;
+    }
+  }
+  worker.postMessage({ stop: true });
+  // In-thread reference: the same loads on a reader and on the writer's own tree, no worker.
+  const local = SharedMapleTree.attach(tree.handle);
+  const lr = prng(5);
+  const inThreadReader =
+    1e9 /
+    nsPerOp(100_000, () => {
+      for (let i = 0; i < 100_000; i++) local.load(lr(keys));
+    });
+  const plain = new MapleTree<number>();
+  for (let i = 0; i < N; i++) plain.storeRange(i * 10, i * 10 + 4, i);
+  const plainLoads =
+    1e9 /
+    nsPerOp(100_000, () => {
+      for (let i = 0; i < 100_000; i++) plain.load(lr(keys));
+    });
+  local.close();
+  const mIdle = median(idle);
+  const mBusy = median(busy);
+  row('reader worker, writer idle', mIdle / 1e6, '1.00');
+  row('reader worker, writer writing', mBusy / 1e6, (mBusy / mIdle).toFixed(2));
+  row('  (writer meanwhile, writes/s)', median(writes) / 1e6, '');
+  row('SharedMapleReader.load in the main thread', inThreadReader / 1e6, (inThreadReader / mIdle).toFixed(2));
+  row('MapleTree.load (plain, main thread)', plainLoads / 1e6, (plainLoads / mIdle).toFixed(2));
+  flush(
+    `1. Read throughput, ${N} ranges, random loads (median of ${RUNS} × ${READ_MS} ms; dead-node restarts ${restarts}, freed-node reads ${freed})`,
+    ['', 'M loads/s', 'vs idle'],
+  );
+}
+
+// ---- 2 and 3. snapshots --------------------------------------------------------
+
+function snapshots(): void {
+  const maple = new VersionedMapleTree<number>();
+  const btree = new BTree<number, number>();
+  let rb = createRBTree<number, number>();
+  for (let i = 0; i < N; i++) {
+    maple.store(i * 2, i);
+    btree.set(i * 2, i);
+    rb = rb.insert(i * 2, i);
+  }
+  const plain = new MapleTree<number>();
+  for (let i = 0; i < N; i++) plain.store(i * 2, i);
+
+  const snapMaple = nsPerOp(10_000, () => {
+    for (let i = 0; i < 10_000; i++) maple.snapshot().release();
+  });
+  const snapBtree = nsPerOp(10_000, () => {
+    for (let i = 0; i < 10_000; i++) btree.clone();
+  });
+  let keep: unknown;
+  const snapRb = nsPerOp(10_000, () => {
+    for (let i = 0; i < 10_000; i++) keep = rb;
+  });
+  const clonePlain = nsPerOp(1, () => {
+    keep = plain.clone();
+  });
+  row('VersionedMapleTree.snapshot() + release()', snapMaple, '1.00');
+  row('sorted-btree clone()', snapBtree, (snapBtree / snapMaple).toFixed(2));
+  row('functional-red-black-tree (keep the root)', snapRb, (snapRb / snapMaple).toFixed(2));
+  row('MapleTree.clone() (__mt_dup, O(n))', clonePlain, (clonePlain / snapMaple).toFixed(0));
+  flush(`2. Snapshot cost, ${N} point entries (median ns per snapshot)`, ['', 'ns', 'vs maple']);
+
+  // Rounds of: take a snapshot, 100 random point overwrites, drop the snapshot.
+  const W = 100;
+  const ROUNDS = 500;
+  const keysOf = (seed: number) => {
+    const r = prng(seed);
+    return Array.from({ length: ROUNDS * W }, () => r(N) * 2);
+  };
+  const ks = keysOf(7);
+  const heldMaple = nsPerOp(ROUNDS * W, () => {
+    let k = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const s = maple.snapshot();
+      for (let i = 0; i < W; i++, k++) maple.store(ks[k] as number, k);
+      s.release();
+    }
+  });
+  const heldBtree = nsPerOp(ROUNDS * W, () => {
+    let k = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      keep = btree.clone();
+      for (let i = 0; i < W; i++, k++) btree.set(ks[k] as number, k);
+    }
+  });
+  const heldRb = nsPerOp(ROUNDS * W, () => {
+    let k = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      keep = rb;
+      for (let i = 0; i < W; i++, k++) rb = rb.find(ks[k] as number).update(k);
+    }
+  });
+  const noSnapMaple = nsPerOp(ROUNDS * W, () => {
+    for (let k = 0; k < ROUNDS * W; k++) maple.store(ks[k] as number, k);
+  });
+  const noSnapBtree = nsPerOp(ROUNDS * W, () => {
+    for (let k = 0; k < ROUNDS * W; k++) btree.set(ks[k] as number, k);
+  });
+  row('VersionedMapleTree', heldMaple, noSnapMaple, (heldMaple / noSnapMaple).toFixed(2), '1.00');
+  row(
+    'sorted-btree (clone, then set)',
+    heldBtree,
+    noSnapBtree,
+    (heldBtree / noSnapBtree).toFixed(2),
+    (heldBtree / heldMaple).toFixed(2),
+  );
+  row('functional-red-black-tree (update)', heldRb, '', '', (heldRb / heldMaple).toFixed(2));
+  flush(
+    `3. Writes with a snapshot held (rounds of 1 snapshot + ${W} overwrites, ${N} entries; median ns per write)`,
+    ['', 'held', 'none held', 'held/none', 'vs maple'],
+  );
+  if (keep === undefined) throw new Error('unreachable');
+}
+
+// ---- 4. copy-on-write against plain writes ---------------------------------------
+
+function cowWrites(): void {
+  const make = {
+    'MapleTree (plain)': () => new MapleTree<number>(),
+    'MapleTree { rcu: true }': () => new MapleTree<number>({ rcu: true }),
+    'VersionedMapleTree (no snapshot)': () => new VersionedMapleTree<number>(),
+    'SharedMapleTree (no reader)': () => new SharedMapleTree({ maxNodes: 1 << 16 }),
+  } as const;
+  const ks = (() => {
+    const r = prng(11);
+    return Array.from({ length: 100_000 }, () => r(N * 10));
+  })();
+  let base = 0;
+  let baseRange = 0;
+  for (const [name, mk] of Object.entries(make)) {
+    const t = mk();
+    for (let i = 0; i < N; i++) t.storeRange(i * 10, i * 10 + 4, i);
+    const point = nsPerOp(ks.length, () => {
+      for (let k = 0; k < ks.length; k++) t.storeRange(ks[k] as number, ks[k] as number, k);
+    });
+    const range = nsPerOp(ks.length, () => {
+      for (let k = 0; k < ks.length; k++) t.storeRange(ks[k] as number, (ks[k] as number) + 23, k);
+    });
+    if (base === 0) {
+      base = point;
+      baseRange = range;
+    }
+    row(name, point, (point / base).toFixed(2), range, (range / baseRange).toFixed(2));
+  }
+  flush(`4. Copy-on-write writes, ${N} ranges (median ns per write)`, [
+    '',
+    'point store',
+    'vs plain',
+    'range store (24)',
+    'vs plain',
+  ]);
+}
+
+console.log(`@maple-tree/rcu benchmarks (node ${process.version}${quick ? ', quick' : ''})`);
+await readThroughput();
+snapshots();
+cowWrites();
