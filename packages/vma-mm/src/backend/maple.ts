@@ -165,6 +165,12 @@ export class MapleIndex implements VmaIndex {
 
   *range(startPage: number, endPage: number): IterableIterator<Vma> {
     let pos = startPage;
+    // Most ranges start inside a VMA (munmap, mprotect): the first one is a plain load.
+    const first = startPage < endPage ? this.tree.load(startPage) : undefined;
+    if (first !== undefined) {
+      pos = first.endPage;
+      yield first;
+    }
     while (pos < endPage) {
       const e = this.tree.find(pos, endPage - 1);
       if (!e) return;
