@@ -50,6 +50,13 @@ async function goToOp(n: number): Promise<void> {
   );
 }
 
+/** The answer the library gives for op n (replaying the trace up to it). */
+function libraryAnswerOf(n: number): number {
+  const r = replayTrace(cutAfterOp(loadTrace('real-python'), n), { emit: true });
+  const line = r.emitted!.filter((l) => l.startsWith(`{"i":${n},`))[0]!;
+  return Number(BigInt((JSON.parse(line) as { ret: string }).ret));
+}
+
 function libraryAt(n: number): AddressSpace {
   return replayTrace(cutAfterOp(loadTrace('real-python'), n)).mm;
 }
@@ -108,6 +115,37 @@ describe('visualiser in Chromium', () => {
       `pivots (page numbers, as stored): ${leaf.pivots.map((p) => `0x${p.toString(16)}`).join(' ')}`,
     );
     expect(detail.filter((l) => /^ *\d+ 0x/.test(l))).toHaveLength(leaf.slots.length);
+  });
+
+  it('numbers the nodes the gap search of a kernel-placed mmap entered, from the trace hook', async () => {
+    const records = loadTrace('real-python');
+    const ops = records.filter(
+      (r) =>
+        r.kind === 'op' && r.op === 'mmap' && r.addr === '0x0' && !(r.flags as string[]).includes('FIXED'),
+    ) as { i: number }[];
+    const n = ops[10]!.i;
+    await goToOp(n);
+    const log = (await page.textContent('#trace-log'))!.split('\n');
+    const search = log.find((l) => l.startsWith('ma_op mas_empty_area_rev'))!;
+    const answer = libraryAnswerOf(n);
+    expect(search).toMatch(new RegExp(`found \\[0x${answer.toString(16)}, `));
+    const entered = search
+      .split('entered ')[1]!
+      .split(' > ')
+      .map((h) => Number(h.slice(1)));
+    const numbered = await page.$$eval('#tree-svg g.node.searched', (g) =>
+      g.map(
+        (x) =>
+          [Number(x.getAttribute('data-handle')), x.querySelector('.search-order')!.textContent!] as const,
+      ),
+    );
+    // every node still in the tree that the search entered carries its visit numbers
+    for (const [handle, order] of numbered) {
+      const visits = entered.flatMap((h, k) => (h === handle ? [k + 1] : []));
+      expect(order).toBe(visits.join(','));
+    }
+    expect(numbered.length).toBeGreaterThan(0);
+    expect(await page.textContent('#tree-summary')).toContain('mas_empty_area_rev entered');
   });
 
   it('a typed mmap updates the map, the tree and the maps like the same call on the library', async () => {
@@ -181,13 +219,21 @@ describe('visualiser in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('position')?.textContent?.startsWith('0 /'));
     await goToOp(100);
     await page.click('#snap-pin');
-    await goToOp(397);
+    // on to the last kernel-placed mmap: its gap search is numbered in the tree too
+    const lastPlaced = (
+      loadTrace('real-python').filter(
+        (r) =>
+          r.kind === 'op' && r.op === 'mmap' && r.addr === '0x0' && !(r.flags as string[]).includes('FIXED'),
+      ) as { i: number }[]
+    ).at(-1)!.i;
+    expect(lastPlaced).toBeGreaterThan(100);
+    await goToOp(lastPlaced);
     const status = (await page.textContent('#snap-status'))!;
     expect(status).toMatch(/pinned version \d+ \(after op 100\)/);
     const held = Number(/(\d+) retired nodes held back/.exec(status)![1]);
     expect(held).toBeGreaterThan(0);
     const before = libraryAt(100).procMaps().trimEnd().split('\n').slice(0, -1); // [vsyscall]: not in the tree
-    const after = libraryAt(397).procMaps().trimEnd().split('\n').slice(0, -1);
+    const after = libraryAt(lastPlaced).procMaps().trimEnd().split('\n').slice(0, -1);
     const shown = await page.$$eval('#snap-diff li', (li) => li.map((x) => x.textContent!));
     expect(new Set(shown.filter((l) => l.startsWith('+ ')).map((l) => l.slice(2)))).toEqual(
       new Set(after.filter((l) => !before.includes(l))),
@@ -195,6 +241,9 @@ describe('visualiser in Chromium', () => {
     expect(new Set(shown.filter((l) => l.startsWith('- ')).map((l) => l.slice(2)))).toEqual(
       new Set(before.filter((l) => !after.includes(l))),
     );
+    expect(await page.$$eval('#tree-svg g.node.searched', (g) => g.length)).toBeGreaterThan(0);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: fileURLToPath(new URL('e2e-snapshot.png', SHOTS)), fullPage: true });
     await page.click('#snap-release');
     expect(await page.textContent('#snap-status')).toContain(`released: ${held} retired nodes reclaimed`);
     expect(await page.$$eval('#snap-diff li', (li) => li.length)).toBe(0);

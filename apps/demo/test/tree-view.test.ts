@@ -1,12 +1,12 @@
 // The node view must describe the tree exactly: every level's ranges tile
 // its parent's, leaves hold exactly the tree's entries, gaps are the largest
-// empty runs below each child, and walkPath ends in the leaf holding the index.
+// empty runs below each child.
 import { MAPLE_MAX, MapleTree } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
 import { mapleTreeOf } from '../src/model/layout.js';
 import { TraceStepper } from '../src/model/trace-stepper.js';
 import { drawShape, treeShape } from '../src/model/tree-shape.js';
-import { type NodeView, readTree, walkPath } from '../src/model/tree-view.js';
+import { type NodeView, readTree } from '../src/model/tree-view.js';
 import { loadTrace } from './helpers.js';
 
 function largestGapBelow<V>(tree: MapleTree<V>, first: number, last: number): number {
@@ -76,19 +76,6 @@ describe('readTree', () => {
       checkView(t);
       const kinds = new Set(readTree(t).levels[0]!.map((n: NodeView<string>) => n.kind));
       expect(kinds).toEqual(new Set([allocRange ? 'arange_64' : 'range_64']));
-    }
-  });
-
-  it('walkPath descends root to the leaf whose slot holds the index', () => {
-    const t = new MapleTree<string>({ allocRange: true });
-    for (let k = 0; k < 500; k++) t.storeRange(k * 10, k * 10 + 4, `v${k}`);
-    const view = readTree(t);
-    for (const index of [0, 7, 2503, 4994, 10_000]) {
-      const path = walkPath(view, index);
-      expect(path.length).toBe(view.height);
-      const leaf = view.levels.at(-1)!.find((n) => n.handle === path.at(-1))!;
-      expect(leaf.min <= index && index <= leaf.max).toBe(true);
-      expect(leaf.slots.find((s) => s.first <= index && index <= s.last)?.value).toBe(t.load(index));
     }
   });
 });

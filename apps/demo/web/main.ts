@@ -26,7 +26,7 @@ function setupTabs(): void {
 async function start(): Promise<void> {
   setupTabs();
   const map = new AddressMap('map', 'map-controls', 'legend');
-  const tree = new TreeDiagram('tree', 'node-detail', 'tree-summary');
+  const tree = new TreeDiagram('tree', 'node-detail', 'tree-summary', 'trace-log');
   const maps = new MapsView('maps', 'maps-summary');
   let player: Player | undefined;
   let position = () => 0;

@@ -6,10 +6,10 @@
 import { AddressSpace, type TraceRecord } from '@maple-tree/vma-mm';
 import { Console, formatAnswer } from '../src/model/commands.js';
 import { mapleTreeOf, readLayout } from '../src/model/layout.js';
+import { highlightOf, OpRecorder } from '../src/model/op-trace.js';
 import { RcuMirror } from '../src/model/rcu-mirror.js';
 import { type StepResult, TraceStepper } from '../src/model/trace-stepper.js';
-import { readTree, walkPath } from '../src/model/tree-view.js';
-import { hex } from './dom.js';
+import { readTree } from '../src/model/tree-view.js';
 import type { AddressMap } from './views/address-map.js';
 import type { MapsView } from './views/maps-view.js';
 import type { PlayerHost } from './views/player.js';
@@ -55,10 +55,11 @@ export class Session implements PlayerHost {
   /** Typed commands changed the replayed address space since the last replay step. */
   private diverged = false;
   private focus: number | undefined;
-  private lastStep: StepResult | undefined;
   private note = '';
   /** The address space mirrored into a versioned (RCU) tree, for the snapshot panel. */
   private mirror = new RcuMirror();
+  /** The maple tree's trace events during the last call. */
+  private readonly recorder = new OpRecorder();
 
   constructor(
     private readonly views: Views,
@@ -92,11 +93,13 @@ export class Session implements PlayerHost {
       this.mm = this.stepper.mm;
     }
     this.cons = new Console(this.mm);
+    this.recorder.detach();
+    this.recorder.attach(this.mm);
+    this.recorder.clear();
     this.mirror.release();
     this.mirror = new RcuMirror();
     this.diverged = false;
     this.focus = undefined;
-    this.lastStep = undefined;
     this.render(
       id === '' ? 'an empty x86_64 process: type system calls below' : 'the starting layout (maps at:0)',
       undefined,
@@ -110,27 +113,37 @@ export class Session implements PlayerHost {
       s.reset();
       this.diverged = false;
     }
-    const r = s.seek(n);
-    this.mm = s.mm;
-    this.cons.mm = this.mm;
-    this.afterStep(s.position === 0 ? undefined : (r ?? this.lastStep));
+    const target = Math.max(0, Math.min(Math.trunc(n), s.totalOps));
+    // Replay up to the op before the target untraced, then trace the target op alone.
+    this.recorder.detach();
+    s.seek(Math.max(0, target - 1));
+    this.setMm(s.mm);
+    this.recorder.clear();
+    const r = target > 0 ? this.recorder.record(() => s.step()) : undefined;
+    this.afterStep(r);
   }
 
   step(count = 1): boolean {
     const s = this.stepper;
     if (!s || s.done) return false;
     if (this.diverged) {
-      this.seek(Math.min(s.position + count, s.totalOps));
+      this.seek(s.position + count);
       return !s.done;
     }
     let r: StepResult | undefined;
-    for (let k = 0; k < count && !s.done; k++) r = s.step();
+    for (let k = 0; k < count && !s.done; k++) r = this.recorder.record(() => s.step());
     this.afterStep(r);
     return !s.done;
   }
 
+  /** Switches to `mm` (a new trace, or a replay from the start): console and tracing follow. */
+  private setMm(mm: AddressSpace): void {
+    this.mm = mm;
+    this.cons.mm = mm;
+    this.recorder.attach(mm);
+  }
+
   private afterStep(r: StepResult | undefined): void {
-    this.lastStep = r;
     this.focus = r?.focus;
     if (!r) {
       this.render('the starting layout (maps at:0)', undefined);
@@ -147,7 +160,7 @@ export class Session implements PlayerHost {
 
   /** Runs a console line against the current address space. */
   run(line: string): { text: string; ok: boolean } {
-    const r = this.cons.run(line);
+    const r = this.recorder.record(() => this.cons.run(line));
     if (r.ok && r.answer !== undefined && this.stepper) this.diverged = true;
     if (r.focus !== undefined) this.focus = r.focus;
     this.note = this.diverged ? `changed by the console after op ${this.position}` : '';
@@ -164,14 +177,11 @@ export class Session implements PlayerHost {
     this.views.map.update(layout, this.focus);
     const tree = mapleTreeOf(this.mm);
     const view = tree ? readTree(tree) : null;
-    const page = this.focus === undefined ? undefined : Math.floor(this.focus / this.mm.pageSize);
-    const path = view && page !== undefined ? walkPath(view, page) : [];
     this.views.tree.update(
       view,
-      path,
+      highlightOf(this.recorder.events, this.mm.pageSize),
       layout.regions,
       this.mm.pageSize,
-      page === undefined ? '' : `walk to ${hex(this.focus!)}`,
     );
     this.views.maps.update(layout, lines, this.focus, this.note);
     const ps = this.mm.pageSize;

@@ -1,8 +1,7 @@
 /**
  * A picture of a maple tree's nodes as the visualiser draws them: nodes
  * level by level, each with its type, range, slots (child or value),
- * pivots and, on gap-tracking trees, its per-child gaps; and the
- * root-to-leaf path of a walk to an index.
+ * pivots and, on gap-tracking trees, its per-child gaps.
  *
  * Read through @maple-tree/core's public node visitor, inspectNodes().
  */
@@ -99,23 +98,4 @@ export function readTree<V>(tree: MapleTree<V>): TreeView<V> {
     );
   }
   return view;
-}
-
-/**
- * The handles a walk to `index` visits, root first (mas_walk / mtree_load's
- * descent: in each node, the first slot whose pivot is >= index).
- */
-export function walkPath<V>(view: TreeView<V>, index: number): number[] {
-  const path: number[] = [];
-  if (view.levels.length === 0) return path;
-  const byHandle = new Map<number, NodeView<V>>();
-  for (const level of view.levels) for (const n of level) byHandle.set(n.handle, n);
-  let node: NodeView<V> | undefined = view.levels[0]![0];
-  while (node) {
-    path.push(node.handle);
-    const slot: SlotView<V> | undefined = node.slots.find((s) => s.last >= index);
-    if (!slot || slot.child === undefined) break;
-    node = byHandle.get(slot.child);
-  }
-  return path;
 }

@@ -3,8 +3,9 @@
  * its slots (16 for leaves and range nodes, 10 for gap-tracking arange
  * nodes). Leaf slots are coloured by the VMA they hold, or hatched for an
  * empty range (a gap); internal slots show the largest gap below them as a
- * bar. The path of the last walk is outlined. Clicking a node lists its
- * pivots, slots and gaps.
+ * bar. The walk of the last call's last store is outlined, and the nodes its
+ * gap search entered are numbered in visit order (from the core's trace
+ * hook). Clicking a node lists its pivots, slots and gaps.
  */
 import { MAPLE_MAX } from '@maple-tree/core';
 import type { Vma } from '@maple-tree/vma-mm';
@@ -66,13 +67,15 @@ export class TreeDiagram {
   private readonly host: HTMLElement;
   private readonly detail: HTMLElement;
   private readonly summary: HTMLElement;
+  private readonly log: HTMLElement;
   private pageSize = 4096;
   private kindOf = new Map<Vma, RegionKind>();
   private lineOf = new Map<Vma, string>();
   private selected: number | undefined;
 
-  constructor(hostId: string, detailId: string, summaryId: string) {
+  constructor(hostId: string, detailId: string, summaryId: string, logId: string) {
     this.host = byId(hostId);
+    this.log = byId(logId);
     this.detail = byId(detailId);
     this.summary = byId(summaryId);
   }
@@ -83,16 +86,28 @@ export class TreeDiagram {
   }
 
   /**
-   * Draws `view` with the walk `path` (handles, root first) outlined.
+   * Draws `view` with the highlight of the last call: its last walk (handles, root first)
+   * outlined, the nodes its gap search entered numbered, and its trace events listed.
    * @param regions - kind and maps line per VMA, for colours and tooltips
    */
   update(
     view: TreeView<Vma> | null,
-    path: readonly number[],
+    highlight: {
+      walk: readonly number[];
+      search: readonly number[];
+      label: string;
+      lines: readonly string[];
+    },
     regions: { vma: Vma; kind: RegionKind; line: string }[],
     pageSize: number,
-    walkLabel: string,
   ): void {
+    const path = highlight.walk;
+    const walkLabel = highlight.label;
+    this.log.textContent = highlight.lines.join('\n');
+    const searchOrder = new Map<number, number[]>();
+    highlight.search.forEach((h, i) => {
+      searchOrder.set(h, [...(searchOrder.get(h) ?? []), i + 1]);
+    });
     this.pageSize = pageSize;
     this.kindOf = new Map(regions.map((r) => [r.vma, r.kind]));
     this.lineOf = new Map(regions.map((r) => [r.vma, r.line]));
@@ -102,7 +117,7 @@ export class TreeDiagram {
       return;
     }
     const nodes = view.levels.reduce((n, l) => n + l.length, 0);
-    this.summary.textContent = `height ${view.height}, ${nodes} nodes, ${view.entries} VMAs${walkLabel ? `; outlined: ${walkLabel}` : ''}`;
+    this.summary.textContent = `height ${view.height}, ${nodes} nodes, ${view.entries} VMAs${walkLabel ? `; last call: ${walkLabel}` : ''}`;
     if (view.levels.length === 0) {
       this.host.appendChild(el('p', { class: 'note' }, 'empty tree'));
       return;
@@ -154,7 +169,8 @@ export class TreeDiagram {
     }
     for (const level of view.levels)
       for (const n of level)
-        if (pos.has(n.handle)) s.appendChild(this.node(n, pos.get(n.handle)!, onPath.has(n.handle)));
+        if (pos.has(n.handle))
+          s.appendChild(this.node(n, pos.get(n.handle)!, onPath.has(n.handle), searchOrder.get(n.handle)));
     this.host.appendChild(s);
     // Bring the end of the walk into view when the tree is wider than its panel.
     const leaf = pos.get(path.at(-1) ?? -1);
@@ -168,8 +184,25 @@ export class TreeDiagram {
     if (node) this.showDetail(node);
   }
 
-  private node(n: NodeView<Vma>, p: { x: number; y: number; w: number }, hot: boolean): SVGGElement {
-    const g = svg('g', { class: `node ${n.kind}${hot ? ' hot' : ''}`, 'data-handle': n.handle });
+  private node(
+    n: NodeView<Vma>,
+    p: { x: number; y: number; w: number },
+    hot: boolean,
+    searched: number[] | undefined,
+  ): SVGGElement {
+    const g = svg('g', {
+      class: `node ${n.kind}${hot ? ' hot' : ''}${searched ? ' searched' : ''}`,
+      'data-handle': n.handle,
+    });
+    if (searched) {
+      g.appendChild(
+        svg(
+          'text',
+          { x: p.x + p.w + 3, y: p.y + 10, class: 'search-order', 'data-order': searched.join(',') },
+          searched.join(','),
+        ),
+      );
+    }
     g.appendChild(
       svg('rect', { x: p.x - 1, y: p.y - 1, width: p.w + 2, height: NODE_H + 2, class: 'node-frame' }),
     );

@@ -1,0 +1,111 @@
+/**
+ * What the maple tree did during one system call, from @maple-tree/core's
+ * trace hook (the kernel's ma_read / ma_op / ma_write trace points): every
+ * walk, gap search and store, with the nodes each one went through. The
+ * visualiser outlines the last store's walk and numbers the nodes the gap
+ * search entered, in order (backtracking included).
+ */
+import type { MapleTraceEvent, MapleTree } from '@maple-tree/core';
+import type { AddressSpace, Vma } from '@maple-tree/vma-mm';
+import { mapleTreeOf } from './layout.js';
+
+/**
+ * Collects the trace events of the address space's maple tree, only while
+ * {@link record} runs a call (not the visualiser's own reads of the tree).
+ */
+export class OpRecorder {
+  /** Events of the last recorded call. */
+  events: MapleTraceEvent<Vma>[] = [];
+  private tree: MapleTree<Vma> | undefined;
+  private active = false;
+  private readonly hook = (e: MapleTraceEvent<Vma>) => {
+    if (this.active) this.events.push(e);
+  };
+
+  /**
+   * Runs `call` and keeps the events it causes (forgetting earlier ones).
+   * @returns what `call` returns
+   */
+  record<T>(call: () => T): T {
+    this.events = [];
+    this.active = true;
+    try {
+      return call();
+    } finally {
+      this.active = false;
+    }
+  }
+
+  /** Watches `mm`'s maple tree (and stops watching the previous one); nothing on the legacy backend. */
+  attach(mm: AddressSpace): void {
+    const tree = mapleTreeOf(mm);
+    if (tree === this.tree) return;
+    this.detach();
+    this.tree = tree;
+    if (tree) tree.trace = this.hook;
+  }
+
+  /** Stops watching. */
+  detach(): void {
+    if (this.tree && this.tree.trace === this.hook) this.tree.trace = null;
+    this.tree = undefined;
+  }
+
+  /** Forgets the events so far. */
+  clear(): void {
+    this.events = [];
+  }
+}
+
+/** The highlight of one call. */
+export interface TraceHighlight {
+  /** Root-to-leaf path of the last store (or, with no store, of the last read). */
+  walk: number[];
+  /** Nodes the last gap search entered, in order (empty when there was none). */
+  search: number[];
+  /** One line per event. */
+  lines: string[];
+  /** A short summary. */
+  label: string;
+}
+
+const hexPage = (page: number, pageSize: number) => `0x${(page * pageSize).toString(16)}`;
+
+/** One event as text, addresses in bytes. */
+export function eventLine(e: MapleTraceEvent<Vma>, pageSize: number): string {
+  const range = `[${hexPage(e.index, pageSize)}, ${hexPage(e.last + 1, pageSize)})`;
+  const path = e.path.length ? e.path.map((h) => `#${h}`).join(' > ') : '(root)';
+  const point = e.kind === 'op' ? 'ma_op' : e.kind === 'read' ? 'ma_read' : 'ma_write';
+  if (e.fn.startsWith('mas_empty_area')) {
+    return `${point} ${e.fn} ${e.size} pages: ${e.found ? `found ${range}` : 'no fit'}; entered ${path}`;
+  }
+  const what =
+    e.kind === 'write'
+      ? `${e.storeType} ${e.value === undefined ? 'NULL' : 'VMA'}`
+      : e.found
+        ? 'hit'
+        : 'empty';
+  return `${point} ${e.fn} ${range} ${what}: ${path}`;
+}
+
+/** Picks what to outline for one call's events. */
+export function highlightOf(events: readonly MapleTraceEvent<Vma>[], pageSize: number): TraceHighlight {
+  const lines = events.map((e) => eventLine(e, pageSize));
+  const search = [...events].reverse().find((e) => e.fn.startsWith('mas_empty_area'));
+  const write = [...events].reverse().find((e) => e.kind === 'write');
+  const last = write ?? [...events].reverse().find((e) => e.kind === 'read');
+  const parts: string[] = [];
+  if (search)
+    parts.push(
+      `${search.fn} entered ${search.path.length} node${search.path.length === 1 ? '' : 's'} (numbered)`,
+    );
+  const writes = events.filter((e) => e.kind === 'write').length;
+  if (writes) parts.push(`${writes} store${writes === 1 ? '' : 's'}, the last one's walk outlined`);
+  else if (last) parts.push(`${last.fn}'s walk outlined`);
+  return {
+    walk: last ? [...last.path] : [],
+    search: search ? [...search.path] : [],
+    lines,
+    label: parts.join('; ') || 'the tree was not touched',
+  };
+}
