@@ -63,6 +63,23 @@ describe('VersionedMapleTree', () => {
     }
   });
 
+  it('from() builds a versioned tree in bulk', () => {
+    const entries = Array.from({ length: 5000 }, (_, i) => ({ first: i * 3, last: i * 3 + 1, value: i }));
+    const t = VersionedMapleTree.from(entries, { allocRange: true });
+    expect(t).toBeInstanceOf(VersionedMapleTree);
+    expect(t.version).toBe(0);
+    expect(t.core.rcu).toBe(true);
+    expect([...t]).toEqual(entries);
+    const snap = t.snapshot();
+    t.storeRange(0, 100, -1);
+    expect(t.version).toBe(1);
+    expect(snap.load(3)).toBe(1);
+    expect(t.load(3)).toBe(-1);
+    snap.release();
+    t.validate();
+    expect(() => VersionedMapleTree.from([{ first: 5, last: 4, value: 1 }])).toThrow(MapleError);
+  });
+
   it('a snapshot cursor walks its version like a MapleState on a copy', () => {
     const t = new VersionedMapleTree<number>();
     for (let i = 0; i < 300; i++) t.storeRange(i * 10, i * 10 + 4, i);

@@ -16,9 +16,9 @@
  * `reclaim()`.
  */
 
-import type { MapleTreeOptions } from '@maple-tree/core';
+import type { MapleEntry, MapleTreeOptions } from '@maple-tree/core';
 import { MapleTree } from '@maple-tree/core';
-import type { Reclaimer } from '@maple-tree/core/internal';
+import type { Reclaimer, TreeCore } from '@maple-tree/core/internal';
 import { PinSet, RetireQueue } from './retire.js';
 import { type MapleSnapshot, Snapshot, type SnapshotOwner, viewOf } from './snapshot.js';
 
@@ -38,14 +38,28 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
   /**
    * Creates an empty tree in RCU mode (mt_init_flags with MT_FLAGS_USE_RCU).
    * @param options - allocRange, maxNodes (retired, unreclaimed nodes count against maxNodes)
+   * @param core - internal: a core in RCU mode to adopt (see {@link VersionedMapleTree.from})
    */
-  constructor(options: VersionedMapleTreeOptions = {}) {
-    super({ ...options, rcu: true });
+  constructor(options: VersionedMapleTreeOptions = {}, core?: TreeCore<V>) {
+    super({ ...options, rcu: true }, undefined, core);
     // The version a retiring write is about to publish stamps what it retires.
     this.#reclaimer = {
       retireNode: (h) => this.#nodes.push(h, this.#ver + 1),
       retireValue: (i) => this.#values.push(i, this.#ver + 1),
     };
+  }
+
+  /**
+   * Builds a versioned tree from entries sorted by `first` and not overlapping,
+   * bottom-up in O(n) (MapleTree.from in RCU mode); its version is 0.
+   * @throws MapleError EINVAL on a bad, unsorted or overlapping entry; ENOMEM over maxNodes
+   */
+  static override from<V>(
+    entries: Iterable<MapleEntry<V>>,
+    options: VersionedMapleTreeOptions = {},
+  ): VersionedMapleTree<V> {
+    const built = MapleTree.from(entries, { ...options, rcu: true });
+    return new VersionedMapleTree<V>(options, built.core);
   }
 
   /** Advances with every completed write; version 0 is the empty new tree. */
