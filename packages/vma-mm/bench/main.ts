@@ -1,8 +1,9 @@
 /**
  * The vma-mm benchmark: both VMA indexes (maple, legacy) side by side on
- * every workload in one run; prints a Markdown table of median ns per
- * operation and the ratio legacy / maple (above 1: maple is faster).
- * Run it with `node bench/run.mjs` (see run.mjs for the options).
+ * every workload in one run, plus the seed's maple index on the scaled
+ * workloads; prints a Markdown table of median ns per operation with the
+ * ratios legacy / maple (above 1: maple is faster) and seed / maple (what
+ * the look-up work gained). Run it with `node bench/run.mjs` (see run.mjs).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -26,8 +27,8 @@ export async function main(argv: string[], traces: URL): Promise<void> {
   );
   const results: Result[] = [];
   const rows: string[] = [
-    '| workload | VMAs | maple | legacy | legacy / maple |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| workload | VMAs | maple | legacy | legacy / maple | seed maple index | seed / maple |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   let group = '';
   for (const w of workloads) {
@@ -35,14 +36,23 @@ export async function main(argv: string[], traces: URL): Promise<void> {
     results.push(r);
     if (w.group !== group) {
       group = w.group;
-      rows.push(`| **${group}** | | | | |`);
+      rows.push(`| **${group}** | | | | | | |`);
     }
-    const ratio = r.nsPerOp.legacy / r.nsPerOp.maple;
-    const line = `| ${w.name} | ${w.vmas ?? ''} | ${fmtTime(r.nsPerOp.maple)} | ${fmtTime(r.nsPerOp.legacy)} | ${ratio.toFixed(2)}x |`;
+    const { maple, legacy, seed } = r.nsPerOp as { maple: number; legacy: number; seed?: number };
+    const cells = [
+      w.name,
+      w.vmas ?? '',
+      fmtTime(maple),
+      fmtTime(legacy),
+      `${(legacy / maple).toFixed(2)}x`,
+      seed === undefined ? '' : fmtTime(seed),
+      seed === undefined ? '' : `${(seed / maple).toFixed(2)}x`,
+    ];
+    const line = `| ${cells.join(' | ')} |`;
     rows.push(line);
     console.log(line);
   }
-  const head = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${new Date().toISOString().slice(0, 10)}; median of >= ${opt.minSamples} interleaved samples.`;
+  const head = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${new Date().toISOString().slice(0, 10)}; median of >= ${opt.minSamples} interleaved samples, each after a full GC.`;
   const table = `${head}\n\n${rows.join('\n')}\n`;
   const md = arg('--md');
   if (md) writeFileSync(md, table);

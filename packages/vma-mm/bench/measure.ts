@@ -1,13 +1,32 @@
 /**
- * The timing harness: every workload runs on both backends in one process,
- * interleaved sample by sample (maple, legacy, legacy, maple, ...) so that
- * drift on a shared machine hits both alike. A sample times one call of the
- * workload's body after an untimed setup; the figure reported is the median
- * sample divided by the operations it performed.
+ * The timing harness: every workload runs on every variant in one process,
+ * interleaved sample by sample (maple, legacy, seed, then rotated) so that
+ * drift on a shared machine hits all alike. A sample times one call of the
+ * workload's body after an untimed setup and a full garbage collection (so
+ * that no sample pays for another's garbage); the figure reported is the
+ * median sample divided by the operations it performed.
  */
-import type { BackendName } from '../src/index.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
-export const BACKENDS: readonly BackendName[] = ['maple', 'legacy'];
+/** What runs: the two backends, and the seed's maple index (the baseline of the look-up work). */
+export type Variant = 'maple' | 'legacy' | 'seed';
+export const VARIANTS: readonly Variant[] = ['maple', 'legacy', 'seed'];
+
+let gc: (() => void) | undefined;
+
+/** A full collection (global.gc, enabled at run time when Node was started without --expose-gc). */
+export function collectGarbage(): void {
+  if (!gc) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed) gc = exposed;
+    else {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as () => void;
+    }
+  }
+  gc();
+}
 
 /** A workload: `setup` runs untimed before each sample and returns the timed body. */
 export interface Workload {
@@ -17,13 +36,15 @@ export interface Workload {
   vmas?: number;
   /** Operations one body call performs. */
   ops: number;
-  setup(backend: BackendName): () => unknown;
+  /** The variants this workload runs on (default all). */
+  variants?: readonly Variant[];
+  setup(variant: Variant): () => unknown;
 }
 
-/** Median time per operation for each backend, in nanoseconds. */
+/** Median time per operation for each variant run, in nanoseconds. */
 export interface Result {
   workload: Workload;
-  nsPerOp: Record<BackendName, number>;
+  nsPerOp: Partial<Record<Variant, number>>;
   samples: number;
 }
 
@@ -44,30 +65,32 @@ function median(xs: number[]): number {
 /** A value the optimiser cannot prove unused. */
 export let sink: unknown;
 
-/** Runs one workload on both backends, interleaved; one warm-up sample each is discarded. */
+/** Runs one workload on its variants, interleaved; one warm-up sample each is discarded. */
 export function run(w: Workload, opt: SampleOptions): Result {
-  const times: Record<BackendName, number[]> = { maple: [], legacy: [] };
-  const spent: Record<BackendName, number> = { maple: 0, legacy: 0 };
+  const variants = w.variants ?? VARIANTS;
+  const times = new Map<Variant, number[]>(variants.map((v) => [v, []]));
+  const spent = new Map<Variant, number>(variants.map((v) => [v, 0]));
+  let n = 0;
   for (let round = -1; round < opt.maxSamples; round++) {
-    const order = round & 1 ? [...BACKENDS].reverse() : BACKENDS;
-    for (const b of order) {
-      const body = w.setup(b);
+    const k = round < 0 ? 0 : round % variants.length;
+    const order = [...variants.slice(k), ...variants.slice(0, k)];
+    for (const v of order) {
+      const body = w.setup(v);
+      collectGarbage();
       const t0 = process.hrtime.bigint();
       sink = body();
       const dt = Number(process.hrtime.bigint() - t0);
       if (round >= 0) {
-        times[b].push(dt);
-        spent[b] += dt / 1e6;
+        times.get(v)?.push(dt);
+        spent.set(v, (spent.get(v) ?? 0) + dt / 1e6);
       }
     }
-    const n = round + 1;
-    if (n >= opt.minSamples && spent.maple >= opt.minTimeMs && spent.legacy >= opt.minTimeMs) break;
+    n = round + 1;
+    if (n >= opt.minSamples && variants.every((v) => (spent.get(v) ?? 0) >= opt.minTimeMs)) break;
   }
-  return {
-    workload: w,
-    nsPerOp: { maple: median(times.maple) / w.ops, legacy: median(times.legacy) / w.ops },
-    samples: times.maple.length,
-  };
+  const nsPerOp: Partial<Record<Variant, number>> = {};
+  for (const v of variants) nsPerOp[v] = median(times.get(v) ?? []) / w.ops;
+  return { workload: w, nsPerOp, samples: n };
 }
 
 /** A seeded PRNG (mulberry32), so every run does the same work. */

@@ -8,8 +8,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { AddressSpace, type BackendName, MAP, PROT, parseTrace, replayTrace } from '../src/index.js';
-import { prng, type Workload } from './measure.js';
+import { AddressSpace, type AddressSpaceOptions, MAP, PROT, parseTrace, replayTrace } from '../src/index.js';
+import { prng, type Variant, type Workload } from './measure.js';
+import { SeedMapleIndex } from './seed-maple-index.js';
 
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
 const PS = 4096;
@@ -26,8 +27,9 @@ export function traceWorkloads(dir: URL): Workload[] {
         group: 'trace replay (per op)',
         name: f.replace('.jsonl.gz', ''),
         ops,
-        setup: (backend: BackendName) => () => {
-          const r = replayTrace(records, { backend });
+        variants: ['maple', 'legacy'] as const,
+        setup: (backend: Variant) => () => {
+          const r = replayTrace(records, { backend: backend === 'legacy' ? 'legacy' : 'maple' });
           if (r.answersMatched !== r.answered) throw new Error(`${f}: ${backend} replay diverged`);
           return r;
         },
@@ -50,8 +52,15 @@ function layoutPlan(n: number): { start: number; pages: number }[] {
   return plan;
 }
 
-function buildLayout(backend: BackendName, plan: { start: number; pages: number }[]): AddressSpace {
-  const mm = new AddressSpace({ arch: 'x86_64', backend, maxMapCount: 70000 });
+/** A fresh x86_64 address space on `variant`'s index. */
+function makeSpace(variant: Variant): AddressSpace {
+  const options: AddressSpaceOptions = { arch: 'x86_64', maxMapCount: 70000 };
+  if (variant === 'seed') return new AddressSpace(options, new SeedMapleIndex());
+  return new AddressSpace({ ...options, backend: variant });
+}
+
+function buildLayout(variant: Variant, plan: { start: number; pages: number }[]): AddressSpace {
+  const mm = makeSpace(variant);
   for (let i = 0; i < plan.length; i++) {
     const { start, pages } = plan[i]!;
     const prot = i & 1 ? PROT.READ : PROT.READ | PROT.WRITE;
@@ -64,8 +73,8 @@ function buildLayout(backend: BackendName, plan: { start: number; pages: number 
 /** The scaled workloads for `n` VMAs. */
 export function scaledWorkloads(n: number): Workload[] {
   const plan = layoutPlan(n);
-  const built = new Map<BackendName, AddressSpace>();
-  const space = (b: BackendName) => {
+  const built = new Map<Variant, AddressSpace>();
+  const space = (b: Variant) => {
     let mm = built.get(b);
     if (!mm) {
       mm = buildLayout(b, plan);
@@ -87,7 +96,7 @@ export function scaledWorkloads(n: number): Workload[] {
     const j = Math.floor(rnd() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
-  const faults = (addrs: number[], times: number) => (b: BackendName) => {
+  const faults = (addrs: number[], times: number) => (b: Variant) => {
     const mm = space(b);
     return () => {
       let bad = 0;
@@ -103,7 +112,7 @@ export function scaledWorkloads(n: number): Workload[] {
       vmas: n,
       ops: n,
       setup: (b) => {
-        const mm = new AddressSpace({ arch: 'x86_64', backend: b, maxMapCount: 70000 });
+        const mm = makeSpace(b);
         return () => {
           for (let i = 0; i < n; i++) mm.mmap(0, (1 + (i % 3)) * PS, i & 1 ? PROT.READ : PROT.NONE, ANON);
           return mm;
