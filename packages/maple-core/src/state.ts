@@ -15,7 +15,7 @@
  */
 
 import { emptyAreaSearch } from './area.js';
-import { PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
 import { tracedAreaSearch, traceRootRead, traceWalkerRead } from './trace.js';
@@ -77,7 +77,8 @@ export class MapleState<V> {
     const o = w.off[d] as number;
     const p = h * PIVOT_STRIDE;
     this.index = o > 0 ? (arena.pivots[p + o - 1] as number) + 1 : (w.min[d] as number);
-    this.last = o < (arena.end[h] as number) ? (arena.pivots[p + o] as number) : (w.max[d] as number);
+    // A leaf's end pivot holds its max, so only a full leaf's last slot needs w.max.
+    this.last = o < RANGE64_SLOTS - 1 ? (arena.pivots[p + o] as number) : (w.max[d] as number);
     return core.values.get(arena.slots[h * SLOT_STRIDE + o] as number);
   }
 

@@ -41,6 +41,10 @@ export class Walker {
  * Mirrors mtree_range_walk().
  */
 export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: number): void {
+  if (root === core.root) {
+    descendLive(core, w, index);
+    return;
+  }
   const arena = core.arena;
   const pivots = arena.pivots;
   const slots = arena.slots;
@@ -70,6 +74,44 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
     d++;
   }
   w.depth = d;
+}
+
+/**
+ * {@link descend} from the live root, whose height is known: as in {@link lookup},
+ * levels come from the height and each scan stops at the end pivot (which holds
+ * the node max), so neither `type` nor `end` is read on the way down.
+ */
+function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  const wNode = w.node;
+  const wMin = w.min;
+  const wMax = w.max;
+  const wOff = w.off;
+  const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
+  const leafDepth = core.height - 1;
+  let h = core.root;
+  let min = 0;
+  let max = MAPLE_MAX;
+  for (let d = 0; ; d++) {
+    const npiv = d === leafDepth ? RANGE64_SLOTS - 1 : internalPivots;
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < npiv && (pivots[p + off] as number) < index) off++;
+    wNode[d] = h;
+    wMin[d] = min;
+    wMax[d] = max;
+    wOff[d] = off;
+    if (d === leafDepth) {
+      w.depth = d;
+      return;
+    }
+    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
+    // The end pivot is the node max, so no `end` test is needed here either.
+    if (off < npiv) max = pivots[p + off] as number;
+    h = slots[h * SLOT_STRIDE + off] as number;
+  }
 }
 
 /** First index of the slot the walker is on. */
