@@ -3,8 +3,8 @@
  * /proc/PID/maps line and a kind for colouring (file, anon, stack, heap,
  * special), and the gaps between them, from 0 to the task size.
  */
-import { MapleTree } from '@maple-tree/core';
-import { type AddressSpace, formatVma, parseMapsLine, type Vma } from '@maple-tree/vma-mm';
+import type { MapleTree } from '@maple-tree/core';
+import { type AddressSpace, formatVma, MapleIndex, parseMapsLine, type Vma } from '@maple-tree/vma-mm';
 
 /** Colour classes of the map. */
 export type RegionKind = 'file' | 'anon' | 'stack' | 'heap' | 'special';
@@ -78,13 +78,7 @@ export function readLayout(mm: AddressSpace): Layout {
   return { taskSize, pageSize: mm.pageSize, regions, gaps };
 }
 
-/**
- * The maple tree behind `mm`, or undefined on the legacy backend. vma-mm
- * does not export its maple index class, so this reads the index's
- * documented read-only `mapleTree` accessor through the backend name.
- */
+/** The maple tree behind `mm` (mm->mm_mt), or undefined on the legacy backend. */
 export function mapleTreeOf(mm: AddressSpace): MapleTree<Vma> | undefined {
-  if (mm.index.backend !== 'maple') return undefined;
-  const tree = (mm.index as unknown as { mapleTree?: MapleTree<Vma> }).mapleTree;
-  return tree instanceof MapleTree ? tree : undefined;
+  return mm.index instanceof MapleIndex ? mm.index.mapleTree : undefined;
 }
