@@ -5,7 +5,8 @@
  * spanning and edge-straddling ranges of what was mapped; and a share of
  * calls that fail on purpose (EINVAL, EBADF, EEXIST, ENOMEM, EFAULT).
  * The extra profile adds shared anonymous memory, MAP_POPULATE,
- * MAP_GROWSDOWN, MAP_32BIT and MREMAP_DONTUNMAP.
+ * MAP_GROWSDOWN, MAP_32BIT and MREMAP_DONTUNMAP. The heap profile also aims
+ * brk at the mappings above the break.
  *
  * Each generator returns 1 when it issued a call, 0 when the draw was
  * unusable (it could touch a protected range); the main loop draws again.
@@ -234,6 +235,11 @@ int gen_brk(void) {
   } else if (r < 88) want = W.start_brk;
   else if (r < 93) want = W.start_brk - (1 + rnd(16)) * PS; /* below start_brk: refused */
   else want = W.cur_brk + (64 + rnd(4096)) * PS;        /* far: may run into a mapping */
+  if (W.profile == PROF_HEAP && ntrack && chance(25)) {
+    /* Up to a mapping above the break: right below it, or one page into it. */
+    int k = track_pick();
+    if (T[k].addr > W.cur_brk && T[k].addr - W.cur_brk < 64 * MIB) want = T[k].addr - PS + rnd(3) * PS;
+  }
   if (want > W.cur_brk && !safe(W.cur_brk & ~(PS - 1), PAGE_UP(want) + PS)) return 0;
   call_brk(want);
   return 1;

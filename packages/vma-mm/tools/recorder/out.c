@@ -124,6 +124,7 @@ static const struct {
     {MAP_GROWSDOWN, "GROWSDOWN"},
     {MAP_NORESERVE, "NORESERVE"},
     {MAP_POPULATE, "POPULATE"},
+    {VT_MAP_SYNC, "SYNC"},
     {MAP_FIXED_NOREPLACE, "FIXED_NOREPLACE"},
 };
 

@@ -9,15 +9,20 @@
  * allocates nothing (static buffers, write(2) to stdout), so the logged calls
  * are the only changes to its layout.
  *
- *   vmtrace --seed N --profile mixed|extra|near|limit --ops N --dir DIR [--every K]
+ *   vmtrace --seed N --profile mixed|extra|near|limit|heap|edge --ops N --dir DIR [--every K]
+ *           [--lsm-min-addr N]
  *
  * --dir is where the four data files are created (and left behind).
+ * --lsm-min-addr is the kernel's CONFIG_LSM_MMAP_MIN_ADDR (the kernel's own
+ * mmap_min_addr is the larger of it and vm.mmap_min_addr); it goes into the
+ * header as lsm_mmap_min_addr.
  * Build and run it with record.sh (address-space randomisation off).
  */
 #include "vmtrace.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
@@ -29,6 +34,9 @@
 #include <unistd.h>
 
 struct world W;
+
+/* A syscall argument as the kernel receives it: a 32-bit driver passes (and so logs) the low 32 bits. */
+#define ARG(x) ((u64)(unsigned long)(x))
 
 /* --------------------------------------------------------- the syscalls */
 
@@ -46,6 +54,8 @@ static u64 sys_mmap(u64 addr, u64 len, int prot, int flags, int fd, u64 off) {
 /* fdi: a data file's index, -1 for none (anonymous), -2 for a file mapping without a file (EBADF). */
 u64 call_mmap(u64 addr, u64 len, int prot, int flags, int fdi, u64 off) {
   int fd = fdi >= 0 ? W.fds[fdi] : -1;
+  addr = ARG(addr);
+  len = ARG(len);
   op_begin("mmap");
   outkey("addr");
   outhex(addr);
@@ -70,6 +80,8 @@ static long sys3(long nr, u64 a, u64 b, u64 c) {
 }
 
 long call_munmap(u64 addr, u64 len) {
+  addr = ARG(addr);
+  len = ARG(len);
   op_begin("munmap");
   outkey("addr");
   outhex(addr);
@@ -82,6 +94,8 @@ long call_munmap(u64 addr, u64 len) {
 }
 
 long call_mprotect(u64 addr, u64 len, int prot) {
+  addr = ARG(addr);
+  len = ARG(len);
   op_begin("mprotect");
   outkey("addr");
   outhex(addr);
@@ -97,6 +111,10 @@ long call_mprotect(u64 addr, u64 len, int prot) {
 }
 
 u64 call_mremap(u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) {
+  addr = ARG(addr);
+  old_len = ARG(old_len);
+  new_len = ARG(new_len);
+  new_addr = ARG(new_addr);
   op_begin("mremap");
   outkey("addr");
   outhex(addr);
@@ -128,12 +146,19 @@ u64 call_mremap(u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr) {
 
 /* brk never fails: the answer is the new break, or the old one when the kernel refused. */
 u64 call_brk(u64 addr) {
+  addr = ARG(addr);
   op_begin("brk");
   outkey("addr");
   outhex(addr);
   u64 got = (u64)(unsigned long)syscall(SYS_brk, (unsigned long)addr);
   last_errno = 0;
   op_end(got);
+  if (W.profile == PROF_HEAP) {
+    /* The heap becomes a target of the other calls too. */
+    u64 was = PAGE_UP(W.cur_brk), now = PAGE_UP(got);
+    if (now > was) track_add(was, now - was, -1, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+    else if (now < was) track_remove(now, was);
+  }
   W.cur_brk = got;
   return got;
 }
@@ -231,6 +256,12 @@ static void emit_header(u64 seed, const char *profile, u64 start_stack) {
   outdec(W.max_map_count);
   outkey("mmap_min_addr");
   outdec((long long)min_addr);
+  if (W.lsm_min_addr >= 0) {
+    outkey("lsm_mmap_min_addr");
+    outdec(W.lsm_min_addr);
+  }
+  outkey("uid");
+  outdec((long long)getuid());
   if (rl.rlim_cur != RLIM_INFINITY) {
     outkey("stack_rlimit");
     outdec((long long)rl.rlim_cur);
@@ -243,18 +274,57 @@ static void emit_header(u64 seed, const char *profile, u64 start_stack) {
   outs("\"maple-tree tools/recorder/vmtrace.c\"}\n");
 }
 
+/* ------------------------------------------------------- crash report */
+
+static char altstack[16384];
+
+/* A call that broke the driver's own memory would be a recorder bug: say where, after which op. */
+static void on_fault(int sig, siginfo_t *si, void *ctx) {
+  (void)ctx;
+  static const char hx[] = "0123456789abcdef";
+  char msg[96] = "vmtrace: signal ";
+  size_t n = strlen(msg);
+  msg[n++] = (char)('0' + sig / 10);
+  msg[n++] = (char)('0' + sig % 10);
+  memcpy(msg + n, " at 0x", 6);
+  n += 6;
+  u64 a = (u64)(unsigned long)si->si_addr;
+  for (int sh = 60; sh >= 0; sh -= 4) msg[n++] = hx[(a >> sh) & 15];
+  memcpy(msg + n, " after op ", 10);
+  n += 10;
+  char num[24];
+  int k = 0;
+  long v = op_no;
+  do num[k++] = (char)('0' + v % 10); while ((v /= 10));
+  while (k) msg[n++] = num[--k];
+  msg[n++] = '\n';
+  if (write(2, msg, n) < 0) _exit(4);
+  _exit(4);
+}
+
+static void catch_faults(void) {
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fault;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  if (sigaltstack(&ss, 0) != 0 || sigaction(SIGSEGV, &sa, 0) != 0 || sigaction(SIGBUS, &sa, 0) != 0)
+    die("cannot install the fault handler");
+}
+
 /* --------------------------------------------------------------- main */
 
 static int streq(const char *a, const char *b) {
   return strcmp(a, b) == 0;
 }
 
-static const char usage[] = "usage: vmtrace --seed N --profile mixed|extra|near|limit --ops N --dir DIR [--every K]";
+static const char usage[] = "usage: vmtrace --seed N --profile mixed|extra|near|limit|heap|edge --ops N --dir DIR [--every K] [--lsm-min-addr N]";
 
 int main(int argc, char **argv) {
   u64 seed = 1;
   long ops = 3000, every = 100;
   const char *profile = "mixed", *dir = 0;
+  W.lsm_min_addr = -1;
   if (argc % 2 == 0) die(usage);
   for (int k = 1; k + 1 < argc; k += 2) {
     if (streq(argv[k], "--seed")) seed = parse_dec(argv[k + 1]);
@@ -262,6 +332,7 @@ int main(int argc, char **argv) {
     else if (streq(argv[k], "--every")) every = (long)parse_dec(argv[k + 1]);
     else if (streq(argv[k], "--profile")) profile = argv[k + 1];
     else if (streq(argv[k], "--dir")) dir = argv[k + 1];
+    else if (streq(argv[k], "--lsm-min-addr")) W.lsm_min_addr = (long)parse_dec(argv[k + 1]);
     else die(usage);
   }
   if (!dir) die(usage);
@@ -269,6 +340,8 @@ int main(int argc, char **argv) {
   else if (streq(profile, "extra")) W.profile = PROF_EXTRA;
   else if (streq(profile, "near")) W.profile = PROF_NEAR;
   else if (streq(profile, "limit")) W.profile = PROF_LIMIT;
+  else if (streq(profile, "heap")) W.profile = PROF_HEAP;
+  else if (streq(profile, "edge")) W.profile = PROF_EDGE;
   else die("unknown profile");
   if (every <= 0) every = ops;
 #ifdef __i386__
@@ -281,6 +354,7 @@ int main(int argc, char **argv) {
 #endif
   W.low_zone = 0x10000000ULL;
   rng_seed(seed);
+  catch_faults();
 
   W.max_map_count = read_small("/proc/sys/vm/max_map_count") > 0 ? (long)parse_dec(smallbuf) : 65530;
   u64 start_stack = stat_field(28);
@@ -302,6 +376,8 @@ int main(int argc, char **argv) {
     int done = 0;
     if (W.profile == PROF_LIMIT) done = gen_limit();
     else if (W.profile == PROF_NEAR && chance(45)) done = gen_near();
+    else if (W.profile == PROF_HEAP && chance(40)) done = chance(25) ? gen_brk() : gen_near();
+    else if (W.profile == PROF_EDGE && chance(40)) done = chance(35) ? gen_edge() : gen_near();
     if (!done) {
       u64 r = rnd(100);
       if (r < 34) gen_mmap();

@@ -9,6 +9,8 @@
  *   gen.c     the random calls of the mixed and extra profiles
  *   gen-near.c calls aimed next to existing mappings (merges, anon_vma
  *             sharing, guard gaps) and the limit profile
+ *   gen-edge.c calls with boundary arguments (wrapping lengths, TASK_SIZE,
+ *             mmap_min_addr, MAP_SHARED_VALIDATE)
  *   vmtrace.c the system calls, data files, header and main loop
  *
  * Nothing here allocates: every buffer is static.
@@ -33,8 +35,9 @@ typedef uint64_t u64;
 #define MREMAP_DONTUNMAP 4
 #endif
 #define VT_MAP_32BIT 0x40
+#define VT_MAP_SYNC 0x80000
 
-enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT };
+enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE };
 
 /* Where the driver plays, what it opened, and the break. */
 struct world {
@@ -49,6 +52,7 @@ struct world {
   int is32;
   long max_map_count;
   long ops; /* calls to issue */
+  long lsm_min_addr; /* CONFIG_LSM_MMAP_MIN_ADDR when known, else -1 */
 };
 extern struct world W;
 
@@ -117,5 +121,8 @@ int gen_brk(void);
 /* gen-near.c */
 int gen_near(void);
 int gen_limit(void);
+
+/* gen-edge.c */
+int gen_edge(void);
 
 #endif
