@@ -44,6 +44,13 @@ export interface SharedMapleTreeOptions {
   maxNodes?: number;
   /** Reader slots, the most readers attached at once (default 64). */
   maxReaders?: number;
+  /**
+   * How long (ms) a write that finds the arena full waits for readers to move
+   * past the nodes they hold back before failing with ENOMEM: the kernel's
+   * synchronize_rcu(). Default 0 (fail at once). Waiting uses Atomics.wait, so
+   * it is for Node and worker threads, not a browser's main thread.
+   */
+  synchronizeMs?: number;
 }
 
 const DEFAULT_MAX_NODES = 16384;
@@ -75,6 +82,7 @@ export class SharedMapleTree {
   private readonly retiredNodeQueue = new RetireQueue();
   private readonly retiredValueQueue = new RetireQueue();
   private ver = 0;
+  private readonly synchronizeMs: number;
 
   constructor(options: SharedMapleTreeOptions = {}) {
     if (typeof options !== 'object' || options === null)
@@ -82,6 +90,7 @@ export class SharedMapleTree {
     const allocRange = options.allocRange === true;
     const maxNodes = checkCount('maxNodes', options.maxNodes ?? DEFAULT_MAX_NODES, 1, 1 << 24);
     const maxReaders = checkCount('maxReaders', options.maxReaders ?? DEFAULT_MAX_READERS, 1, 1 << 16);
+    this.synchronizeMs = checkCount('synchronizeMs', options.synchronizeMs ?? 0, 0, 2 ** 31 - 1);
     const capacity = maxNodes + 1;
     this.arena = new StampedArena(allocRange, capacity);
     this.tree = new MapleTree<number>({ allocRange, rcu: true }, this.arena);
@@ -187,6 +196,23 @@ export class SharedMapleTree {
     return this.freeRetired(this.ver);
   }
 
+  /**
+   * Reclaims, waiting until `deadline` (performance.now() time) for readers to
+   * let go of retired nodes when none can be freed yet. Mirrors
+   * synchronize_rcu() followed by the deferred frees.
+   * @returns the number of nodes freed
+   */
+  private synchronize(deadline: number): number {
+    let freed = this.reclaim();
+    if (freed > 0 || this.retiredNodeQueue.length === 0) return freed;
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    while (freed === 0 && performance.now() < deadline) {
+      Atomics.wait(nap, 0, 0, 1);
+      freed = this.reclaim();
+    }
+    return freed;
+  }
+
   /** The oldest version an active reader may be reading (the current one when none is). */
   private oldestReaderVersion(): number {
     const epochs = this.epochs;
@@ -218,12 +244,18 @@ export class SharedMapleTree {
     const seq = core.seq;
     this.arena.building = epochOf(this.ver + 1);
     let result: R;
-    try {
-      result = op();
-    } catch (error) {
-      // A failed write changed nothing: reclaim what readers allow and try once more.
-      if (!(error instanceof MapleError && error.code === 'ENOMEM') || this.reclaim() === 0) throw error;
-      result = op();
+    let deadline = -1;
+    while (true) {
+      try {
+        result = op();
+        break;
+      } catch (error) {
+        // A failed write changed nothing: reclaim what readers allow (waiting
+        // for them up to synchronizeMs) and try again.
+        if (!(error instanceof MapleError && error.code === 'ENOMEM')) throw error;
+        if (deadline < 0) deadline = performance.now() + this.synchronizeMs;
+        if (this.synchronize(deadline) === 0) throw error;
+      }
     }
     if (core.seq === seq) return result;
     if (value !== undefined) this.values[lookup(core, first)] = value;

@@ -79,7 +79,7 @@ function startReader(
 
 describe('SharedMapleTree with reader workers', () => {
   it('readers see only whole versions, never a freed node, while the writer writes and reclaims', async () => {
-    const tree = new SharedMapleTree({ maxNodes: 1 << 16 });
+    const tree = new SharedMapleTree({ maxNodes: 1 << 16, synchronizeMs: 10_000 });
     const logBuffer = new SharedArrayBuffer(MAX_OPS * OP_WORDS * 8);
     const log = new Float64Array(logBuffer);
     const controlBuffer = new SharedArrayBuffer(CONTROL_WORDS * 4);
