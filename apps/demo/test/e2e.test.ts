@@ -117,6 +117,40 @@ describe('visualiser in Chromium', () => {
     expect(detail.filter((l) => /^ *\d+ 0x/.test(l))).toHaveLength(leaf.slots.length);
   });
 
+  it('zooms the map with the wheel, switches scales, and jumps to the mmap area', async () => {
+    const label = async () => (await page.textContent('#map-controls .status'))!;
+    const span = (text: string) => {
+      const [lo, hi] = text
+        .split(' (')[0]!
+        .split(' - ')
+        .map((h) => Number(BigInt(h)));
+      return hi! - lo!;
+    };
+    await page.click('#map-reset');
+    const whole = await label();
+    expect(whole).toMatch(/^0x0 - 0x7ffffffff000 \(128\.0 TiB\)/);
+    const box = (await (await page.$('#map-svg'))!.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+    for (let k = 0; k < 5; k++) await page.mouse.wheel(0, -100);
+    await page.waitForFunction(
+      (w) => document.querySelector('#map-controls .status')?.textContent !== w,
+      whole,
+    );
+    expect(span(await label())).toBeLessThan(span(whole));
+    await page.click('#map-scale');
+    expect(await page.textContent('#map-scale')).toBe('scale: linear');
+    expect(await label()).toBe(whole); // a scale switch shows the whole space again
+    await page.click('#map-mmap-area');
+    const mm = libraryAt(Number((await page.textContent('#position'))!.split(' ')[0]));
+    const firstHigh = [...mm.vmas()].find((v) => v.start >= 2 ** 32)!.start;
+    const zoomed = await label();
+    expect(span(zoomed)).toBeLessThan((0x7ffffffff000 - firstHigh) * 1.05);
+    const inView = Number(/, (\d+) of \d+ VMAs in view$/.exec(zoomed)![1]);
+    expect(inView).toBe([...mm.vmas()].filter((v) => v.start >= 2 ** 32).length);
+    await page.click('#map-scale');
+    expect(await page.textContent('#map-scale')).toBe('scale: log');
+  });
+
   it('numbers the nodes the gap search of a kernel-placed mmap entered, from the trace hook', async () => {
     const records = loadTrace('real-python');
     const ops = records.filter(
