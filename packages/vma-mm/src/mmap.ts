@@ -39,7 +39,14 @@ import {
   Vma,
 } from './vma.js';
 
-/** MAP_* bits that plain MAP_SHARED tolerates (LEGACY_MAP_MASK). */
+/** MAP_HUGE_2MB and MAP_HUGE_1GB: huge page size requests (log2 of the size at bit 26). */
+const MAP_HUGE_2MB = 21 << 26;
+const MAP_HUGE_1GB = 30 << 26;
+
+/**
+ * MAP_* bits that MAP_SHARED keeps and MAP_SHARED_VALIDATE accepts
+ * (LEGACY_MAP_MASK): on x86 this includes MAP_32BIT and MAP_ABOVE4G.
+ */
 const LEGACY_MAP_MASK =
   MAP.SHARED |
   MAP.PRIVATE |
@@ -54,7 +61,11 @@ const LEGACY_MAP_MASK =
   MAP.POPULATE |
   MAP.NONBLOCK |
   MAP.STACK |
-  MAP.HUGETLB;
+  MAP.HUGETLB |
+  MAP['32BIT'] |
+  MAP.ABOVE4G |
+  MAP_HUGE_2MB |
+  MAP_HUGE_1GB;
 
 /** Largest file offset a regular file maps (MAX_LFS_FILESIZE). */
 const MAX_LFS_FILESIZE = 2 ** 63 - 1;

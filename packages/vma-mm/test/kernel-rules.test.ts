@@ -61,3 +61,18 @@ describe.each<BackendName>(['maple', 'legacy'])('kernel rules on the %s backend'
     mm.validate();
   });
 });
+
+const FILE = { path: '/tmp/data', dev: 'fe:00', inode: 77, size: 0x100000 };
+
+describe.each<BackendName>(['maple', 'legacy'])('mmap argument rules on the %s backend', (backend) => {
+  it('MAP_SHARED_VALIDATE accepts MAP_32BIT and MAP_ABOVE4G (they are in LEGACY_MAP_MASK)', () => {
+    const mm = space(backend);
+    const low = mm.mmap(0, 0x2000, PROT.READ, MAP.SHARED_VALIDATE | MAP['32BIT'], FILE, 0);
+    expect(low).toBeGreaterThanOrEqual(0x40000000);
+    expect(low).toBeLessThan(0x80000000);
+    expect(mm.mmap(0, 0x2000, PROT.READ, MAP.SHARED_VALIDATE | MAP.ABOVE4G, FILE, 0)).toBeGreaterThan(
+      2 ** 32,
+    );
+    mm.validate();
+  });
+});
