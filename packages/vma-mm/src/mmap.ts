@@ -67,8 +67,13 @@ const LEGACY_MAP_MASK =
   MAP_HUGE_2MB |
   MAP_HUGE_1GB;
 
-/** Largest file offset a regular file maps (MAX_LFS_FILESIZE). */
-const MAX_LFS_FILESIZE = 2 ** 63 - 1;
+/**
+ * MAX_LFS_FILESIZE (2^63 - 1) in bytes, the end a regular file's mapping may
+ * not pass (file_mmap_ok). Kept as 2^63 and compared in whole pages, where it
+ * is exact: offset + length <= 2^63 - 1 holds exactly when
+ * pgoff + pages < 2^63 / PAGE_SIZE.
+ */
+const MAX_LFS_END = 2 ** 63;
 
 /** Whether `file` looks like an open file (path, device and inode). */
 function isMappedFile(file: unknown): file is MappedFile {
@@ -181,7 +186,7 @@ export function sysMmap(
 
   const type = f & MAP.TYPE;
   if (file) {
-    if (pgoff * ps > MAX_LFS_FILESIZE || bytes > MAX_LFS_FILESIZE - pgoff * ps) return -EOVERFLOW;
+    if (pgoff + pages >= MAX_LFS_END / ps) return -EOVERFLOW;
     const writable = file.writable !== false;
     if (type === MAP.SHARED || type === MAP.SHARED_VALIDATE) {
       if (type === MAP.SHARED) f &= LEGACY_MAP_MASK;

@@ -1,7 +1,7 @@
 // Kernel rules that newly recorded histories (fixtures/traces/recorded) exposed, each pinned on a small
 // hand-built address space, on both backends.
 import { describe, expect, it } from 'vitest';
-import { AddressSpace, type BackendName, MAP, MREMAP, PROT } from '../src/index.js';
+import { AddressSpace, type BackendName, EOVERFLOW, MAP, MREMAP, PROT } from '../src/index.js';
 
 const LAYOUT = [
   '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
@@ -73,6 +73,14 @@ describe.each<BackendName>(['maple', 'legacy'])('mmap argument rules on the %s b
     expect(mm.mmap(0, 0x2000, PROT.READ, MAP.SHARED_VALIDATE | MAP.ABOVE4G, FILE, 0)).toBeGreaterThan(
       2 ** 32,
     );
+    mm.validate();
+  });
+
+  it('EOVERFLOW exactly when offset + length passes MAX_LFS_FILESIZE (2^63 - 1)', () => {
+    const mm = space(backend);
+    const top = 2 ** 63;
+    expect(mm.mmap(0, 0x2000, PROT.READ, MAP.PRIVATE, FILE, top - 0x2000)).toBe(-EOVERFLOW);
+    expect(mm.mmap(0, 0x1000, PROT.READ, MAP.PRIVATE, FILE, top - 0x2000)).toBeGreaterThan(0);
     mm.validate();
   });
 });
