@@ -183,19 +183,71 @@ function slotStore<V>(core: TreeCore<V>, entry: number): void {
 
 /**
  * wr_slot_store in RCU mode / wr_node_store: the leaf keeps its place in the
- * tree and gets its new contents (in a fresh node in RCU mode).
+ * tree and gets its new contents: in place outside RCU mode, in a fresh node
+ * built through the big node in RCU mode.
  */
 function rewriteLeaf<V>(core: TreeCore<V>, entry: number): void {
-  fillStoreBig(core, ws.node, ws.min, ws.max, ws.offset, ws.offsetEnd, ws.index, ws.last, entry, ws.content);
-  const arena = core.arena;
-  if (core.rcu) {
-    const h = arena.alloc(LEAF_64);
-    writeBigInto(core, h, LEAF_64, 0, big.count - 1);
-    publish(core, ws.node, h, ws.depth, wp);
+  if (!core.rcu) {
+    nodeStoreInPlace(core, entry);
     return;
   }
-  writeBigInto(core, ws.node, LEAF_64, 0, big.count - 1);
-  updateGapUp(core, ws.node, ws.min, ws.max);
+  fillStoreBig(core, ws.node, ws.min, ws.max, ws.offset, ws.offsetEnd, ws.index, ws.last, entry, ws.content);
+  const h = core.arena.alloc(LEAF_64);
+  writeBigInto(core, h, LEAF_64, 0, big.count - 1);
+  publish(core, ws.node, h, ws.depth, wp);
+}
+
+/**
+ * wr_node_store outside RCU mode, in place: the slots after the touched ones
+ * move over by the change in slot count, and the one to three new ranges
+ * (head of the first touched range, the new range, tail of the last) are
+ * written between. The leaf ends up exactly as {@link rewriteLeaf} would
+ * leave it, without the round trip through the big node.
+ */
+function nodeStoreInPlace<V>(core: TreeCore<V>, entry: number): void {
+  const arena = core.arena;
+  const slots = arena.slots;
+  const pivots = arena.pivots;
+  const h = ws.node;
+  const s = h * SLOT_STRIDE;
+  const p = h * PIVOT_STRIDE;
+  const end = ws.end;
+  const o = ws.offset;
+  const oe = ws.offsetEnd;
+  const index = ws.index;
+  const last = ws.last;
+  const max = ws.max;
+  const head = ws.rMin < index ? 1 : 0;
+  const endPiv = ws.endPiv;
+  const tail = endPiv > last ? 1 : 0;
+  const tailValue = oe !== o ? (slots[s + oe] as number) : ws.content;
+  const restFrom = o + head + 1 + tail;
+  const newEnd = restFrom + end - oe - 1;
+  if (oe < end) {
+    slots.copyWithin(s + restFrom, s + oe + 1, s + end + 1);
+    pivots.copyWithin(p + restFrom, p + oe + 1, p + end + 1);
+  }
+  for (let i = newEnd + 1; i <= end; i++) {
+    slots[s + i] = 0;
+    pivots[p + i] = 0;
+  }
+  let at = o;
+  if (head === 1) {
+    slots[s + at] = ws.content;
+    pivots[p + at] = index - 1;
+    at++;
+  }
+  slots[s + at] = entry;
+  pivots[p + at] = last;
+  if (tail === 1) {
+    slots[s + at + 1] = tailValue;
+    pivots[p + at + 1] = endPiv;
+  }
+  // The end pivot holds the node max; a full leaf has none (the stride's pad stays 0).
+  if (newEnd < RANGE64_SLOTS - 1) pivots[p + newEnd] = max;
+  pivots[p + RANGE64_SLOTS - 1] = 0;
+  arena.end[h] = newEnd;
+  updateGapUp(core, h, ws.min, max);
 }
 
 /**
