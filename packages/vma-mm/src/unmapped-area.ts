@@ -237,29 +237,46 @@ function mmGetUnmappedArea(mm: MmCore, addr: number, len: number, pgoff: number,
   return mm.topDown ? archTopDown(mm, addr, len, pgoff, flags) : archBottomUp(mm, addr, len, pgoff, flags);
 }
 
+const U64 = (1n << 64n) - 1n;
+
+/** A 64-bit two's-complement value read as signed (loff_t). */
+function s64(v: bigint): bigint {
+  return BigInt.asIntN(64, v);
+}
+
 /**
  * __thp_get_unmapped_area: search `len + PMD_SIZE`, then shift the result so
  * that the file offset and the address agree modulo PMD_SIZE. 0 when the
  * rule does not apply or the padded search fails.
+ *
+ * The offset tests are done as the kernel does them, in 64-bit arithmetic:
+ * `off_end` and `off_align` are signed (`round_up` of an offset near 2^63
+ * wraps negative), `off_end - off_align` is compared with the unsigned PMD
+ * size, and `off + len_pad` is checked for unsigned wrap-around. So a file
+ * range that ends just below 2^63 still gets the padded, aligned search.
  */
-function thpArea(mm: MmCore, addr: number, len: number, off: number, flags: number): number {
+function thpArea(mm: MmCore, addr: number, len: number, pgoff: number, flags: number): number {
   const size = mm.arch.thpSize;
   if (!size || mm.arch.compat) return 0;
-  const offEnd = off + len;
-  const offAlign = Math.ceil(off / size) * size;
-  if (offEnd <= offAlign || offEnd - offAlign < size) return 0;
+  const off = BigInt(pgoff) * BigInt(mm.pageSize);
+  const bigSize = BigInt(size);
+  const bigLen = BigInt(len);
+  const offEnd = s64(off + bigLen);
+  const offAlign = s64(((off - 1n) | (bigSize - 1n)) + 1n);
+  if (offEnd <= offAlign || ((offEnd - offAlign) & U64) < bigSize) return 0;
   const lenPad = len + size;
-  const ret = mmGetUnmappedArea(mm, addr, lenPad, off / mm.pageSize, flags);
+  if (((off + BigInt(lenPad)) & U64) < (off & U64)) return 0;
+  const ret = mmGetUnmappedArea(mm, addr, lenPad, pgoff, flags);
   if (ret < 0) return 0;
   if (ret === addr) return addr;
-  const offSub = posMod(off - ret, size);
+  const offSub = Number((off - BigInt(ret)) & (bigSize - 1n));
   if (mm.topDown && offSub === 0) return ret + size;
   return ret + offSub;
 }
 
 /** thp_get_unmapped_area: THP placement, else the plain search. */
 function thpGetUnmappedArea(mm: MmCore, addr: number, len: number, pgoff: number, flags: number): number {
-  const ret = thpArea(mm, addr, len, pgoff * mm.pageSize, flags);
+  const ret = thpArea(mm, addr, len, pgoff, flags);
   if (ret) return ret;
   return mmGetUnmappedArea(mm, addr, len, pgoff, flags);
 }
