@@ -14,7 +14,7 @@ import { EACCES, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './
 import { populateRange } from './fault.js';
 import { mergeNewRange } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
-import { unmapRange } from './munmap.js';
+import { unmapRange, unmapWouldFail } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
 import {
   MAP,
@@ -190,7 +190,8 @@ export function sysMmap(
     const writable = file.writable !== false;
     if (type === MAP.SHARED || type === MAP.SHARED_VALIDATE) {
       if (type === MAP.SHARED) f &= LEGACY_MAP_MASK;
-      if (f & ~LEGACY_MAP_MASK) return -EOPNOTSUPP;
+      // A regular file's mmap_supported_flags add MAP_SYNC (ext4, xfs); mmap_file refuses it below.
+      if (f & ~(LEGACY_MAP_MASK | MAP.SYNC)) return -EOPNOTSUPP;
       if (p & PROT.WRITE && !writable) return -EACCES;
       vmFlags |= VM_SHARED | VM_MAYSHARE;
       if (!writable) vmFlags &= ~(VM_MAYWRITE | VM_SHARED);
@@ -211,6 +212,11 @@ export function sysMmap(
   } else return -EINVAL;
 
   if (f & MAP.NORESERVE) vmFlags |= VM_NORESERVE;
+  if (file && vmFlags & VM_SYNC) {
+    // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file: the
+    // filesystem's mmap refuses it after the old range was gathered, and nothing changes.
+    return unmapWouldFail(mm, a / ps, a / ps + pages) || -EOPNOTSUPP;
+  }
   const r = mmapRegion(mm, file ?? null, a, bytes, vmFlags, pgoff);
   if (r >= 0 && (vmFlags & VM_LOCKED || (f & (MAP.POPULATE | MAP.NONBLOCK)) === MAP.POPULATE)) {
     populateRange(mm, r / ps, r / ps + pages);

@@ -14,16 +14,27 @@ import { argValue, type MmCore } from './mm.js';
 import type { Vma } from './vma.js';
 
 /**
+ * The check vms_gather_munmap_vmas makes before it splits anything: cutting
+ * [start, end) out of the middle of one VMA needs a free map slot.
+ * @returns 0, or -ENOMEM when unmapping [start, end) would fail
+ */
+export function unmapWouldFail(mm: MmCore, start: number, end: number): number {
+  const first = mm.intersect(start, end);
+  if (first && start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount)
+    return -ENOMEM;
+  return 0;
+}
+
+/**
  * do_vmi_align_munmap in pages: unmap [start, end), which the caller checked.
  * @returns 0, or -ENOMEM when a middle split would pass max_map_count
  */
 export function unmapRange(mm: MmCore, start: number, end: number): number {
   const first = mm.intersect(start, end);
   if (!first) return 0;
-  if (start > first.startPage) {
-    if (end < first.endPage && mm.mapCount >= mm.maxMapCount) return -ENOMEM;
-    mm.split(first, start, true);
-  }
+  const err = unmapWouldFail(mm, start, end);
+  if (err) return err;
+  if (start > first.startPage) mm.split(first, start, true);
   const doomed: Vma[] = [];
   for (const vma of mm.index.range(start, end)) {
     if (vma.endPage > end) mm.split(vma, end, false);

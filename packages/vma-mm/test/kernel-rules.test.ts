@@ -1,7 +1,7 @@
 // Kernel rules that newly recorded histories (fixtures/traces/recorded) exposed, each pinned on a small
 // hand-built address space, on both backends.
 import { describe, expect, it } from 'vitest';
-import { AddressSpace, type BackendName, EOVERFLOW, MAP, MREMAP, PROT } from '../src/index.js';
+import { AddressSpace, type BackendName, EOPNOTSUPP, EOVERFLOW, MAP, MREMAP, PROT } from '../src/index.js';
 
 const LAYOUT = [
   '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
@@ -93,6 +93,23 @@ describe.each<BackendName>(['maple', 'legacy'])('mmap argument rules on the %s b
     const a = mm.mmap(0, 0x1000, PROT.READ, MAP.PRIVATE, FILE, off);
     expect(a).toBeGreaterThan(0);
     expect(a % (2 * MiB)).toBe(off % (2 * MiB));
+    mm.validate();
+  });
+
+  it('MAP_SYNC needs a DAX file: refused for a regular file even through plain MAP_SHARED, kept on anonymous memory', () => {
+    const mm = space(backend);
+    const before = mm.procMaps();
+    expect(mm.mmap(0, 0x2000, PROT.READ, MAP.SHARED | MAP.SYNC, FILE, 0)).toBe(-EOPNOTSUPP);
+    expect(mm.mmap(0, 0x2000, PROT.READ, MAP.SHARED_VALIDATE | MAP.SYNC, FILE, 0)).toBe(-EOPNOTSUPP);
+    expect(mm.mmap(0x30000000, 0x2000, PROT.READ, MAP.PRIVATE | MAP.FIXED | MAP.SYNC, FILE, 0)).toBe(
+      -EOPNOTSUPP,
+    );
+    expect(mm.procMaps()).toBe(before);
+    // Anonymous memory takes VM_SYNC, which keeps it apart from a plain neighbour.
+    const a = mm.mmap(0x30000000, PAGE, RW, ANON | MAP.FIXED | MAP.SYNC);
+    expect(a).toBe(0x30000000);
+    mm.mmap(a + PAGE, PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.vmaLookup(a)!.end).toBe(a + PAGE);
     mm.validate();
   });
 });
