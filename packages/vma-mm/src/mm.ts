@@ -40,8 +40,18 @@ export interface AddressSpaceOptions {
   layout?: MmapLayout;
   /** vm.max_map_count; default 65530. */
   maxMapCount?: number;
-  /** vm.mmap_min_addr in bytes; default the profile's. */
+  /**
+   * vm.mmap_min_addr in bytes (dac_mmap_min_addr: MAP_FIXED below it is
+   * refused with EPERM for a process without CAP_SYS_RAWIO); default the
+   * profile's.
+   */
   mmapMinAddr?: number;
+  /**
+   * CONFIG_LSM_MMAP_MIN_ADDR in bytes: the kernel's own mmap_min_addr (hint
+   * rounding, the floor of every search, stack growth) is the larger of this
+   * and `mmapMinAddr`; default 0.
+   */
+  lsmMmapMinAddr?: number;
   /** RLIMIT_STACK soft limit in bytes; default 8 MiB. */
   stackRlimit?: number;
   /** stack_guard_gap in pages; default the profile's (256). */
@@ -80,7 +90,10 @@ export class MmCore {
   readonly pageSize: number;
   readonly layout: MmapLayout;
   readonly maxMapCount: number;
+  /** mmap_min_addr: max(vm.mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR), in bytes. */
   readonly mmapMinAddr: number;
+  /** dac_mmap_min_addr: vm.mmap_min_addr, in bytes. */
+  readonly dacMmapMinAddr: number;
   readonly stackRlimit: number;
   readonly stackGuardGapPages: number;
   /** TASK_SIZE in pages. */
@@ -117,7 +130,11 @@ export class MmCore {
     if (this.layout !== 'topdown' && this.layout !== 'legacy')
       throw new TypeError(`unknown layout ${this.layout}`);
     this.maxMapCount = MmCore.checkedOption(options.maxMapCount, 65530, 'maxMapCount');
-    this.mmapMinAddr = MmCore.checkedOption(options.mmapMinAddr, arch.defaultMmapMinAddr, 'mmapMinAddr');
+    this.dacMmapMinAddr = MmCore.checkedOption(options.mmapMinAddr, arch.defaultMmapMinAddr, 'mmapMinAddr');
+    this.mmapMinAddr = Math.max(
+      this.dacMmapMinAddr,
+      MmCore.checkedOption(options.lsmMmapMinAddr, 0, 'lsmMmapMinAddr'),
+    );
     this.stackRlimit = MmCore.checkedOption(options.stackRlimit, 8 * 1024 * 1024, 'stackRlimit');
     this.stackGuardGapPages = MmCore.checkedOption(
       options.stackGuardGapPages,

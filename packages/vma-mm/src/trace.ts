@@ -32,6 +32,8 @@ export interface TraceHeader {
   page_size: number;
   max_map_count?: number;
   mmap_min_addr?: number;
+  /** CONFIG_LSM_MMAP_MIN_ADDR (our recorder writes it; absent in older traces, meaning 0). */
+  lsm_mmap_min_addr?: number;
   stack_rlimit?: number;
   layout?: 'topdown' | 'legacy';
   start_brk?: string;
@@ -95,6 +97,7 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     layout: h.layout ?? 'topdown',
     maxMapCount: h.max_map_count,
     mmapMinAddr: h.mmap_min_addr,
+    lsmMmapMinAddr: h.lsm_mmap_min_addr,
     stackRlimit: h.stack_rlimit,
     startBrk,
     brk: h.brk_start !== undefined ? hex(h.brk_start) : startBrk,

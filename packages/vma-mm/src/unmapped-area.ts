@@ -311,6 +311,7 @@ export function getUnmappedArea(
   if (r < 0) return r;
   if (r > arch.taskSize - len) return -ENOMEM;
   if (r % mm.pageSize) return -EINVAL;
-  if (r < mm.mmapMinAddr) return -EPERM;
+  // security_mmap_addr (cap_mmap_addr): below vm.mmap_min_addr needs CAP_SYS_RAWIO, which we never have.
+  if (r < mm.dacMmapMinAddr) return -EPERM;
   return r;
 }

@@ -1,7 +1,16 @@
 // Kernel rules that newly recorded histories (fixtures/traces/recorded) exposed, each pinned on a small
 // hand-built address space, on both backends.
 import { describe, expect, it } from 'vitest';
-import { AddressSpace, type BackendName, EOPNOTSUPP, EOVERFLOW, MAP, MREMAP, PROT } from '../src/index.js';
+import {
+  AddressSpace,
+  type BackendName,
+  EOPNOTSUPP,
+  EOVERFLOW,
+  EPERM,
+  MAP,
+  MREMAP,
+  PROT,
+} from '../src/index.js';
 
 const LAYOUT = [
   '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
@@ -111,5 +120,33 @@ describe.each<BackendName>(['maple', 'legacy'])('mmap argument rules on the %s b
     mm.mmap(a + PAGE, PAGE, RW, ANON | MAP.FIXED);
     expect(mm.vmaLookup(a)!.end).toBe(a + PAGE);
     mm.validate();
+  });
+});
+
+describe.each<BackendName>(['maple', 'legacy'])('mmap_min_addr on the %s backend', (backend) => {
+  const withLsm = (): AddressSpace =>
+    AddressSpace.fromMaps(LAYOUT, {
+      arch: 'x86_64',
+      backend,
+      mmapMinAddr: 4096,
+      lsmMmapMinAddr: 65536,
+      startBrk: 0x555555556000,
+      startStack: 0x7fffffffe000,
+    });
+
+  it('rounds hints up to CONFIG_LSM_MMAP_MIN_ADDR but lets MAP_FIXED go down to vm.mmap_min_addr', () => {
+    const mm = withLsm();
+    expect(mm.mmapMinAddr).toBe(65536);
+    expect(mm.mmap(0x2000, PAGE, PROT.READ, ANON)).toBe(0x10000); // round_hint_to_min
+    expect(mm.mmap(0x1000, PAGE, PROT.READ, ANON | MAP.FIXED)).toBe(0x1000); // cap_mmap_addr: dac minimum
+    expect(mm.mmap(0, PAGE, PROT.READ, ANON | MAP.FIXED)).toBe(-EPERM);
+    expect(mm.mremap(0x1000, PAGE, PAGE, MREMAP.MAYMOVE | MREMAP.FIXED, 0)).toBe(-EPERM);
+    mm.validate();
+  });
+
+  it('without an LSM minimum the sysctl is the only floor', () => {
+    const mm = space(backend);
+    expect(mm.mmapMinAddr).toBe(4096);
+    expect(mm.mmap(0x2000, PAGE, PROT.READ, ANON)).toBe(0x2000);
   });
 });
