@@ -50,6 +50,8 @@ describe('demo CLI', () => {
     for (const line of lib.mm.procMaps().trimEnd().split('\n')) expect(r.out).toContain(`  ${line}\n`);
     expect(r.out).toMatch(/level 0 +arange_64 +1 node/);
     expect(r.out).toMatch(/level 1 +leaf_64/);
+    expect(r.out).toMatch(/^ {2}stores by case: (\w+ \d+)(, \w+ \d+)*$/m);
+    expect(r.out).toMatch(/^ {2}gap searches: \d+, \d+\.\d nodes entered on average$/m);
     expect(r.out).toMatch(/^ {2}maple +\d+\.\d\d +\d+\.\d\d +1$/m);
     expect(r.out).toMatch(/^ {2}legacy +\d+\.\d\d +\d+\.\d\d +1$/m);
     expect(r.progress).toBe(''); // short trace, not a terminal: no bar
@@ -78,6 +80,7 @@ describe('demo CLI', () => {
     );
     expect(report.backendsAgree).toBe(true);
     expect(report.shape!.entries).toBe(lib.mm.mapCount);
+    expect(Object.values(report.activity!.stores).reduce((x, y) => x + y, 0)).toBeGreaterThan(0);
   });
 
   it('--trace takes a plain .jsonl file and shows a progress bar when asked', async () => {

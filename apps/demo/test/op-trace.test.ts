@@ -5,7 +5,7 @@
 import { inspectNodes } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
 import { mapleTreeOf } from '../src/model/layout.js';
-import { eventLine, highlightOf, OpRecorder } from '../src/model/op-trace.js';
+import { countActivity, eventLine, highlightOf, OpRecorder } from '../src/model/op-trace.js';
 import { TraceStepper } from '../src/model/trace-stepper.js';
 import { loadTrace } from './helpers.js';
 
@@ -76,5 +76,36 @@ describe('OpRecorder and highlightOf', () => {
       lines: [],
       label: 'the tree was not touched',
     });
+  });
+
+  it('countActivity counts what a recorder sees, call by call, and restores the previous hook', () => {
+    const records = loadTrace('real-python');
+    const a = new TraceStepper(records);
+    const rec = new OpRecorder();
+    rec.attach(a.mm);
+    const stores: Record<string, number> = {};
+    let searches = 0;
+    let entered = 0;
+    while (!a.done) {
+      rec.record(() => a.step());
+      for (const e of rec.events) {
+        if (e.kind === 'write') stores[e.storeType] = (stores[e.storeType] ?? 0) + 1;
+        if (e.fn.startsWith('mas_empty_area')) {
+          searches++;
+          entered += e.path.length;
+        }
+      }
+    }
+    const b = new TraceStepper(records);
+    const mine = () => {};
+    mapleTreeOf(b.mm)!.trace = mine;
+    const activity = countActivity(b.mm, () => b.run())!;
+    expect(mapleTreeOf(b.mm)!.trace).toBe(mine);
+    expect(activity.stores).toEqual(stores);
+    expect(activity.gapSearches).toBe(searches);
+    expect(activity.nodesEntered).toBe(entered);
+    const placed = records.filter(isKernelPlacedMmap).length;
+    expect(searches).toBeGreaterThanOrEqual(placed);
+    expect(countActivity(new TraceStepper(records, 'legacy').mm, () => {})).toBeUndefined();
   });
 });

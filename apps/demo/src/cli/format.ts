@@ -54,6 +54,21 @@ export function formatReport(r: DemoReport): string[] {
   out.push('maple tree shape (mm->mm_mt, keys are page numbers)');
   if (r.shape) for (const l of drawShape(r.shape)) out.push(`  ${l}`);
   else out.push('  (not available)');
+  const a = r.activity;
+  if (a) {
+    const byCount = (o: Record<string, number>) =>
+      Object.entries(o)
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+    out.push(`  stores by case: ${byCount(a.stores) || 'none'}`);
+    if (Object.keys(a.structural).length) out.push(`  restructuring: ${byCount(a.structural)}`);
+    if (a.gapSearches) {
+      out.push(
+        `  gap searches: ${a.gapSearches}, ${(a.nodesEntered / a.gapSearches).toFixed(1)} nodes entered on average`,
+      );
+    }
+  }
   out.push('');
   out.push(
     'timings: whole-trace replay through vma-mm (replayTrace), median of alternating runs after a warm-up',

@@ -109,3 +109,42 @@ export function highlightOf(events: readonly MapleTraceEvent<Vma>[], pageSize: n
     label: parts.join('; ') || 'the tree was not touched',
   };
 }
+
+/** How a replay exercised the tree, from its trace events. */
+export interface TreeActivity {
+  /** Stores by the kernel's store case (mas_wr_store_type). */
+  stores: Record<string, number>;
+  /** Gap searches (mas_empty_area / mas_empty_area_rev) and the nodes they entered in all. */
+  gapSearches: number;
+  nodesEntered: number;
+  /** Splits, rebalances and spanning stores (ma_op events other than gap searches). */
+  structural: Record<string, number>;
+}
+
+/**
+ * Runs `work` with a counting hook on `mm`'s maple tree (reads are not
+ * counted: the replay's own snapshot comparisons read the tree too).
+ * @returns the counts, or undefined on the legacy backend
+ */
+export function countActivity(mm: AddressSpace, work: () => void): TreeActivity | undefined {
+  const tree = mapleTreeOf(mm);
+  if (!tree) {
+    work();
+    return undefined;
+  }
+  const activity: TreeActivity = { stores: {}, gapSearches: 0, nodesEntered: 0, structural: {} };
+  const previous = tree.trace;
+  tree.trace = (e) => {
+    if (e.kind === 'write') activity.stores[e.storeType] = (activity.stores[e.storeType] ?? 0) + 1;
+    else if (e.fn.startsWith('mas_empty_area')) {
+      activity.gapSearches++;
+      activity.nodesEntered += e.path.length;
+    } else if (e.kind === 'op') activity.structural[e.fn] = (activity.structural[e.fn] ?? 0) + 1;
+  };
+  try {
+    work();
+  } finally {
+    tree.trace = previous;
+  }
+  return activity;
+}

@@ -11,6 +11,7 @@ import {
   type TraceRecord,
 } from '@maple-tree/vma-mm';
 import { mapleTreeOf } from './layout.js';
+import { countActivity, type TreeActivity } from './op-trace.js';
 import { type Tally, TraceStepper } from './trace-stepper.js';
 import { type TreeShape, treeShape } from './tree-shape.js';
 import { readTree } from './tree-view.js';
@@ -52,6 +53,8 @@ export interface DemoReport {
   backendsAgree: boolean;
   maps: string[];
   shape: TreeShape | null;
+  /** What the replay did to the maple tree (store cases, gap searches), from the core's trace hook. */
+  activity: TreeActivity | null;
 }
 
 /** Options of {@link buildReport}. */
@@ -126,16 +129,20 @@ export function buildReport(name: string, records: TraceRecord[], options: Repor
   let maple: TraceStepper | undefined;
   const answers: string[] = [];
   const finals: string[] = [];
+  let activity: TreeActivity | undefined;
   for (const backend of BACKENDS) {
     const stepper = new TraceStepper(records, backend);
     const mine: string[] = [];
-    while (!stepper.done) {
-      const r = stepper.step();
-      if (r?.answer !== undefined) mine.push(String(r.answer));
-      if (options.onProgress && (stepper.position % 256 === 0 || stepper.done)) {
-        options.onProgress(stepper.position, stepper.totalOps, backend);
+    const counted = countActivity(stepper.mm, () => {
+      while (!stepper.done) {
+        const r = stepper.step();
+        if (r?.answer !== undefined) mine.push(String(r.answer));
+        if (options.onProgress && (stepper.position % 256 === 0 || stepper.done)) {
+          options.onProgress(stepper.position, stepper.totalOps, backend);
+        }
       }
-    }
+    });
+    activity ??= counted;
     answers.push(mine.join());
     finals.push(stepper.mm.procMaps());
     if (backend === 'maple') maple = stepper;
@@ -160,5 +167,6 @@ export function buildReport(name: string, records: TraceRecord[], options: Repor
     backendsAgree: answers[0] === answers[1] && finals[0] === finals[1],
     maps,
     shape: tree ? treeShape(readTree(tree)) : null,
+    activity: activity ?? null,
   };
 }
