@@ -206,6 +206,7 @@ export class DiffDriver implements Driver {
       this.fail(`iter.next() gave ${show(got)}; the model gave ${show(expected)}`);
   }
 
+  /** Always compares everything; `full` only decides how much a printed test spells out. */
   checkTree(target: Target, _full: boolean): void {
     const [m, s] = this.pair(target) as [MapleModel<unknown>, TreeLike<unknown>];
     try {
