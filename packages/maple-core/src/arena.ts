@@ -207,9 +207,18 @@ export class NodeArena {
     this.parent[h] = 0;
     this.parentSlot[h] = 0;
     this.gapOffset[h] = 0;
-    this.slots.fill(0, h * SLOT_STRIDE, h * SLOT_STRIDE + SLOT_STRIDE);
-    this.pivots.fill(0, h * PIVOT_STRIDE, h * PIVOT_STRIDE + PIVOT_STRIDE);
-    if (this.hasGaps) this.gaps.fill(0, h * GAP_STRIDE, h * GAP_STRIDE + GAP_STRIDE);
+    // Plain loops: for 16 elements they beat the fill() builtin's call overhead.
+    const slots = this.slots;
+    const pivots = this.pivots;
+    const s = h * SLOT_STRIDE;
+    const p = h * PIVOT_STRIDE;
+    for (let i = 0; i < SLOT_STRIDE; i++) slots[s + i] = 0;
+    for (let i = 0; i < PIVOT_STRIDE; i++) pivots[p + i] = 0;
+    if (this.hasGaps) {
+      const gaps = this.gaps;
+      const g = h * GAP_STRIDE;
+      for (let i = 0; i < GAP_STRIDE; i++) gaps[g + i] = 0;
+    }
     this.live++;
     this.allocCount++;
     return h;
@@ -292,9 +301,17 @@ export class NodeArena {
     this.type[dst] = this.type[src] as number;
     this.end[dst] = this.end[src] as number;
     this.gapOffset[dst] = this.gapOffset[src] as number;
-    this.slots.copyWithin(dst * SLOT_STRIDE, src * SLOT_STRIDE, src * SLOT_STRIDE + SLOT_STRIDE);
-    this.pivots.copyWithin(dst * PIVOT_STRIDE, src * PIVOT_STRIDE, src * PIVOT_STRIDE + PIVOT_STRIDE);
-    if (this.hasGaps) this.gaps.copyWithin(dst * GAP_STRIDE, src * GAP_STRIDE, src * GAP_STRIDE + GAP_STRIDE);
+    const slots = this.slots;
+    const pivots = this.pivots;
+    for (let i = 0; i < SLOT_STRIDE; i++)
+      slots[dst * SLOT_STRIDE + i] = slots[src * SLOT_STRIDE + i] as number;
+    for (let i = 0; i < PIVOT_STRIDE; i++) {
+      pivots[dst * PIVOT_STRIDE + i] = pivots[src * PIVOT_STRIDE + i] as number;
+    }
+    if (this.hasGaps) {
+      const gaps = this.gaps;
+      for (let i = 0; i < GAP_STRIDE; i++) gaps[dst * GAP_STRIDE + i] = gaps[src * GAP_STRIDE + i] as number;
+    }
   }
 
   /** Copies node `src` of arena `from` (all fields but parent) into node `dst` of this arena. */

@@ -223,9 +223,18 @@ function nodeStoreInPlace<V>(core: TreeCore<V>, entry: number): void {
   const tailValue = oe !== o ? (slots[s + oe] as number) : ws.content;
   const restFrom = o + head + 1 + tail;
   const newEnd = restFrom + end - oe - 1;
-  if (oe < end) {
-    slots.copyWithin(s + restFrom, s + oe + 1, s + end + 1);
-    pivots.copyWithin(p + restFrom, p + oe + 1, p + end + 1);
+  // Move slots oe+1..end to restFrom.. (right to left when moving right).
+  const shift = restFrom - (oe + 1);
+  if (shift > 0) {
+    for (let i = end; i > oe; i--) {
+      slots[s + i + shift] = slots[s + i] as number;
+      pivots[p + i + shift] = pivots[p + i] as number;
+    }
+  } else if (shift < 0) {
+    for (let i = oe + 1; i <= end; i++) {
+      slots[s + i + shift] = slots[s + i] as number;
+      pivots[p + i + shift] = pivots[p + i] as number;
+    }
   }
   for (let i = newEnd + 1; i <= end; i++) {
     slots[s + i] = 0;
