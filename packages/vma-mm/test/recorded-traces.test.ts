@@ -15,6 +15,10 @@ const TRACES = [
   'rec-legacy-107',
   'rec-i386-108',
   'rec-limit-109',
+  'rec-heap-110',
+  'rec-edge-111',
+  'rec-i386-112',
+  'rec-legacy-113',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 
