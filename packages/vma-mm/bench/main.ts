@@ -52,7 +52,7 @@ export async function main(argv: string[], traces: URL): Promise<void> {
     rows.push(line);
     console.log(line);
   }
-  const head = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${new Date().toISOString().slice(0, 10)}; median of >= ${opt.minSamples} interleaved samples, each after a full GC.`;
+  const head = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${new Date().toISOString().slice(0, 10)}; CPU time, median of >= ${opt.minSamples} interleaved samples.`;
   const table = `${head}\n\n${rows.join('\n')}\n`;
   const md = arg('--md');
   if (md) writeFileSync(md, table);

@@ -2,31 +2,20 @@
  * The timing harness: every workload runs on every variant in one process,
  * interleaved sample by sample (maple, legacy, seed, then rotated) so that
  * drift on a shared machine hits all alike. A sample times one call of the
- * workload's body after an untimed setup and a full garbage collection (so
- * that no sample pays for another's garbage); the figure reported is the
- * median sample divided by the operations it performed.
+ * workload's body after an untimed setup; the figure reported is the median
+ * sample divided by the operations it performed. (A forced full collection
+ * before each sample was tried and dropped: it left the heap cache-cold and
+ * doubled the per-operation figures of the short loops.)
+ *
+ * Samples are CPU time of the process (getrusage: user + system, all its
+ * threads, microsecond resolution), not wall time: on a shared machine wall
+ * time of the same loop varied 2-4x between samples while its CPU time
+ * stayed within a few per cent.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 /** What runs: the two backends, and the seed's maple index (the baseline of the look-up work). */
 export type Variant = 'maple' | 'legacy' | 'seed';
 export const VARIANTS: readonly Variant[] = ['maple', 'legacy', 'seed'];
-
-let gc: (() => void) | undefined;
-
-/** A full collection (global.gc, enabled at run time when Node was started without --expose-gc). */
-export function collectGarbage(): void {
-  if (!gc) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed) gc = exposed;
-    else {
-      setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as () => void;
-    }
-  }
-  gc();
-}
 
 /** A workload: `setup` runs untimed before each sample and returns the timed body. */
 export interface Workload {
@@ -76,10 +65,10 @@ export function run(w: Workload, opt: SampleOptions): Result {
     const order = [...variants.slice(k), ...variants.slice(0, k)];
     for (const v of order) {
       const body = w.setup(v);
-      collectGarbage();
-      const t0 = process.hrtime.bigint();
+      const c0 = process.cpuUsage();
       sink = body();
-      const dt = Number(process.hrtime.bigint() - t0);
+      const c = process.cpuUsage(c0);
+      const dt = (c.user + c.system) * 1000;
       if (round >= 0) {
         times.get(v)?.push(dt);
         spent.set(v, (spent.get(v) ?? 0) + dt / 1e6);
