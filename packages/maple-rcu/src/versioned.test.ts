@@ -78,6 +78,12 @@ describe('VersionedMapleTree', () => {
     snap.release();
     t.validate();
     expect(() => VersionedMapleTree.from([{ first: 5, last: 4, value: 1 }])).toThrow(MapleError);
+    const copy = t.clone();
+    expect(copy).toBeInstanceOf(VersionedMapleTree);
+    expect(copy.version).toBe(0);
+    expect([...copy]).toEqual([...t]);
+    copy.store(3, 7);
+    expect(t.load(3)).toBe(-1);
   });
 
   it('a snapshot cursor walks its version like a MapleState on a copy', () => {

@@ -62,6 +62,11 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
     return new VersionedMapleTree<V>(options, built.core);
   }
 
+  /** A versioned copy with the same shape and values, at version 0 (__mt_dup). */
+  override clone(): VersionedMapleTree<V> {
+    return new VersionedMapleTree<V>({}, super.clone().core);
+  }
+
   /** Advances with every completed write; version 0 is the empty new tree. */
   get version(): number {
     return this.#ver;

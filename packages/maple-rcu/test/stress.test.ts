@@ -11,6 +11,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { MapleTree } from '@maple-tree/core';
+import { storeStats } from '@maple-tree/core/internal';
 import { describe, expect, it } from 'vitest';
 import { SharedMapleTree } from '../src/index.js';
 import { prng } from './prng.js';
@@ -88,6 +89,7 @@ describe('SharedMapleTree with reader workers', () => {
     const rnd = prng(2024);
     // Some contents before the readers start.
     let ops = 0;
+    const cases = { splitStore: 0, spanningStore: 0, rebalance: 0 };
     const write = (kind: number, a: number, b: number) => {
       log[ops * OP_WORDS] = kind;
       log[ops * OP_WORDS + 1] = a;
@@ -95,9 +97,16 @@ describe('SharedMapleTree with reader workers', () => {
       Atomics.store(control, C_LOG_LENGTH, ops + 1);
       const before = tree.version;
       applyOp(shadow, log, ops);
+      // Store cases of the shared tree's own writes (the counters are module-wide).
+      const split = storeStats.splitStore;
+      const spanning = storeStats.spanningStore;
+      const rebalance = storeStats.rebalance;
       if (kind === OP_ERASE) tree.erase(a);
       else if (kind === OP_CLEAR) tree.storeRange(a, b, undefined);
       else tree.storeRange(a, b, shadow.load(a) as number);
+      cases.splitStore += storeStats.splitStore - split;
+      cases.spanningStore += storeStats.spanningStore - spanning;
+      cases.rebalance += storeStats.rebalance - rebalance;
       if (tree.version !== before + 1) throw new Error(`op ${ops} did not publish exactly one version`);
       ops++;
     };
@@ -116,6 +125,9 @@ describe('SharedMapleTree with reader workers', () => {
       .slice(0, READERS)
       .map((seed) => startReader(tree.handle, logBuffer, controlBuffer, seed));
     await Promise.all(readers.map((r) => r.ready));
+    cases.splitStore = 0;
+    cases.spanningStore = 0;
+    cases.rebalance = 0;
     const reclaimedBefore = tree.reclaimedNodes;
     const versionBefore = tree.version;
     let maxHeldBack = 0;
@@ -132,6 +144,9 @@ describe('SharedMapleTree with reader workers', () => {
     const sum = (f: (r: ReaderResult) => number) => results.reduce((s, r) => s + f(r), 0);
     const summary = {
       written,
+      splits: cases.splitStore,
+      spanning: cases.spanningStore,
+      rebalances: cases.rebalance,
       reclaimedWhileReading,
       maxHeldBack,
       loads: sum((r) => r.loads),
@@ -154,6 +169,10 @@ describe('SharedMapleTree with reader workers', () => {
       expect(r.loads + r.finds + r.scans).toBeGreaterThan(1000);
     }
     expect(written).toBeGreaterThan(1000);
+    // The writer went through the store cases that rebuild more than a leaf.
+    expect(cases.splitStore).toBeGreaterThan(10);
+    expect(cases.spanningStore).toBeGreaterThan(10);
+    expect(cases.rebalance).toBeGreaterThan(0);
     // Nodes went back to the allocator while readers were reading, and readers held some back.
     expect(reclaimedWhileReading).toBeGreaterThan(1000);
     expect(maxHeldBack).toBeGreaterThan(0);
