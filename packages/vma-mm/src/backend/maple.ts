@@ -198,8 +198,13 @@ export class MapleIndex implements VmaIndex {
   }
 
   clone(map: (vma: Vma) => Vma): MapleIndex {
+    // __mt_dup: copy the nodes, then put each child VMA in its slot (an exact-fit store),
+    // walking the parent with an allocation-free cursor.
     const copy = this.tree.clone();
-    for (const e of this.tree.entries()) copy.storeRange(e.first, e.last, map(e.value));
+    const mas = this.tree.state(0);
+    for (let v = mas.find(MAPLE_MAX); v !== undefined; v = mas.find(MAPLE_MAX)) {
+      copy.storeRange(mas.index, mas.last, map(v));
+    }
     return new MapleIndex(copy);
   }
 
