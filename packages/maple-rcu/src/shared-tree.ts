@@ -92,14 +92,22 @@ export class SharedMapleTree {
     const maxReaders = checkCount('maxReaders', options.maxReaders ?? DEFAULT_MAX_READERS, 1, 1 << 16);
     this.synchronizeMs = checkCount('synchronizeMs', options.synchronizeMs ?? 0, 0, 2 ** 31 - 1);
     const capacity = maxNodes + 1;
-    this.arena = new StampedArena(allocRange, capacity);
+    try {
+      this.arena = new StampedArena(allocRange, capacity);
+      // Every value index in use or waiting is held by a slot of an allocated leaf, or is the root entry.
+      this.values = new Float64Array(new SharedArrayBuffer((capacity * VALUES_PER_NODE + 2) * 8));
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new MapleError(
+        'ENOMEM',
+        `cannot allocate shared buffers for ${maxNodes} nodes: ${error.message}`,
+      );
+    }
     this.tree = new MapleTree<number>({ allocRange, rcu: true }, this.arena);
     this.tree.core.setReclaimer({
       retireNode: (h) => this.retiredNodeQueue.push(h, this.ver + 1),
       retireValue: (i) => this.retiredValueQueue.push(i, this.ver + 1),
     });
-    // Every value index in use or waiting is held by a slot of an allocated leaf, or is the root entry.
-    this.values = new Float64Array(new SharedArrayBuffer((capacity * VALUES_PER_NODE + 2) * 8));
     this.meta = new Int32Array(new SharedArrayBuffer(META_WORDS * 4));
     this.epochs = new Int32Array(new SharedArrayBuffer(maxReaders * 4)).fill(SLOT_FREE);
     this.handle = {

@@ -44,6 +44,9 @@ describe('VersionedMapleTree', () => {
         if (k === 2222) t.clear();
       }
       expect(t.retiredNodes).toBeGreaterThan(0);
+      // Every queued node is a dead node still in the arena, and nothing else is dead.
+      expect(t.core.arena.retiredCount).toBe(t.retiredNodes);
+      expect(t.core.arena.live).toBe(t.nodeCount + t.retiredNodes);
       for (const { snap, copy, text: before } of held) {
         expect(text(snap)).toBe(before);
         expect(snap.size).toBe(copy.size);
