@@ -38,7 +38,7 @@ describe('reclamation', () => {
     expect(versioned.version).toBe(1_000_000);
     versioned.validate();
     expect([...versioned.entries(0, 20_000)]).toEqual([...plain.entries(0, 20_000)]);
-  }, 30_000);
+  }, 120_000);
 
   it('nodes retired while snapshots are held are bounded and all come back when released', () => {
     const versioned = new VersionedMapleTree<number>();
