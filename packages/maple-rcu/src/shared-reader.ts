@@ -317,24 +317,35 @@ export class SharedReader implements SharedMapleReader {
 
   /** Descends from `root` to the slot holding `index`; sets {@link found}. Mirrors mtree_lookup_walk(). */
   private pointWalk(root: number, index: number, epoch: number): number {
+    // Hot path: every array in a local, the freed-node check written out.
     const pivots = this.pivots;
     const slots = this.slots;
     const types = this.types;
     const ends = this.ends;
+    const parent = this.parent;
+    const generation = this.generation;
+    const born = this.born;
     const cap = this.capacity;
     let dead = false;
     let h = root;
     for (let d = 0; d <= MAPLE_HEIGHT_MAX; d++) {
       if (h <= 0 || h >= cap) return FREED;
-      const gen = Atomics.load(this.generation, h);
+      const gen = Atomics.load(generation, h);
       const type = types[h] as number;
-      const end = Math.min(ends[h] as number, PIVOT_STRIDE - 1);
+      let end = ends[h] as number;
+      if (end > PIVOT_STRIDE - 1) end = PIVOT_STRIDE - 1;
       const base = h * PIVOT_STRIDE;
       let off = 0;
       while (off < end && (pivots[base + off] as number) < index) off++;
       const next = slots[h * SLOT_STRIDE + off] as number;
-      if (this.parent[h] === h) dead = true;
-      if (this.freed(h, gen, epoch)) return FREED;
+      if (parent[h] === h) dead = true;
+      if (
+        Atomics.load(generation, h) !== gen ||
+        type === FREE_NODE ||
+        epochAfter(Atomics.load(born, h), epoch)
+      ) {
+        return FREED;
+      }
       if (type === LEAF_64) {
         this.found = next;
         return dead ? DEAD : OK;
