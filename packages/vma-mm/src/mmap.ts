@@ -12,6 +12,7 @@
  */
 import { EACCES, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno.js';
 import { populateRange } from './fault.js';
+import { hugetlbMmap } from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange, unmapWouldFail } from './munmap.js';
@@ -155,9 +156,10 @@ export function sysMmap(
   const anonymous = (f & MAP.ANONYMOUS) !== 0;
   if (!anonymous) {
     if (!isMappedFile(file)) return -EBADF;
+    if (f & MAP.HUGETLB) return -EINVAL; // ksys_mmap_pgoff: MAP_HUGETLB needs a hugetlbfs file
   } else {
     file = null;
-    if (f & MAP.HUGETLB) return -ENOMEM; // no huge pages are reserved in this model
+    if (f & MAP.HUGETLB) return hugetlbMmap(mm, a, l, f);
   }
   let pgoff = off / ps;
 

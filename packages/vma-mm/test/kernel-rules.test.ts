@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   AddressSpace,
   type BackendName,
+  EEXIST,
+  EINVAL,
+  ENOMEM,
   EOPNOTSUPP,
   EOVERFLOW,
   EPERM,
@@ -150,3 +153,38 @@ describe.each<BackendName>(['maple', 'legacy'])('mmap_min_addr on the %s backend
     expect(mm.mmap(0x2000, PAGE, PROT.READ, ANON)).toBe(0x2000);
   });
 });
+
+describe.each<BackendName>(['maple', 'legacy'])(
+  'MAP_HUGETLB without reserved huge pages on the %s backend',
+  (backend) => {
+    const H = ANON | MAP.HUGETLB;
+
+    it('fails with the error the kernel gives, in its order', () => {
+      const mm = space(backend);
+      const before = mm.procMaps();
+      expect(mm.mmap(0, PAGE, RW, H)).toBe(-ENOMEM); // the reservation finds no pages
+      expect(mm.mmap(0x40001000, PAGE, RW, H | MAP.FIXED)).toBe(-EINVAL); // not 2 MiB aligned
+      expect(mm.mmap(0, PAGE, RW, MAP.PRIVATE | MAP.HUGETLB, FILE, 0)).toBe(-EINVAL); // not a hugetlbfs file
+      expect(mm.mmap(0, PAGE, RW, MAP.DROPPABLE | MAP.ANONYMOUS | MAP.HUGETLB)).toBe(-EINVAL);
+      expect(mm.mmap(0, PAGE, RW, H | (30 << 26))).toBe(-EINVAL); // MAP_HUGE_1GB: no such hstate here
+      expect(mm.procMaps()).toBe(before);
+    });
+
+    it('a MAP_FIXED one that reaches the reservation leaves the range it replaces unmapped', () => {
+      const mm = space(backend);
+      mm.mmap(0x40000000, 0x400000, RW, ANON | MAP.FIXED);
+      expect(mm.mmap(0x40000000, PAGE, RW, H | MAP.FIXED_NOREPLACE)).toBe(-EEXIST);
+      expect(mm.mmap(0x40200000, PAGE, RW, H | MAP.FIXED)).toBe(-ENOMEM); // the length becomes 2 MiB
+      expect(mm.vmaLookup(0x40200000)).toBeUndefined();
+      expect(mm.vmaLookup(0x403ff000)).toBeUndefined();
+      expect(mm.vmaLookup(0x40000000)!.end).toBe(0x40200000);
+      mm.validate();
+    });
+
+    it('an ia32 process has the kernel 2 MiB huge pages too', () => {
+      const mm = new AddressSpace({ arch: 'i386', backend, mmapMinAddr: 4096 });
+      expect(mm.mmap(0, PAGE, RW, H)).toBe(-ENOMEM);
+      expect(mm.mmap(0x10001000, PAGE, RW, H | MAP.FIXED)).toBe(-EINVAL);
+    });
+  },
+);
