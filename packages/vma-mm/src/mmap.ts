@@ -12,7 +12,7 @@
  */
 import { EACCES, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno.js';
 import { populateRange } from './fault.js';
-import { hugetlbMmap } from './hugetlb.js';
+import { hugetlbMmap, kernelHugePageSize } from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange, unmapWouldFail } from './munmap.js';
@@ -179,7 +179,7 @@ export function sysMmap(
   if (f & MAP.GROWSDOWN) vmFlags |= VM_GROWSDOWN;
   if (f & MAP.LOCKED) vmFlags |= VM_LOCKED;
   if (f & MAP.SYNC) vmFlags |= VM_SYNC;
-  if (f & MAP.STACK && mm.arch.thpSize) vmFlags |= VM_NOHUGEPAGE;
+  if (f & MAP.STACK && kernelHugePageSize(mm.arch)) vmFlags |= VM_NOHUGEPAGE;
 
   const got = getUnmappedArea(mm, file ?? null, a, bytes, pgoff, f);
   if (got < 0) return got;

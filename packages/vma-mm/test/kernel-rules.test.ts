@@ -188,3 +188,13 @@ describe.each<BackendName>(['maple', 'legacy'])(
     });
   },
 );
+
+describe.each<BackendName>(['maple', 'legacy'])('MAP_STACK on the %s backend', (backend) => {
+  it('sets VM_NOHUGEPAGE for an ia32 process as well, which keeps it apart from plain neighbours', () => {
+    const mm = new AddressSpace({ arch: 'i386', backend, mmapMinAddr: 4096 });
+    expect(mm.mmap(0x10000000, 2 * PAGE, RW, ANON | MAP.FIXED | MAP.STACK)).toBe(0x10000000);
+    expect(mm.mmap(0x10002000, PAGE, RW, ANON | MAP.FIXED)).toBe(0x10002000);
+    expect(mm.vmaLookup(0x10000000)!.end).toBe(0x10002000);
+    mm.validate();
+  });
+});
