@@ -15,7 +15,7 @@ import { populateRange } from './fault.js';
 import { hugetlbMmap, kernelHugePageSize } from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
-import { unmapRange, unmapWouldFail } from './munmap.js';
+import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
 import {
   MAP,
@@ -215,9 +215,10 @@ export function sysMmap(
 
   if (f & MAP.NORESERVE) vmFlags |= VM_NORESERVE;
   if (file && vmFlags & VM_SYNC) {
-    // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file: the
-    // filesystem's mmap refuses it after the old range was gathered, and nothing changes.
-    return unmapWouldFail(mm, a / ps, a / ps + pages) || -EOPNOTSUPP;
+    // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file. The
+    // filesystem's mmap refuses it only after __mmap_region cleared the range a MAP_FIXED replaces,
+    // so that range is left unmapped (vms_abort_munmap_vmas leaves the gap).
+    return unmapRange(mm, a / ps, a / ps + pages) || -EOPNOTSUPP;
   }
   const r = mmapRegion(mm, file ?? null, a, bytes, vmFlags, pgoff);
   if (r >= 0 && (vmFlags & VM_LOCKED || (f & (MAP.POPULATE | MAP.NONBLOCK)) === MAP.POPULATE)) {

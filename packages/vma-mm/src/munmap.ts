@@ -18,7 +18,7 @@ import type { Vma } from './vma.js';
  * [start, end) out of the middle of one VMA needs a free map slot.
  * @returns 0, or -ENOMEM when unmapping [start, end) would fail
  */
-export function unmapWouldFail(mm: MmCore, start: number, end: number): number {
+function unmapWouldFail(mm: MmCore, start: number, end: number): number {
   const first = mm.intersect(start, end);
   if (first && start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount)
     return -ENOMEM;

@@ -198,3 +198,21 @@ describe.each<BackendName>(['maple', 'legacy'])('MAP_STACK on the %s backend', (
     mm.validate();
   });
 });
+
+describe.each<BackendName>(['maple', 'legacy'])(
+  'a file mmap that the filesystem refuses on the %s backend',
+  (backend) => {
+    it('leaves the range a MAP_FIXED replaces unmapped (MAP_SYNC on a regular file)', () => {
+      const mm = space(backend);
+      mm.mmap(0x30000000, 8 * PAGE, RW, ANON | MAP.FIXED);
+      expect(mm.mmap(0x30002000, 2 * PAGE, PROT.READ, MAP.SHARED | MAP.FIXED | MAP.SYNC, FILE, 0)).toBe(
+        -EOPNOTSUPP,
+      );
+      expect(mm.vmaLookup(0x30002000)).toBeUndefined();
+      expect(mm.vmaLookup(0x30003000)).toBeUndefined();
+      expect(mm.vmaLookup(0x30000000)!.end).toBe(0x30002000);
+      expect(mm.vmaLookup(0x30004000)!.start).toBe(0x30004000);
+      mm.validate();
+    });
+  },
+);
