@@ -6,9 +6,11 @@
  *
  * Accounting follows the kernel: making a private, unaccounted mapping
  * writable charges it (VM_ACCOUNT); removing write from an anonymous VMA
- * that never had a page faulted in gives the charge back.
+ * that never had a page faulted in gives the charge back. An mlocked
+ * private mapping made writable is populated for writing at once.
  */
 import { EACCES, EINVAL, ENOMEM } from './errno.js';
+import { populateRange } from './fault.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
 import {
@@ -18,6 +20,7 @@ import {
   VM_ACCESS_FLAGS,
   VM_ACCOUNT,
   VM_GROWSDOWN,
+  VM_LOCKED,
   VM_NORESERVE,
   VM_SHARED,
   VM_WRITE,
@@ -43,7 +46,16 @@ function fixup(
   } else if (oldFlags & VM_ACCOUNT && isAnonymous(vma) && !vma.anon) {
     newFlags &= ~VM_ACCOUNT;
   }
-  return modifyFlags(mm, vma, prev, start, end, newFlags);
+  const res = modifyFlags(mm, vma, prev, start, end, newFlags);
+  // An mlocked private mapping that becomes writable is faulted in for writing now (so it gets its
+  // anonymous copies, and an anon_vma, at once).
+  if (
+    typeof res !== 'number' &&
+    (oldFlags & (VM_WRITE | VM_SHARED | VM_LOCKED)) === VM_LOCKED &&
+    newFlags & VM_WRITE
+  )
+    populateRange(mm, start, end);
+  return res;
 }
 
 /**

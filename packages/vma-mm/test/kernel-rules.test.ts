@@ -216,3 +216,19 @@ describe.each<BackendName>(['maple', 'legacy'])(
     });
   },
 );
+
+describe.each<BackendName>(['maple', 'legacy'])('mprotect of mlocked memory on the %s backend', (backend) => {
+  it('populates an mlocked private mapping made writable, so it keeps its charge afterwards', () => {
+    for (const locked of [false, true]) {
+      const mm = space(backend);
+      const a = 0x30000000;
+      mm.mmap(a, 4 * PAGE, PROT.READ, ANON | MAP.FIXED | (locked ? MAP.LOCKED : 0));
+      expect(mm.mprotect(a + PAGE, PAGE, RW)).toBe(0);
+      expect(mm.vmaLookup(a + PAGE)!.anon !== 0).toBe(locked);
+      expect(mm.mprotect(a + PAGE, PAGE, PROT.READ)).toBe(0);
+      // Never faulted: the charge goes and the piece merges back; faulted: it stays apart.
+      expect(mm.vmaLookup(a + PAGE)!.start).toBe(locked ? a + PAGE : a);
+      mm.validate();
+    }
+  });
+});
