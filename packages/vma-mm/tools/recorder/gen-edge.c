@@ -9,6 +9,14 @@
  * protected mapping (a wrapped length makes the kernel refuse before it
  * looks at any VMA, provided the start is above the first 64 pages).
  *
+ * gen_flags (the flags profile) maps with the rarer MAP_* flags: MAP_STACK
+ * (no huge pages), MAP_LOCKED (faulted in, a few pages at a time so that
+ * RLIMIT_MEMLOCK is never reached), MAP_NONBLOCK (cancels MAP_POPULATE),
+ * MAP_HUGETLB (no huge pages are reserved: ENOMEM), MAP_DROPPABLE, MAP_SYNC
+ * on anonymous memory, MAP_ABOVE4G, MAP_UNINITIALIZED, MAP_DENYWRITE and
+ * MAP_EXECUTABLE (ignored), next to existing mappings so that the VM_* flags
+ * they set decide merges.
+ *
  * Lengths near 2^64 are multiples of 4 KiB so that they stay exact in the
  * double-precision numbers a JavaScript replay reads them into.
  */
@@ -95,4 +103,29 @@ static int edge_other(void) {
 
 int gen_edge(void) {
   return chance(45) ? edge_mmap() : edge_other();
+}
+
+int gen_flags(void) {
+  static const int rare[] = {MAP_STACK,    MAP_LOCKED,      MAP_NONBLOCK | MAP_POPULATE, MAP_HUGETLB,
+                             VT_MAP_SYNC,  MAP_UNINITIALIZED, MAP_DENYWRITE,             MAP_EXECUTABLE,
+                             VT_MAP_ABOVE4G, MAP_STACK | MAP_POPULATE};
+  int extra = rare[rnd(sizeof rare / sizeof rare[0])];
+  if (W.is32 && extra == VT_MAP_ABOVE4G) extra = MAP_STACK;
+  int type = MAP_PRIVATE;
+  if (!W.is32 && chance(12)) type = VT_MAP_DROPPABLE;
+  else if (chance(15)) type = MAP_SHARED;
+  u64 len = (1 + rnd(4)) * PS;
+  int prot = chance(60) ? PROT_READ | PROT_WRITE : pick_prot();
+  u64 addr = 0;
+  int where = 0;
+  if (ntrack && chance(60)) {
+    /* Right after or before a mapping, where the new VM_* flags decide the merge. */
+    int k = track_pick();
+    addr = chance(50) ? T[k].addr + T[k].len : T[k].addr - len;
+    if (chance(50)) prot = T[k].prot;
+    where = MAP_FIXED;
+    if (!safe(addr, addr + len)) return 0;
+  }
+  call_mmap(addr, len, prot, type | MAP_ANONYMOUS | extra | where, -1, 0);
+  return 1;
 }

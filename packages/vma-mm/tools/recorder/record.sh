@@ -3,7 +3,7 @@
 # (vmtrace/1, gzipped) with address-space randomisation off.
 # MIT licence, part of @maple-tree/vma-mm.
 #
-#   record.sh [--m32] [--legacy] --seed N --profile mixed|extra|near|limit|heap|edge \
+#   record.sh [--m32] [--legacy] --seed N --profile mixed|extra|near|limit|heap|edge|flags \
 #             --ops N [--every K] OUT.jsonl.gz
 #
 #   --m32     build a 32-bit (ia32 compat) driver (needs gcc-multilib)

@@ -10,7 +10,7 @@
  *   gen-near.c calls aimed next to existing mappings (merges, anon_vma
  *             sharing, guard gaps) and the limit profile
  *   gen-edge.c calls with boundary arguments (wrapping lengths, TASK_SIZE,
- *             mmap_min_addr, MAP_SHARED_VALIDATE)
+ *             mmap_min_addr, MAP_SHARED_VALIDATE) and the rarer MAP_* flags
  *   vmtrace.c the system calls, data files, header and main loop
  *
  * Nothing here allocates: every buffer is static.
@@ -36,8 +36,13 @@ typedef uint64_t u64;
 #endif
 #define VT_MAP_32BIT 0x40
 #define VT_MAP_SYNC 0x80000
+#define VT_MAP_ABOVE4G 0x80
+#define VT_MAP_DROPPABLE 0x08
+#ifndef MAP_UNINITIALIZED
+#define MAP_UNINITIALIZED 0x4000000
+#endif
 
-enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE };
+enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE, PROF_FLAGS };
 
 /* Where the driver plays, what it opened, and the break. */
 struct world {
@@ -124,5 +129,6 @@ int gen_limit(void);
 
 /* gen-edge.c */
 int gen_edge(void);
+int gen_flags(void);
 
 #endif
