@@ -62,7 +62,8 @@ function flush(title: string, head: string[]): void {
 // ---- 1. reader worker throughput ------------------------------------------------
 
 async function readThroughput(): Promise<void> {
-  const tree = new SharedMapleTree({ maxNodes: 1 << 16 });
+  // A reader descheduled while pinned holds back everything retired meanwhile: room, and a wait.
+  const tree = new SharedMapleTree({ maxNodes: 1 << 17, synchronizeMs: 10_000 });
   for (let i = 0; i < N; i++) tree.storeRange(i * 10, i * 10 + 4, i);
   const keys = N * 10;
   const control = new SharedArrayBuffer(4);
@@ -95,10 +96,10 @@ async function readThroughput(): Promise<void> {
       let w = 0;
       const t0 = performance.now();
       if (writing) {
-        // The writer writes until the reader says it is done.
+        // The writer overwrites ranges (the tree keeps its size) until the reader says it is done.
         while (Atomics.load(flags, 0) === 0) {
-          const a = rnd(keys);
-          tree.storeRange(a, a + rnd(8), a);
+          const a = rnd(N);
+          tree.storeRange(a * 10, a * 10 + 4, w);
           w++;
         }
       }
@@ -107,7 +108,8 @@ async function readThroughput(): Promise<void> {
       if (r === 0) continue; // warm-up
       (writing ? busy : idle).push((res.ops / res.ms) * 1000);
       if (writing) writes.push((w / wMs) * 1000);
-      restarts += res.restarts;
+      // The reader's counters are cumulative.
+      restarts = res.restarts;
       freed = res.freed;
     }
   }
@@ -155,13 +157,13 @@ function snapshots(): void {
   const plain = new MapleTree<number>();
   for (let i = 0; i < N; i++) plain.store(i * 2, i);
 
+  let keep: unknown;
   const snapMaple = nsPerOp(10_000, () => {
     for (let i = 0; i < 10_000; i++) maple.snapshot().release();
   });
   const snapBtree = nsPerOp(10_000, () => {
-    for (let i = 0; i < 10_000; i++) btree.clone();
+    for (let i = 0; i < 10_000; i++) keep = btree.clone();
   });
-  let keep: unknown;
   const snapRb = nsPerOp(10_000, () => {
     for (let i = 0; i < 10_000; i++) keep = rb;
   });

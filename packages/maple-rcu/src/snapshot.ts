@@ -3,9 +3,9 @@
  * as it is held.
  *
  * A snapshot is O(1): it records the version's root (node handle, the entry
- * kept in the root when there is no node, height, entry count) and wraps it in
- * a read-only {@link MapleTree} view that shares the live tree's node arena and
- * value store. Copy-on-write writes never change a node a version can reach,
+ * kept in the root when there is no node, height, entry count) and, on first
+ * use, wraps it in a read-only {@link MapleTree} view that shares the live
+ * tree's node arena and value store. Copy-on-write writes never change a node a version can reach,
  * and the owner does not free retired nodes while a snapshot that can reach
  * them is held, so every answer is the version's answer.
  *
@@ -53,40 +53,63 @@ class ReadOnlyView<V> extends MapleTree<V> {
   }
 }
 
-/**
- * A read-only view of `src`'s current version, made in O(1): shares the arena
- * and values, copies the root fields.
- */
-export function viewOf<V>(src: TreeCore<V>): MapleTree<V> {
+/** The root fields of one version of a core: all a snapshot needs to read it later. */
+export interface VersionRoot<V> {
+  readonly src: TreeCore<V>;
+  readonly root: number;
+  readonly rootValue: number;
+  readonly height: number;
+  readonly count: number;
+  readonly seq: number;
+}
+
+/** Records `src`'s current version (its root fields), in O(1). */
+export function versionRoot<V>(src: TreeCore<V>): VersionRoot<V> {
+  return {
+    src,
+    root: src.root,
+    rootValue: src.rootValue,
+    height: src.height,
+    count: src.count,
+    seq: src.seq,
+  };
+}
+
+/** A read-only MapleTree over the recorded version: shares the arena and values, O(1). */
+export function viewOf<V>(v: VersionRoot<V>): MapleTree<V> {
+  const src = v.src;
   const core = new TreeCore<V>(
     { allocRange: src.alloc, rcu: true, maxNodes: src.maxNodes },
     src.arena,
     src.values,
   );
-  core.root = src.root;
-  core.rootValue = src.rootValue;
-  core.height = src.height;
-  core.count = src.count;
-  core.seq = src.seq;
+  core.root = v.root;
+  core.rootValue = v.rootValue;
+  core.height = v.height;
+  core.count = v.count;
+  core.seq = v.seq;
   return new ReadOnlyView<V>({}, undefined, core);
 }
 
 /** The snapshot returned by `VersionedMapleTree.snapshot()`. */
 export class Snapshot<V> implements MapleSnapshot<V> {
   readonly version: number;
-  private view: MapleTree<V> | null;
+  /** The version's root, until released. */
+  private at: VersionRoot<V> | null;
+  /** The read-only view, made on first use. */
+  private view: MapleTree<V> | null = null;
   private owner: SnapshotOwner | null;
 
   /** @internal Use `tree.snapshot()`. */
-  constructor(owner: SnapshotOwner, view: MapleTree<V>, version: number) {
+  constructor(owner: SnapshotOwner, at: VersionRoot<V>, version: number) {
     this.owner = owner;
-    this.view = view;
+    this.at = at;
     this.version = version;
   }
 
   /** True once released. */
   get released(): boolean {
-    return this.view === null;
+    return this.at === null;
   }
 
   /** Number of entries in this version. */
@@ -142,6 +165,7 @@ export class Snapshot<V> implements MapleSnapshot<V> {
     const owner = this.owner;
     if (owner === null) return;
     this.owner = null;
+    this.at = null;
     this.view = null;
     owner.unpinVersion(this.version);
   }
@@ -152,11 +176,12 @@ export class Snapshot<V> implements MapleSnapshot<V> {
 
   /** @internal The view, or a clear error once released. */
   live(): MapleTree<V> {
-    const view = this.view;
-    if (view === null) {
+    const at = this.at;
+    if (at === null) {
       throw new MapleError('EINVAL', `the snapshot of version ${this.version} was released`);
     }
-    return view;
+    if (this.view === null) this.view = viewOf(at);
+    return this.view;
   }
 }
 

@@ -20,7 +20,7 @@ import type { MapleEntry, MapleTreeOptions } from '@maple-tree/core';
 import { MapleTree } from '@maple-tree/core';
 import type { Reclaimer, TreeCore } from '@maple-tree/core/internal';
 import { PinSet, RetireQueue } from './retire.js';
-import { type MapleSnapshot, Snapshot, type SnapshotOwner, viewOf } from './snapshot.js';
+import { type MapleSnapshot, Snapshot, type SnapshotOwner, versionRoot } from './snapshot.js';
 
 /** Options for a {@link VersionedMapleTree}: those of MapleTree; RCU mode is always on. */
 export type VersionedMapleTreeOptions = Omit<MapleTreeOptions, 'rcu'>;
@@ -92,7 +92,7 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
       this.#reclaimerOn = true;
     }
     this.#pins.pin(this.#ver);
-    return new Snapshot<V>(this, viewOf(this.core), this.#ver);
+    return new Snapshot<V>(this, versionRoot(this.core), this.#ver);
   }
 
   /**
