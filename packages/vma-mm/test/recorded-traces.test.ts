@@ -20,6 +20,8 @@ const TRACES = [
   'rec-edge-111',
   'rec-i386-112',
   'rec-legacy-113',
+  'rec-flags-114',
+  'rec-i386-115',
 ];
 /** Real programs recorded with tools/recorder/vmrun.c (ptrace), from execve to exit. */
 const REAL = ['rec-real-python', 'rec-real-perl', 'rec-real-node', 'rec-real-sort-legacy'];
