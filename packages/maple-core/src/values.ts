@@ -35,12 +35,9 @@ export class ValueStore<V> {
    */
   addAll(list: readonly V[]): number {
     const base = this.values.length;
-    const values = this.values;
-    const refs = this.refs;
-    for (let i = 0; i < list.length; i++) {
-      values.push(list[i]);
-      refs.push(1);
-    }
+    // concat copies in bulk; pushing one at a time regrows these large arrays step by step.
+    this.values = this.values.concat(list);
+    this.refs = this.refs.concat(new Array<number>(list.length).fill(1));
     return base;
   }
 
