@@ -9,11 +9,11 @@
  *
  * Reclamation is epoch-based. While no snapshot is held nothing can reach a
  * replaced node, so the core frees it at the end of the write, as a non-RCU
- * tree would. While snapshots are held, replaced nodes and value indices are
- * retired instead: queued with the version whose write replaced them (see
- * retire.ts) and given back to the allocator once the oldest held snapshot is
- * at least that version, when a snapshot is released, after each write, or on
- * `reclaim()`.
+ * tree would. From a snapshot on, until a write finds none held, replaced
+ * nodes and value indices are retired instead: queued with the version whose
+ * write replaced them (see retire.ts) and given back to the allocator once
+ * the oldest held snapshot is at least that version, when a snapshot is
+ * released, after each write, or on `reclaim()`.
  */
 
 import type { MapleEntry, MapleTreeOptions } from '@maple-tree/core';
@@ -34,6 +34,8 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
   readonly #values = new RetireQueue();
   readonly #reclaimer: Reclaimer;
   #reclaimerOn = false;
+  readonly #freeNode: (h: number) => void;
+  readonly #freeValue: (i: number) => void;
 
   /**
    * Creates an empty tree in RCU mode (mt_init_flags with MT_FLAGS_USE_RCU).
@@ -43,6 +45,8 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
   constructor(options: VersionedMapleTreeOptions = {}, core?: TreeCore<V>) {
     super({ ...options, rcu: true }, undefined, core);
     // The version a retiring write is about to publish stamps what it retires.
+    this.#freeNode = (h) => this.core.arena.free(h);
+    this.#freeValue = (i) => this.core.values.free(i);
     this.#reclaimer = {
       retireNode: (h) => this.#nodes.push(h, this.#ver + 1),
       retireValue: (i) => this.#values.push(i, this.#ver + 1),
@@ -102,14 +106,8 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
    */
   reclaim(): number {
     const limit = this.#pins.oldest(this.#ver);
-    const core = this.core;
-    const freed = this.#nodes.drain(limit, (h) => core.arena.free(h));
-    this.#values.drain(limit, (i) => core.values.free(i));
-    if (this.#pins.size === 0 && this.#reclaimerOn) {
-      // Nothing can be pinned again before the next snapshot: free at once from now on.
-      core.setReclaimer(null);
-      this.#reclaimerOn = false;
-    }
+    const freed = this.#nodes.drain(limit, this.#freeNode);
+    this.#values.drain(limit, this.#freeValue);
     return freed;
   }
 
@@ -134,6 +132,12 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
   #published(): void {
     this.#ver++;
     if (this.#nodes.length > 0 || this.#values.length > 0) this.reclaim();
+    if (this.#reclaimerOn && this.#pins.size === 0) {
+      // Nothing is pinned, so nothing can reach what the next write replaces:
+      // let the core free it at once again (switched on by the next snapshot).
+      this.core.setReclaimer(null);
+      this.#reclaimerOn = false;
+    }
   }
 }
 
