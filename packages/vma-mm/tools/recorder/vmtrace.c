@@ -9,7 +9,7 @@
  * allocates nothing (static buffers, write(2) to stdout), so the logged calls
  * are the only changes to its layout.
  *
- *   vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags --ops N --dir DIR [--every K]
+ *   vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide --ops N --dir DIR [--every K]
  *           [--lsm-min-addr N]
  *
  * --dir is where the four data files are created (and left behind).
@@ -318,7 +318,7 @@ static int streq(const char *a, const char *b) {
   return strcmp(a, b) == 0;
 }
 
-static const char usage[] = "usage: vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags --ops N --dir DIR [--every K] [--lsm-min-addr N]";
+static const char usage[] = "usage: vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide --ops N --dir DIR [--every K] [--lsm-min-addr N]";
 
 int main(int argc, char **argv) {
   u64 seed = 1;
@@ -343,6 +343,7 @@ int main(int argc, char **argv) {
   else if (streq(profile, "heap")) W.profile = PROF_HEAP;
   else if (streq(profile, "edge")) W.profile = PROF_EDGE;
   else if (streq(profile, "flags")) W.profile = PROF_FLAGS;
+  else if (streq(profile, "wide")) W.profile = PROF_WIDE;
   else die("unknown profile");
   if (every <= 0) every = ops;
 #ifdef __i386__
@@ -380,6 +381,7 @@ int main(int argc, char **argv) {
     else if (W.profile == PROF_HEAP && chance(40)) done = chance(25) ? gen_brk() : gen_near();
     else if (W.profile == PROF_EDGE && chance(40)) done = chance(35) ? gen_edge() : gen_near();
     else if (W.profile == PROF_FLAGS && chance(40)) done = chance(45) ? gen_flags() : gen_near();
+    else if (W.profile == PROF_WIDE && chance(45)) done = chance(60) ? gen_wide() : gen_near();
     if (!done) {
       u64 r = rnd(100);
       if (r < 34) gen_mmap();

@@ -11,6 +11,7 @@
  *             sharing, guard gaps) and the limit profile
  *   gen-edge.c calls with boundary arguments (wrapping lengths, TASK_SIZE,
  *             mmap_min_addr, MAP_SHARED_VALIDATE) and the rarer MAP_* flags
+ *   gen-wide.c terabyte reservations, MAP_32BIT/MAP_ABOVE4G, hints at the top
  *   vmtrace.c the system calls, data files, header and main loop
  *
  * Nothing here allocates: every buffer is static.
@@ -42,7 +43,7 @@ typedef uint64_t u64;
 #define MAP_UNINITIALIZED 0x4000000
 #endif
 
-enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE, PROF_FLAGS };
+enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE, PROF_FLAGS, PROF_WIDE };
 
 /* Where the driver plays, what it opened, and the break. */
 struct world {
@@ -130,5 +131,8 @@ int gen_limit(void);
 /* gen-edge.c */
 int gen_edge(void);
 int gen_flags(void);
+
+/* gen-wide.c */
+int gen_wide(void);
 
 #endif
