@@ -22,6 +22,8 @@ const TRACES = [
   'rec-legacy-113',
   'rec-flags-114',
   'rec-i386-115',
+  'rec-wide-116',
+  'rec-legacy-117',
 ];
 /** Real programs recorded with tools/recorder/vmrun.c (ptrace), from execve to exit. */
 const REAL = ['rec-real-python', 'rec-real-perl', 'rec-real-node', 'rec-real-sort-legacy'];
