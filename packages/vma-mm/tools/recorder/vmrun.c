@@ -15,7 +15,11 @@
  * the program exits, its final /proc/PID/maps.
  *
  * Unlike the synthetic driver the program touches its memory; page faults
- * are not in the log (see FORMAT.md on real-* traces).
+ * are not in the log (see FORMAT.md on real-* traces). Calls are logged in
+ * the order their syscall-exit stops reach the tracer: when two threads map
+ * at the same moment, that order may differ from the order in which the
+ * kernel took mmap_lock (two identical mmaps then appear with their answers
+ * swapped), so multi-threaded recordings are best checked before use.
  */
 #define _GNU_SOURCE
 #include <errno.h>
