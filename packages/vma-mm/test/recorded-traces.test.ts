@@ -3,7 +3,14 @@
 // arguments and a run into vm.max_map_count, plus four real programs traced with ptrace from execve to exit.
 // They must replay with the kernel's exact answers and maps on both backends.
 import { describe, expect, it } from 'vitest';
-import { type BackendName, diffMaps, replayTrace, type TraceHeader, type TraceRecord } from '../src/index.js';
+import {
+  type BackendName,
+  diffMaps,
+  headerOptions,
+  replayTrace,
+  type TraceHeader,
+  type TraceRecord,
+} from '../src/index.js';
 import { loadTrace } from './fixtures.js';
 
 const TRACES = [
@@ -64,6 +71,16 @@ describe('recorded traces', () => {
       0,
       records.filter((r) => r.kind === 'op').length,
     ]);
+  });
+
+  it('headers from trace 110 on carry CONFIG_LSM_MMAP_MIN_ADDR, and the replay takes the larger minimum', () => {
+    const records = load('rec-edge-111');
+    const h = records[0] as TraceHeader;
+    expect(h.mmap_min_addr).toBe(4096);
+    expect(h.lsm_mmap_min_addr).toBe(65536);
+    expect(headerOptions(h).lsmMmapMinAddr).toBe(65536);
+    const prefix = records.filter((r) => r.kind !== 'op' && (r.kind !== 'maps' || r.at === 0));
+    expect(replayTrace(prefix).mm.mmapMinAddr).toBe(65536);
   });
 
   it('rec-limit-109 really fills the address space to vm.max_map_count', () => {
