@@ -53,4 +53,17 @@ describe('PinSet', () => {
     expect(p.size).toBe(0);
     expect(p.oldest(42)).toBe(42);
   });
+
+  it('keeps the oldest right across thousands of versions released oldest first', () => {
+    const p = new PinSet();
+    for (let v = 0; v < 5000; v++) p.pin(v);
+    for (let v = 0; v < 4990; v++) {
+      p.unpin(v);
+      expect(p.oldest(-1)).toBe(v + 1);
+    }
+    p.pin(6000);
+    for (let v = 4990; v < 5000; v++) p.unpin(v);
+    expect(p.oldest(-1)).toBe(6000);
+    expect(p.size).toBe(1);
+  });
 });

@@ -60,9 +60,11 @@ export class RetireQueue {
 
 /** A multiset of pinned versions, taken in non-decreasing order and released in any order. */
 export class PinSet {
-  private versions: number[] = [];
-  private counts: number[] = [];
+  // Versions and their pin counts, in order, in [head, len); the arrays are reused, never shrunk.
+  private readonly versions: number[] = [];
+  private readonly counts: number[] = [];
   private head = 0;
+  private len = 0;
   private total = 0;
 
   /** Number of pins held. */
@@ -77,12 +79,13 @@ export class PinSet {
 
   /** Pins `version` (never older than a version pinned before). */
   pin(version: number): void {
-    const n = this.versions.length;
+    const n = this.len;
     if (n > this.head && this.versions[n - 1] === version) {
       (this.counts[n - 1] as number)++;
     } else {
-      this.versions.push(version);
-      this.counts.push(1);
+      this.versions[n] = version;
+      this.counts[n] = 1;
+      this.len = n + 1;
     }
     this.total++;
   }
@@ -92,21 +95,30 @@ export class PinSet {
     const versions = this.versions;
     // Binary search: versions are sorted from head on.
     let lo = this.head;
-    let hi = versions.length - 1;
+    let hi = this.len - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if ((versions[mid] as number) < version) lo = mid + 1;
       else hi = mid;
     }
-    if (versions[lo] !== version || this.counts[lo] === 0)
+    if (lo >= this.len || versions[lo] !== version || this.counts[lo] === 0) {
       throw new Error(`version ${version} is not pinned`);
+    }
     (this.counts[lo] as number)--;
     this.total--;
-    while (this.head < versions.length && this.counts[this.head] === 0) this.head++;
-    if (this.head === versions.length) {
-      versions.length = 0;
-      this.counts.length = 0;
+    while (this.head < this.len && this.counts[this.head] === 0) this.head++;
+    if (this.head === this.len) {
       this.head = 0;
+      this.len = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.len) {
+      // Move the live part to the front once the released prefix is most of the arrays.
+      const live = this.len - this.head;
+      for (let i = 0; i < live; i++) {
+        versions[i] = versions[this.head + i] as number;
+        this.counts[i] = this.counts[this.head + i] as number;
+      }
+      this.head = 0;
+      this.len = live;
     }
   }
 }
