@@ -11,6 +11,10 @@
  *   arm64-<P>k-<V>     2^V              2^min(V, 48 or 47)      P K    18/16/14       generic
  *   riscv64-sv39/48/57 2^38/2^47/2^56   2^38/2^47/2^47          4K     18 (max 24)    generic, ends at TASK_SIZE
  *
+ * mmap_min_addr: the Kconfig default (CONFIG_DEFAULT_MMAP_MIN_ADDR) is 4096;
+ * the x86 (65536) and arm64 (32768) profiles use the values distributions
+ * ship, riscv64 the Kconfig default.
+ *
  * Constants come from arch/x86/include/asm/page_64_types.h and
  * page_32_types.h, arch/x86/Kconfig, arch/arm64/include/asm/processor.h,
  * memory.h, elf.h and Kconfig, arch/riscv/include/asm/processor.h,

@@ -11,7 +11,7 @@
  * profiles with `placement: 'generic'` use mm/mmap.c's generic searches.
  * Addresses are bytes at the edges and pages inside the gap search.
  */
-import { mmapEnd as archMmapEnd, mmapBaseFor } from './arch.js';
+import { mmapEnd as archMmapEnd, legacyBase, mmapBaseFor } from './arch.js';
 import { EINVAL, ENOMEM, EPERM } from './errno.js';
 import type { MmCore } from './mm.js';
 import { MAP, type MappedFile, VM_GROWSDOWN } from './vma.js';
@@ -224,7 +224,8 @@ function genericTopDown(mm: MmCore, addr: number, len: number, flags: number): n
     alignOffset: 0,
   });
   if (r >= 0) return r * ps;
-  const low = Math.ceil(mm.mmapLegacyBase / ps);
+  // The fallback starts at TASK_UNMAPPED_BASE itself, not the randomised legacy base.
+  const low = Math.ceil(legacyBase(arch) / ps);
   const b = vmUnmappedArea(mm, { topdown: false, length, low, high: end / ps, alignMask: 0, alignOffset: 0 });
   return b < 0 ? b : b * ps;
 }

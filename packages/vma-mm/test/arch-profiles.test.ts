@@ -253,3 +253,18 @@ describe('the very top of each space', () => {
     expect(wide.mmap(0, 2 * MiB, PROT.NONE, ANON) % (2 * MiB)).toBe(0);
   });
 });
+
+describe('generic top-down fallback', () => {
+  it('falls back to a bottom-up search from TASK_UNMAPPED_BASE itself, not the randomised base', () => {
+    // riscv64 sv39 randomised with seed 0: mmap_base 0x3fa2952000, mmap_legacy_base
+    // 0x2aaaaab000 + 0x1cdaf000; generic_get_unmapped_area_topdown falls back to
+    // [TASK_UNMAPPED_BASE = 0x2aaaaab000, TASK_SIZE).
+    const mm = new AddressSpace({ arch: RISCV64_SV39, aslrSeed: 0 });
+    const tub = 0x2aaaaab000;
+    expect([mm.mmapBase, mm.mmapLegacyBase]).toEqual([0x3fa2952000, tub + 0x1cdaf000]);
+    expect(mm.mmap(0x1000, tub - 0x1000, PROT.NONE, FIXED | MAP.NORESERVE)).toBe(0x1000);
+    // One page more than is free below mmap_base: the top-down search fails.
+    const len = mm.mmapBase - tub + 0x1000;
+    expect(mm.mmap(0, len, PROT.READ, ANON | MAP.NORESERVE)).toBe(tub);
+  });
+});
