@@ -124,7 +124,12 @@ int gen_flags(void) {
     addr = chance(50) ? T[k].addr + T[k].len : T[k].addr - len;
     if (chance(50)) prot = T[k].prot;
     where = MAP_FIXED;
-    if (!safe(addr, addr + len)) return 0;
+    /*
+     * An aligned huge-page mapping covers its length rounded up to 2 MiB, and a failed one leaves that
+     * range unmapped (an unaligned one fails with EINVAL before touching anything).
+     */
+    u64 span = extra & MAP_HUGETLB && !(addr & (2 * MIB - 1)) ? (len + 2 * MIB - 1) & ~(2 * MIB - 1) : len;
+    if (!safe(addr, addr + span)) return 0;
   }
   call_mmap(addr, len, prot, type | MAP_ANONYMOUS | extra | where, -1, 0);
   return 1;
