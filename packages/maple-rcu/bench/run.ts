@@ -1,6 +1,7 @@
 /**
  * Benchmarks for @maple-tree/rcu, seeded so every run sees the same work,
- * each figure the median of several timed runs:
+ * each figure the median of several timed runs, contenders timed side by side
+ * (round by round) so that a busy machine slows them alike:
  *
  * 1. read throughput of one reader worker on a SharedMapleTree, with the
  *    writer idle and with the writer writing as fast as it can;
@@ -37,14 +38,27 @@ const median = (xs: number[]) => {
 
 /** Median ns per operation of `run` (which performs `ops` operations), after one warm-up run. */
 function nsPerOp(ops: number, run: () => void): number {
-  run();
-  const times: number[] = [];
+  return race({ only: [ops, run] }).only as number;
+}
+
+/**
+ * Median ns per operation of each task, timed side by side: after a warm-up
+ * of each, every round times each task once, so that a busy machine slows
+ * them all alike.
+ */
+function race(tasks: Record<string, [ops: number, run: () => void]>): Record<string, number> {
+  const names = Object.keys(tasks);
+  for (const name of names) (tasks[name] as [number, () => void])[1]();
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    run();
-    times.push(((performance.now() - t0) * 1e6) / ops);
+    for (const name of names) {
+      const [ops, run] = tasks[name] as [number, () => void];
+      const t0 = performance.now();
+      run();
+      (times[name] as number[]).push(((performance.now() - t0) * 1e6) / ops);
+    }
   }
-  return median(times);
+  return Object.fromEntries(names.map((n) => [n, median(times[n] as number[])]));
 }
 
 const rows: string[][] = [];
@@ -158,15 +172,29 @@ function snapshots(): void {
   for (let i = 0; i < N; i++) plain.store(i * 2, i);
 
   let keep: unknown;
-  const snapMaple = nsPerOp(10_000, () => {
-    for (let i = 0; i < 10_000; i++) maple.snapshot().release();
+  const snap = race({
+    maple: [
+      10_000,
+      () => {
+        for (let i = 0; i < 10_000; i++) maple.snapshot().release();
+      },
+    ],
+    btree: [
+      10_000,
+      () => {
+        for (let i = 0; i < 10_000; i++) keep = btree.clone();
+      },
+    ],
+    rb: [
+      10_000,
+      () => {
+        for (let i = 0; i < 10_000; i++) keep = rb;
+      },
+    ],
   });
-  const snapBtree = nsPerOp(10_000, () => {
-    for (let i = 0; i < 10_000; i++) keep = btree.clone();
-  });
-  const snapRb = nsPerOp(10_000, () => {
-    for (let i = 0; i < 10_000; i++) keep = rb;
-  });
+  const snapMaple = snap.maple as number;
+  const snapBtree = snap.btree as number;
+  const snapRb = snap.rb as number;
   const clonePlain = nsPerOp(1, () => {
     keep = plain.clone();
   });
@@ -184,34 +212,56 @@ function snapshots(): void {
     return Array.from({ length: ROUNDS * W }, () => r(N) * 2);
   };
   const ks = keysOf(7);
-  const heldMaple = nsPerOp(ROUNDS * W, () => {
-    let k = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      const s = maple.snapshot();
-      for (let i = 0; i < W; i++, k++) maple.store(ks[k] as number, k);
-      s.release();
-    }
+  const writes = race({
+    heldMaple: [
+      ROUNDS * W,
+      () => {
+        let k = 0;
+        for (let round = 0; round < ROUNDS; round++) {
+          const s = maple.snapshot();
+          for (let i = 0; i < W; i++, k++) maple.store(ks[k] as number, k);
+          s.release();
+        }
+      },
+    ],
+    heldBtree: [
+      ROUNDS * W,
+      () => {
+        let k = 0;
+        for (let round = 0; round < ROUNDS; round++) {
+          keep = btree.clone();
+          for (let i = 0; i < W; i++, k++) btree.set(ks[k] as number, k);
+        }
+      },
+    ],
+    heldRb: [
+      ROUNDS * W,
+      () => {
+        let k = 0;
+        for (let round = 0; round < ROUNDS; round++) {
+          keep = rb;
+          for (let i = 0; i < W; i++, k++) rb = rb.find(ks[k] as number).update(k);
+        }
+      },
+    ],
+    noSnapMaple: [
+      ROUNDS * W,
+      () => {
+        for (let k = 0; k < ROUNDS * W; k++) maple.store(ks[k] as number, k);
+      },
+    ],
+    noSnapBtree: [
+      ROUNDS * W,
+      () => {
+        for (let k = 0; k < ROUNDS * W; k++) btree.set(ks[k] as number, k);
+      },
+    ],
   });
-  const heldBtree = nsPerOp(ROUNDS * W, () => {
-    let k = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      keep = btree.clone();
-      for (let i = 0; i < W; i++, k++) btree.set(ks[k] as number, k);
-    }
-  });
-  const heldRb = nsPerOp(ROUNDS * W, () => {
-    let k = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      keep = rb;
-      for (let i = 0; i < W; i++, k++) rb = rb.find(ks[k] as number).update(k);
-    }
-  });
-  const noSnapMaple = nsPerOp(ROUNDS * W, () => {
-    for (let k = 0; k < ROUNDS * W; k++) maple.store(ks[k] as number, k);
-  });
-  const noSnapBtree = nsPerOp(ROUNDS * W, () => {
-    for (let k = 0; k < ROUNDS * W; k++) btree.set(ks[k] as number, k);
-  });
+  const heldMaple = writes.heldMaple as number;
+  const heldBtree = writes.heldBtree as number;
+  const heldRb = writes.heldRb as number;
+  const noSnapMaple = writes.noSnapMaple as number;
+  const noSnapBtree = writes.noSnapBtree as number;
   row('VersionedMapleTree', heldMaple, noSnapMaple, (heldMaple / noSnapMaple).toFixed(2), '1.00');
   row(
     'sorted-btree (clone, then set)',
@@ -235,28 +285,49 @@ function cowWrites(): void {
     'MapleTree (plain)': () => new MapleTree<number>(),
     'MapleTree { rcu: true }': () => new MapleTree<number>({ rcu: true }),
     'VersionedMapleTree (no snapshot)': () => new VersionedMapleTree<number>(),
-    'SharedMapleTree (no reader)': () => new SharedMapleTree({ maxNodes: 1 << 16 }),
+    'SharedMapleTree (no reader)': () => new SharedMapleTree({ maxNodes: 1 << 18 }),
   } as const;
   const ks = (() => {
     const r = prng(11);
     return Array.from({ length: 100_000 }, () => r(N * 10));
   })();
-  let base = 0;
-  let baseRange = 0;
-  for (const [name, mk] of Object.entries(make)) {
+  const trees = Object.entries(make).map(([name, mk]) => {
     const t = mk();
     for (let i = 0; i < N; i++) t.storeRange(i * 10, i * 10 + 4, i);
-    const point = nsPerOp(ks.length, () => {
-      for (let k = 0; k < ks.length; k++) t.storeRange(ks[k] as number, ks[k] as number, k);
-    });
-    const range = nsPerOp(ks.length, () => {
-      for (let k = 0; k < ks.length; k++) t.storeRange(ks[k] as number, (ks[k] as number) + 23, k);
-    });
-    if (base === 0) {
-      base = point;
-      baseRange = range;
-    }
-    row(name, point, (point / base).toFixed(2), range, (range / baseRange).toFixed(2));
+    return [name, t] as const;
+  });
+  const point = race(
+    Object.fromEntries(
+      trees.map(([name, t]) => [
+        name,
+        [
+          ks.length,
+          () => {
+            for (let k = 0; k < ks.length; k++) t.storeRange(ks[k] as number, ks[k] as number, k);
+          },
+        ],
+      ]),
+    ),
+  );
+  const range = race(
+    Object.fromEntries(
+      trees.map(([name, t]) => [
+        name,
+        [
+          ks.length,
+          () => {
+            for (let k = 0; k < ks.length; k++) t.storeRange(ks[k] as number, (ks[k] as number) + 23, k);
+          },
+        ],
+      ]),
+    ),
+  );
+  const base = point['MapleTree (plain)'] as number;
+  const baseRange = range['MapleTree (plain)'] as number;
+  for (const [name] of trees) {
+    const p = point[name] as number;
+    const r = range[name] as number;
+    row(name, p, (p / base).toFixed(2), r, (r / baseRange).toFixed(2));
   }
   flush(`4. Copy-on-write writes, ${N} ranges (median ns per write)`, [
     '',
