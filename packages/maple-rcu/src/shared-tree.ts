@@ -72,8 +72,6 @@ function checkValue(value: unknown): void {
 export class SharedMapleTree {
   /** Structured-cloneable: post it to a worker and call {@link SharedMapleTree.attach} there. */
   readonly handle: SharedMapleTreeHandle;
-  /** Nodes given back to the allocator so far. */
-  reclaimedNodes = 0;
   private readonly tree: MapleTree<number>;
   private readonly arena: StampedArena;
   private readonly meta: Int32Array;
@@ -82,6 +80,7 @@ export class SharedMapleTree {
   private readonly retiredNodeQueue = new RetireQueue();
   private readonly retiredValueQueue = new RetireQueue();
   private ver = 0;
+  private reclaimed = 0;
   private readonly synchronizeMs: number;
 
   constructor(options: SharedMapleTreeOptions = {}) {
@@ -132,6 +131,11 @@ export class SharedMapleTree {
   /** Advances with every published write. */
   get version(): number {
     return this.ver;
+  }
+
+  /** Nodes given back to the allocator so far. */
+  get reclaimedNodes(): number {
+    return this.reclaimed;
   }
 
   /** Retired nodes not yet given back (some reader may still reach them). */
@@ -242,7 +246,7 @@ export class SharedMapleTree {
     const values = this.tree.core.values;
     const freed = this.retiredNodeQueue.drain(limit, (h) => arena.free(h));
     this.retiredValueQueue.drain(limit, (i) => values.free(i));
-    this.reclaimedNodes += freed;
+    this.reclaimed += freed;
     return freed;
   }
 
