@@ -26,6 +26,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@maple-tree/source'] } },
   test: {
     environment: 'node',
+    // Packages test in parallel on small CI machines (2 cores); property runs
+    // and worker tests need room beyond Vitest's 5 s default when they share them.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     projects: [
       project('@maple-tree/core', 'packages/maple-core'),
       project('@maple-tree/rcu', 'packages/maple-rcu'),
