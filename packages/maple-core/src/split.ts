@@ -24,10 +24,12 @@ import {
   bPivot,
   calcSplit,
   noNullSplit,
+  writeBigInto,
 } from './bignode.js';
 import { LEAF_64, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
+import { updateGapUp } from './gaps.js';
 import { storeStats } from './stats.js';
 import { publish, wp } from './write.js';
 
@@ -44,8 +46,7 @@ export function splitStore<V>(core: TreeCore<V>): void {
   while (true) {
     const slotCount = MT_SLOTS[big.type] as number;
     if (big.count <= slotCount) {
-      const n = bigBuildNode(core, big.type, 0, big.count - 1);
-      publish(core, cur, n, d, wp);
+      replaceFromBig(core, cur, d);
       return;
     }
     if (
@@ -171,7 +172,21 @@ function pushData<V>(
     big.count += pEnd - first - 1;
   }
   big.type = arena.type[parent] as number;
-  const np = bigBuildNode(core, big.type, 0, big.count - 1);
-  publish(core, parent, np, d - 1, wp);
+  replaceFromBig(core, parent, d - 1);
   return true;
+}
+
+/**
+ * Gives node `h` (depth `d` of the write path) the big node's contents. In RCU
+ * mode that is a new node published in its place; otherwise `h` is rewritten
+ * in place (no reader can see it half-written), which saves an allocation.
+ */
+function replaceFromBig<V>(core: TreeCore<V>, h: number, d: number): void {
+  if (core.rcu) {
+    const n = bigBuildNode(core, big.type, 0, big.count - 1);
+    publish(core, h, n, d, wp);
+    return;
+  }
+  writeBigInto(core, h, big.type, 0, big.count - 1);
+  updateGapUp(core, h, wp.min[d] as number, wp.max[d] as number);
 }
