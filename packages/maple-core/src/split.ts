@@ -56,10 +56,11 @@ export function splitStore<V>(core: TreeCore<V>): void {
       return;
     const split = calcSplit(slotCount);
     const type = big.type;
-    const left = bigBuildNode(core, type, 0, split);
+    // Outside RCU mode the left half goes back into the node being split.
+    const left = buildOrReuse(core, cur, 0, split);
     const right = bigBuildNode(core, type, split + 1, big.count - 1);
     const leftMax = bPivot[split] as number;
-    core.retire(cur);
+    if (left !== cur) core.retire(cur);
     big.count = 0;
     if (d === 0) {
       // The root split: a new root above holds the two halves.
@@ -153,12 +154,14 @@ function pushData<V>(
     rMax = sibMax;
     storeStats.pushRight++;
   }
-  const type = big.type;
-  const lNode = bigBuildNode(core, type, 0, split);
-  const rNode = bigBuildNode(core, type, split + 1, big.count - 1);
+  // Outside RCU mode the two nodes are rewritten in place, in their order.
+  const lNode = buildOrReuse(core, left ? sib : cur, 0, split);
+  const rNode = buildOrReuse(core, left ? cur : sib, split + 1, big.count - 1);
   const lMax = bPivot[split] as number;
-  core.retire(cur);
-  core.retire(sib);
+  if (lNode !== (left ? sib : cur)) {
+    core.retire(cur);
+    core.retire(sib);
+  }
 
   // Rebuild the parent with the pair in place of the two old children.
   const first = left ? sibOff : pOff;
@@ -174,6 +177,17 @@ function pushData<V>(
   big.type = arena.type[parent] as number;
   replaceFromBig(core, parent, d - 1);
   return true;
+}
+
+/**
+ * Big node entries `from..to` as a node: a new one in RCU mode; otherwise
+ * written into `reuse`, whose old contents the big node already holds.
+ * @returns the node holding them
+ */
+function buildOrReuse<V>(core: TreeCore<V>, reuse: number, from: number, to: number): number {
+  if (core.rcu) return bigBuildNode(core, big.type, from, to);
+  writeBigInto(core, reuse, big.type, from, to);
+  return reuse;
 }
 
 /**
