@@ -185,10 +185,34 @@ export function emitTest(c: FuzzCase, title: string, factory?: TreeFactory): str
   } catch (error) {
     note = `  // the model itself stopped here: ${String(error)}\n`;
   }
-  const body = d.lines.map((l) => `  ${l}`).join('\n');
-  return `import { MAPLE_MAX, MapleError, type MapleEntry, MapleTree, type MapleState } from '@maple-tree/core';
-import { expect, it } from 'vitest';
-
+  // a variable assigned once is declared const where it is assigned; one assigned again gets a let up front
+  const lines = [...d.lines];
+  const declarations: string[] = [];
+  const kinds: Array<[string, string]> = [
+    ['mas', 'MapleState<unknown>'],
+    ['copy', 'MapleTree<unknown>'],
+    ['iter', 'Iterator<MapleEntry<unknown>>'],
+    ['seen', 'MapleEntry<unknown>[]'],
+  ];
+  for (const [name, type] of kinds) {
+    const at = lines.flatMap((l, i) => (l.startsWith(`${name} = `) ? [i] : []));
+    if (at.length === 1) lines[at[0]!] = `const ${name}: ${type} = ${lines[at[0]!]!.slice(name.length + 3)}`;
+    else if (at.length > 1) declarations.push(`  let ${name}: ${type};`);
+  }
+  const body = lines.map((l) => `  ${l}`).join('\n');
+  const uses = (pattern: RegExp) => pattern.test(body) || declarations.some((l) => pattern.test(l));
+  const coreNames = ['MAPLE_MAX', 'MapleError', 'MapleTree'].filter(
+    (n) => (n !== 'MAPLE_MAX' || uses(/MAPLE_MAX/)) && (n !== 'MapleError' || uses(/expect(Code|Einval)/)),
+  );
+  const types = [
+    ...(uses(/MapleEntry/) ? ['type MapleEntry'] : []),
+    ...(uses(/MapleState/) ? ['type MapleState'] : []),
+  ];
+  const names = [...coreNames, ...types].sort((a, b) =>
+    a.replace('type ', '').localeCompare(b.replace('type ', '')),
+  );
+  const helper = uses(/expect(Code|Einval)/)
+    ? `
 function expectCode(fn: () => unknown, code: MapleError['code']): void {
   try {
     fn();
@@ -197,19 +221,20 @@ function expectCode(fn: () => unknown, code: MapleError['code']): void {
     expect((error as MapleError).code).toBe(code);
     return;
   }
-  expect.unreachable('expected MapleError ' + code);
+  expect.unreachable(\`expected MapleError \${code}\`);
 }
-
-const expectEinval = (fn: () => unknown) => expectCode(fn, 'EINVAL');
-
+`
+    : '';
+  const einval = uses(/expectEinval/)
+    ? "\nconst expectEinval = (fn: () => unknown) => expectCode(fn, 'EINVAL');\n"
+    : '';
+  const options = `{ allocRange: ${c.allocRange}, rcu: ${c.rcu}${c.maxNodes === undefined ? '' : `, maxNodes: ${c.maxNodes}`} }`;
+  return `import { ${names.join(', ')} } from '@maple-tree/core';
+import { expect, it } from 'vitest';
+${helper}${einval}
 it(${JSON.stringify(title)}, () => {
-  const tree = new MapleTree<unknown>({ allocRange: ${c.allocRange}, rcu: ${c.rcu}${c.maxNodes === undefined ? '' : `, maxNodes: ${c.maxNodes}`} });
-  let mas: MapleState<unknown>;
-  let copy: MapleTree<unknown>;
-  let iter: Iterator<MapleEntry<unknown>>;
-  let seen: MapleEntry<unknown>[] = [];
-${body}
-${note}  void [mas!, copy!, iter!, seen, MAPLE_MAX];
-});
+  const tree = new MapleTree<unknown>(${options});
+${declarations.join('\n')}${declarations.length > 0 ? '\n' : ''}${body}
+${note}});
 `;
 }

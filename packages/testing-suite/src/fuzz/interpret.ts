@@ -99,6 +99,7 @@ function runOp(op: Op, d: Driver): unknown {
       return iterateWhileWriting(op.f, op.l, op.writes, d);
     case 'clone':
       d.newClone();
+      d.checkTree('clone', true);
       for (const [f, l, v] of op.writes) {
         d.call('clone', 'storeRange', [f, l, decodeValue(v)], 'void');
         d.checkTree('clone', true);
