@@ -56,9 +56,12 @@ export function bigCopyIn<V>(
 
 /** Shifts the first `count` big-node entries right by `by` (mab_shift_right). */
 export function bigShiftRight(count: number, by: number): void {
-  bSlot.copyWithin(by, 0, count);
-  bPivot.copyWithin(by, 0, count);
-  bGap.copyWithin(by, 0, count);
+  // Right to left, so that the overlap is safe; plain loops beat copyWithin at this size.
+  for (let i = count - 1; i >= 0; i--) {
+    bSlot[i + by] = bSlot[i] as number;
+    bPivot[i + by] = bPivot[i] as number;
+    bGap[i + by] = bGap[i] as number;
+  }
 }
 
 /**
