@@ -124,4 +124,35 @@ describe('arena on shared buffers', () => {
     expect(code).toBe('ENOMEM');
     tree.validate();
   });
+
+  it('copyFrom copies every node, the free list and the counters, sized to what is used', () => {
+    const src = new NodeArena({ gaps: true, capacity: 4096, fixed: true });
+    const hs: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const h = src.alloc(LEAF_64);
+      src.pivots[h * PIVOT_STRIDE] = i * 100;
+      src.slots[h * SLOT_STRIDE + 1] = i + 7;
+      hs.push(h);
+    }
+    src.free(hs[3] as number);
+    src.free(hs[6] as number);
+    const dst = new NodeArena({ gaps: true });
+    dst.copyFrom(src);
+    expect(dst.capacity).toBe(64); // its own default, not the source's 4096
+    expect(dst.live).toBe(8);
+    for (const [i, h] of hs.entries()) {
+      expect(dst.isAllocated(h)).toBe(i !== 3 && i !== 6);
+      expect(dst.generation[h]).toBe(src.generation[h]);
+      if (i === 3 || i === 6) continue;
+      expect(dst.pivots[h * PIVOT_STRIDE]).toBe(i * 100);
+      expect(dst.slots[h * SLOT_STRIDE + 1]).toBe(i + 7);
+    }
+    // The copy hands out the freed handles first, as the source would.
+    expect(new Set([dst.alloc(LEAF_64), dst.alloc(LEAF_64)])).toEqual(new Set([hs[3], hs[6]]));
+    // The source is untouched by writes to the copy.
+    dst.pivots[(hs[0] as number) * PIVOT_STRIDE] = 99;
+    expect(src.pivots[(hs[0] as number) * PIVOT_STRIDE]).toBe(0);
+    expect(() => new NodeArena({ gaps: false }).copyFrom(src)).toThrow(MapleError);
+    expect(() => new NodeArena({ gaps: true, fixed: true }).copyFrom(src)).toThrow(MapleError);
+  });
 });

@@ -245,8 +245,13 @@ export class NodeArena {
     if (this.fixed || this.attached || this.hasGaps !== src.hasGaps) {
       throw new MapleError('EINVAL', 'copyFrom needs a growable arena with the same gap layout');
     }
-    if (this.capacity < src.top) this.grow(src.capacity);
     const n = src.top;
+    // Room for the source's used handles only (a fixed source may be far larger).
+    if (this.capacity < n) {
+      let capacity = this.capacity;
+      while (capacity < n) capacity *= 2;
+      this.grow(capacity);
+    }
     this.pivots.set(src.pivots.subarray(0, n * PIVOT_STRIDE));
     this.slots.set(src.slots.subarray(0, n * SLOT_STRIDE));
     if (this.hasGaps) this.gaps.set(src.gaps.subarray(0, n * GAP_STRIDE));
