@@ -92,6 +92,10 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   // pivot (which holds the node max), so neither `type` nor `end` is read on the way down.
   const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
   const leafDepth = core.height - 1;
+  const wNode = wp.node;
+  const wMin = wp.min;
+  const wMax = wp.max;
+  const wOff = wp.off;
   let h = core.root;
   let min = 0;
   let max = MAPLE_MAX;
@@ -107,10 +111,10 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
     while (off < npiv && (pivots[p + off] as number) < index) off++;
     rMax = off < npiv ? (pivots[p + off] as number) : max;
     rMin = off > 0 ? (pivots[p + off - 1] as number) + 1 : min;
-    wp.node[d] = h;
-    wp.min[d] = min;
-    wp.max[d] = max;
-    wp.off[d] = off;
+    wNode[d] = h;
+    wMin[d] = min;
+    wMax[d] = max;
+    wOff[d] = off;
     // mas_is_span_wr: does the write leave this node (or end a leaf on NULL)?
     const bound = leaf ? max : rMax;
     if (last >= bound && !(last === bound && (!isNull || last === MAPLE_MAX))) {
