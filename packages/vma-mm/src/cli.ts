@@ -14,7 +14,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { BackendName } from './backend/types.js';
 import { defaultBackend } from './mm.js';
-import { parseTrace, replayTrace, TraceFormatError } from './trace.js';
+import { replayTrace } from './replayer.js';
+import { parseTrace, TraceFormatError } from './trace.js';
 
 const USAGE = 'usage: vma-mm replay TRACE.jsonl[.gz] [--emit OUT.jsonl] [--backend maple|legacy] [--json]';
 

@@ -3,7 +3,8 @@
  * calls give the kernel's answers - mmap, munmap, mprotect, mremap, brk,
  * find_vma and friends, get_unmapped_area, fork, page faults and
  * /proc/PID/maps - over a choice of VMA index (Maple Tree or the legacy
- * rb-tree + list + VMA cache), plus a replayer for recorded kernel traces.
+ * rb-tree + list + VMA cache), plus a replayer for recorded kernel traces
+ * (whole, or step by step with TraceReplayer).
  */
 export { AddressSpace } from './address-space.js';
 export {
@@ -46,15 +47,30 @@ export { type AddressSpaceOptions, defaultBackend, type MmapLayout } from './mm.
 export { type FromMapsOptions, formatVma, type MapsLine, parseMapsLine } from './procmaps.js';
 export {
   type AnswerMismatch,
+  answerText,
+  applyTraceOp,
+  type OpEvent,
+  type OpenEvent,
+  type ReplayEvent,
+  type ReplayerOptions,
+  type ReplayOptions,
+  type ReplayResult,
+  type ReplayTally,
+  replayTrace,
+  type SnapshotEvent,
+  type SnapshotMismatch,
+  type StepResult,
+  type TraceMapsRecord,
+  type TraceOpenRecord,
+  type TraceOpRecord,
+  TraceReplayer,
+} from './replayer.js';
+export {
   diffMaps,
   headerOptions,
   mapsLineKey,
   mapsLinesEqual,
   parseTrace,
-  type ReplayOptions,
-  type ReplayResult,
-  replayTrace,
-  type SnapshotMismatch,
   snapshotsEqual,
   TraceFormatError,
   type TraceHeader,

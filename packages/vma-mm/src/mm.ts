@@ -7,6 +7,7 @@
  * The syscalls themselves live in mmap.ts, munmap.ts, mprotect.ts,
  * mremap.ts and brk.ts, and operate on an MmCore.
  */
+import type { MapleTree } from '@maple-tree/core';
 import { type ArchProfile, alignDown, alignUp, legacyBase, topDownBase } from './arch.js';
 import { resolveArch } from './arch-profiles.js';
 import { type AslrLayout, drawLayout, randomizePage, SeededRandom } from './aslr.js';
@@ -20,9 +21,18 @@ import { VM_ACCESS_FLAGS, VM_GROWSDOWN, VM_SOFTDIRTY, type Vma } from './vma.js'
 export type MmapLayout = 'topdown' | 'legacy';
 
 /** How each backend makes an empty index. */
-const indexFactories: Readonly<Record<BackendName, () => VmaIndex>> = {
-  maple: () => new MapleIndex(),
-  legacy: () => new LegacyIndex(),
+const indexFactories: Readonly<Record<BackendName, (options: AddressSpaceOptions) => VmaIndex>> = {
+  maple: (options) => {
+    const tree = options.mapleTree?.();
+    if (tree !== undefined && !(typeof tree === 'object' && tree !== null && tree.isEmpty)) {
+      throw new TypeError('mapleTree must return a new, empty tree');
+    }
+    return new MapleIndex(tree);
+  },
+  legacy: (options) => {
+    if (options.mapleTree !== undefined) throw new TypeError('mapleTree is an option of the maple backend');
+    return new LegacyIndex();
+  },
 };
 
 /** The backend used when none is asked for: the Maple Tree, as in Linux >= 6.1. */
@@ -36,6 +46,14 @@ export interface AddressSpaceOptions {
   arch: ArchProfile | string;
   /** VMA index implementation; default maple. */
   backend?: BackendName;
+  /**
+   * Makes the maple backend's tree (mm->mm_mt), e.g. a VersionedMapleTree
+   * from @maple-tree/rcu so that versions of the real index can be held. It
+   * must return a new, empty tree made with `allocRange: true` (the kernel's
+   * MT_FLAGS_ALLOC_RANGE). Default: a plain MapleTree. Fork copies the
+   * parent's tree with its own `clone()`, so the child's is of the same kind.
+   */
+  mapleTree?: () => MapleTree<Vma>;
   /** mmap layout; default top-down. */
   layout?: MmapLayout;
   /** vm.max_map_count; default 65530. */
@@ -177,7 +195,7 @@ export class MmCore {
       const name = options.backend ?? defaultBackend();
       const factory = Object.hasOwn(indexFactories, name) ? indexFactories[name] : undefined;
       if (!factory) throw new TypeError(`unknown backend "${String(name)}" (maple or legacy)`);
-      this.index = factory();
+      this.index = factory(options);
     }
   }
 

@@ -1,17 +1,12 @@
 /**
  * vmtrace/1 (see fixtures/traces/FORMAT.md): recorded Linux address-space
- * histories. Parsing, replaying every op against an AddressSpace, and
- * comparing answers and /proc/self/maps snapshots with the kernel's.
- *
- *   header -> options      maps at:0 -> AddressSpace.fromMaps
- *   open   -> fd table     op        -> syscall, answer compared
- *   maps at:N              -> procMaps() compared field by field
+ * histories. The records, parsing, the address-space options a header
+ * gives, and the field-by-field comparison of /proc/self/maps snapshots.
+ * Replaying them is replayer.ts.
  */
-import { AddressSpace } from './address-space.js';
 import type { BackendName } from './backend/types.js';
 import type { AddressSpaceOptions } from './mm.js';
 import { parseMapsLine } from './procmaps.js';
-import { MAP, type MappedFile, MREMAP, parseProt } from './vma.js';
 
 /** A malformed trace: says which line and why. */
 export class TraceFormatError extends Error {
@@ -82,7 +77,8 @@ export function parseTrace(text: string): TraceRecord[] {
   return out;
 }
 
-function hex(v: unknown): number {
+/** A trace number: a number as is, a `0x...` or decimal string parsed (SyntaxError when it does not parse), NaN otherwise. */
+export function hexValue(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string') return Number.NaN;
   return Number(BigInt(v));
@@ -90,7 +86,7 @@ function hex(v: unknown): number {
 
 /** Address-space options from a trace header (heap and stack come from the at:0 labels when the header lacks them). */
 export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpaceOptions {
-  const startBrk = h.start_brk !== undefined ? hex(h.start_brk) : undefined;
+  const startBrk = h.start_brk !== undefined ? hexValue(h.start_brk) : undefined;
   return {
     arch: h.arch,
     backend,
@@ -100,23 +96,9 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     lsmMmapMinAddr: h.lsm_mmap_min_addr,
     stackRlimit: h.stack_rlimit,
     startBrk,
-    brk: h.brk_start !== undefined ? hex(h.brk_start) : startBrk,
-    startStack: h.start_stack !== undefined ? hex(h.start_stack) : undefined,
+    brk: h.brk_start !== undefined ? hexValue(h.brk_start) : startBrk,
+    startStack: h.start_stack !== undefined ? hexValue(h.start_stack) : undefined,
   };
-}
-
-const MAP_NAMES: Record<string, number> = MAP as unknown as Record<string, number>;
-const MREMAP_NAMES: Record<string, number> = MREMAP as unknown as Record<string, number>;
-
-function flagBits(names: unknown, table: Record<string, number>, what: string, line: number): number {
-  if (!Array.isArray(names)) throw new TraceFormatError(`${what} must be a list of names`, line);
-  let bits = 0;
-  for (const n of names) {
-    const b = Object.hasOwn(table, String(n)) ? table[String(n)] : undefined;
-    if (b === undefined) throw new TraceFormatError(`unknown ${what} "${String(n)}"`, line);
-    bits |= b;
-  }
-  return bits;
 }
 
 /** A maps line reduced to the compared fields; shmem inodes are the kernel's own and left out. */
@@ -146,176 +128,4 @@ export function diffMaps(expected: string[], actual: string[]): { missing: strin
     missing: expected.filter((l) => !ak.has(mapsLineKey(l))),
     extra: actual.filter((l) => !ek.has(mapsLineKey(l))),
   };
-}
-
-/** One op whose answer differed. */
-export interface AnswerMismatch {
-  i: number;
-  op: string;
-  expected: string;
-  actual: string;
-}
-
-/** One snapshot that differed. */
-export interface SnapshotMismatch {
-  at: number;
-  expected: string[];
-  actual: string[];
-}
-
-/** Result of a replay. */
-export interface ReplayResult {
-  ops: number;
-  answered: number;
-  answersMatched: number;
-  snapshots: number;
-  snapshotsMatched: number;
-  answerMismatches: AnswerMismatch[];
-  snapshotMismatches: SnapshotMismatch[];
-  /** The emitted lines (`--emit`), when asked for. */
-  emitted?: string[];
-  /** The final address space. */
-  mm: AddressSpace;
-  timeMs: number;
-}
-
-/** Options of a replay. */
-export interface ReplayOptions {
-  backend?: BackendName;
-  /** Collect the emit lines. */
-  emit?: boolean;
-  /** Stop at the first differing answer or snapshot. */
-  stopAtFirstMismatch?: boolean;
-  /** Run mm.validate() after every op (slow; for tests). */
-  validate?: boolean;
-}
-
-function answerText(v: number): string {
-  return v < 0 ? `err ${-v}` : `0x${v.toString(16)}`;
-}
-
-/**
- * Replay a parsed trace.
- * @throws TraceFormatError when the records are inconsistent (no at:0 snapshot, unknown fd, bad arguments)
- */
-export function replayTrace(records: TraceRecord[], options: ReplayOptions = {}): ReplayResult {
-  const t0 = typeof performance !== 'undefined' ? performance.now() : Date.now();
-  const header = records[0] as TraceHeader;
-  const opts = headerOptions(header, options.backend);
-  const files = new Map<number, MappedFile>();
-  const known = new Map<string, MappedFile>();
-  let mm: AddressSpace | undefined;
-  const res: Omit<ReplayResult, 'mm' | 'timeMs'> = {
-    ops: 0,
-    answered: 0,
-    answersMatched: 0,
-    snapshots: 0,
-    snapshotsMatched: 0,
-    answerMismatches: [],
-    snapshotMismatches: [],
-  };
-  const emitted: string[] | undefined = options.emit ? [] : undefined;
-  for (let n = 1; n < records.length; n++) {
-    const r = records[n]!;
-    if (r.kind === 'open') {
-      const file: MappedFile = {
-        path: r.path,
-        dev: r.dev,
-        inode: r.inode,
-        size: r.size ? hex(r.size) : undefined,
-      };
-      files.set(r.fd, file);
-      continue;
-    }
-    if (r.kind === 'maps') {
-      if (!mm) {
-        if (r.at !== 0) throw new TraceFormatError('the first maps record must be at:0', n + 1);
-        if (!Array.isArray(r.lines)) throw new TraceFormatError('maps record without lines', n + 1);
-        try {
-          mm = AddressSpace.fromMaps(r.lines.join('\n'), { ...opts, files: known });
-        } catch (e) {
-          throw new TraceFormatError(e instanceof Error ? e.message : String(e), n + 1);
-        }
-        if (header.page_size !== undefined && header.page_size !== mm.pageSize) {
-          throw new TraceFormatError(
-            `page_size ${header.page_size} but the ${mm.arch.name} profile has ${mm.pageSize}`,
-            1,
-          );
-        }
-      }
-      const actual = mm.procMaps().trimEnd().split('\n');
-      res.snapshots++;
-      emitted?.push(JSON.stringify({ at: r.at, lines: actual }));
-      if (snapshotsEqual(r.lines, actual)) res.snapshotsMatched++;
-      else {
-        res.snapshotMismatches.push({ at: r.at, expected: r.lines, actual });
-        if (options.stopAtFirstMismatch) break;
-      }
-      continue;
-    }
-    if (r.kind !== 'op') continue;
-    if (!mm) throw new TraceFormatError('an op before the at:0 maps record', n + 1);
-    res.ops++;
-    let got: number | undefined;
-    try {
-      got = applyOp(mm, r, files, n + 1);
-    } catch (e) {
-      if (e instanceof SyntaxError)
-        throw new TraceFormatError(`bad number in op ${r.i}: ${e.message}`, n + 1);
-      throw e;
-    }
-    if (got === undefined) {
-      emitted?.push(JSON.stringify({ i: r.i, skipped: r.op }));
-      continue;
-    }
-    res.answered++;
-    emitted?.push(JSON.stringify(got < 0 ? { i: r.i, err: -got } : { i: r.i, ret: `0x${got.toString(16)}` }));
-    const want = r.err !== undefined ? -r.err : hex(r.ret);
-    if (want === got) res.answersMatched++;
-    else {
-      res.answerMismatches.push({ i: r.i, op: r.op, expected: answerText(want), actual: answerText(got) });
-      if (options.stopAtFirstMismatch) break;
-    }
-    if (options.validate) mm.validate();
-  }
-  if (!mm) throw new TraceFormatError('no maps record', records.length);
-  const t1 = typeof performance !== 'undefined' ? performance.now() : Date.now();
-  return { ...res, emitted, mm, timeMs: t1 - t0 };
-}
-
-/** Apply one op record; undefined for calls that do not change the layout. */
-function applyOp(
-  mm: AddressSpace,
-  r: { op: string; [key: string]: unknown },
-  files: Map<number, MappedFile>,
-  line: number,
-): number | undefined {
-  switch (r.op) {
-    case 'mmap': {
-      const flags = flagBits(r.flags, MAP_NAMES, 'mmap flag', line);
-      const fd = Number(r.fd);
-      let file: MappedFile | null = null;
-      if (!(flags & MAP.ANONYMOUS)) {
-        file = files.get(fd) ?? null;
-        if (!file && fd >= 0) throw new TraceFormatError(`fd ${fd} was never opened`, line);
-      }
-      return mm.mmap(hex(r.addr), hex(r.len), parseProt(String(r.prot)), flags, file, hex(r.off ?? '0x0'));
-    }
-    case 'munmap':
-      return mm.munmap(hex(r.addr), hex(r.len));
-    case 'mprotect':
-      return mm.mprotect(hex(r.addr), hex(r.len), parseProt(String(r.prot)));
-    case 'mremap':
-      return mm.mremap(
-        hex(r.addr),
-        hex(r.old_len),
-        hex(r.new_len),
-        flagBits(r.flags, MREMAP_NAMES, 'mremap flag', line),
-        hex(r.new_addr ?? '0x0'),
-      );
-    case 'brk':
-      return mm.brk(hex(r.addr));
-    default:
-      return undefined;
-  }
 }

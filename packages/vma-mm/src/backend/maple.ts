@@ -52,7 +52,15 @@ export class MapleIndex implements VmaIndex {
   /** The last VMA starting below nbPage, when known (same conventions). */
   private nbBelow: Vma | undefined | null = null;
 
+  /**
+   * @param tree - the tree to index in, new and empty (clone() passes a copy); default a new
+   *   gap-tracking MapleTree. Any subclass will do (e.g. @maple-tree/rcu's VersionedMapleTree).
+   * @throws TypeError for a tree without gap tracking (allocRange), which mm_mt always has
+   */
   constructor(tree?: MapleTree<Vma>) {
+    if (tree !== undefined && !(tree instanceof MapleTree && tree.core.alloc)) {
+      throw new TypeError('the maple backend needs a MapleTree made with allocRange: true');
+    }
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true });
     this.mas = this.tree.state();
   }

@@ -1,0 +1,474 @@
+/**
+ * Replaying a vmtrace/1 history (see fixtures/traces/FORMAT.md) against an
+ * AddressSpace: record by record, op by op, or all at once.
+ *
+ *   open     -> fd table                    (applyTraceOp resolves fd -> file)
+ *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
+ *   op       -> applyTraceOp -> syscall      answer compared with ret / err
+ *
+ * TraceReplayer is the one implementation of that mapping and of the
+ * comparisons: `nextRecord()` handles one record, `step()` one op and the
+ * records up to the next op, `seek(n)` goes to just after op n (replaying
+ * from the start to go back). replayTrace is a loop over `nextRecord()`.
+ */
+import { AddressSpace } from './address-space.js';
+import type { BackendName } from './backend/types.js';
+import type { AddressSpaceOptions } from './mm.js';
+import {
+  headerOptions,
+  hexValue,
+  snapshotsEqual,
+  TraceFormatError,
+  type TraceHeader,
+  type TraceRecord,
+} from './trace.js';
+import { MAP, type MappedFile, MREMAP, parseProt } from './vma.js';
+
+/** An `op` record of a trace. */
+export type TraceOpRecord = Extract<TraceRecord, { kind: 'op' }>;
+/** A `maps` record of a trace. */
+export type TraceMapsRecord = Extract<TraceRecord, { kind: 'maps' }>;
+/** An `open` record of a trace. */
+export type TraceOpenRecord = Extract<TraceRecord, { kind: 'open' }>;
+
+/** One op whose answer differed. */
+export interface AnswerMismatch {
+  i: number;
+  op: string;
+  expected: string;
+  actual: string;
+}
+
+/** One snapshot that differed. */
+export interface SnapshotMismatch {
+  at: number;
+  expected: string[];
+  actual: string[];
+}
+
+/** What a replay has seen so far (the counts replayTrace returns). */
+export interface ReplayTally {
+  /** Op records applied (answered or skipped). */
+  ops: number;
+  /** Ops that change the layout and were answered. */
+  answered: number;
+  answersMatched: number;
+  snapshots: number;
+  snapshotsMatched: number;
+  answerMismatches: AnswerMismatch[];
+  snapshotMismatches: SnapshotMismatch[];
+}
+
+/** An `open` record handled: its fd now names `file`. */
+export interface OpenEvent {
+  kind: 'open';
+  record: TraceOpenRecord;
+  file: MappedFile;
+}
+
+/** A `maps` record compared with our /proc/PID/maps (built from it when it is the at:0 record). */
+export interface SnapshotEvent {
+  kind: 'maps';
+  record: TraceMapsRecord;
+  at: number;
+  /** Our maps lines at that point. */
+  actual: string[];
+  matched: boolean;
+}
+
+/** An `op` record applied. */
+export interface OpEvent {
+  kind: 'op';
+  record: TraceOpRecord;
+  /** The op's number in the trace (`i`). */
+  i: number;
+  op: string;
+  /** Our answer (address, 0, or -errno); undefined for a call that does not change the layout (skipped). */
+  answer?: number;
+  /** The kernel's recorded answer, same convention; set when `answer` is. */
+  expected?: number;
+  /** answer === expected; set when `answer` is. */
+  matched?: boolean;
+}
+
+/** What one record did. */
+export type ReplayEvent = OpenEvent | SnapshotEvent | OpEvent;
+
+/** What one op did, with the snapshots recorded right after it (before the next op). */
+export interface StepResult extends OpEvent {
+  snapshots: SnapshotEvent[];
+}
+
+/** Options of a TraceReplayer. */
+export interface ReplayerOptions {
+  /** VMA index to replay on; default maple. */
+  backend?: BackendName;
+  /** The maple backend's tree factory (see AddressSpaceOptions.mapleTree). */
+  mapleTree?: AddressSpaceOptions['mapleTree'];
+}
+
+const MAP_NAMES: Record<string, number> = MAP as unknown as Record<string, number>;
+const MREMAP_NAMES: Record<string, number> = MREMAP as unknown as Record<string, number>;
+
+function flagBits(names: unknown, table: Record<string, number>, what: string, line: number): number {
+  if (!Array.isArray(names)) throw new TraceFormatError(`${what} must be a list of names`, line);
+  let bits = 0;
+  for (const n of names) {
+    const b = Object.hasOwn(table, String(n)) ? table[String(n)] : undefined;
+    if (b === undefined) throw new TraceFormatError(`unknown ${what} "${String(n)}"`, line);
+    bits |= b;
+  }
+  return bits;
+}
+
+/**
+ * Applies one op record to `mm` as the system call it records (the strace
+ * decoding of FORMAT.md: flag names, hex arguments, the fd table).
+ * @param mm - the address space
+ * @param record - the op record
+ * @param files - the files opened so far, by fd
+ * @param line - the record's line, for errors
+ * @returns the call's answer (address, 0 or -errno), or undefined for a call that does not change the layout
+ * @throws TraceFormatError on an unknown flag, an fd never opened, or a number that does not parse
+ */
+export function applyTraceOp(
+  mm: AddressSpace,
+  record: { op: string; i?: number; [key: string]: unknown },
+  files: ReadonlyMap<number, MappedFile>,
+  line: number,
+): number | undefined {
+  try {
+    return applyOp(mm, record, files, line);
+  } catch (e) {
+    if (e instanceof SyntaxError)
+      throw new TraceFormatError(`bad number in op ${String(record.i)}: ${e.message}`, line);
+    throw e;
+  }
+}
+
+function applyOp(
+  mm: AddressSpace,
+  r: { op: string; [key: string]: unknown },
+  files: ReadonlyMap<number, MappedFile>,
+  line: number,
+): number | undefined {
+  const hex = hexValue;
+  switch (r.op) {
+    case 'mmap': {
+      const flags = flagBits(r.flags, MAP_NAMES, 'mmap flag', line);
+      const fd = Number(r.fd);
+      let file: MappedFile | null = null;
+      if (!(flags & MAP.ANONYMOUS)) {
+        file = files.get(fd) ?? null;
+        if (!file && fd >= 0) throw new TraceFormatError(`fd ${fd} was never opened`, line);
+      }
+      return mm.mmap(hex(r.addr), hex(r.len), parseProt(String(r.prot)), flags, file, hex(r.off ?? '0x0'));
+    }
+    case 'munmap':
+      return mm.munmap(hex(r.addr), hex(r.len));
+    case 'mprotect':
+      return mm.mprotect(hex(r.addr), hex(r.len), parseProt(String(r.prot)));
+    case 'mremap':
+      return mm.mremap(
+        hex(r.addr),
+        hex(r.old_len),
+        hex(r.new_len),
+        flagBits(r.flags, MREMAP_NAMES, 'mremap flag', line),
+        hex(r.new_addr ?? '0x0'),
+      );
+    case 'brk':
+      return mm.brk(hex(r.addr));
+    default:
+      return undefined;
+  }
+}
+
+/** An answer as replayTrace reports it: `0x...` or `err N`. */
+export function answerText(v: number): string {
+  return v < 0 ? `err ${-v}` : `0x${v.toString(16)}`;
+}
+
+/**
+ * Steps an AddressSpace through a parsed trace, comparing every answer and
+ * snapshot with the kernel's as it goes.
+ *
+ * The address space is built from the at:0 maps record the first time it is
+ * needed (`mm`, `step()`, `seek()`); `nextRecord()` leaves it to that record.
+ */
+export class TraceReplayer {
+  readonly header: TraceHeader;
+  /** Number of op records in the trace. */
+  readonly totalOps: number;
+  /** The counts and mismatches so far. */
+  tally!: ReplayTally;
+  private readonly options: AddressSpaceOptions;
+  private space: AddressSpace | undefined;
+  private files!: Map<number, MappedFile>;
+  /** Index of the next record to handle. */
+  private cursor = 1;
+  private applied = 0;
+
+  /**
+   * @param records - a trace parsed by parseTrace (the header first)
+   * @param options - address-space options over the header's
+   * @throws TraceFormatError when the first record is not a header
+   */
+  constructor(
+    readonly records: readonly TraceRecord[],
+    options: ReplayerOptions = {},
+  ) {
+    const header = records[0];
+    if (header?.kind !== 'header') throw new TraceFormatError('the first record must be the header', 1);
+    this.header = header;
+    this.options = headerOptions(header, options.backend);
+    if (options.mapleTree !== undefined) this.options.mapleTree = options.mapleTree;
+    this.totalOps = records.reduce((n, r) => n + (r.kind === 'op' ? 1 : 0), 0);
+    this.reset();
+  }
+
+  /** Back to before the first record (the address space is rebuilt when next needed). */
+  reset(): void {
+    this.cursor = 1;
+    this.applied = 0;
+    this.space = undefined;
+    this.files = new Map();
+    this.tally = {
+      ops: 0,
+      answered: 0,
+      answersMatched: 0,
+      snapshots: 0,
+      snapshotsMatched: 0,
+      answerMismatches: [],
+      snapshotMismatches: [],
+    };
+  }
+
+  /** Ops applied so far (0: the starting layout). */
+  get position(): number {
+    return this.applied;
+  }
+
+  /** True when every op has been applied. */
+  get done(): boolean {
+    return this.applied >= this.totalOps;
+  }
+
+  /** True when every record has been handled. */
+  get finished(): boolean {
+    return this.cursor >= this.records.length;
+  }
+
+  /** The files opened so far, by fd. */
+  get openFiles(): ReadonlyMap<number, MappedFile> {
+    return this.files;
+  }
+
+  /**
+   * The address space, built from the at:0 record if that has not happened yet.
+   * @throws TraceFormatError when the trace has no at:0 maps record before its first op
+   */
+  get mm(): AddressSpace {
+    return this.start();
+  }
+
+  /** Handles the records before the first op (once): the starting layout. */
+  private start(): AddressSpace {
+    while (!this.space && !this.finished && this.records[this.cursor]!.kind !== 'op') this.nextRecord();
+    if (!this.space) {
+      if (this.finished) throw new TraceFormatError('no maps record', this.records.length);
+      throw new TraceFormatError('an op before the at:0 maps record', this.cursor + 1);
+    }
+    return this.space;
+  }
+
+  /** The address space if it has been built (undefined before the at:0 record). */
+  get current(): AddressSpace | undefined {
+    return this.space;
+  }
+
+  /**
+   * Handles the next record: an open fills the fd table, a maps record is
+   * compared (the at:0 one first builds the address space), an op is applied.
+   * @returns what the record did, or undefined when every record has been handled
+   * @throws TraceFormatError for an inconsistent record (nothing is counted for it)
+   */
+  nextRecord(): ReplayEvent | undefined {
+    while (!this.finished) {
+      const n = this.cursor;
+      const r = this.records[n]!;
+      let event: ReplayEvent | undefined;
+      if (r.kind === 'open') event = this.open(r);
+      else if (r.kind === 'maps') event = this.compare(r, n + 1);
+      else if (r.kind === 'op') event = this.apply(r, n + 1);
+      this.cursor = n + 1;
+      if (event) return event;
+    }
+    return undefined;
+  }
+
+  /**
+   * Applies the next op and handles the records after it up to the next op
+   * (so a snapshot taken right after the op comes with it).
+   * @returns what the op did, or undefined when every op has been applied
+   */
+  step(): StepResult | undefined {
+    if (this.done) return undefined;
+    this.start(); // the starting layout first (throws when there is none)
+    let result: StepResult | undefined;
+    while (!this.finished) {
+      if (result && this.records[this.cursor]!.kind === 'op') break;
+      const e = this.nextRecord();
+      if (!e) break;
+      if (e.kind === 'op') result = { ...e, snapshots: [] };
+      else if (e.kind === 'maps' && result) result.snapshots.push(e);
+    }
+    return result;
+  }
+
+  /**
+   * Moves to just after op `n` (0: the starting layout), replaying from the
+   * start when going backwards; `n` is clamped to [0, totalOps].
+   * @returns the result of op n when this call applied it
+   */
+  seek(n: number): StepResult | undefined {
+    const target = Math.max(0, Math.min(Math.trunc(n), this.totalOps));
+    if (Number.isNaN(target)) throw new RangeError(`seek: ${n} is not a number`);
+    if (target < this.applied) this.reset();
+    this.start();
+    let last: StepResult | undefined;
+    while (this.applied < target) last = this.step();
+    return last;
+  }
+
+  private open(r: TraceOpenRecord): OpenEvent {
+    const file: MappedFile = {
+      path: r.path,
+      dev: r.dev,
+      inode: r.inode,
+      size: r.size ? hexValue(r.size) : undefined,
+    };
+    this.files.set(r.fd, file);
+    return { kind: 'open', record: r, file };
+  }
+
+  private compare(r: TraceMapsRecord, line: number): SnapshotEvent {
+    if (!this.space) this.space = this.build(r, line);
+    const actual = this.space.procMaps().trimEnd().split('\n');
+    const matched = snapshotsEqual(r.lines, actual);
+    const t = this.tally;
+    t.snapshots++;
+    if (matched) t.snapshotsMatched++;
+    else t.snapshotMismatches.push({ at: r.at, expected: r.lines, actual });
+    return { kind: 'maps', record: r, at: r.at, actual, matched };
+  }
+
+  private build(r: TraceMapsRecord, line: number): AddressSpace {
+    if (r.at !== 0) throw new TraceFormatError('the first maps record must be at:0', line);
+    if (!Array.isArray(r.lines)) throw new TraceFormatError('maps record without lines', line);
+    let mm: AddressSpace;
+    try {
+      mm = AddressSpace.fromMaps(r.lines.join('\n'), { ...this.options, files: new Map() });
+    } catch (e) {
+      throw new TraceFormatError(e instanceof Error ? e.message : String(e), line);
+    }
+    const ps = this.header.page_size;
+    if (ps !== undefined && ps !== mm.pageSize) {
+      throw new TraceFormatError(`page_size ${ps} but the ${mm.arch.name} profile has ${mm.pageSize}`, 1);
+    }
+    return mm;
+  }
+
+  private apply(r: TraceOpRecord, line: number): OpEvent {
+    if (!this.space) throw new TraceFormatError('an op before the at:0 maps record', line);
+    const answer = applyTraceOp(this.space, r, this.files, line);
+    const t = this.tally;
+    t.ops++;
+    this.applied++;
+    const event: OpEvent = { kind: 'op', record: r, i: r.i, op: r.op };
+    if (answer === undefined) return event;
+    const expected = r.err !== undefined ? -r.err : hexValue(r.ret);
+    event.answer = answer;
+    event.expected = expected;
+    event.matched = answer === expected;
+    t.answered++;
+    if (event.matched) t.answersMatched++;
+    else
+      t.answerMismatches.push({
+        i: r.i,
+        op: r.op,
+        expected: answerText(expected),
+        actual: answerText(answer),
+      });
+    return event;
+  }
+}
+
+/** Result of a replay. */
+export interface ReplayResult {
+  ops: number;
+  answered: number;
+  answersMatched: number;
+  snapshots: number;
+  snapshotsMatched: number;
+  answerMismatches: AnswerMismatch[];
+  snapshotMismatches: SnapshotMismatch[];
+  /** The emitted lines (`--emit`), when asked for. */
+  emitted?: string[];
+  /** The final address space. */
+  mm: AddressSpace;
+  timeMs: number;
+}
+
+/** Options of a replay. */
+export interface ReplayOptions {
+  backend?: BackendName;
+  /** The maple backend's tree factory (see AddressSpaceOptions.mapleTree). */
+  mapleTree?: AddressSpaceOptions['mapleTree'];
+  /** Collect the emit lines. */
+  emit?: boolean;
+  /** Stop at the first differing answer or snapshot. */
+  stopAtFirstMismatch?: boolean;
+  /** Run mm.validate() after every answered op (slow; for tests). */
+  validate?: boolean;
+  /** Called after every record is handled, with what it did (a TraceReplayer event). */
+  onRecord?: (event: ReplayEvent) => void;
+}
+
+/** The `--emit` line of an event (FORMAT.md's answer lines), or undefined for an open. */
+function emitLine(e: ReplayEvent): string | undefined {
+  if (e.kind === 'maps') return JSON.stringify({ at: e.at, lines: e.actual });
+  if (e.kind !== 'op') return undefined;
+  const a = e.answer;
+  if (a === undefined) return JSON.stringify({ i: e.i, skipped: e.op });
+  return JSON.stringify(a < 0 ? { i: e.i, err: -a } : { i: e.i, ret: `0x${a.toString(16)}` });
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/**
+ * Replays a whole parsed trace (a loop over TraceReplayer.nextRecord).
+ * @throws TraceFormatError when the records are inconsistent (no at:0 snapshot, unknown fd, bad arguments)
+ */
+export function replayTrace(records: TraceRecord[], options: ReplayOptions = {}): ReplayResult {
+  const t0 = now();
+  const replayer = new TraceReplayer(records, { backend: options.backend, mapleTree: options.mapleTree });
+  const emitted: string[] | undefined = options.emit ? [] : undefined;
+  for (let e = replayer.nextRecord(); e; e = replayer.nextRecord()) {
+    options.onRecord?.(e);
+    if (emitted) {
+      const l = emitLine(e);
+      if (l !== undefined) emitted.push(l);
+    }
+    if (e.kind === 'open') continue;
+    if (e.kind === 'maps' ? !e.matched : e.matched === false) {
+      if (options.stopAtFirstMismatch) break;
+    }
+    if (e.kind === 'op' && e.answer !== undefined && options.validate) replayer.current!.validate();
+  }
+  const mm = replayer.current;
+  if (!mm) throw new TraceFormatError('no maps record', records.length);
+  const t1 = now();
+  return { ...replayer.tally, emitted, mm, timeMs: t1 - t0 };
+}
