@@ -5,7 +5,7 @@
  *
  * ```
  *  log:     Float64 [kind, a, b] per version:  version v = ops 0 .. v-1 applied
- *  control: Int32   [STOP, LOG_LENGTH]
+ *  control: Int32   [STOP, LOG_LENGTH, PROGRESS(reader 1), PROGRESS(reader 2), ...]
  * ```
  */
 
@@ -13,7 +13,10 @@ import type { MapleTree } from '@maple-tree/core';
 
 export const C_STOP = 0;
 export const C_LOG_LENGTH = 1;
-export const CONTROL_WORDS = 2;
+/** Reader n (1-based) publishes how many distinct versions it has checked at C_PROGRESS + n - 1. */
+export const C_PROGRESS = 2;
+export const MAX_READERS = 4;
+export const CONTROL_WORDS = C_PROGRESS + MAX_READERS;
 
 export const OP_STORE = 1;
 export const OP_ERASE = 2;

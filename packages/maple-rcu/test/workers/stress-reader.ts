@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type MapleEntry, MapleTree } from '@maple-tree/core';
 import { SharedMapleTree, type SharedMapleTreeHandle } from '../../src/index.js';
 import { prng } from '../prng.js';
-import { applyOp, C_LOG_LENGTH, C_STOP, plausible } from '../stress-protocol.js';
+import { applyOp, C_LOG_LENGTH, C_PROGRESS, C_STOP, plausible } from '../stress-protocol.js';
 
 const data = workerData as {
   handle: SharedMapleTreeHandle;
@@ -55,7 +55,10 @@ function reach(version: number): boolean {
     fail(`version ${version} published before its log entry`);
     return false;
   }
-  if (version > applied) result.versions++;
+  if (version > applied) {
+    result.versions++;
+    Atomics.store(control, C_PROGRESS + data.seed - 1, result.versions);
+  }
   while (applied < version) applyOp(model, log, applied++);
   return true;
 }
