@@ -27,7 +27,7 @@ const BTree: typeof BTreeImport =
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
-const only = onlyArg ? onlyArg.slice(7).split(',') : ['lookup', 'gap', 'step', 'build'];
+const only = onlyArg ? onlyArg.slice(7).split(',') : ['lookup', 'gap', 'step', 'build', 'churn'];
 const ROUNDS = quick ? 5 : 15;
 
 /** mulberry32: a small seeded generator. */
@@ -219,6 +219,16 @@ function gaps(n: number): void {
       G,
       () => sumArea((i) => alloc.emptyAreaRev(0, Math.max(64, q[i] as number), 2), G),
     ],
+    [
+      'emptyAreaRev(0, q, 25): no fit',
+      G,
+      () => sumArea((i) => alloc.emptyAreaRev(0, Math.max(64, q[i] as number), 25), G),
+    ],
+    [
+      'emptyArea(q, q + 5000, 25): no fit',
+      G,
+      () => sumArea((i) => alloc.emptyArea(q[i] as number, (q[i] as number) + 5000, 25), G),
+    ],
   ]);
 }
 
@@ -330,8 +340,51 @@ function builds(n: number): void {
   );
 }
 
+/**
+ * munmap/mmap storm: erase `k` random entries one at a time (each erase has
+ * empty neighbours and merges with them), then store them back (each store
+ * carves a range out of an empty one). Times per erase and per store.
+ */
+function churn(n: number): void {
+  const l = layout(n, 46);
+  const t = mapleRandom(l, true);
+  const k = Math.min(n >> 2, 4096);
+  const pick = l.order.slice(0, k);
+  const erase = () => {
+    for (const i of pick) t.storeRange(l.firsts[i] as number, l.lasts[i] as number, undefined);
+  };
+  const store = () => {
+    for (const i of pick) t.storeRange(l.firsts[i] as number, l.lasts[i] as number, i);
+  };
+  const samples: [number[], number[], number[]] = [[], [], []];
+  const base = new Float64Array(4096);
+  for (let round = 0; round < ROUNDS * 2; round++) {
+    samples[0].push(cpuNs(k, erase));
+    samples[1].push(cpuNs(k, store));
+    samples[2].push(
+      cpuNs(base.length, () => {
+        let f = 0;
+        for (let i = 0; i < base.length; i++) f += t.load(l.firsts[pick[i % k] as number] as number) ?? 0;
+        return f;
+      }),
+    );
+  }
+  console.log(`\nmunmap/mmap churn, ${n} ranges, gap-tracking tree (${k} per phase; median / min ns)`);
+  const names = [
+    'storeRange(.., undefined) over one entry',
+    'storeRange into an empty range',
+    'load (reference)',
+  ];
+  samples.forEach((xs, j) => {
+    console.log(
+      `  ${(names[j] as string).padEnd(44)} ${median(xs).toFixed(1).padStart(9)} / ${Math.min(...xs).toFixed(1)}`,
+    );
+  });
+}
+
+if (only.includes('churn')) for (const n of [1e3, 1e4, 65536]) churn(n);
 if (only.includes('lookup')) for (const n of [1e5, 1e6]) lookups(n);
-if (only.includes('gap')) gaps(1e5);
+if (only.includes('gap')) for (const n of quick ? [1e5] : [1e3, 1e4, 65536, 1e5]) gaps(n);
 if (only.includes('step')) stepping(quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6]);
 if (only.includes('build')) builds(1e5);
 if (sink === 0.5) console.log('');

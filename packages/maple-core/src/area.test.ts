@@ -36,6 +36,37 @@ describe('empty-area search', () => {
     }
   });
 
+  it('reverse search: windows ending anywhere in a node, fits one index wide, and no fit', () => {
+    // Ranges six wide, gaps of four, every 13th gap 24 wide (the benchmark's layout, denser).
+    const alloc = new MapleTree<number>({ allocRange: true });
+    const plain = new MapleTree<number>();
+    const model = new RangeModel<number>();
+    let at = 0;
+    for (let i = 0; i < 2000; i++) {
+      alloc.storeRange(at, at + 5, i);
+      plain.storeRange(at, at + 5, i);
+      model.store(at, at + 5, i);
+      at += 6 + (i % 13 === 12 ? 24 : 4);
+    }
+    expectValid(alloc);
+    for (let max = 0; max < at; max += 7) {
+      for (const [span, size] of [
+        [0, 1],
+        [200, 4],
+        [400, 24],
+        [400, 25],
+        [max, 25],
+      ] as const) {
+        const min = Math.max(0, max - span);
+        if (size > max - min + 1) continue;
+        const want = model.emptyArea(min, max, size, true);
+        expect(alloc.emptyAreaRev(min, max, size)).toBe(want);
+        expect(plain.emptyAreaRev(min, max, size)).toBe(want);
+      }
+    }
+    expect(alloc.emptyAreaRev(0, at - 1, 25)).toBeUndefined();
+  });
+
   it('handles the empty tree, the root entry and the top of the index space', () => {
     const t = new MapleTree<number>({ allocRange: true });
     expect(t.emptyArea(0, MAPLE_MAX, 10)).toBe(0);

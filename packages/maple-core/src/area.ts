@@ -41,6 +41,7 @@ export function emptyAreaSearch<V>(
     if (lo > max || max - lo + 1 < size) return undefined;
     return rev ? max - size + 1 : lo;
   }
+  if (rev) return revSearch(core, min, max, size, visited);
   const arena = core.arena;
   const pivots = arena.pivots;
   const slots = arena.slots;
@@ -110,5 +111,98 @@ function firstSlotAtOrAbove(pivots: Float64Array, h: number, end: number, key: n
   const p = h * PIVOT_STRIDE;
   let o = 0;
   while (o < end && (pivots[p + o] as number) < key) o++;
+  return o;
+}
+
+/**
+ * The reverse search (mas_empty_area_rev / mas_rev_awalk) on a tree with a
+ * root node: each node is entered at the slot holding `max`, found scanning
+ * down from its top; in a gap-tracking node the slots below are skipped on
+ * the gap array alone, so only a slot whose gap could hold `size` has its
+ * pivots read; a leaf is scanned downward reading each pivot once.
+ */
+function revSearch<V>(
+  core: TreeCore<V>,
+  min: number,
+  max: number,
+  size: number,
+  visited: number[] | null,
+): number | undefined {
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  const gaps = arena.gaps;
+  const types = arena.type;
+  const ends = arena.end;
+  const root = core.root;
+  let d = 0;
+  sNode[0] = root;
+  sMin[0] = 0;
+  sMax[0] = MAPLE_MAX;
+  sOff[0] = lastSlotFrom(pivots, root, ends[root] as number, max);
+  if (visited !== null) visited.push(root);
+  while (d >= 0) {
+    const h = sNode[d] as number;
+    let off = sOff[d] as number;
+    const end = ends[h] as number;
+    const p = h * PIVOT_STRIDE;
+    const type = types[h] as number;
+    if (type === LEAF_64) {
+      const s = h * SLOT_STRIDE;
+      const nodeMin = sMin[d] as number;
+      let hi = off < end ? (pivots[p + off] as number) : (sMax[d] as number);
+      while (off >= 0 && hi >= min) {
+        const lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : nodeMin;
+        if (slots[s + off] === 0) {
+          const a = Math.max(lo, min);
+          const b = Math.min(hi, max);
+          if (b - a + 1 >= size) {
+            if (visited !== null) {
+              areaHit.node = h;
+              areaHit.min = nodeMin;
+              areaHit.max = sMax[d] as number;
+            }
+            return b - size + 1;
+          }
+        }
+        hi = lo - 1;
+        off--;
+      }
+    } else {
+      if (type === ARANGE_64) {
+        const g = h * GAP_STRIDE;
+        while (off >= 0 && (gaps[g + off] as number) < size) off--;
+      }
+      if (off >= 0) {
+        const hi = off < end ? (pivots[p + off] as number) : (sMax[d] as number);
+        if (hi >= min) {
+          sOff[d] = off;
+          const child = slots[h * SLOT_STRIDE + off] as number;
+          d++;
+          sNode[d] = child;
+          sMin[d] = off > 0 ? (pivots[p + off - 1] as number) + 1 : (sMin[d - 1] as number);
+          sMax[d] = hi;
+          sOff[d] = lastSlotFrom(pivots, child, ends[child] as number, max);
+          if (visited !== null) visited.push(child);
+          continue;
+        }
+      }
+    }
+    // Nothing (more) in this node: resume the parent one slot down.
+    d--;
+    if (d >= 0) sOff[d] = (sOff[d] as number) - 1;
+  }
+  return undefined;
+}
+
+/**
+ * The same slot as {@link firstSlotAtOrAbove}, found scanning down from the
+ * node's last slot: a reverse search's key usually lies near a node's top,
+ * so this reads a pivot or two where the upward scan reads most of them.
+ */
+function lastSlotFrom(pivots: Float64Array, h: number, end: number, key: number): number {
+  const p = h * PIVOT_STRIDE;
+  let o = end;
+  while (o > 0 && (pivots[p + o - 1] as number) >= key) o--;
   return o;
 }
