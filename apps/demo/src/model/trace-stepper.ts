@@ -2,28 +2,20 @@
  * Replaying a vmtrace/1 history one system call at a time, so that the
  * visualiser can play, pause, step and scrub, and the CLI can show progress.
  *
- * @maple-tree/vma-mm's replayTrace runs a whole trace in one call and has
- * no per-op hook, so this module applies each op record to an AddressSpace
- * itself, with the same record-to-syscall mapping (vmtrace/1 FORMAT.md) and
- * the same comparisons (snapshotsEqual). The tests check that after every
- * op the result is identical to replayTrace run on the trace cut at that op.
+ * The replay itself is @maple-tree/vma-mm's TraceReplayer (the same code
+ * replayTrace runs); this adds what the views want on top: the address each
+ * call was about (to highlight it), one snapshot verdict per step, and a
+ * tally with the first wrong answer as numbers.
  */
 import {
-  AddressSpace,
+  type AddressSpace,
+  type AddressSpaceOptions,
   type BackendName,
-  headerOptions,
-  MAP,
-  type MappedFile,
-  MREMAP,
-  parseProt,
-  snapshotsEqual,
-  TraceFormatError,
   type TraceHeader,
   type TraceRecord,
+  TraceReplayer,
+  type StepResult as VmaStepResult,
 } from '@maple-tree/vma-mm';
-
-type OpRecord = Extract<TraceRecord, { kind: 'op' }>;
-type MapsRecord = Extract<TraceRecord, { kind: 'maps' }>;
 
 /** What one op did. */
 export interface StepResult {
@@ -51,22 +43,24 @@ export interface Tally {
   firstSnapshotMismatch?: { at: number; expected: string[]; actual: string[] };
 }
 
-/** A number in a trace: a hex string or a plain number. */
-function num(v: unknown, what: string, line: number): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && /^(0x[0-9a-f]+|[0-9]+)$/i.test(v)) return Number(BigInt(v));
-  throw new TraceFormatError(`${what} is not a number: ${JSON.stringify(v)}`, line);
+/** Options of a {@link TraceStepper}. */
+export interface StepperOptions {
+  /** The maple backend's tree factory (e.g. a VersionedMapleTree, for snapshots of mm->mm_mt). */
+  mapleTree?: AddressSpaceOptions['mapleTree'];
 }
 
-function bits(names: unknown, table: Readonly<Record<string, number>>, what: string, line: number): number {
-  if (!Array.isArray(names)) throw new TraceFormatError(`${what} must be a list of names`, line);
-  let b = 0;
-  for (const n of names) {
-    const v = table[String(n)];
-    if (v === undefined) throw new TraceFormatError(`unknown ${what} "${String(n)}"`, line);
-    b |= v;
-  }
-  return b;
+/** The `addr` argument of an op record, when it has a readable one. */
+function addrOf(a: unknown): number | undefined {
+  if (typeof a === 'number') return a;
+  if (typeof a === 'string' && /^(0x[0-9a-f]+|[0-9]+)$/i.test(a)) return Number(BigInt(a));
+  return undefined;
+}
+
+/** The address a call was about: what it returned (a mapping's address, the new break), else its `addr`. */
+function focusOf(r: VmaStepResult): number | undefined {
+  if (r.answer === undefined) return undefined;
+  if (r.answer >= 0 && r.op !== 'munmap' && r.op !== 'mprotect') return r.answer;
+  return addrOf(r.record.addr);
 }
 
 /** Steps an AddressSpace through a parsed trace. */
@@ -75,12 +69,8 @@ export class TraceStepper {
   readonly backend: BackendName;
   /** Number of op records in the trace. */
   readonly totalOps: number;
-  mm!: AddressSpace;
-  tally!: Tally;
-  /** Ops applied so far (0 = the starting layout). */
-  position = 0;
-  private cursor = 0;
-  private files = new Map<number, MappedFile>();
+  private readonly replayer: TraceReplayer;
+  private firstAnswerMismatch: Tally['firstAnswerMismatch'];
 
   /**
    * @param records - a trace parsed by parseTrace
@@ -90,44 +80,45 @@ export class TraceStepper {
   constructor(
     readonly records: readonly TraceRecord[],
     backend: BackendName = 'maple',
+    options: StepperOptions = {},
   ) {
-    this.header = records[0] as TraceHeader;
     this.backend = backend;
-    this.totalOps = records.reduce((n, r) => n + (r.kind === 'op' ? 1 : 0), 0);
+    this.replayer = new TraceReplayer(records, { backend, mapleTree: options.mapleTree });
+    this.header = this.replayer.header;
+    this.totalOps = this.replayer.totalOps;
     this.reset();
   }
 
-  /** Back to the starting layout (before op 1). */
-  reset(): void {
-    this.position = 0;
-    this.cursor = 1;
-    this.files = new Map();
-    this.tally = { ops: 0, answered: 0, answersMatched: 0, snapshots: 0, snapshotsMatched: 0 };
-    let mm: AddressSpace | undefined;
-    const known = new Map<string, MappedFile>();
-    while (this.cursor < this.records.length) {
-      const r = this.records[this.cursor]!;
-      if (r.kind === 'op') break;
-      this.cursor++;
-      if (r.kind === 'open') this.open(r);
-      else if (r.kind === 'maps') {
-        if (!mm) {
-          if (r.at !== 0) throw new TraceFormatError('the first maps record must be at:0', this.cursor);
-          mm = AddressSpace.fromMaps(r.lines.join('\n'), {
-            ...headerOptions(this.header, this.backend),
-            files: known,
-          });
-        }
-        this.compare(mm, r);
-      }
-    }
-    if (!mm) throw new TraceFormatError('no maps record before the first op', this.cursor);
-    this.mm = mm;
+  /** The address space as replayed so far. */
+  get mm(): AddressSpace {
+    return this.replayer.mm;
+  }
+
+  /** Ops applied so far (0 = the starting layout). */
+  get position(): number {
+    return this.replayer.position;
   }
 
   /** True when every op has been applied. */
   get done(): boolean {
-    return this.position >= this.totalOps;
+    return this.replayer.done;
+  }
+
+  /** The counts so far, with the first wrong answer and the first differing snapshot. */
+  get tally(): Tally {
+    const { ops, answered, answersMatched, snapshots, snapshotsMatched, snapshotMismatches } =
+      this.replayer.tally;
+    const t: Tally = { ops, answered, answersMatched, snapshots, snapshotsMatched };
+    if (this.firstAnswerMismatch) t.firstAnswerMismatch = this.firstAnswerMismatch;
+    if (snapshotMismatches[0]) t.firstSnapshotMismatch = snapshotMismatches[0];
+    return t;
+  }
+
+  /** Back to the starting layout (before op 1): a new address space, built from maps at:0. */
+  reset(): void {
+    this.replayer.reset();
+    this.firstAnswerMismatch = undefined;
+    void this.replayer.mm;
   }
 
   /**
@@ -135,20 +126,19 @@ export class TraceStepper {
    * @returns what the op did, or undefined at the end of the trace
    */
   step(): StepResult | undefined {
-    if (this.done) return undefined;
-    let result: StepResult | undefined;
-    while (this.cursor < this.records.length) {
-      const r = this.records[this.cursor]!;
-      if (r.kind === 'op' && result) break;
-      this.cursor++;
-      if (r.kind === 'open') this.open(r);
-      else if (r.kind === 'maps') {
-        const matched = this.compare(this.mm, r);
-        if (result) result.snapshot = { lines: r.lines, matched };
-      } else if (r.kind === 'op') result = this.apply(r, this.cursor);
+    const r = this.replayer.step();
+    if (!r) return undefined;
+    const res: StepResult = { i: r.i, op: r.op, focus: focusOf(r) };
+    if (r.answer !== undefined) {
+      res.answer = r.answer;
+      res.expected = r.expected;
+      if (!r.matched) {
+        this.firstAnswerMismatch ??= { i: r.i, op: r.op, expected: r.expected!, actual: r.answer };
+      }
     }
-    this.position++;
-    return result;
+    const snap = r.snapshots.at(-1);
+    if (snap) res.snapshot = { lines: snap.record.lines, matched: snap.matched };
+    return res;
   }
 
   /**
@@ -174,79 +164,5 @@ export class TraceStepper {
       if (onProgress && (this.position % every === 0 || this.done)) onProgress(this.position, this.totalOps);
     }
     return this.tally;
-  }
-
-  private open(r: Extract<TraceRecord, { kind: 'open' }>): void {
-    const size = r.size === undefined ? undefined : num(r.size, 'size', this.cursor);
-    this.files.set(r.fd, { path: r.path, dev: r.dev, inode: r.inode, size });
-  }
-
-  private compare(mm: AddressSpace, r: MapsRecord): boolean {
-    const actual = mm.procMaps().trimEnd().split('\n');
-    const matched = snapshotsEqual(r.lines, actual);
-    this.tally.snapshots++;
-    if (matched) this.tally.snapshotsMatched++;
-    else this.tally.firstSnapshotMismatch ??= { at: r.at, expected: r.lines, actual };
-    return matched;
-  }
-
-  private apply(r: OpRecord, line: number): StepResult {
-    const mm = this.mm;
-    this.tally.ops++;
-    const res: StepResult = { i: r.i, op: r.op };
-    let answer: number | undefined;
-    switch (r.op) {
-      case 'mmap': {
-        const flags = bits(r.flags, MAP, 'mmap flag', line);
-        const fd = Number(r.fd);
-        let file: MappedFile | null = null;
-        if (!(flags & MAP.ANONYMOUS)) {
-          file = this.files.get(fd) ?? null;
-          if (!file && fd >= 0) throw new TraceFormatError(`fd ${fd} was never opened`, line);
-        }
-        res.focus = num(r.addr, 'addr', line);
-        answer = mm.mmap(
-          res.focus,
-          num(r.len, 'len', line),
-          parseProt(String(r.prot)),
-          flags,
-          file,
-          num(r.off ?? 0, 'off', line),
-        );
-        break;
-      }
-      case 'munmap':
-        res.focus = num(r.addr, 'addr', line);
-        answer = mm.munmap(res.focus, num(r.len, 'len', line));
-        break;
-      case 'mprotect':
-        res.focus = num(r.addr, 'addr', line);
-        answer = mm.mprotect(res.focus, num(r.len, 'len', line), parseProt(String(r.prot)));
-        break;
-      case 'mremap':
-        res.focus = num(r.addr, 'addr', line);
-        answer = mm.mremap(
-          res.focus,
-          num(r.old_len, 'old_len', line),
-          num(r.new_len, 'new_len', line),
-          bits(r.flags, MREMAP, 'mremap flag', line),
-          num(r.new_addr ?? 0, 'new_addr', line),
-        );
-        break;
-      case 'brk':
-        res.focus = num(r.addr, 'addr', line);
-        answer = mm.brk(res.focus);
-        break;
-      default:
-        return res;
-    }
-    if (answer >= 0 && r.op !== 'munmap' && r.op !== 'mprotect') res.focus = answer;
-    const expected = r.err !== undefined ? -Number(r.err) : num(r.ret, 'ret', line);
-    res.answer = answer;
-    res.expected = expected;
-    this.tally.answered++;
-    if (answer === expected) this.tally.answersMatched++;
-    else this.tally.firstAnswerMismatch ??= { i: r.i, op: r.op, expected, actual: answer };
-    return res;
   }
 }
