@@ -174,6 +174,15 @@ function lookups(n: number): void {
     floorTask(l),
     ['load', q.length, loads(plain)],
     ['load, gap-tracking tree', q.length, loads(alloc)],
+    [
+      'find(q) (allocates an entry)',
+      q.length,
+      () => {
+        let f = 0;
+        for (let i = 0; i < q.length; i++) f += plain.find(q[i] as number)?.value ?? 0;
+        sink += f;
+      },
+    ],
     ['MapleState.walk', q.length, walks(mp)],
     ['MapleState.walk, gap-tracking tree', q.length, walks(ma)],
     [

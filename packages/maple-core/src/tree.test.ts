@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contents, expectValid } from '../test/helpers.js';
+import { RangeModel } from '../test/model.js';
 import { MAPLE_MAX, MapleError } from './errors.js';
 import { MapleTree } from './tree.js';
 
@@ -129,6 +130,31 @@ describe('normal API', () => {
     t.store(0, 'z');
     expect(t.erase(0)).toBe('z');
     expect(t.isEmpty).toBe(true);
+  });
+
+  it('find agrees with the model at every index of a three-level tree, in and between leaves', () => {
+    for (const allocRange of [false, true]) {
+      const t = new MapleTree<number>({ allocRange });
+      const model = new RangeModel<number>();
+      // Ranges of 1..4 indices, gaps of 0..6: empty slots inside leaves and at their ends.
+      let at = 3;
+      for (let i = 0; i < 1500; i++) {
+        const last = at + (i % 4);
+        t.storeRange(at, last, i);
+        model.store(at, last, i);
+        at = last + 1 + ((i * 5) % 7);
+      }
+      expect(t.height).toBeGreaterThanOrEqual(3);
+      for (let x = 0; x <= at + 2; x++) {
+        for (const max of [x, x + 3, x + 9, MAPLE_MAX]) {
+          const got = t.find(x, max);
+          const want = model.find(x, max);
+          expect(got && { first: got.first, last: got.last, value: got.value }).toEqual(
+            want && { first: want.first, last: want.last, value: want.value },
+          );
+        }
+      }
+    }
   });
 
   it('find, next and prev follow mt_find / mt_next / mt_prev', () => {

@@ -26,7 +26,18 @@ import {
   traceWrite,
 } from './trace.js';
 import { validateTree } from './validate.js';
-import { descend, lookup, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
+import {
+  descend,
+  lookup,
+  lookupHit,
+  lookupSlot,
+  nextSlot,
+  prevSlot,
+  slotMax,
+  slotMin,
+  slotValue,
+  Walker,
+} from './walk.js';
 import { classifyStore, newRoot, nodesNeeded, WR_SPANNING, ws } from './write.js';
 
 /** Options for a new tree (the kernel's mt_init_flags). */
@@ -261,6 +272,22 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
   find(index: number, max: number = MAPLE_MAX): MapleEntry<V> | undefined {
     checkRange(index, max);
     const core = this.core;
+    if (core.trace === null && core.root !== 0) {
+      // The common case without a recorded path: the slot holding `index`, or the
+      // one after it in the same leaf (two empty slots never sit side by side).
+      const v = lookupSlot(core, index);
+      const hit = lookupHit;
+      if (v !== 0) return { first: hit.lo, last: hit.hi, value: core.values.get(v) as V };
+      if (hit.hi >= max) return undefined;
+      const h = hit.node;
+      const off = hit.off + 1;
+      const end = core.arena.end[h] as number;
+      if (off <= end) {
+        const next = core.arena.slots[h * SLOT_STRIDE + off] as number;
+        const last = off < end ? (core.arena.pivots[h * PIVOT_STRIDE + off] as number) : hit.max;
+        if (next !== 0) return { first: hit.hi + 1, last, value: core.values.get(next) as V };
+      }
+    }
     if (this.findIndex(index, max) === 0) {
       if (core.trace !== null) traceRead(core, 'mt_find', index);
       return undefined;

@@ -221,6 +221,43 @@ export function lookup<V>(core: TreeCore<V>, index: number): number {
   return slots[h * SLOT_STRIDE + off] as number;
 }
 
+/** Where {@link lookupSlot} landed: the leaf, the slot, its range and the leaf's max. */
+export const lookupHit = { node: 0, off: 0, lo: 0, hi: 0, max: 0 };
+
+/**
+ * As {@link lookup}, also keeping the slot's range and the leaf's max in
+ * {@link lookupHit}, without recording a path (mtree_range_walk, for mt_find's
+ * common case). The tree has a root node.
+ * @returns the value index, 0 when empty
+ */
+export function lookupSlot<V>(core: TreeCore<V>, index: number): number {
+  const arena = core.arena;
+  const pivots = arena.pivots;
+  const slots = arena.slots;
+  const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
+  let h = core.root;
+  let min = 0;
+  let max = MAPLE_MAX;
+  for (let d = core.height - 1; d > 0; d--) {
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < internalPivots && (pivots[p + off] as number) < index) off++;
+    // The end pivot holds the node max, so pivot[off] is the slot max below a full node.
+    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
+    if (off < internalPivots) max = pivots[p + off] as number;
+    h = slots[h * SLOT_STRIDE + off] as number;
+  }
+  const p = h * PIVOT_STRIDE;
+  let off = 0;
+  while (off < RANGE64_SLOTS - 1 && (pivots[p + off] as number) < index) off++;
+  lookupHit.node = h;
+  lookupHit.off = off;
+  lookupHit.lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : min;
+  lookupHit.hi = off < RANGE64_SLOTS - 1 ? (pivots[p + off] as number) : max;
+  lookupHit.max = max;
+  return slots[h * SLOT_STRIDE + off] as number;
+}
+
 /**
  * Looks up `index` under node `root`, which may be the root of an older
  * version (RCU mode: its nodes stay intact until reclaimed).
