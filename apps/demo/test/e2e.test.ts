@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Console } from '../src/model/commands.js';
 import { mapleTreeOf } from '../src/model/layout.js';
+import { versionedMmTree } from '../src/model/tree-snapshots.js';
 import { readTree } from '../src/model/tree-view.js';
 import { buildAndServe, launchChromium, type ServedSite } from './browser.js';
 import { cutAfterOp, loadTrace } from './helpers.js';
@@ -57,8 +58,9 @@ function libraryAnswerOf(n: number): number {
   return Number(BigInt((JSON.parse(line) as { ret: string }).ret));
 }
 
+/** The library's address space after op n, on a versioned tree as the page's is (same node handles). */
 function libraryAt(n: number): AddressSpace {
-  return replayTrace(cutAfterOp(loadTrace('real-python'), n)).mm;
+  return replayTrace(cutAfterOp(loadTrace('real-python'), n), { mapleTree: versionedMmTree }).mm;
 }
 
 describe('visualiser in Chromium', () => {

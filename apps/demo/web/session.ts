@@ -7,8 +7,8 @@ import { AddressSpace, type TraceRecord } from '@maple-tree/vma-mm';
 import { Console, formatAnswer } from '../src/model/commands.js';
 import { mapleTreeOf, readLayout } from '../src/model/layout.js';
 import { highlightOf, OpRecorder } from '../src/model/op-trace.js';
-import { RcuMirror } from '../src/model/rcu-mirror.js';
 import { type StepResult, TraceStepper } from '../src/model/trace-stepper.js';
+import { TreeSnapshots, versionedMmTree } from '../src/model/tree-snapshots.js';
 import { readTree } from '../src/model/tree-view.js';
 import type { AddressMap } from './views/address-map.js';
 import type { MapsView } from './views/maps-view.js';
@@ -27,7 +27,12 @@ export interface Views {
 
 /** An empty x86_64 process for the console. */
 function emptyProcess(): AddressSpace {
-  return new AddressSpace({ arch: 'x86_64', startBrk: 0x555555559000, startStack: 0x7fffffffe000 });
+  return new AddressSpace({
+    arch: 'x86_64',
+    startBrk: 0x555555559000,
+    startStack: 0x7fffffffe000,
+    mapleTree: versionedMmTree,
+  });
 }
 
 function describeOp(ops: ReadonlyMap<number, TraceRecord>, r: StepResult): string {
@@ -56,8 +61,8 @@ export class Session implements PlayerHost {
   private diverged = false;
   private focus: number | undefined;
   private note = '';
-  /** The address space mirrored into a versioned (RCU) tree, for the snapshot panel. */
-  private mirror = new RcuMirror();
+  /** Snapshots of the address space's own (versioned) maple tree, for the snapshot panel. */
+  private snaps = new TreeSnapshots();
   /** The maple tree's trace events during the last call. */
   private readonly recorder = new OpRecorder();
 
@@ -89,15 +94,15 @@ export class Session implements PlayerHost {
         return;
       }
       this.ops = new Map(records.flatMap((r) => (r.kind === 'op' ? [[r.i, r] as const] : [])));
-      this.stepper = new TraceStepper(records, 'maple');
+      this.stepper = new TraceStepper(records, 'maple', { mapleTree: versionedMmTree });
       this.mm = this.stepper.mm;
     }
     this.cons = new Console(this.mm);
     this.recorder.detach();
     this.recorder.attach(this.mm);
     this.recorder.clear();
-    this.mirror.release();
-    this.mirror = new RcuMirror();
+    this.snaps.release();
+    this.snaps = new TreeSnapshots();
     this.diverged = false;
     this.focus = undefined;
     this.render(
@@ -179,16 +184,13 @@ export class Session implements PlayerHost {
     const view = tree ? readTree(tree) : null;
     this.views.tree.update(
       view,
-      highlightOf(this.recorder.events, this.mm.pageSize),
+      highlightOf(this.recorder.eventsNow(), this.mm.pageSize),
       layout.regions,
       this.mm.pageSize,
     );
     this.views.maps.update(layout, lines, this.focus, this.note);
-    const ps = this.mm.pageSize;
-    this.mirror.sync(
-      layout.regions.map((r) => ({ first: r.start / ps, last: r.end / ps - 1, line: r.line })),
-    );
-    this.views.snapshots.update(this.mirror);
+    this.snaps.follow(this.mm);
+    this.views.snapshots.update(this.snaps);
     this.views.status(status, ok);
   }
 }

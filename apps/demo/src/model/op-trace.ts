@@ -5,7 +5,7 @@
  * visualiser outlines the last store's walk and numbers the nodes the gap
  * search entered, in order (backtracking included).
  */
-import type { MapleTraceEvent, MapleTree } from '@maple-tree/core';
+import { inspectNodes, type MapleTraceEvent, type MapleTree } from '@maple-tree/core';
 import type { AddressSpace, Vma } from '@maple-tree/vma-mm';
 import { mapleTreeOf } from './layout.js';
 
@@ -22,12 +22,16 @@ export class OpRecorder {
     if (this.active) this.events.push(e);
   };
 
+  /** Where each node of the watched tree sat before the last recorded call. */
+  before: ReadonlyMap<number, NodePlace> = new Map();
+
   /**
    * Runs `call` and keeps the events it causes (forgetting earlier ones).
    * @returns what `call` returns
    */
   record<T>(call: () => T): T {
     this.events = [];
+    this.before = this.tree ? nodePlaces(this.tree) : new Map();
     this.active = true;
     try {
       return call();
@@ -54,7 +58,65 @@ export class OpRecorder {
   /** Forgets the events so far. */
   clear(): void {
     this.events = [];
+    this.before = new Map();
   }
+
+  /** The last call's events with their node handles as in the watched tree now (see {@link eventsNow}). */
+  eventsNow(): MapleTraceEvent<Vma>[] {
+    return this.tree ? eventsNow(this.events, this.before, nodePlaces(this.tree)) : this.events;
+  }
+}
+
+/** Where a node sits: its depth and the range it covers. */
+export interface NodePlace {
+  readonly depth: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Every node of `tree` by handle, with its place. */
+export function nodePlaces<V>(tree: MapleTree<V>): Map<number, NodePlace> {
+  const out = new Map<number, NodePlace>();
+  for (const n of inspectNodes(tree)) out.set(n.handle, { depth: n.depth, min: n.min, max: n.max });
+  return out;
+}
+
+/**
+ * Trace events name nodes as they were when the call walked them; a write
+ * can replace them (always in RCU mode, where every write copies its path,
+ * and on a split or rebalance otherwise) and the arena can hand a freed
+ * handle to a new node. This names, in each event's path, the node now in
+ * the same place instead of a replaced one: for a walk to an index (reads,
+ * writes), the node at the same depth holding that index; for a gap
+ * search, which also enters nodes off that path, the node at the same
+ * depth holding the replaced node's first index (`before` is where every
+ * node sat before the call). A node that cannot be placed keeps its handle.
+ */
+export function eventsNow(
+  events: readonly MapleTraceEvent<Vma>[],
+  before: ReadonlyMap<number, NodePlace>,
+  now: ReadonlyMap<number, NodePlace>,
+): MapleTraceEvent<Vma>[] {
+  const byDepth: { handle: number; min: number; max: number }[][] = [];
+  for (const [handle, p] of now) (byDepth[p.depth] ??= []).push({ handle, min: p.min, max: p.max });
+  const holding = (depth: number, index: number) =>
+    byDepth[depth]?.find((n) => n.min <= index && index <= n.max)?.handle;
+  const same = (h: number) => {
+    const b = before.get(h);
+    const n = now.get(h);
+    return n !== undefined && (b === undefined || (b.depth === n.depth && b.min === n.min));
+  };
+  return events.map((e) => {
+    if (e.path.every(same)) return e;
+    const search = e.fn.startsWith('mas_empty_area');
+    const path = e.path.map((h, k) => {
+      if (same(h)) return h;
+      if (!search) return holding(k, e.index) ?? h;
+      const b = before.get(h);
+      return (b && holding(b.depth, b.min)) ?? h;
+    });
+    return { ...e, path };
+  });
 }
 
 /** The highlight of one call. */

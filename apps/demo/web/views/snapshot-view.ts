@@ -1,11 +1,11 @@
 /**
- * Snapshots (@maple-tree/rcu): the address space is mirrored into a
+ * Snapshots (@maple-tree/rcu): the address space's own maple tree is a
  * VersionedMapleTree; "pin" takes an O(1) snapshot of the current version,
  * and while the replay or the console keeps writing, the panel compares the
  * pinned version with the tree now and counts the nodes that the writes
  * retired and the snapshot still holds back from reclamation.
  */
-import type { RcuMirror } from '../../src/model/rcu-mirror.js';
+import type { TreeSnapshots } from '../../src/model/tree-snapshots.js';
 import { byId, el } from '../dom.js';
 
 /** Lines of the difference shown at most. */
@@ -16,7 +16,7 @@ export class SnapshotView {
   private readonly status: HTMLElement;
   private readonly diff: HTMLElement;
   private readonly release: HTMLButtonElement;
-  private mirror: RcuMirror | null = null;
+  private snaps: TreeSnapshots | null = null;
   private pinnedAt = '';
 
   constructor(hostId: string, where: () => string) {
@@ -26,14 +26,14 @@ export class SnapshotView {
     this.status = el('div', { id: 'snap-status', class: 'status-line' });
     this.diff = el('ol', { id: 'snap-diff', class: 'history' });
     pin.addEventListener('click', () => {
-      if (!this.mirror) return;
-      this.mirror.pin();
+      if (!this.snaps) return;
+      this.snaps.pin();
       this.pinnedAt = where();
       this.show();
     });
     this.release.addEventListener('click', () => {
-      if (!this.mirror) return;
-      const freed = this.mirror.release();
+      if (!this.snaps) return;
+      const freed = this.snaps.release();
       this.show(`released: ${freed} retired node${freed === 1 ? '' : 's'} reclaimed`);
     });
     const bar = el('div', { class: 'controls' });
@@ -41,19 +41,22 @@ export class SnapshotView {
     host.append(bar, this.status, this.diff);
   }
 
-  /** Shows `mirror` (call after every change). */
-  update(mirror: RcuMirror): void {
-    this.mirror = mirror;
+  /** Shows `snaps` (call after every change). */
+  update(snaps: TreeSnapshots): void {
+    this.snaps = snaps;
     this.show();
   }
 
   private show(note = ''): void {
-    const m = this.mirror;
+    const m = this.snaps;
     if (!m) return;
     const snap = m.snapshot;
     const diff = m.compare();
+    const tree = m.tree;
     this.release.disabled = snap === null;
-    const head = `tree version ${m.tree.version}, ${m.tree.size} VMAs, ${m.tree.nodeCount} nodes`;
+    const head = tree
+      ? `tree version ${tree.version}, ${tree.size} VMAs, ${tree.nodeCount} nodes`
+      : 'the address space has no versioned tree';
     if (!snap || !diff) {
       this.status.textContent = `${head}; no snapshot pinned${note ? `; ${note}` : ''}`;
       this.diff.replaceChildren();
@@ -62,7 +65,8 @@ export class SnapshotView {
     this.status.textContent =
       `${head}; pinned version ${snap.version} (${this.pinnedAt}): ${diff.added.length} VMAs added, ` +
       `${diff.removed.length} gone, ${diff.same} unchanged since; ` +
-      `${m.tree.retiredNodes} retired nodes held back by the snapshot`;
+      `${m.pinnedTree!.retiredNodes} retired nodes held back by the snapshot` +
+      (m.pinnedTree === tree ? '' : ' (in the tree of an earlier replay: going back replays from the start)');
     const rows = [
       ...diff.removed.map((l) => el('li', { class: 'error' }, `- ${l}`)),
       ...diff.added.map((l) => el('li', { class: 'answer' }, `+ ${l}`)),
