@@ -11,12 +11,33 @@
 import { ARANGE_64, GAP_STRIDE, LEAF_64, MAPLE_HEIGHT_MAX, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
+import type { Walker } from './walk.js';
 
 /** Per-level scratch for the depth-first search: node, offset, node min and max. */
 const sNode = new Int32Array(MAPLE_HEIGHT_MAX + 1);
 const sOff = new Int32Array(MAPLE_HEIGHT_MAX + 1);
 const sMin = new Float64Array(MAPLE_HEIGHT_MAX + 1);
 const sMax = new Float64Array(MAPLE_HEIGHT_MAX + 1);
+
+/** Depth of the leaf where the last successful search found its fit (its path is in the scratch). */
+let hitDepth = -1;
+
+/**
+ * Puts the path of the last successful search (root to the leaf slot of the
+ * fit) into walker `w`, so a cursor can step on from the fit without walking
+ * from the root again (the kernel leaves mas->node on that leaf). Only valid
+ * right after {@link emptyAreaSearch} found a fit on a tree with a root node.
+ */
+export function takeAreaPath(w: Walker): void {
+  const d = hitDepth;
+  for (let k = 0; k <= d; k++) {
+    w.node[k] = sNode[k] as number;
+    w.min[k] = sMin[k] as number;
+    w.max[k] = sMax[k] as number;
+    w.off[k] = sOff[k] as number;
+  }
+  w.depth = d;
+}
 
 /** Where the last traced search (one given a `visited` list) found its fit: the leaf and its bounds. */
 export const areaHit = { node: 0, min: 0, max: 0 };
@@ -87,6 +108,7 @@ export function emptyAreaSearch<V>(
               areaHit.min = sMin[d] as number;
               areaHit.max = sMax[d] as number;
             }
+            hitDepth = d;
             return rev ? b - size + 1 : a;
           }
         }
@@ -162,6 +184,8 @@ function revSearch<V>(
               areaHit.min = nodeMin;
               areaHit.max = sMax[d] as number;
             }
+            sOff[d] = off;
+            hitDepth = d;
             return b - size + 1;
           }
         }

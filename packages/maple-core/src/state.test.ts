@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectValid } from '../test/helpers.js';
+import { RangeModel } from '../test/model.js';
 import { MAPLE_MAX } from './errors.js';
 import type { MapleState } from './state.js';
 import { MapleTree } from './tree.js';
@@ -251,5 +252,51 @@ describe('MapleState writes and stays valid across writes', () => {
     expect(mas.emptyArea(100, 163, 6)).toBe(false);
     expect(mas.emptyArea(100, 165, 3)).toBe(true);
     expect([mas.index, mas.last]).toEqual([160, 162]);
+  });
+
+  it('after emptyArea / emptyAreaRev the cursor steps on from the fit without walking again', () => {
+    for (const allocRange of [true, false]) {
+      const t = new MapleTree<number>({ allocRange });
+      const model = new RangeModel<number>();
+      let seed = 11;
+      const rnd = (n: number) => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        return seed % n;
+      };
+      for (let i = 0; i < 1500; i++) {
+        const a = rnd(60_000);
+        const b = a + rnd(40);
+        t.storeRange(a, b, i);
+        model.store(a, b, i);
+      }
+      const events: string[] = [];
+      t.trace = (e) => events.push(e.fn);
+      const mas = t.state(0);
+      for (let q = 0; q < 200; q++) {
+        const min = rnd(60_000);
+        const max = min + rnd(5_000);
+        const size = 1 + rnd(30);
+        if (size > max - min + 1) continue;
+        const rev = q % 2 === 1;
+        const start = model.emptyArea(min, max, size, rev);
+        expect(rev ? mas.emptyAreaRev(min, max, size) : mas.emptyArea(min, max, size)).toBe(
+          start !== undefined,
+        );
+        if (start === undefined) continue;
+        events.length = 0;
+        // The entry after the fit (or before it), as a fresh lookup of the model says.
+        const after = model.ranges.find((r) => r.first > start + size - 1);
+        const before = [...model.ranges].reverse().find((r) => r.last < start);
+        if (q % 4 < 2) {
+          expect(mas.next(MAPLE_MAX)).toBe(after?.value);
+          if (after) expect([mas.index, mas.last]).toEqual([after.first, after.last]);
+        } else {
+          expect(mas.prev(0)).toBe(before?.value);
+          if (before) expect([mas.index, mas.last]).toEqual([before.first, before.last]);
+        }
+        // No walk from the root: the traced mas_walk would show here.
+        expect(events).toEqual([]);
+      }
+    }
   });
 });

@@ -14,7 +14,7 @@
  * stepping (what the kernel asks of callers with mas_pause()).
  */
 
-import { emptyAreaSearch } from './area.js';
+import { emptyAreaSearch, takeAreaPath } from './area.js';
 import { PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
@@ -273,7 +273,15 @@ export class MapleState<V> {
     if (start === undefined) return false;
     this.index = start;
     this.last = start + size - 1;
-    this.status = START;
+    if (core.root === 0) {
+      this.status = START;
+    } else {
+      // As the kernel, the cursor stays on the leaf slot of the fit: next() and
+      // prev() step on from it without a walk from the root.
+      takeAreaPath(this.w);
+      this.seq = core.seq;
+      this.status = ACTIVE;
+    }
     return true;
   }
 
