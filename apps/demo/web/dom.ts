@@ -53,6 +53,27 @@ function installTips(): void {
 }
 
 /**
+ * A `<defs>` holding the hatch that marks empty ranges (gaps): a pattern
+ * `id` of `size` px tiles, a background and one diagonal line.
+ */
+export function hatchDefs(id: string, size: number): SVGDefsElement {
+  const defs = svg('defs');
+  const pattern = svg('pattern', {
+    id,
+    width: size,
+    height: size,
+    patternUnits: 'userSpaceOnUse',
+    patternTransform: 'rotate(45)',
+  });
+  pattern.append(
+    svg('rect', { width: size, height: size, class: 'gap-bg' }),
+    svg('line', { x1: 0, y1: 0, x2: 0, y2: size, class: 'gap-line' }),
+  );
+  defs.appendChild(pattern);
+  return defs;
+}
+
+/**
  * A tooltip for an SVG element, as text. One shared box follows the pointer
  * (instead of a <title> per element, which doubles the size of big drawings).
  */

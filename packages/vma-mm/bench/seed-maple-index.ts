@@ -6,6 +6,7 @@
  * each answer an entry object.
  */
 import { MapleTree } from '@maple-tree/core';
+import { validateVmaTree } from '../src/backend/maple.js';
 import type { IndexStats, Vma, VmaIndex } from '../src/index.js';
 
 /** The seed's MapleIndex. */
@@ -97,17 +98,6 @@ export class SeedMapleIndex implements VmaIndex {
   }
 
   validate(): void {
-    this.tree.validate();
-    let prevEnd = -1;
-    for (const e of this.tree.entries()) {
-      const v = e.value;
-      if (e.first !== v.startPage || e.last !== v.endPage - 1) {
-        throw new Error(
-          `maple index: VMA [${v.startPage}, ${v.endPage}) stored over [${e.first}, ${e.last}]`,
-        );
-      }
-      if (e.first < prevEnd) throw new Error('maple index: entries out of order');
-      prevEnd = e.last + 1;
-    }
+    validateVmaTree(this.tree);
   }
 }

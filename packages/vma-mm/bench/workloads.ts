@@ -107,6 +107,21 @@ export function scaledWorkloads(n: number): Workload[] {
     const j = Math.floor(rnd() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
+  /** 1024 get_unmapped_area calls for `pages` pages on the fragmented layout. */
+  const unmappedArea = (pages: number, name: string): Workload => ({
+    group: g('get_unmapped_area (per call)'),
+    name,
+    vmas: n,
+    ops: 1024,
+    setup: (b) => {
+      const mm = space(b);
+      return () => {
+        let s = 0;
+        for (let i = 0; i < 1024; i++) s += mm.getUnmappedArea(0, pages * PS, 0, ANON);
+        return s;
+      };
+    },
+  });
   const faults = (addrs: number[], times: number) => (b: Variant) => {
     const mm = space(b);
     return () => {
@@ -171,34 +186,8 @@ export function scaledWorkloads(n: number): Workload[] {
       ops: LOOP,
       setup: faults(cycle, LOOP / 16),
     },
-    {
-      group: g('get_unmapped_area (per call)'),
-      name: '2 pages, fragmented (first fit near the top)',
-      vmas: n,
-      ops: 1024,
-      setup: (b) => {
-        const mm = space(b);
-        return () => {
-          let s = 0;
-          for (let i = 0; i < 1024; i++) s += mm.getUnmappedArea(0, 2 * PS, 0, ANON);
-          return s;
-        };
-      },
-    },
-    {
-      group: g('get_unmapped_area (per call)'),
-      name: '4 pages, fragmented (no hole fits: below all)',
-      vmas: n,
-      ops: 1024,
-      setup: (b) => {
-        const mm = space(b);
-        return () => {
-          let s = 0;
-          for (let i = 0; i < 1024; i++) s += mm.getUnmappedArea(0, 4 * PS, 0, ANON);
-          return s;
-        };
-      },
-    },
+    unmappedArea(2, '2 pages, fragmented (first fit near the top)'),
+    unmappedArea(4, '4 pages, fragmented (no hole fits: below all)'),
     {
       group: g('fork (per fork)'),
       name: `dup_mmap of ${n} VMAs`,

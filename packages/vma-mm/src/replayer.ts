@@ -403,15 +403,8 @@ export class TraceReplayer {
   }
 }
 
-/** Result of a replay. */
-export interface ReplayResult {
-  ops: number;
-  answered: number;
-  answersMatched: number;
-  snapshots: number;
-  snapshotsMatched: number;
-  answerMismatches: AnswerMismatch[];
-  snapshotMismatches: SnapshotMismatch[];
+/** Result of a replay: the tally, and what it ended with. */
+export interface ReplayResult extends ReplayTally {
   /** The emitted lines (`--emit`), when asked for. */
   emitted?: string[];
   /** The final address space. */

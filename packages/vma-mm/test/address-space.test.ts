@@ -13,14 +13,7 @@ import {
   VM_ACCOUNT,
   VM_GROWSDOWN,
 } from '../src/index.js';
-
-const LAYOUT = [
-  '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
-  '555555555000-555555556000 rw-p 00001000 fe:00 100                        /bin/prog',
-  '7ffff7fc8000-7ffff7fca000 r-xp 00000000 00:00 0                          [vdso]',
-  '7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]',
-  'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
-].join('\n');
+import { PROG_LAYOUT } from './fixtures.js';
 
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
 const RW = PROT.READ | PROT.WRITE;
@@ -28,7 +21,7 @@ const BASE = 0x7ffff7fff000; // mmap_base for an 8 MiB stack rlimit
 const MiB = 1024 * 1024;
 
 function space(backend: BackendName, layout: 'topdown' | 'legacy' = 'topdown'): AddressSpace {
-  return AddressSpace.fromMaps(LAYOUT, {
+  return AddressSpace.fromMaps(PROG_LAYOUT, {
     arch: 'x86_64',
     backend,
     layout,
@@ -44,7 +37,7 @@ function lines(mm: AddressSpace): string[] {
 
 describe.each(['maple', 'legacy'] as BackendName[])('AddressSpace (%s)', (backend) => {
   it('prints /proc/PID/maps exactly as it read it', () => {
-    expect(space(backend).procMaps()).toBe(`${LAYOUT}\n`);
+    expect(space(backend).procMaps()).toBe(`${PROG_LAYOUT}\n`);
   });
 
   it('finds the heap and the stack from their labels when no options say where they are', () => {

@@ -2,18 +2,8 @@
 // inserts, removals, range changes, look-ups and free-area searches agree,
 // and every invariant (rb colours and subtree gaps, list links, tree pivots) holds.
 import { describe, expect, it } from 'vitest';
+import { prng } from '../bench/measure.js';
 import { LegacyIndex, MapleIndex, Vma, type VmaIndex } from '../src/index.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function modelEmpty(vmas: Vma[], lo: number, hi: number, size: number, rev: boolean): number | undefined {
   const gaps: [number, number][] = [];

@@ -6,20 +6,10 @@
 // identical; both indexes validate their invariants every few steps.
 // Short here (CI); DIFF_STEPS=3000 in the environment runs longer sequences.
 import { describe, expect, it } from 'vitest';
+import { prng } from '../bench/measure.js';
 import { AddressSpace, type AddressSpaceOptions, MAP, type MappedFile, MREMAP, PROT } from '../src/index.js';
 
 const STEPS = Number(process.env.DIFF_STEPS ?? 350);
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FILES: MappedFile[] = [
   { path: '/usr/lib/libc.so.6', dev: 'fe:01', inode: 11 },

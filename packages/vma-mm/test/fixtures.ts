@@ -1,7 +1,8 @@
-// Test helper: read a recorded trace from the repository's fixtures.
+// Test helpers: read a recorded trace from the repository's fixtures, explain a
+// replay's first mismatches, and a small starting layout.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { parseTrace, type TraceRecord } from '../src/index.js';
+import { diffMaps, parseTrace, type ReplayResult, type TraceRecord } from '../src/index.js';
 
 /** Directory of the recorded traces. */
 export const TRACE_DIR = new URL('../fixtures/traces/', import.meta.url);
@@ -17,3 +18,25 @@ export function loadTrace(name: string): TraceRecord[] {
   }
   return recs;
 }
+
+/** A replay's first wrong answer and first differing snapshot, as text for a failing assertion. */
+export function explainMismatches(r: ReplayResult): string {
+  const a = r.answerMismatches[0];
+  const s = r.snapshotMismatches[0];
+  const parts: string[] = [];
+  if (a) parts.push(`first answer mismatch: op ${a.i} ${a.op} expected ${a.expected} got ${a.actual}`);
+  if (s) {
+    const d = diffMaps(s.expected, s.actual);
+    parts.push(`snapshot at ${s.at}: missing ${d.missing.join(' | ')}; extra ${d.extra.join(' | ')}`);
+  }
+  return parts.join('\n');
+}
+
+/** A small x86_64 process as /proc/PID/maps text: a program, [vdso], [stack], [vsyscall]. */
+export const PROG_LAYOUT = [
+  '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
+  '555555555000-555555556000 rw-p 00001000 fe:00 100                        /bin/prog',
+  '7ffff7fc8000-7ffff7fca000 r-xp 00000000 00:00 0                          [vdso]',
+  '7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]',
+  'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
+].join('\n');

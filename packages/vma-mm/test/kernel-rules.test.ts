@@ -14,21 +14,14 @@ import {
   MREMAP,
   PROT,
 } from '../src/index.js';
-
-const LAYOUT = [
-  '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
-  '555555555000-555555556000 rw-p 00001000 fe:00 100                        /bin/prog',
-  '7ffff7fc8000-7ffff7fca000 r-xp 00000000 00:00 0                          [vdso]',
-  '7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]',
-  'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
-].join('\n');
+import { PROG_LAYOUT } from './fixtures.js';
 
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
 const RW = PROT.READ | PROT.WRITE;
 const PAGE = 0x1000;
 
 function space(backend: BackendName): AddressSpace {
-  return AddressSpace.fromMaps(LAYOUT, {
+  return AddressSpace.fromMaps(PROG_LAYOUT, {
     arch: 'x86_64',
     backend,
     mmapMinAddr: 4096,
@@ -128,7 +121,7 @@ describe.each<BackendName>(['maple', 'legacy'])('mmap argument rules on the %s b
 
 describe.each<BackendName>(['maple', 'legacy'])('mmap_min_addr on the %s backend', (backend) => {
   const withLsm = (): AddressSpace =>
-    AddressSpace.fromMaps(LAYOUT, {
+    AddressSpace.fromMaps(PROG_LAYOUT, {
       arch: 'x86_64',
       backend,
       mmapMinAddr: 4096,

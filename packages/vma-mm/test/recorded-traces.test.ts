@@ -5,13 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   type BackendName,
-  diffMaps,
   headerOptions,
   replayTrace,
   type TraceHeader,
   type TraceRecord,
 } from '../src/index.js';
-import { loadTrace } from './fixtures.js';
+import { explainMismatches, loadTrace } from './fixtures.js';
 
 const TRACES = [
   'rec-mixed-101',
@@ -38,18 +37,6 @@ const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = ['mmap', 'munmap', 'mprotect', 'mremap', 'brk'];
 
 const load = (name: string): TraceRecord[] => loadTrace(`recorded/${name}`);
-
-function explain(r: ReturnType<typeof replayTrace>): string {
-  const a = r.answerMismatches[0];
-  const s = r.snapshotMismatches[0];
-  const parts: string[] = [];
-  if (a) parts.push(`first answer mismatch: op ${a.i} ${a.op} expected ${a.expected} got ${a.actual}`);
-  if (s) {
-    const d = diffMaps(s.expected, s.actual);
-    parts.push(`snapshot at ${s.at}: missing ${d.missing.join(' | ')}; extra ${d.extra.join(' | ')}`);
-  }
-  return parts.join('\n');
-}
 
 describe('recorded traces', () => {
   it.each(TRACES)('%s was made by our recorder with its seed and profile in the header', (name) => {
@@ -115,9 +102,9 @@ describe.each(BACKENDS)('recorded traces on the %s backend', (backend) => {
       expect(r.ops).toBe(records.filter((x) => x.kind === 'op').length);
       // Every layout call is answered (madvise and the like in real programs are skipped), and exactly.
       expect(r.answered).toBe(records.filter((x) => x.kind === 'op' && LAYOUT_CALLS.includes(x.op)).length);
-      expect(r.answersMatched, explain(r)).toBe(r.answered);
+      expect(r.answersMatched, explainMismatches(r)).toBe(r.answered);
       expect(r.snapshots).toBe(records.filter((x) => x.kind === 'maps').length);
-      expect(r.snapshotsMatched, explain(r)).toBe(r.snapshots);
+      expect(r.snapshotsMatched, explainMismatches(r)).toBe(r.snapshots);
       r.mm.validate();
     },
     60_000,

@@ -6,7 +6,7 @@
  */
 import type { Layout, Region } from '../../src/model/layout.js';
 import { type MapScale, mapScale, type ScaleKind } from '../../src/model/map-scale.js';
-import { byId, bytes, el, hex, svg, tip } from '../dom.js';
+import { byId, bytes, el, hatchDefs, hex, svg, tip } from '../dom.js';
 
 const HEIGHT = 120;
 const BAR_Y = 22;
@@ -164,18 +164,7 @@ export class AddressMap {
     s.replaceChildren();
     s.setAttribute('width', String(w));
     s.setAttribute('viewBox', `0 0 ${w} ${HEIGHT}`);
-    const defs = svg('defs');
-    const pattern = svg('pattern', {
-      id: 'hatch',
-      width: 6,
-      height: 6,
-      patternUnits: 'userSpaceOnUse',
-      patternTransform: 'rotate(45)',
-    });
-    pattern.appendChild(svg('rect', { width: 6, height: 6, class: 'gap-bg' }));
-    pattern.appendChild(svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'gap-line' }));
-    defs.appendChild(pattern);
-    s.appendChild(defs);
+    s.appendChild(hatchDefs('hatch', 6));
     const lo = this.finv(this.u0);
     const hi = this.finv(this.u1);
     const visible = (a: number, b: number) => b > lo && a < hi;

@@ -11,7 +11,7 @@ import { MAPLE_MAX } from '@maple-tree/core';
 import type { Vma } from '@maple-tree/vma-mm';
 import type { RegionKind } from '../../src/model/layout.js';
 import type { NodeView, TreeView } from '../../src/model/tree-view.js';
-import { byId, el, hex, svg, tip } from '../dom.js';
+import { byId, el, hatchDefs, hex, svg, tip } from '../dom.js';
 
 const CELL = 12;
 const NODE_H = 26;
@@ -126,20 +126,7 @@ export class TreeDiagram {
     const { pos, width, more } = placeNodes(view);
     const height = view.levels.length * (NODE_H + ROW_GAP) - ROW_GAP + 20 + MARGIN;
     const s = svg('svg', { id: 'tree-svg', width, height, 'data-nodes': nodes, 'data-height': view.height });
-    const defs = svg('defs');
-    const hatch = svg('pattern', {
-      id: 'tree-hatch',
-      width: 4,
-      height: 4,
-      patternUnits: 'userSpaceOnUse',
-      patternTransform: 'rotate(45)',
-    });
-    hatch.append(
-      svg('rect', { width: 4, height: 4, class: 'gap-bg' }),
-      svg('line', { x1: 0, y1: 0, x2: 0, y2: 4, class: 'gap-line' }),
-    );
-    defs.appendChild(hatch);
-    s.appendChild(defs);
+    s.appendChild(hatchDefs('tree-hatch', 4));
     for (const m of more) {
       s.appendChild(
         svg('text', { x: m.x + 4, y: m.y + NODE_H / 2 + 4, class: 'more' }, `... ${m.count} more`),

@@ -218,17 +218,24 @@ export class MapleIndex implements VmaIndex {
   }
 
   validate(): void {
-    this.tree.validate();
-    let prevEnd = -1;
-    for (const e of this.tree.entries()) {
-      const v = e.value;
-      if (e.first !== v.startPage || e.last !== v.endPage - 1) {
-        throw new Error(
-          `maple index: VMA [${v.startPage}, ${v.endPage}) stored over [${e.first}, ${e.last}]`,
-        );
-      }
-      if (e.first < prevEnd) throw new Error('maple index: entries out of order');
-      prevEnd = e.last + 1;
+    validateVmaTree(this.tree);
+  }
+}
+
+/**
+ * Checks a VMA tree: the tree's own invariants (mt_validate), then that each
+ * VMA is stored over exactly its pages, in order (validate_mm's walk).
+ * @throws Error naming the first broken invariant
+ */
+export function validateVmaTree(tree: MapleTree<Vma>): void {
+  tree.validate();
+  let prevEnd = -1;
+  for (const e of tree.entries()) {
+    const v = e.value;
+    if (e.first !== v.startPage || e.last !== v.endPage - 1) {
+      throw new Error(`maple index: VMA [${v.startPage}, ${v.endPage}) stored over [${e.first}, ${e.last}]`);
     }
+    if (e.first < prevEnd) throw new Error('maple index: entries out of order');
+    prevEnd = e.last + 1;
   }
 }
