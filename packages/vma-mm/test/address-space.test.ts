@@ -13,7 +13,7 @@ import {
   VM_ACCOUNT,
   VM_GROWSDOWN,
 } from '../src/index.js';
-import { PROG_LAYOUT } from './fixtures.js';
+import { PROG_LAYOUT, progSpace } from './fixtures.js';
 
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
 const RW = PROT.READ | PROT.WRITE;
@@ -21,14 +21,7 @@ const BASE = 0x7ffff7fff000; // mmap_base for an 8 MiB stack rlimit
 const MiB = 1024 * 1024;
 
 function space(backend: BackendName, layout: 'topdown' | 'legacy' = 'topdown'): AddressSpace {
-  return AddressSpace.fromMaps(PROG_LAYOUT, {
-    arch: 'x86_64',
-    backend,
-    layout,
-    mmapMinAddr: 4096,
-    startBrk: 0x555555556000,
-    startStack: 0x7fffffffe000,
-  });
+  return progSpace(backend, { layout });
 }
 
 function lines(mm: AddressSpace): string[] {

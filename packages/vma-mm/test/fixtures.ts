@@ -2,7 +2,15 @@
 // replay's first mismatches, and a small starting layout.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { diffMaps, parseTrace, type ReplayResult, type TraceRecord } from '../src/index.js';
+import {
+  AddressSpace,
+  type AddressSpaceOptions,
+  type BackendName,
+  diffMaps,
+  parseTrace,
+  type ReplayResult,
+  type TraceRecord,
+} from '../src/index.js';
 
 /** Directory of the recorded traces. */
 export const TRACE_DIR = new URL('../fixtures/traces/', import.meta.url);
@@ -40,3 +48,22 @@ export const PROG_LAYOUT = [
   '7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]',
   'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]',
 ].join('\n');
+
+/**
+ * An x86_64 address space from `maps` (default PROG_LAYOUT) with vm.mmap_min_addr 4096,
+ * the heap just above the program and the stack top below 0x7ffffffff000; `options` override.
+ */
+export function progSpace(
+  backend: BackendName,
+  options: Partial<AddressSpaceOptions> = {},
+  maps: string = PROG_LAYOUT,
+): AddressSpace {
+  return AddressSpace.fromMaps(maps, {
+    arch: 'x86_64',
+    backend,
+    mmapMinAddr: 4096,
+    startBrk: 0x555555556000,
+    startStack: 0x7fffffffe000,
+    ...options,
+  });
+}

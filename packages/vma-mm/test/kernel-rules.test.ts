@@ -14,21 +14,13 @@ import {
   MREMAP,
   PROT,
 } from '../src/index.js';
-import { PROG_LAYOUT } from './fixtures.js';
+import { progSpace } from './fixtures.js';
 
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
 const RW = PROT.READ | PROT.WRITE;
 const PAGE = 0x1000;
 
-function space(backend: BackendName): AddressSpace {
-  return AddressSpace.fromMaps(PROG_LAYOUT, {
-    arch: 'x86_64',
-    backend,
-    mmapMinAddr: 4096,
-    startBrk: 0x555555556000,
-    startStack: 0x7fffffffe000,
-  });
-}
+const space = (backend: BackendName): AddressSpace => progSpace(backend);
 
 describe.each<BackendName>(['maple', 'legacy'])('kernel rules on the %s backend', (backend) => {
   it('MREMAP_DONTUNMAP leaves the source its page offset (dontunmap_complete only drops the anon_vma)', () => {
@@ -120,15 +112,7 @@ describe.each<BackendName>(['maple', 'legacy'])('mmap argument rules on the %s b
 });
 
 describe.each<BackendName>(['maple', 'legacy'])('mmap_min_addr on the %s backend', (backend) => {
-  const withLsm = (): AddressSpace =>
-    AddressSpace.fromMaps(PROG_LAYOUT, {
-      arch: 'x86_64',
-      backend,
-      mmapMinAddr: 4096,
-      lsmMmapMinAddr: 65536,
-      startBrk: 0x555555556000,
-      startStack: 0x7fffffffe000,
-    });
+  const withLsm = (): AddressSpace => progSpace(backend, { lsmMmapMinAddr: 65536 });
 
   it('rounds hints up to CONFIG_LSM_MMAP_MIN_ADDR but lets MAP_FIXED go down to vm.mmap_min_addr', () => {
     const mm = withLsm();

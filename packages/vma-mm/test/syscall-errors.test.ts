@@ -14,6 +14,7 @@ import {
   MREMAP,
   PROT,
 } from '../src/index.js';
+import { progSpace } from './fixtures.js';
 
 const LAYOUT = [
   '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
@@ -30,15 +31,7 @@ const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
 const RW = PROT.READ | PROT.WRITE;
 const TASK = 2 ** 47 - 4096;
 
-function space(backend: BackendName): AddressSpace {
-  return AddressSpace.fromMaps(LAYOUT, {
-    arch: 'x86_64',
-    backend,
-    mmapMinAddr: 4096,
-    startBrk: 0x555555556000,
-    startStack: 0x7fffffffe000,
-  });
-}
+const space = (backend: BackendName): AddressSpace => progSpace(backend, {}, LAYOUT);
 
 /** Run `call` and check it fails with `errno` leaving the space unchanged. */
 function failsUnchanged(mm: AddressSpace, call: () => number, errno: number): void {
