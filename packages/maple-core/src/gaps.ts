@@ -75,10 +75,52 @@ export function refreshGapOffset<V>(core: TreeCore<V>, h: number): number {
 export function updateGapUp<V>(core: TreeCore<V>, h: number, min: number, max: number): void {
   if (!core.alloc) return;
   const arena = core.arena;
-  let p = arena.parent[h] as number;
+  const p = arena.parent[h] as number;
   if (p === 0) return;
-  let gap = nodeMaxGap(core, h, min, max);
-  let slot = arena.parentSlot[h] as number;
+  setChildGap(core, p, arena.parentSlot[h] as number, nodeMaxGap(core, h, min, max));
+}
+
+/**
+ * Gap upkeep after a store rewrote leaf `h` in place, answered without
+ * rescanning the leaf when the store says enough (as mas_update_gap skips
+ * unchanged gaps). `newNull` is the size of the empty range the store wrote
+ * (0 for an entry); `lostNull` the size of the largest empty range it
+ * overwrote with an entry (0 when none). A NULL store makes the leaf's largest
+ * gap the larger of the old one and `newNull` (the empty ranges it swallowed
+ * were no larger than `newNull`); an entry that covers only empty ranges
+ * smaller than the old largest gap leaves it as it was. Otherwise the leaf is
+ * rescanned ({@link updateGapUp}).
+ */
+export function updateLeafGap<V>(
+  core: TreeCore<V>,
+  h: number,
+  min: number,
+  max: number,
+  newNull: number,
+  lostNull: number,
+): void {
+  if (!core.alloc) return;
+  const arena = core.arena;
+  const p = arena.parent[h] as number;
+  if (p === 0) return;
+  const slot = arena.parentSlot[h] as number;
+  const old = arena.gaps[p * GAP_STRIDE + slot] as number;
+  if (lostNull < old) {
+    if (newNull > old) setChildGap(core, p, slot, newNull);
+    return;
+  }
+  setChildGap(core, p, slot, leafMaxGap(core, h, min, max));
+}
+
+/**
+ * Sets the gap of child `slot` of arange node `p` and carries the change up
+ * while it changes a node's largest gap (mas_parent_gap).
+ */
+function setChildGap<V>(core: TreeCore<V>, parent: number, childSlot: number, childGap: number): void {
+  const arena = core.arena;
+  let p = parent;
+  let slot = childSlot;
+  let gap = childGap;
   const gaps = arena.gaps;
   while (true) {
     const g = p * GAP_STRIDE;

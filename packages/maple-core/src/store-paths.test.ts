@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectValid } from '../test/helpers.js';
+import { RangeModel } from '../test/model.js';
+import { resetStoreStats, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
 
 /** mulberry32, seeded. */
@@ -38,4 +40,54 @@ describe('store paths', () => {
       expect(shape(plain)).toBe(shape(rcu));
     });
   }
+
+  it('munmap/mmap churn keeps gaps exact through the in-place stores (validate after every write)', () => {
+    // Ranges of 2..7 indices with gaps of 1..9 (some 40 wide): erasing one entry merges it with
+    // the empty ranges beside it; storing it back carves it out again, in whole or in part.
+    const t = new MapleTree<number>({ allocRange: true });
+    const model = new RangeModel<number>();
+    const r = prng(21);
+    const spans: [number, number][] = [];
+    let at = 5;
+    for (let i = 0; i < 600; i++) {
+      const last = at + 1 + Math.floor(r() * 6);
+      spans.push([at, last]);
+      t.storeRange(at, last, i);
+      model.store(at, last, i);
+      at = last + 2 + Math.floor(r() * (i % 29 === 28 ? 40 : 8));
+    }
+    resetStoreStats();
+    for (let op = 0; op < 3000; op++) {
+      const k = Math.floor(r() * spans.length);
+      const [first, last] = spans[k] as [number, number];
+      const mode = r();
+      if (mode < 0.45) {
+        t.storeRange(first, last, undefined);
+        model.store(first, last, undefined);
+      } else if (mode < 0.9) {
+        t.storeRange(first, last, op);
+        model.store(first, last, op);
+      } else {
+        // Part of the range, or a little past it into the gap.
+        const a = first + Math.floor(r() * 2);
+        const b = last + Math.floor(r() * 3) - 1;
+        t.storeRange(a, Math.max(a, b), op);
+        model.store(a, Math.max(a, b), op);
+      }
+      expectValid(t, `after op ${op}`);
+    }
+    expect([...t].map((e) => [e.first, e.last, e.value])).toEqual(
+      model.ranges.map((e) => [e.first, e.last, e.value]),
+    );
+    for (const key of [
+      'nodeStore',
+      'exactFit',
+      'append',
+      'slotStore',
+      'rebalance',
+      'spanningStore',
+    ] as const) {
+      expect(storeStats[key], key).toBeGreaterThan(0);
+    }
+  });
 });

@@ -8,7 +8,7 @@ import { big, writeBigInto } from './bignode.js';
 import { LEAF_64, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { updateGapUp } from './gaps.js';
+import { updateLeafGap } from './gaps.js';
 import { rebalanceStore } from './rebalance.js';
 import { spanningStore } from './spanning.js';
 import { splitStore } from './split.js';
@@ -99,6 +99,29 @@ export function executeStore<V>(core: TreeCore<V>, entry: number): void {
   }
 }
 
+/**
+ * Size of the largest empty range among the slots the classified store
+ * overwrites (ws.offset..ws.offsetEnd, read before the leaf changes); 0 when
+ * the tree keeps no gaps or there is none.
+ */
+function touchedNullMax<V>(core: TreeCore<V>): number {
+  if (!core.alloc) return 0;
+  const slots = core.arena.slots;
+  const pivots = core.arena.pivots;
+  const s = ws.node * SLOT_STRIDE;
+  const p = ws.node * PIVOT_STRIDE;
+  const o = ws.offset;
+  const oe = ws.offsetEnd;
+  let best = 0;
+  for (let i = o; i <= oe; i++) {
+    if (slots[s + i] !== 0) continue;
+    const lo = i === o ? ws.rMin : (pivots[p + i - 1] as number) + 1;
+    const hi = i === oe ? ws.endPiv : i === o ? ws.rMax : (pivots[p + i] as number);
+    if (hi - lo + 1 > best) best = hi - lo + 1;
+  }
+  return best;
+}
+
 /** wr_exact_fit: one slot changes value. */
 function exactFit<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
@@ -109,7 +132,10 @@ function exactFit<V>(core: TreeCore<V>, entry: number): void {
   }
   arena.slots[h * SLOT_STRIDE + ws.offset] = entry;
   if (h !== ws.node) publish(core, ws.node, h, ws.depth, wp);
-  else if ((entry === 0) !== (ws.content === 0)) updateGapUp(core, h, ws.min, ws.max);
+  else if ((entry === 0) !== (ws.content === 0)) {
+    const size = ws.rMax - ws.rMin + 1;
+    updateLeafGap(core, h, ws.min, ws.max, entry === 0 ? size : 0, entry === 0 ? 0 : size);
+  }
 }
 
 /**
@@ -125,6 +151,7 @@ function appendStore<V>(core: TreeCore<V>, entry: number): void {
   const pivots = arena.pivots;
   const end = ws.end;
   const newEnd = ws.newEnd;
+  const lost = entry !== 0 ? touchedNullMax(core) : 0;
   if (newEnd < RANGE64_SLOTS - 1) pivots[p + newEnd] = pivots[p + end] as number;
   if (newEnd === end + 1) {
     if (ws.last === ws.rMax) {
@@ -145,7 +172,8 @@ function appendStore<V>(core: TreeCore<V>, entry: number): void {
     pivots[p + end] = ws.index - 1;
   }
   arena.end[h] = newEnd;
-  if (ws.content === 0 || entry === 0) updateGapUp(core, h, ws.min, ws.max);
+  if (ws.content === 0 || entry === 0)
+    updateLeafGap(core, h, ws.min, ws.max, entry === 0 ? ws.last - ws.index + 1 : 0, lost);
 }
 
 /**
@@ -161,6 +189,7 @@ function slotStore<V>(core: TreeCore<V>, entry: number): void {
   const pivots = arena.pivots;
   const offset = ws.offset;
   let gap = slots[s + offset] === 0 || slots[s + offset + 1] === 0;
+  const lost = entry !== 0 ? touchedNullMax(core) : 0;
   if (ws.offsetEnd - offset === 1) {
     if (ws.index === ws.rMin) {
       // Overwrites the first range and the head of the second.
@@ -178,7 +207,8 @@ function slotStore<V>(core: TreeCore<V>, entry: number): void {
     pivots[p + offset] = ws.index - 1;
     pivots[p + offset + 1] = ws.last;
   }
-  if (entry === 0 || gap) updateGapUp(core, h, ws.min, ws.max);
+  if (entry === 0 || gap)
+    updateLeafGap(core, h, ws.min, ws.max, entry === 0 ? ws.last - ws.index + 1 : 0, lost);
 }
 
 /**
@@ -221,6 +251,7 @@ function nodeStoreInPlace<V>(core: TreeCore<V>, entry: number): void {
   const endPiv = ws.endPiv;
   const tail = endPiv > last ? 1 : 0;
   const tailValue = oe !== o ? (slots[s + oe] as number) : ws.content;
+  const lost = entry !== 0 ? touchedNullMax(core) : 0;
   const restFrom = o + head + 1 + tail;
   const newEnd = restFrom + end - oe - 1;
   // Move slots oe+1..end to restFrom.. (right to left when moving right).
@@ -256,7 +287,7 @@ function nodeStoreInPlace<V>(core: TreeCore<V>, entry: number): void {
   if (newEnd < RANGE64_SLOTS - 1) pivots[p + newEnd] = max;
   pivots[p + RANGE64_SLOTS - 1] = 0;
   arena.end[h] = newEnd;
-  updateGapUp(core, h, ws.min, max);
+  updateLeafGap(core, h, ws.min, max, entry === 0 ? last - index + 1 : 0, lost);
 }
 
 /**
