@@ -147,8 +147,8 @@ for (const [name, locked, writing] of [
   for (let r = 1; r <= RUNS; r++) rows.push(await round(locked, writing, r));
   table.push([
     name,
-    (median(rows.map((r) => r.faults)) / 1e6).toFixed(3) + ' M',
-    writing ? (median(rows.map((r) => r.calls)) / 1e3).toFixed(1) + ' k' : '-',
+    `${(median(rows.map((r) => r.faults)) / 1e6).toFixed(3)} M`,
+    writing ? `${(median(rows.map((r) => r.calls)) / 1e3).toFixed(1)} k` : '-',
   ]);
 }
 const widths = (table[0] as string[]).map((_, i) => Math.max(...table.map((r) => (r[i] as string).length)));
