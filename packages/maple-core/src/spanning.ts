@@ -29,13 +29,14 @@ import {
   bPivot,
   calcSplit,
   splitResult,
+  writeBigInto,
 } from './bignode.js';
 import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { storeStats } from './stats.js';
 import { descend, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
-import { fillStoreBig, newRoot, ws } from './write.js';
+import { fillStoreBig, newRoot, publish, ws } from './write.js';
 
 /** Left and right paths of a spanning store or rebalance. */
 export const lp = new Walker();
@@ -151,6 +152,19 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
     const lMin = lp.min[d] as number;
     const rMax = rp.max[d] as number;
     const single = bEnd < slotCount;
+    if (single && d > 0 && lp.node[d] === rp.node[d]) {
+      // The two paths have met in one node and its new contents fit in one node
+      // (and are enough: no neighbour was borrowed at this level), so the levels
+      // above keep their contents: the new node just takes the old one's place,
+      // as the kernel breaks out of its rebalance loop here. Outside RCU mode it
+      // is written over the old node.
+      const old = lp.node[d] as number;
+      let neu = old;
+      if (core.rcu) neu = bigBuildNode(core, type, 0, bEnd);
+      else writeBigInto(core, old, type, 0, bEnd);
+      publish(core, old, neu, d, lp);
+      return;
+    }
     let split = bEnd;
     let mid = 0;
     if (!single) {

@@ -41,19 +41,25 @@ describe('store paths', () => {
     });
   }
 
-  it('munmap/mmap churn keeps gaps exact through the in-place stores (validate after every write)', () => {
+  it('munmap/mmap churn keeps gaps exact (validate after every write) and shapes as in RCU mode', () => {
     // Ranges of 2..7 indices with gaps of 1..9 (some 40 wide): erasing one entry merges it with
     // the empty ranges beside it; storing it back carves it out again, in whole or in part.
     const t = new MapleTree<number>({ allocRange: true });
+    // The same writes in RCU mode, where every changed node is a new one: the same shapes.
+    const rcu = new MapleTree<number>({ allocRange: true, rcu: true });
     const model = new RangeModel<number>();
     const r = prng(21);
+    const store = (first: number, last: number, value: number | undefined) => {
+      t.storeRange(first, last, value);
+      rcu.storeRange(first, last, value);
+      model.store(first, last, value);
+    };
     const spans: [number, number][] = [];
     let at = 5;
     for (let i = 0; i < 600; i++) {
       const last = at + 1 + Math.floor(r() * 6);
       spans.push([at, last]);
-      t.storeRange(at, last, i);
-      model.store(at, last, i);
+      store(at, last, i);
       at = last + 2 + Math.floor(r() * (i % 29 === 28 ? 40 : 8));
     }
     resetStoreStats();
@@ -62,20 +68,20 @@ describe('store paths', () => {
       const [first, last] = spans[k] as [number, number];
       const mode = r();
       if (mode < 0.45) {
-        t.storeRange(first, last, undefined);
-        model.store(first, last, undefined);
+        store(first, last, undefined);
       } else if (mode < 0.9) {
-        t.storeRange(first, last, op);
-        model.store(first, last, op);
+        store(first, last, op);
       } else {
         // Part of the range, or a little past it into the gap.
         const a = first + Math.floor(r() * 2);
         const b = last + Math.floor(r() * 3) - 1;
-        t.storeRange(a, Math.max(a, b), op);
-        model.store(a, Math.max(a, b), op);
+        store(a, Math.max(a, b), op);
       }
       expectValid(t, `after op ${op}`);
+      if (op % 300 === 0) expect(shape(t), `after op ${op}`).toBe(shape(rcu));
     }
+    expectValid(rcu);
+    expect(shape(t)).toBe(shape(rcu));
     expect([...t].map((e) => [e.first, e.last, e.value])).toEqual(
       model.ranges.map((e) => [e.first, e.last, e.value]),
     );
