@@ -26,10 +26,10 @@ import {
   noNullSplit,
   writeBigInto,
 } from './bignode.js';
-import { LEAF_64, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { GAP_STRIDE, LEAF_64, MT_PIVOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { updateGapUp } from './gaps.js';
+import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
 import { storeStats } from './stats.js';
 import { publish, wp } from './write.js';
 
@@ -77,6 +77,10 @@ export function splitStore<V>(core: TreeCore<V>): void {
     const parent = wp.node[d - 1] as number;
     const pOff = wp.off[d - 1] as number;
     const pMax = wp.max[d - 1] as number;
+    if (!core.rcu && (arena.end[parent] as number) + 1 < (MT_SLOTS[arena.type[parent] as number] as number)) {
+      insertChild(core, parent, d - 1, pOff, left, curMin, leftMax, right, curMax);
+      return;
+    }
     if (pOff > 0) bigCopyIn(core, parent, 0, pOff - 1, pMax, 0);
     big.count = pOff;
     bigPushChild(core, left, curMin, leftMax);
@@ -163,8 +167,22 @@ function pushData<V>(
     core.retire(sib);
   }
 
-  // Rebuild the parent with the pair in place of the two old children.
   const first = left ? sibOff : pOff;
+  if (!core.rcu) {
+    // Both nodes kept their handles and places: only the pivot between them
+    // and their gaps change in the parent.
+    arena.pivots[pp + first] = lMax;
+    if (core.alloc) {
+      const g = parent * GAP_STRIDE;
+      arena.gaps[g + first] = nodeMaxGap(core, lNode, lMin, lMax);
+      arena.gaps[g + first + 1] = nodeMaxGap(core, rNode, lMax + 1, rMax);
+      refreshGapOffset(core, parent);
+      updateGapUp(core, parent, pMin, pMax);
+    }
+    return true;
+  }
+  // Rebuild the parent with the pair in place of the two old children.
+
   big.count = 0;
   if (first > 0) bigCopyIn(core, parent, 0, first - 1, pMax, 0);
   big.count = first;
@@ -203,4 +221,53 @@ function replaceFromBig<V>(core: TreeCore<V>, h: number, d: number): void {
   }
   writeBigInto(core, h, big.type, 0, big.count - 1);
   updateGapUp(core, h, wp.min[d] as number, wp.max[d] as number);
+}
+
+/**
+ * Outside RCU mode, the last step of a split whose parent has room: the right
+ * half goes into the parent after the left one (which kept the split node's
+ * handle and slot), moving the later slots, pivots and gaps over by one. The
+ * parent ends up as the big-node rebuild would leave it.
+ */
+function insertChild<V>(
+  core: TreeCore<V>,
+  parent: number,
+  pd: number,
+  pOff: number,
+  left: number,
+  leftMin: number,
+  leftMax: number,
+  right: number,
+  rightMax: number,
+): void {
+  const arena = core.arena;
+  const slots = arena.slots;
+  const pivots = arena.pivots;
+  const s = parent * SLOT_STRIDE;
+  const p = parent * PIVOT_STRIDE;
+  const end = arena.end[parent] as number;
+  const npiv = MT_PIVOTS[arena.type[parent] as number] as number;
+  // Pivots pOff..end move up one (the end pivot, the node max, only while there is room for it).
+  for (let i = end; i >= pOff; i--) {
+    if (i + 1 < npiv) pivots[p + i + 1] = pivots[p + i] as number;
+  }
+  pivots[p + pOff] = leftMax;
+  for (let i = end; i > pOff; i--) {
+    const child = slots[s + i] as number;
+    slots[s + i + 1] = child;
+    arena.parentSlot[child] = i + 1;
+  }
+  slots[s + pOff + 1] = right;
+  arena.parent[right] = parent;
+  arena.parentSlot[right] = pOff + 1;
+  arena.end[parent] = end + 1;
+  if (core.alloc) {
+    const gaps = arena.gaps;
+    const g = parent * GAP_STRIDE;
+    for (let i = end; i > pOff; i--) gaps[g + i + 1] = gaps[g + i] as number;
+    gaps[g + pOff] = nodeMaxGap(core, left, leftMin, leftMax);
+    gaps[g + pOff + 1] = nodeMaxGap(core, right, leftMax + 1, rightMax);
+    refreshGapOffset(core, parent);
+    updateGapUp(core, parent, wp.min[pd] as number, wp.max[pd] as number);
+  }
 }
