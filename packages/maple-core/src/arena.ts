@@ -186,10 +186,12 @@ export class NodeArena {
 
   /**
    * Allocates a node of `type` with no data; grows the arena when needed.
+   * @param clear - false when the caller writes every slot and pivot itself
+   *   (a big-node build): they are then left as the node's last user left them
    * @returns the new handle
    * @throws MapleError ENOMEM when a fixed arena is full
    */
-  alloc(type: number): number {
+  alloc(type: number, clear = true): number {
     if (this.attached) throw new MapleError('EINVAL', 'an attached arena view cannot allocate');
     let h = this.freeHead;
     if (h !== 0) {
@@ -208,12 +210,14 @@ export class NodeArena {
     this.parentSlot[h] = 0;
     this.gapOffset[h] = 0;
     // Plain loops: for 16 elements they beat the fill() builtin's call overhead.
-    const slots = this.slots;
-    const pivots = this.pivots;
-    const s = h * SLOT_STRIDE;
-    const p = h * PIVOT_STRIDE;
-    for (let i = 0; i < SLOT_STRIDE; i++) slots[s + i] = 0;
-    for (let i = 0; i < PIVOT_STRIDE; i++) pivots[p + i] = 0;
+    if (clear) {
+      const slots = this.slots;
+      const pivots = this.pivots;
+      const s = h * SLOT_STRIDE;
+      const p = h * PIVOT_STRIDE;
+      for (let i = 0; i < SLOT_STRIDE; i++) slots[s + i] = 0;
+      for (let i = 0; i < PIVOT_STRIDE; i++) pivots[p + i] = 0;
+    }
     if (this.hasGaps) {
       const gaps = this.gaps;
       const g = h * GAP_STRIDE;

@@ -82,7 +82,8 @@ export function bigPushChild<V>(core: TreeCore<V>, h: number, min: number, max: 
  */
 export function bigBuildNode<V>(core: TreeCore<V>, type: number, from: number, to: number): number {
   const arena = core.arena;
-  const h = arena.alloc(type);
+  // writeBigInto writes every slot and pivot, so the allocation need not clear them.
+  const h = arena.alloc(type, false);
   writeBigInto(core, h, type, from, to);
   return h;
 }
