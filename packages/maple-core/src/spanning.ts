@@ -31,9 +31,10 @@ import {
   splitResult,
   writeBigInto,
 } from './bignode.js';
-import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { GAP_STRIDE, LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
+import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
 import { storeStats } from './stats.js';
 import { descend, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
 import { fillStoreBig, newRoot, publish, ws } from './write.js';
@@ -172,6 +173,7 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
       mid = splitResult.mid;
       if (mid !== 0) storeStats.threeWaySplit++;
     }
+    if (!single && mid === 0 && !core.rcu && d > 0 && inPlacePair(core, d, type, split, bEnd)) return;
     const nL = bigBuildNode(core, type, 0, split);
     const lMax = single ? rMax : (bPivot[split] as number);
     let nM = 0;
@@ -229,6 +231,43 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
     if (d === 0) continue;
     borrow(core, d);
   }
+}
+
+/**
+ * Outside RCU mode, a level whose old contents are two neighbours in one
+ * parent and whose new contents are two nodes again: both are rewritten in
+ * place, and the parent (which keeps its entry count, so would be rebuilt
+ * unchanged but for the pivot between them and their gaps, and then end the
+ * climb) gets just those. Declines, leaving everything as it was, when the
+ * parent would have been short of entries (the general path borrows there).
+ * @returns true when done
+ */
+function inPlacePair<V>(core: TreeCore<V>, d: number, type: number, split: number, bEnd: number): boolean {
+  const arena = core.arena;
+  const parent = lp.node[d - 1] as number;
+  const lo = lp.off[d - 1] as number;
+  if (rp.node[d - 1] !== parent || rp.off[d - 1] !== lo + 1) return false;
+  if (
+    d - 1 > 0 &&
+    (arena.end[parent] as number) + 1 <= (MT_MIN_SLOTS[arena.type[parent] as number] as number)
+  )
+    return false;
+  const a = lp.node[d] as number;
+  const b = rp.node[d] as number;
+  const lMin = lp.min[d] as number;
+  const rMax = rp.max[d] as number;
+  const lMax = bPivot[split] as number;
+  writeBigInto(core, a, type, 0, split);
+  writeBigInto(core, b, type, split + 1, bEnd);
+  arena.pivots[parent * PIVOT_STRIDE + lo] = lMax;
+  if (core.alloc) {
+    const g = parent * GAP_STRIDE;
+    arena.gaps[g + lo] = nodeMaxGap(core, a, lMin, lMax);
+    arena.gaps[g + lo + 1] = nodeMaxGap(core, b, lMax + 1, rMax);
+    refreshGapOffset(core, parent);
+    updateGapUp(core, parent, lp.min[d - 1] as number, lp.max[d - 1] as number);
+  }
+  return true;
 }
 
 /** Appends the one to three new nodes of a level to the big node. */
