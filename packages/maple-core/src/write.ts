@@ -100,32 +100,37 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   let min = 0;
   let max = MAPLE_MAX;
   let d = 0;
-  let off = 0;
-  let rMin = 0;
-  let rMax = 0;
-  while (true) {
-    const leaf = d === leafDepth;
-    const npiv = leaf ? RANGE64_SLOTS - 1 : internalPivots;
+  // Internal levels: mas_is_span_wr against the slot's range.
+  for (; d < leafDepth; d++) {
     const p = h * PIVOT_STRIDE;
-    off = 0;
-    while (off < npiv && (pivots[p + off] as number) < index) off++;
-    rMax = off < npiv ? (pivots[p + off] as number) : max;
-    rMin = off > 0 ? (pivots[p + off - 1] as number) + 1 : min;
+    let o = 0;
+    while (o < internalPivots && (pivots[p + o] as number) < index) o++;
+    const hi = o < internalPivots ? (pivots[p + o] as number) : max;
     wNode[d] = h;
     wMin[d] = min;
     wMax[d] = max;
-    wOff[d] = off;
-    // mas_is_span_wr: does the write leave this node (or end a leaf on NULL)?
-    const bound = leaf ? max : rMax;
-    if (last >= bound && !(last === bound && (!isNull || last === MAPLE_MAX))) {
+    wOff[d] = o;
+    if (last >= hi && !(last === hi && (!isNull || last === MAPLE_MAX))) {
       wp.depth = d;
       return (ws.storeType = WR_SPANNING);
     }
-    if (leaf) break;
-    h = slots[h * SLOT_STRIDE + off] as number;
-    min = rMin;
-    max = rMax;
-    d++;
+    if (o > 0) min = (pivots[p + o - 1] as number) + 1;
+    max = hi;
+    h = slots[h * SLOT_STRIDE + o] as number;
+  }
+  // The leaf: against the node max (a NULL ending the leaf spans, to merge with the next).
+  const pl = h * PIVOT_STRIDE;
+  let off = 0;
+  while (off < RANGE64_SLOTS - 1 && (pivots[pl + off] as number) < index) off++;
+  const rMax = off < RANGE64_SLOTS - 1 ? (pivots[pl + off] as number) : max;
+  const rMin = off > 0 ? (pivots[pl + off - 1] as number) + 1 : min;
+  wNode[d] = h;
+  wMin[d] = min;
+  wMax[d] = max;
+  wOff[d] = off;
+  if (last >= max && !(last === max && (!isNull || last === MAPLE_MAX))) {
+    wp.depth = d;
+    return (ws.storeType = WR_SPANNING);
   }
   const end = arena.end[h] as number;
   wp.depth = d;
