@@ -122,12 +122,25 @@ function setChildGap<V>(core: TreeCore<V>, parent: number, childSlot: number, ch
   let slot = childSlot;
   let gap = childGap;
   const gaps = arena.gaps;
+  const gapOffset = arena.gapOffset;
   while (true) {
     const g = p * GAP_STRIDE;
     if (gaps[g + slot] === gap) return;
-    const before = gaps[g + (arena.gapOffset[p] as number)] as number;
+    const offset = gapOffset[p] as number;
+    const before = gaps[g + offset] as number;
     gaps[g + slot] = gap;
-    const after = refreshGapOffset(core, p);
+    // The offset stays the first slot holding the largest gap; only a drop of
+    // the slot that held it needs a rescan.
+    let after: number;
+    if (gap > before) {
+      gapOffset[p] = slot;
+      after = gap;
+    } else if (slot !== offset) {
+      if (gap === before && slot < offset) gapOffset[p] = slot;
+      return;
+    } else {
+      after = refreshGapOffset(core, p);
+    }
     if (after === before) return;
     const up = arena.parent[p] as number;
     if (up === 0) return;

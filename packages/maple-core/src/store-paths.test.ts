@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectValid } from '../test/helpers.js';
 import { RangeModel } from '../test/model.js';
+import { ARANGE_64, GAP_STRIDE, LEAF_64, SLOT_STRIDE } from './constants.js';
 import { resetStoreStats, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
 
@@ -14,6 +15,25 @@ function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Arange nodes whose largest-gap offset is not the first slot holding the largest gap. */
+function offOffsets(t: MapleTree<number>): number[] {
+  const a = t.core.arena;
+  const bad: number[] = [];
+  const stack = t.core.root === 0 ? [] : [t.core.root];
+  while (stack.length > 0) {
+    const h = stack.pop() as number;
+    if (a.type[h] === LEAF_64) continue;
+    const end = a.end[h] as number;
+    let first = 0;
+    for (let i = 0; i <= end; i++) {
+      if ((a.gaps[h * GAP_STRIDE + i] as number) > (a.gaps[h * GAP_STRIDE + first] as number)) first = i;
+      stack.push(a.slots[h * SLOT_STRIDE + i] as number);
+    }
+    if (a.type[h] === ARANGE_64 && a.gapOffset[h] !== first) bad.push(h);
+  }
+  return bad;
 }
 
 /** The dump without node handles: the shape and contents only. */
@@ -79,6 +99,8 @@ describe('store paths', () => {
       }
       expectValid(t, `after op ${op}`);
       if (op % 300 === 0) expect(shape(t), `after op ${op}`).toBe(shape(rcu));
+      // As a full rescan leaves it: the first slot holding the largest gap.
+      if (op % 10 === 0) expect(offOffsets(t), `after op ${op}`).toEqual([]);
     }
     expectValid(rcu);
     expect(shape(t)).toBe(shape(rcu));
