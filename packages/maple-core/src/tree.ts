@@ -7,6 +7,7 @@
  * budget, so a call that throws leaves the tree exactly as it was.
  */
 
+import { accountLeaf, accountOverlap } from './account.js';
 import { emptyAreaSearch } from './area.js';
 import type { NodeArena } from './arena.js';
 import { bulkBuild } from './bulk.js';
@@ -59,68 +60,8 @@ export interface MapleEntry<V> {
 
 /** Reader walker shared by the one-shot queries (find/next/prev/erase). */
 const rw = new Walker();
-/** Walker for the value accounting that precedes each write. */
-const aw = new Walker();
 /** Walker that records the path of a traced read. */
 const tw = new Walker();
-
-/**
- * Releases the value references of the ranges that `[first, last]` overwrites
- * (a range cut in two gains one), and keeps the entry count.
- */
-function accountOverlap<V>(core: TreeCore<V>, first: number, last: number): void {
-  const values = core.values;
-  if (core.root === 0) {
-    if (core.rootValue !== 0 && first === 0) {
-      values.unref(core.rootValue);
-      core.count--;
-    }
-    return;
-  }
-  descend(core, aw, core.root, first);
-  while (true) {
-    const lo = slotMin(core, aw);
-    const hi = slotMax(core, aw);
-    const v = slotValue(core, aw);
-    if (v !== 0) {
-      if (lo >= first && hi <= last) {
-        values.unref(v);
-        core.count--;
-      } else if (lo < first && hi > last) {
-        values.ref(v);
-        core.count++;
-      }
-    }
-    if (hi >= last || !nextSlot(core, aw)) return;
-  }
-}
-
-/**
- * {@link accountOverlap} for a store that stays in one leaf: the slots it
- * touches are `ws.offset..ws.offsetEnd` of the leaf the write walk found
- * (NULL-extension only adds empty slots, which hold no value).
- */
-function accountLeaf<V>(core: TreeCore<V>, first: number, last: number): void {
-  const arena = core.arena;
-  const values = core.values;
-  const h = ws.node;
-  const p = h * PIVOT_STRIDE;
-  const s = h * SLOT_STRIDE;
-  const end = ws.end;
-  for (let i = ws.offset; i <= ws.offsetEnd; i++) {
-    const v = arena.slots[s + i] as number;
-    if (v === 0) continue;
-    const lo = i > 0 ? (arena.pivots[p + i - 1] as number) + 1 : ws.min;
-    const hi = i < end ? (arena.pivots[p + i] as number) : ws.max;
-    if (lo >= first && hi <= last) {
-      values.unref(v);
-      core.count--;
-    } else if (lo < first && hi > last) {
-      values.ref(v);
-      core.count++;
-    }
-  }
-}
 
 function checkOptions(options: MapleTreeOptions): void {
   if (typeof options !== 'object' || options === null)
