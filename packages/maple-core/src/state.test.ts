@@ -207,6 +207,42 @@ describe('MapleState writes and stays valid across writes', () => {
     expectValid(t);
   });
 
+  it('after store / erase the cursor stays on the range written: find and next go on after it, prev before it (kernel mas_store, bench_forking)', () => {
+    // Enough entries for a tree of several levels: each store rebuilds the
+    // leaf the cursor was on, and the walk to the next entry must still move on.
+    for (const n of [1, 135, 2_000]) {
+      const t = new MapleTree<number>({ allocRange: true });
+      for (let i = 0; i < n; i++) t.storeRange(i * 10, i * 10 + 5, i);
+      const mas = t.state(0);
+      const seen: number[] = [];
+      for (let v = mas.find(MAPLE_MAX); v !== undefined; v = mas.find(MAPLE_MAX)) {
+        seen.push(v);
+        mas.store(v + 1);
+        expect([mas.index, mas.last]).toEqual([v * 10, v * 10 + 5]);
+        if (seen.length > n) break;
+      }
+      expect(seen).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(t.load(10 * (n - 1))).toBe(n);
+      expectValid(t);
+    }
+    const t = new MapleTree<number>();
+    for (let i = 0; i < 300; i++) t.storeRange(i * 10, i * 10 + 5, i);
+    const mas = t.state(100, 105);
+    mas.store(-1);
+    at(mas, mas.next(MAPLE_MAX), 11, 110, 115);
+    mas.setRange(200, 205).store(-2);
+    at(mas, mas.prev(0), 19, 190, 195);
+    // A NULL store widens over its empty neighbours; the next entry is after them.
+    mas.setRange(300, 305).store(undefined);
+    expect([mas.index, mas.last]).toEqual([296, 309]);
+    at(mas, mas.find(MAPLE_MAX), 31, 310, 315);
+    mas.set(400);
+    expect(mas.erase()).toBe(40);
+    expect([mas.index, mas.last]).toEqual([396, 409]);
+    at(mas, mas.next(MAPLE_MAX), 41, 410, 415);
+    expectValid(t);
+  });
+
   it('a cursor iterating with next keeps going after writes that rebuild the nodes it was on', () => {
     const t = new MapleTree<number>();
     for (let i = 0; i < 500; i++) t.storeRange(i * 10, i * 10 + 4, i);

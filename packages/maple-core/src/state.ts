@@ -200,9 +200,7 @@ export class MapleState<V> {
   store(value: V | undefined): void {
     checkRange(this.index, this.last);
     this.tree.write(this.index, this.last, value);
-    this.index = ws.index;
-    this.last = ws.last;
-    this.status = START;
+    this.afterWrite();
   }
 
   /**
@@ -213,9 +211,7 @@ export class MapleState<V> {
     const value = this.walk();
     if (value === undefined) return undefined;
     this.tree.write(this.index, this.last, undefined);
-    this.index = ws.index;
-    this.last = ws.last;
-    this.status = START;
+    this.afterWrite();
     return value;
   }
 
@@ -261,6 +257,19 @@ export class MapleState<V> {
   pause(): this {
     this.status = PAUSE;
     return this;
+  }
+
+  /**
+   * As the kernel after mas_store / mas_erase, the cursor stays active on the
+   * range written, so find/next continue after it and prev before it. The
+   * walker is stale (the write may have moved the range to new nodes): the
+   * next step walks again to `index` first.
+   */
+  private afterWrite(): void {
+    this.index = ws.index;
+    this.last = ws.last;
+    this.status = ACTIVE;
+    this.seq = -1;
   }
 
   private area(min: number, max: number, size: number, rev: boolean): boolean {
