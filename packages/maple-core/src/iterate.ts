@@ -10,10 +10,93 @@
  * version only and never re-walks: what a snapshot reader needs.
  */
 
+import { PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX, MapleError } from './errors.js';
 import type { MapleEntry } from './tree.js';
-import { descend, nextSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
+import { descend, nextSlot, Walker } from './walk.js';
+
+/** A walker for {@link forEachEntry}, lent to one call at a time (a callback may scan again). */
+let spareWalker: Walker | null = new Walker();
+
+/**
+ * Calls `fn(value, first, last)` for each entry overlapping `[first, last]`
+ * in order: the loop behind `tree.forEach` (mt_for_each with a callback).
+ *
+ * It steps along a leaf's slots reading the pivots directly and climbs only
+ * at the leaf's end, allocating nothing. When `fn` writes the tree, the next
+ * step walks again from just past the range it was given, as the iterator does.
+ */
+export function forEachEntry<V>(
+  core: TreeCore<V>,
+  first: number,
+  last: number,
+  fn: (value: V, first: number, last: number) => void,
+): void {
+  if (core.root === 0) {
+    if (first === 0 && core.rootValue !== 0) fn(core.values.get(core.rootValue) as V, 0, 0);
+    return;
+  }
+  const w = spareWalker ?? new Walker();
+  spareWalker = null;
+  try {
+    walkLeaves(core, w, first, last, fn);
+  } finally {
+    spareWalker = w;
+  }
+}
+
+function walkLeaves<V>(
+  core: TreeCore<V>,
+  w: Walker,
+  first: number,
+  last: number,
+  fn: (value: V, first: number, last: number) => void,
+): void {
+  let seq = core.seq;
+  descend(core, w, core.root, first);
+  const values = core.values;
+  while (true) {
+    const d = w.depth;
+    // One leaf: its arrays and bounds read once (a write in fn may replace them).
+    const arena = core.arena;
+    const pivots = arena.pivots;
+    const slots = arena.slots;
+    const h = w.node[d] as number;
+    const end = arena.end[h] as number;
+    const max = w.max[d] as number;
+    const p = h * PIVOT_STRIDE;
+    const s = h * SLOT_STRIDE;
+    let o = w.off[d] as number;
+    let lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : (w.min[d] as number);
+    let rewalk = -1;
+    for (; o <= end; o++) {
+      const hi = o < end ? (pivots[p + o] as number) : max;
+      const v = slots[s + o] as number;
+      if (v !== 0) {
+        fn(values.get(v) as V, lo, hi);
+        if (hi >= last) return;
+        if (core.seq !== seq) {
+          rewalk = hi + 1;
+          break;
+        }
+      } else if (hi >= last) {
+        return;
+      }
+      lo = hi + 1;
+    }
+    if (rewalk >= 0) {
+      // Written during fn: walk again from just past the range fn was given.
+      // A tree back to no node keeps at most index 0, which is behind us.
+      if (core.root === 0) return;
+      seq = core.seq;
+      descend(core, w, core.root, rewalk);
+      continue;
+    }
+    w.off[d] = end;
+    if (!nextSlot(core, w)) return;
+  }
+}
 
 /** Iterates the non-empty ranges overlapping `[first, last]`. */
 export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
@@ -23,6 +106,14 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
   /** Next index to look at; -1 once finished. */
   private from: number;
   private seq = -1;
+  /**
+   * The result handed out by every next(): only the entry in it is new per
+   * step (for...of and spreading read `value` before asking again).
+   */
+  private readonly result: { done: boolean; value: MapleEntry<V> | undefined } = {
+    done: false,
+    value: undefined,
+  };
   /** Pinned version: root node and root entry, or -1 to follow the live tree. */
   private readonly pinnedRoot: number;
   private readonly pinnedValue: number;
@@ -60,7 +151,7 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
       this.from = -1;
       const rootValue = pinned ? this.pinnedValue : core.rootValue;
       if (from === 0 && rootValue !== 0) {
-        return { done: false, value: { first: 0, last: 0, value: core.values.get(rootValue) as V } };
+        return this.yield(0, 0, rootValue);
       }
       return this.finish();
     }
@@ -72,14 +163,28 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
       return this.finish();
     }
     while (true) {
-      const lo = slotMin(core, w);
-      if (lo > this.last) return this.finish();
-      const v = slotValue(core, w);
-      if (v !== 0) {
-        const hi = slotMax(core, w);
-        this.from = hi === MAPLE_MAX ? -1 : hi + 1;
-        return { done: false, value: { first: lo, last: hi, value: core.values.get(v) as V } };
+      // The leaf slot the walker is on (slotMin / slotValue / slotMax inlined).
+      const arena = core.arena;
+      const pivots = arena.pivots;
+      const d = w.depth;
+      const h = w.node[d] as number;
+      const end = arena.end[h] as number;
+      const p = h * PIVOT_STRIDE;
+      const s = h * SLOT_STRIDE;
+      let o = w.off[d] as number;
+      let lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : (w.min[d] as number);
+      for (; o <= end; o++) {
+        if (lo > this.last) return this.finish();
+        const hi = o < end ? (pivots[p + o] as number) : (w.max[d] as number);
+        const v = arena.slots[s + o] as number;
+        if (v !== 0) {
+          w.off[d] = o;
+          this.from = hi === MAPLE_MAX ? -1 : hi + 1;
+          return this.yield(lo, hi, v);
+        }
+        lo = hi + 1;
       }
+      w.off[d] = end;
       if (!nextSlot(core, w)) return this.finish();
     }
   }
@@ -88,8 +193,17 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
     return this;
   }
 
+  private yield(first: number, last: number, v: number): IteratorResult<MapleEntry<V>> {
+    const r = this.result;
+    r.value = { first, last, value: this.core.values.get(v) as V };
+    return r as IteratorResult<MapleEntry<V>>;
+  }
+
   private finish(): IteratorResult<MapleEntry<V>> {
     this.from = -1;
-    return { done: true, value: undefined };
+    const r = this.result;
+    r.done = true;
+    r.value = undefined;
+    return r as IteratorResult<MapleEntry<V>>;
   }
 }

@@ -194,6 +194,49 @@ describe('normal API', () => {
     ]);
   });
 
+  it('forEach agrees with entries across leaves, goes on after ranges its callback rewrites, and nests', () => {
+    const t = new MapleTree<number>();
+    for (let i = 0; i < 3000; i++) t.storeRange(i * 10, i * 10 + 4, i);
+    for (const [a, b] of [
+      [0, MAPLE_MAX],
+      [7, 7],
+      [5, 9],
+      [1234, 20_003],
+      [29_994, MAPLE_MAX],
+    ] as const) {
+      const seen: number[][] = [];
+      t.forEach(
+        (v, first, last) => {
+          seen.push([v, first, last]);
+        },
+        a,
+        b,
+      );
+      expect(seen).toEqual([...t.entries(a, b)].map((e) => [e.value, e.first, e.last]));
+    }
+    // Writes from the callback: erase ahead, store behind; the walk continues after the given range.
+    const got: number[] = [];
+    let inner = 0;
+    t.forEach((v, first) => {
+      got.push(v);
+      if (v % 100 === 0) t.erase(first + 10);
+      if (v === 1500) t.storeRange(0, 4, -1);
+      if (v === 2000) {
+        t.forEach(
+          () => {
+            inner++;
+          },
+          0,
+          99,
+        );
+      }
+    });
+    const want = Array.from({ length: 3000 }, (_, i) => i).filter((i) => i % 100 !== 1);
+    expect(got).toEqual(want);
+    expect(inner).toBe(9);
+    expect(t.load(0)).toBe(-1);
+  });
+
   it('an iterator continues after the last range it returned when the tree changes under it', () => {
     const t = new MapleTree<number>();
     for (let i = 0; i < 200; i++) t.store(i * 2, i);

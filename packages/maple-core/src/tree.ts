@@ -16,7 +16,7 @@ import { TreeCore } from './core.js';
 import { dumpTree } from './dump.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
 import { inspectCore, type MapleNodeInfo } from './inspect.js';
-import { EntryIterator } from './iterate.js';
+import { EntryIterator, forEachEntry } from './iterate.js';
 import { MapleState } from './state.js';
 import { executeStore } from './store.js';
 import {
@@ -273,17 +273,25 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
     return undefined;
   }
 
-  /** Iterates the entries overlapping `[first, last]` in order. Mirrors mt_for_each(). */
+  /**
+   * Iterates the entries overlapping `[first, last]` in order. Mirrors mt_for_each().
+   * Each step allocates only the entry it yields: the iterator hands out one
+   * result object, updated in place by every `next()`.
+   */
   entries(first = 0, last: number = MAPLE_MAX): IterableIterator<MapleEntry<V>> {
     checkRange(first, last);
     return new EntryIterator(this.core, first, last);
   }
 
-  /** Calls `fn(value, first, last)` for each entry overlapping `[first, last]`. */
+  /**
+   * Calls `fn(value, first, last)` for each entry overlapping `[first, last]`,
+   * in order, stepping along leaf slots without allocating: the fastest full
+   * scan. `fn` may write the tree; the scan then goes on after the range it
+   * was given. Mirrors mt_for_each().
+   */
   forEach(fn: (value: V, first: number, last: number) => void, first = 0, last: number = MAPLE_MAX): void {
     checkRange(first, last);
-    const it = new EntryIterator(this.core, first, last);
-    for (let r = it.next(); !r.done; r = it.next()) fn(r.value.value, r.value.first, r.value.last);
+    forEachEntry(this.core, first, last, fn);
   }
 
   [Symbol.iterator](): IterableIterator<MapleEntry<V>> {

@@ -32,10 +32,15 @@ class MapleRanges implements RangeMap {
   }
 
   scan(first: number, last: number): number {
+    // The public ordered scan: tree.forEach walks leaf slots without allocating.
     let sum = 0;
-    const mas = this.mas;
-    mas.set(first);
-    for (let v = mas.find(last); v !== undefined; v = mas.find(last)) sum += v;
+    this.tree.forEach(
+      (v) => {
+        sum += v;
+      },
+      first,
+      last,
+    );
     return sum;
   }
 
