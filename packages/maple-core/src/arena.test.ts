@@ -25,7 +25,19 @@ describe('node arena', () => {
     expect(a.live).toBe(2);
   });
 
-  it('grows by doubling and keeps every field of every node', () => {
+  it('reserve grows once to exactly the handles asked for, and not when they fit', () => {
+    const a = new NodeArena({ gaps: false, capacity: 8 });
+    for (let i = 0; i < 5; i++) a.alloc(LEAF_64);
+    a.free(3);
+    a.reserve(3); // 6 used of 8, one free handle: fits
+    expect(a.capacity).toBe(8);
+    a.reserve(1000); // top 6 + 1000 - 1 free
+    expect(a.capacity).toBe(1005);
+    for (let i = 0; i < 1000; i++) a.alloc(LEAF_64);
+    expect(a.capacity).toBe(1005);
+  });
+
+  it('grows by half again and keeps every field of every node', () => {
     const a = new NodeArena({ gaps: true, capacity: 2 });
     const handles: number[] = [];
     for (let i = 0; i < 100; i++) {
@@ -35,7 +47,8 @@ describe('node arena', () => {
       a.end[h] = i % 16;
       handles.push(h);
     }
-    expect(a.capacity).toBeGreaterThanOrEqual(101);
+    // 2, 4, 6, 9, 13, 19, 28, 42, 63, 94, 141: the first 1.5x step past 101 handles.
+    expect(a.capacity).toBe(141);
     handles.forEach((h, i) => {
       expect(a.pivots[h * PIVOT_STRIDE]).toBe(i * 1000);
       expect(a.slots[h * SLOT_STRIDE + 3]).toBe(i + 7);

@@ -12,8 +12,9 @@
  *
  * Handles start at 1 (0 means "none"). Freed handles go on a free list threaded
  * through `parent` and are reused; their generation advances so that a stale
- * handle is detected. All arrays grow together, by doubling, in {@link grow}
- * only: callers must re-read `arena.pivots` etc. after anything that allocates.
+ * handle is detected. All arrays grow together, by half again (1.5x: at
+ * most a third of a grown arena is slack), or to the exact size a bulk build
+ * or a copy asks for, in {@link grow} only: callers must re-read `arena.pivots` etc. after anything that allocates.
  *
  * A dead node (retired by an RCU-mode write) has `parent[h] === h`, as the
  * kernel marks a dead node by pointing its parent at itself.
@@ -38,6 +39,11 @@ export interface ArenaOptions {
 }
 
 const defaultBuffer: BufferFactory = (n) => new ArrayBuffer(n);
+
+/** The capacity after growing a full arena of `capacity` handles: 1.5x (amortised O(1) allocation). */
+function grownCapacity(capacity: number): number {
+  return capacity + Math.max(2, capacity >> 1);
+}
 
 /**
  * The backing stores of an arena's arrays: structured-cloneable when they are
@@ -200,7 +206,7 @@ export class NodeArena {
     } else {
       if (this.top >= this.capacity) {
         if (this.fixed) throw new MapleError('ENOMEM', `node arena full (${this.capacity - 1} nodes)`);
-        this.grow(this.capacity * 2);
+        this.grow(grownCapacity(this.capacity));
       }
       h = this.top++;
     }
@@ -236,9 +242,9 @@ export class NodeArena {
     if (this.fixed || this.attached) return;
     const want = this.top + count - this.freeCount;
     if (want <= this.capacity) return;
-    let capacity = this.capacity;
-    while (capacity < want) capacity *= 2;
-    this.grow(capacity);
+    // Exactly what was asked: the build knows its size, and the slack of a
+    // rounded-up capacity stays allocated as long as the tree does.
+    this.grow(want);
   }
 
   /**
@@ -251,11 +257,7 @@ export class NodeArena {
     }
     const n = src.top;
     // Room for the source's used handles only (a fixed source may be far larger).
-    if (this.capacity < n) {
-      let capacity = this.capacity;
-      while (capacity < n) capacity *= 2;
-      this.grow(capacity);
-    }
+    if (this.capacity < n) this.grow(n);
     this.pivots.set(src.pivots.subarray(0, n * PIVOT_STRIDE));
     this.slots.set(src.slots.subarray(0, n * SLOT_STRIDE));
     if (this.hasGaps) this.gaps.set(src.gaps.subarray(0, n * GAP_STRIDE));
