@@ -4,13 +4,16 @@
  * entry (the kernel's NULL). A value index is shared when a store splits one
  * range in two, so each index carries a reference count; an index whose count
  * drops to zero is released, or retired when a reclaimer hook is installed
- * (RCU mode: a reader of an old version may still read it).
+ * (RCU mode: a reader of an old version may still read it). The counts live
+ * in an Int32Array (4 bytes an index, where a JS array of numbers takes 8),
+ * grown by half again, or to the exact size a bulk add needs.
  */
 
 /** Reference-counted storage for the values of one tree. */
 export class ValueStore<V> {
   private values: (V | undefined)[] = [undefined];
-  private refs: number[] = [0];
+  /** Reference count of each index; at least as long as `values`. */
+  private refs = new Int32Array(16);
   private freeList: number[] = [];
   /** Reclaimer hook for released indices; when null they are reused at once. */
   onRetire: ((index: number) => void) | null = null;
@@ -24,8 +27,10 @@ export class ValueStore<V> {
       return idx;
     }
     this.values.push(value);
-    this.refs.push(1);
-    return this.values.length - 1;
+    const fresh = this.values.length - 1;
+    this.fitRefs(fresh + 1, false);
+    this.refs[fresh] = 1;
+    return fresh;
   }
 
   /**
@@ -37,14 +42,15 @@ export class ValueStore<V> {
     const base = this.values.length;
     // concat copies in bulk; pushing one at a time regrows these large arrays step by step.
     this.values = this.values.concat(list);
-    this.refs = this.refs.concat(new Array<number>(list.length).fill(1));
+    this.fitRefs(this.values.length, true);
+    this.refs.fill(1, base, this.values.length);
     return base;
   }
 
   /** Makes this store an exact copy of `src` (same indices, references and free list). */
   copyFrom(src: ValueStore<V>): void {
     this.values = src.values.slice();
-    this.refs = src.refs.slice();
+    this.refs = src.refs.slice(0, src.values.length);
     this.freeList = src.freeList.slice();
   }
 
@@ -55,7 +61,7 @@ export class ValueStore<V> {
 
   /** Adds one reference to `idx` (a range was split in two). */
   ref(idx: number): void {
-    if (idx !== 0) (this.refs[idx] as number)++;
+    if (idx !== 0) this.refs[idx] = (this.refs[idx] as number) + 1;
   }
 
   /** Drops one reference; at zero the index is released or retired. */
@@ -76,7 +82,7 @@ export class ValueStore<V> {
 
   /** Number of references held on `idx` (for validation). */
   refCount(idx: number): number {
-    return this.refs[idx] ?? 0;
+    return idx >= 0 && idx < this.values.length ? (this.refs[idx] as number) : 0;
   }
 
   /** Number of indices in use. */
@@ -87,7 +93,16 @@ export class ValueStore<V> {
   /** Drops every value. */
   clear(): void {
     this.values = [undefined];
-    this.refs = [0];
+    this.refs = new Int32Array(16);
     this.freeList = [];
+  }
+
+  /** Makes `refs` hold at least `n` counts: exactly `n` for a bulk add, else by half again. */
+  private fitRefs(n: number, exact: boolean): void {
+    const old = this.refs;
+    if (n <= old.length) return;
+    const refs = new Int32Array(exact ? n : Math.max(n, old.length + (old.length >> 1)));
+    refs.set(old);
+    this.refs = refs;
   }
 }

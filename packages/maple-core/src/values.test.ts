@@ -1,0 +1,57 @@
+/**
+ * The value store's reference counts: kept in a typed array that grows as
+ * indices are added one by one or in bulk, copied by clone, reset by clear.
+ */
+import { describe, expect, it } from 'vitest';
+import { ValueStore } from './values.js';
+
+describe('ValueStore reference counts', () => {
+  it('counts survive the count array growing, one add at a time and in bulk', () => {
+    const s = new ValueStore<string>();
+    const idx: number[] = [];
+    for (let i = 0; i < 100; i++) idx.push(s.add(`v${i}`));
+    expect(idx).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    for (let i = 0; i < 100; i += 3) s.ref(idx[i] as number);
+    const base = s.addAll(Array.from({ length: 1000 }, (_, i) => `b${i}`));
+    expect(base).toBe(101);
+    s.ref(base + 999);
+    for (let i = 0; i < 100; i++) expect(s.refCount(idx[i] as number)).toBe(i % 3 === 0 ? 2 : 1);
+    expect(s.refCount(base)).toBe(1);
+    expect(s.refCount(base + 999)).toBe(2);
+    expect(s.get(base + 999)).toBe('b999');
+    expect(s.refCount(base + 1000)).toBe(0);
+    expect(s.refCount(-1)).toBe(0);
+    expect(s.used).toBe(1100);
+  });
+
+  it('an index whose count reaches zero is reused with a count of one', () => {
+    const s = new ValueStore<number>();
+    const a = s.add(10);
+    s.ref(a);
+    s.unref(a);
+    expect(s.get(a)).toBe(10);
+    s.unref(a);
+    expect(s.get(a)).toBeUndefined();
+    expect(s.refCount(a)).toBe(0);
+    expect(s.add(20)).toBe(a);
+    expect(s.refCount(a)).toBe(1);
+  });
+
+  it('a copy has the same counts and changes apart from its source; clear drops all', () => {
+    const s = new ValueStore<number>();
+    for (let i = 0; i < 40; i++) s.add(i);
+    s.ref(5);
+    const c = new ValueStore<number>();
+    c.copyFrom(s);
+    expect(c.refCount(5)).toBe(2);
+    c.unref(5);
+    expect(c.refCount(5)).toBe(1);
+    expect(s.refCount(5)).toBe(2);
+    expect(c.add(99)).toBe(41);
+    expect(c.refCount(41)).toBe(1);
+    s.clear();
+    expect(s.refCount(5)).toBe(0);
+    expect(s.used).toBe(0);
+    expect(s.add(1)).toBe(1);
+  });
+});
