@@ -36,6 +36,8 @@ export interface KernelResult {
 export interface BenchResults {
   machine: { cpu: string; cores: number; os: string; node: string };
   date: string;
+  /** The repository commit the run measured (`git rev-parse --short HEAD`, plus `+` when the tree had changes). */
+  commit?: string;
   settings: Record<string, unknown>;
   libs: string[];
   sizes: number[];
@@ -65,7 +67,7 @@ export function markdown(res: BenchResults): string {
   const out: string[] = [];
   out.push('# Benchmark results', '');
   out.push(
-    `Machine: ${res.machine.cpu}, ${res.machine.cores} cores, ${res.machine.os}; Node ${res.machine.node}; ${res.date}.`,
+    `Machine: ${res.machine.cpu}, ${res.machine.cores} cores, ${res.machine.os}; Node ${res.machine.node}; ${res.date}${res.commit ? `; commit ${res.commit}` : ''}.`,
   );
   out.push(`Settings: \`${JSON.stringify(res.settings)}\`.`, '');
   out.push(

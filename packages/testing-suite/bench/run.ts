@@ -7,6 +7,7 @@
  * workload; then it runs the kernel's bench workloads on the maple tree with
  * the kernel's counts times `--scale`. Results go to `bench-results/`.
  */
+import { execSync } from 'node:child_process';
 import { cpus, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,17 @@ const allPeers: Peer[] = [maple, sortedBtree, jsSdsl, functionalRbtree, interval
 const libFilter = list(options.libs);
 const peers = allPeers.filter((p) => libFilter === undefined || libFilter.includes(p.name));
 
+/** The commit measured, or undefined outside a git checkout. */
+function gitCommit(): string | undefined {
+  try {
+    const head = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+    const dirty = execSync('git status --porcelain -- .', { encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+` : head;
+  } catch {
+    return undefined;
+  }
+}
+
 const results: BenchResults = {
   machine: {
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -72,6 +84,7 @@ const results: BenchResults = {
     node: process.version,
   },
   date: new Date().toISOString(),
+  commit: gitCommit(),
   settings: { quick, sizes, only, scale, timing, seed: Number(options.seed) },
   libs: peers.map((p) => p.name),
   sizes,
