@@ -90,6 +90,8 @@ describe('visualiser in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('position')?.textContent?.startsWith('60 /'));
     expect(await mapsShown()).toEqual(libraryAt(60).procMaps().trimEnd().split('\n'));
     // play, then pause: the maps shown are the library's at whatever op it stopped
+    // (one op a frame, so a loaded machine cannot reach the end of the trace before the pause)
+    await page.selectOption('#speed', '1');
     await page.click('#play');
     await page.waitForFunction(
       () => Number(document.getElementById('position')?.textContent?.split(' ')[0]) > 80,
