@@ -21,6 +21,11 @@ function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`kernel bench: ${what}`);
 }
 
+/** [i, i+5] for i < limit step 10, each holding i (the tens layout most kernel benchmarks start from). */
+function tens(tree: MapleTree<number>, limit: number): void {
+  for (let i = 0; i < limit; i += 10) tree.storeRange(i, i + 5, i);
+}
+
 /** [i, i+gap] with gap 4, or 3 when i % 30 == 0, for i < 2500 step 5 (bench_mas_for_each, bench_mas_prev). */
 function fives(tree: MapleTree<number>): void {
   for (let i = 0; i < 2500; i += 5) tree.storeRange(i, i + (i % 30 === 0 ? 3 : 4), i);
@@ -34,7 +39,7 @@ export const KERNEL_BENCHES: KernelBench[] = [
     batch: 1000,
     setup: (make) => {
       const tree = make();
-      for (let i = 0; i < 1040; i += 10) tree.storeRange(i, i + 5, i);
+      tens(tree, 1040);
       return () => {
         for (let n = 0; n < 1000; n++) {
           tree.storeRange(105, 105, undefined);
@@ -49,7 +54,7 @@ export const KERNEL_BENCHES: KernelBench[] = [
     batch: 1000,
     setup: (make) => {
       const tree = make();
-      for (let i = 0; i < 240; i += 10) tree.storeRange(i, i + 5, i);
+      tens(tree, 240);
       let overwrite = 76;
       return () => {
         for (let n = 0; n < 1000; n++) {
@@ -66,7 +71,7 @@ export const KERNEL_BENCHES: KernelBench[] = [
     batch: 1000,
     setup: (make) => {
       const tree = make();
-      for (let i = 0; i < 2500; i += 10) tree.storeRange(i, i + 5, i);
+      tens(tree, 2500);
       tree.storeRange(1470, 1475, undefined);
       const mas = tree.state(1470, 1470);
       return () => {
@@ -83,7 +88,7 @@ export const KERNEL_BENCHES: KernelBench[] = [
     batch: 10_000,
     setup: (make) => {
       const tree = make();
-      for (let i = 0; i < 2500; i += 10) tree.storeRange(i, i + 5, i);
+      tens(tree, 2500);
       const mas = tree.state(1470, 1470);
       return () => {
         for (let n = 0; n < 10_000; n++) {
@@ -99,7 +104,7 @@ export const KERNEL_BENCHES: KernelBench[] = [
     batch: 10_000,
     setup: (make) => {
       const tree = make();
-      for (let i = 0; i < 2500; i += 10) tree.storeRange(i, i + 5, i);
+      tens(tree, 2500);
       return () => {
         for (let n = 0; n < 10_000; n++) tree.load(1470);
       };
