@@ -1,21 +1,11 @@
 // Hand-worked examples for the reference model: each expectation below was
 // worked out on paper from API.md's contract, not read back from the model.
-import { MAPLE_MAX, MapleError } from '@maple-tree/core';
+import { MAPLE_MAX } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
+import { expectCode } from '../test/kernel/helpers.js';
 import { MapleModel } from './model.js';
 
 const all = <V>(m: MapleModel<V>) => [...m].map((e) => [e.first, e.last, e.value]);
-
-function expectEinval(fn: () => unknown): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(MapleError);
-  expect((caught as MapleError).code).toBe('EINVAL');
-}
 
 describe('MapleModel writes', () => {
   it('splits a range when a store lands inside it', () => {
@@ -116,7 +106,7 @@ describe('MapleModel reads', () => {
     expect(m.find(20, 29)).toBeUndefined();
     expect(m.find(20, 30)).toEqual({ first: 30, last: 39, value: 'b' });
     expect(m.find(60)).toBeUndefined();
-    expectEinval(() => m.find(15, 12)); // API.md: a reversed range is EINVAL (the kernel returns NULL)
+    expectCode(() => m.find(15, 12), 'EINVAL'); // API.md: a reversed range is EINVAL (the kernel returns NULL)
   });
 
   it('next skips the range holding the index', () => {
@@ -184,17 +174,17 @@ describe('MapleModel gap search', () => {
   });
 
   it('allocRange needs a gap-tracking tree', () => {
-    expectEinval(() => new MapleModel<string>().allocRange('x', 1, 0, 10));
+    expectCode(() => new MapleModel<string>().allocRange('x', 1, 0, 10), 'EINVAL');
   });
 
   it('rejects bad arguments with EINVAL', () => {
-    expectEinval(() => m.emptyArea(10, 5, 1));
-    expectEinval(() => m.emptyArea(0, 5, 0));
-    expectEinval(() => m.emptyArea(0, 5, 7));
-    expectEinval(() => m.storeRange(5, 4, 'x'));
-    expectEinval(() => m.load(-1));
-    expectEinval(() => m.load(1.5));
-    expectEinval(() => m.load(MAPLE_MAX + 1));
+    expectCode(() => m.emptyArea(10, 5, 1), 'EINVAL');
+    expectCode(() => m.emptyArea(0, 5, 0), 'EINVAL');
+    expectCode(() => m.emptyArea(0, 5, 7), 'EINVAL');
+    expectCode(() => m.storeRange(5, 4, 'x'), 'EINVAL');
+    expectCode(() => m.load(-1), 'EINVAL');
+    expectCode(() => m.load(1.5), 'EINVAL');
+    expectCode(() => m.load(MAPLE_MAX + 1), 'EINVAL');
     expect(m.size).toBe(2);
   });
 });
