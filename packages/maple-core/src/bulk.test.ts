@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contents, expectValid } from '../test/helpers.js';
-import { MAPLE_MAX, type MapleError } from './errors.js';
+import { MAPLE_MAX, MapleError } from './errors.js';
 import { type MapleEntry, MapleTree } from './tree.js';
 
 function ranges(n: number, gap: number): MapleEntry<number>[] {
@@ -65,5 +65,40 @@ describe('MapleTree.from (bulk build)', () => {
       caught = error;
     }
     expect((caught as MapleError).code).toBe('ENOMEM');
+  });
+  it('rejects a bad entry with EINVAL naming it, first, middle or last', () => {
+    const bad: [unknown, unknown, RegExp][] = [
+      [1.5, 2, /first must be an integer/],
+      [10, Number.NaN, /last must be an integer/],
+      [-1, 2, /first must be an integer/],
+      [10, MAPLE_MAX + 1, /last must be an integer/],
+      [2n, 3n, /a bigint/],
+      ['2', 3, /a string/],
+      [19, 18, /greater than last/],
+    ];
+    for (const [first, last, message] of bad) {
+      for (const at of [0, 1, 2]) {
+        const list: unknown[] = [
+          { first: 20, last: 21, value: 'a' },
+          { first: 30, last: 35, value: 'b' },
+        ];
+        list.splice(at, 0, { first, last, value: 'x' });
+        expect(() => MapleTree.from(list as MapleEntry<string>[])).toThrow(message);
+      }
+    }
+    // Unsorted and overlapping entries, wherever they sit.
+    for (const [first, last] of [
+      [5, 9],
+      [21, 25],
+      [35, 40],
+    ] as const) {
+      const list = [
+        { first: 20, last: 21, value: 'a' },
+        { first: 30, last: 35, value: 'b' },
+        { first, last, value: 'x' },
+      ];
+      expect(() => MapleTree.from(list)).toThrow(`sorted and disjoint: [${first}, ${last}] after 35`);
+      expect(() => MapleTree.from(list)).toThrow(MapleError);
+    }
   });
 });

@@ -10,6 +10,11 @@
  * tracking) children until one node is left: the root. Even dealing keeps
  * every node at 8 or more of 16 (5 or more of 10) entries, above the kernel's
  * minimum, so the result validates like any other tree.
+ *
+ * One pass checks the input and lays out the leaf slots in two typed arrays
+ * (no object per entry); a second writes the leaves straight into the arena,
+ * each leaf's largest gap taken on the way, and every level above is built
+ * from the summaries (handle, min, max, gap) of the level below.
  */
 
 import {
@@ -23,14 +28,14 @@ import {
   SLOT_STRIDE,
 } from './constants.js';
 import type { TreeCore } from './core.js';
-import { MAPLE_MAX, MapleError } from './errors.js';
-import { leafMaxGap } from './gaps.js';
+import { checkRange, MAPLE_MAX, MapleError } from './errors.js';
+import type { MapleEntry } from './tree.js';
 
 /** Where each cut of `count` items into nodes of at most `fanout` falls (exclusive ends). */
-function dealEvenly(count: number, fanout: number): number[] {
+function dealEvenly(count: number, fanout: number): Int32Array {
   const nodes = Math.ceil(count / fanout);
-  const ends: number[] = [];
-  for (let i = 1; i <= nodes; i++) ends.push(Math.floor((count * i) / nodes));
+  const ends = new Int32Array(nodes);
+  for (let i = 1; i <= nodes; i++) ends[i - 1] = Math.floor((count * i) / nodes);
   return ends;
 }
 
@@ -45,42 +50,71 @@ function nodesFor(slotCount: number, internalFanout: number): number {
   return total;
 }
 
+/** Throws the EINVAL that entry `[first, last]` after one ending at `prevLast` deserves. */
+function badEntry(first: unknown, last: unknown, prevLast: number): never {
+  checkRange(first, last);
+  throw new MapleError(
+    'EINVAL',
+    `entries must be sorted and disjoint: [${first}, ${last}] after ${prevLast}`,
+  );
+}
+
 /**
- * Builds the tree in the empty `core` from sorted, disjoint, non-empty ranges.
- * @throws MapleError ENOMEM (nothing built) when the nodes would exceed maxNodes
+ * Builds the tree in the empty `core` from `entries`, sorted by `first` and
+ * disjoint; an entry whose value is undefined is an empty range (nothing stored).
+ * @throws MapleError EINVAL on a bad, unsorted or overlapping entry; ENOMEM when
+ *   the nodes would exceed maxNodes (either way nothing is built)
  */
-export function bulkBuild<V>(
-  core: TreeCore<V>,
-  firsts: ArrayLike<number>,
-  lasts: ArrayLike<number>,
-  values: readonly V[],
-): void {
-  const n = firsts.length;
-  if (n === 0) return;
-  if (n === 1 && firsts[0] === 0 && lasts[0] === 0) {
+export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[]): void {
+  const n = entries.length;
+  // Leaf slots: entries and the empty ranges between them (at most 2n + 1);
+  // slotVal holds the entry number, -1 for an empty range.
+  const slotLast = new Float64Array(2 * n + 1);
+  const slotVal = new Int32Array(2 * n + 1);
+  const values: V[] = [];
+  let slotCount = 0;
+  let next = 0;
+  let prevLast = -1;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const e = entries[i] as MapleEntry<V>;
+    const first = e.first;
+    const last = e.last;
+    // One test: integers (NaN and fractions fail floor) in [0, MAPLE_MAX], sorted, disjoint.
+    if (
+      !(
+        typeof first === 'number' &&
+        typeof last === 'number' &&
+        first > prevLast &&
+        first <= last &&
+        last <= MAPLE_MAX &&
+        Math.floor(first) === first &&
+        Math.floor(last) === last
+      )
+    ) {
+      badEntry(first, last, prevLast);
+    }
+    prevLast = last;
+    const value = e.value;
+    if (value === undefined) continue;
+    if (first > next) {
+      slotLast[slotCount] = first - 1;
+      slotVal[slotCount++] = -1;
+    }
+    slotLast[slotCount] = last;
+    slotVal[slotCount++] = k;
+    values.push(value);
+    k++;
+    next = last + 1;
+  }
+  if (k === 0) return;
+  if (k === 1 && slotCount === 1 && slotLast[0] === 0) {
     // One entry at index 0: it lives in the root, as a store would put it.
     core.rootValue = core.values.add(values[0] as V);
     core.count = 1;
     return;
   }
-  // Leaf slots: entries and the empty ranges between them (at most 2n + 1);
-  // slotVal holds the entry number, -1 for an empty range.
-  const slotLast = new Float64Array(2 * n + 1);
-  const slotVal = new Int32Array(2 * n + 1);
-  let slotCount = 0;
-  let next = 0;
-  for (let i = 0; i < n; i++) {
-    const first = firsts[i] as number;
-    if (first > next) {
-      slotLast[slotCount] = first - 1;
-      slotVal[slotCount++] = -1;
-    }
-    const last = lasts[i] as number;
-    slotLast[slotCount] = last;
-    slotVal[slotCount++] = i;
-    next = last + 1;
-  }
-  if ((lasts[n - 1] as number) < MAPLE_MAX) {
+  if (next <= MAPLE_MAX) {
     slotLast[slotCount] = MAPLE_MAX;
     slotVal[slotCount++] = -1;
   }
@@ -94,10 +128,12 @@ export function bulkBuild<V>(
   const base = core.values.addAll(values);
   const arena = core.arena;
   arena.reserve(need);
+  const gapped = internalType === ARANGE_64;
 
   // Leaves.
   const cuts = dealEvenly(slotCount, RANGE64_SLOTS);
-  for (let c = 0; c < cuts.length - 1; c++) {
+  const leaves = cuts.length;
+  for (let c = 0; c < leaves - 1; c++) {
     const cut = cuts[c] as number;
     if (slotVal[cut - 1] !== -1) continue;
     // Try not to end a leaf on an empty range (empty ranges are never adjacent, so
@@ -107,75 +143,98 @@ export function bulkBuild<V>(
     if (left - 1 >= 8 && right + 1 <= RANGE64_SLOTS) cuts[c] = cut - 1;
     else if (left + 1 <= RANGE64_SLOTS && right - 1 >= 8) cuts[c] = cut + 1;
   }
-  let level: number[] = [];
-  let levelMin: number[] = [];
-  let levelMax: number[] = [];
+  // Summaries of the level being built on: handle, min, max, largest gap.
+  let level = new Int32Array(leaves);
+  let levelMin = new Float64Array(leaves);
+  let levelMax = new Float64Array(leaves);
+  let levelGap = new Float64Array(gapped ? leaves : 0);
+  const slots = arena.slots;
+  const pivots = arena.pivots;
   let from = 0;
-  for (const to of cuts) {
-    const h = arena.alloc(LEAF_64);
-    const slots = arena.slots;
-    const pivots = arena.pivots;
+  let start = 0; // first index of slot `from`
+  for (let c = 0; c < leaves; c++) {
+    const to = cuts[c] as number;
+    // Every slot and pivot is written below: no clearing in alloc.
+    const h = arena.alloc(LEAF_64, false);
     const s = h * SLOT_STRIDE - from;
     const p = h * PIVOT_STRIDE - from;
     const pivotStop = Math.min(to, from + RANGE64_SLOTS - 1);
+    const min = start;
+    let best = 0;
     for (let i = from; i < to; i++) {
       const v = slotVal[i] as number;
-      slots[s + i] = v < 0 ? 0 : base + v;
-      if (i < pivotStop) pivots[p + i] = slotLast[i] as number;
+      const stop = slotLast[i] as number;
+      if (v < 0) {
+        slots[s + i] = 0;
+        if (stop - start + 1 > best) best = stop - start + 1;
+      } else {
+        slots[s + i] = base + v;
+      }
+      if (i < pivotStop) pivots[p + i] = stop;
+      start = stop + 1;
     }
+    for (let i = to; i < from + SLOT_STRIDE; i++) slots[s + i] = 0;
+    for (let i = pivotStop; i < from + PIVOT_STRIDE; i++) pivots[p + i] = 0;
     arena.end[h] = to - from - 1;
-    level.push(h);
-    levelMin.push(from > 0 ? (slotLast[from - 1] as number) + 1 : 0);
-    levelMax.push(slotLast[to - 1] as number);
+    level[c] = h;
+    levelMin[c] = min;
+    levelMax[c] = start - 1;
+    if (gapped) levelGap[c] = best;
     from = to;
   }
   let height = 1;
-  // Internal levels.
+  // Internal levels, from the summaries of the level below.
+  const npiv = MT_PIVOTS[internalType] as number;
+  const gaps = arena.gaps;
+  const parent = arena.parent;
+  const parentSlot = arena.parentSlot;
   while (level.length > 1) {
-    const upper: number[] = [];
-    const upperMin: number[] = [];
-    const upperMax: number[] = [];
-    const npiv = MT_PIVOTS[internalType] as number;
-    let start = 0;
-    for (const to of dealEvenly(level.length, fanout)) {
+    const ends = dealEvenly(level.length, fanout);
+    const count = ends.length;
+    const upper = new Int32Array(count);
+    const upperMin = new Float64Array(count);
+    const upperMax = new Float64Array(count);
+    const upperGap = new Float64Array(gapped ? count : 0);
+    let first = 0;
+    for (let u = 0; u < count; u++) {
+      const to = ends[u] as number;
       const h = arena.alloc(internalType);
       const s = h * SLOT_STRIDE;
       const p = h * PIVOT_STRIDE;
       let best = 0;
       let bestGap = -1;
-      for (let i = start; i < to; i++) {
+      for (let i = first; i < to; i++) {
         const child = level[i] as number;
-        const k = i - start;
-        arena.slots[s + k] = child;
-        if (k < npiv) arena.pivots[p + k] = levelMax[i] as number;
-        arena.parent[child] = h;
-        arena.parentSlot[child] = k;
-        if (internalType === ARANGE_64) {
-          const gap =
-            arena.type[child] === LEAF_64
-              ? leafMaxGap(core, child, levelMin[i] as number, levelMax[i] as number)
-              : (arena.gaps[child * GAP_STRIDE + (arena.gapOffset[child] as number)] as number);
-          arena.gaps[h * GAP_STRIDE + k] = gap;
+        const j = i - first;
+        slots[s + j] = child;
+        if (j < npiv) pivots[p + j] = levelMax[i] as number;
+        parent[child] = h;
+        parentSlot[child] = j;
+        if (gapped) {
+          const gap = levelGap[i] as number;
+          gaps[h * GAP_STRIDE + j] = gap;
           if (gap > bestGap) {
             bestGap = gap;
-            best = k;
+            best = j;
           }
         }
       }
-      arena.end[h] = to - start - 1;
+      arena.end[h] = to - first - 1;
       arena.gapOffset[h] = best;
-      upper.push(h);
-      upperMin.push(levelMin[start] as number);
-      upperMax.push(levelMax[to - 1] as number);
-      start = to;
+      upper[u] = h;
+      upperMin[u] = levelMin[first] as number;
+      upperMax[u] = levelMax[to - 1] as number;
+      if (gapped) upperGap[u] = bestGap;
+      first = to;
     }
     level = upper;
     levelMin = upperMin;
     levelMax = upperMax;
+    levelGap = upperGap;
     height++;
   }
   core.root = level[0] as number;
-  arena.parent[core.root] = 0;
+  parent[core.root] = 0;
   core.height = height;
-  core.count = n;
+  core.count = k;
 }

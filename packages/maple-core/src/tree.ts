@@ -116,34 +116,8 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
     const list: readonly MapleEntry<V>[] = Array.isArray(entries)
       ? (entries as readonly MapleEntry<V>[])
       : Array.from(entries);
-    const n = list.length;
-    const firsts = new Float64Array(n);
-    const lasts = new Float64Array(n);
-    const values: V[] = [];
-    let k = 0;
-    let prevLast = -1;
-    for (let i = 0; i < n; i++) {
-      const e = list[i] as MapleEntry<V>;
-      const first = e.first;
-      const last = e.last;
-      checkRange(first, last);
-      if (first <= prevLast) {
-        throw new MapleError(
-          'EINVAL',
-          `entries must be sorted and disjoint: [${first}, ${last}] after ${prevLast}`,
-        );
-      }
-      prevLast = last;
-      const value = e.value;
-      // An undefined value is an empty range: nothing to store.
-      if (value === undefined) continue;
-      firsts[k] = first;
-      lasts[k] = last;
-      values.push(value);
-      k++;
-    }
     const tree = new MapleTree<V>(options);
-    bulkBuild(tree.core, firsts.subarray(0, k), lasts.subarray(0, k), values);
+    bulkBuild(tree.core, list);
     return tree;
   }
 
