@@ -14,12 +14,12 @@
  * Run: `pnpm --filter @maple-tree/rcu bench` (tsx, against src/). `--quick` for a short run.
  */
 
-import { Worker } from 'node:worker_threads';
 import { MapleTree } from '@maple-tree/core';
 import createRBTree from 'functional-red-black-tree';
 import BTreeImport from 'sorted-btree';
 import { SharedMapleTree, VersionedMapleTree } from '../src/index.js';
 import { prng } from '../test/prng.js';
+import { tsWorker } from '../test/workers/spawn.js';
 
 // sorted-btree is CommonJS with `exports.default`: under plain Node ESM the
 // default import is the whole module object, under a bundler it is the class.
@@ -82,14 +82,10 @@ async function readThroughput(): Promise<void> {
   const keys = N * 10;
   const control = new SharedArrayBuffer(4);
   const flags = new Int32Array(control);
-  const worker = new Worker(new URL('../test/workers/ts-worker.mjs', import.meta.url), {
-    execArgv: ['--conditions=@maple-tree/source'],
-    workerData: {
-      entry: new URL('./read-worker.ts', import.meta.url).href,
-      handle: tree.handle,
-      control,
-      keys,
-    },
+  const worker = tsWorker(new URL('./read-worker.ts', import.meta.url), {
+    handle: tree.handle,
+    control,
+    keys,
   });
   const messages: ((m: unknown) => void)[] = [];
   worker.on('message', (m) => messages.shift()?.(m));

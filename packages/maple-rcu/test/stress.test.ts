@@ -11,7 +11,7 @@
  * answered from enough versions to prove they ran concurrently with it.
  */
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { MapleTree } from '@maple-tree/core';
 import { storeStats } from '@maple-tree/core/internal';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,7 @@ import {
   OP_STORE,
   OP_WORDS,
 } from './stress-protocol.js';
+import { tsWorker } from './workers/spawn.js';
 
 const RUN_MS = Number(process.env.MAPLE_RCU_STRESS_MS ?? 3000);
 const KEYS = 100_000;
@@ -57,16 +58,12 @@ function startReader(
   control: SharedArrayBuffer,
   seed: number,
 ): { ready: Promise<void>; result: Promise<ReaderResult>; worker: Worker } {
-  const worker = new Worker(new URL('./workers/ts-worker.mjs', import.meta.url), {
-    execArgv: ['--conditions=@maple-tree/source'],
-    workerData: {
-      entry: new URL('./workers/stress-reader.ts', import.meta.url).href,
-      handle,
-      log,
-      control,
-      seed,
-      keys: KEYS,
-    },
+  const worker = tsWorker(new URL('./workers/stress-reader.ts', import.meta.url), {
+    handle,
+    log,
+    control,
+    seed,
+    keys: KEYS,
   });
   let onReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {

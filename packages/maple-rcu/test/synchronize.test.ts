@@ -4,21 +4,17 @@
  * kernel's synchronize_rcu) and then writes; without, it fails with ENOMEM.
  */
 
-import { Worker } from 'node:worker_threads';
 import { MapleError } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
 import { SharedMapleTree } from '../src/index.js';
+import { tsWorker } from './workers/spawn.js';
 
 function holdingReader(handle: SharedMapleTree['handle'], holdMs: number) {
   const release = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(new URL('./workers/ts-worker.mjs', import.meta.url), {
-    execArgv: ['--conditions=@maple-tree/source'],
-    workerData: {
-      entry: new URL('./workers/pin-reader.ts', import.meta.url).href,
-      handle,
-      holdMs,
-      release: release.buffer,
-    },
+  const worker = tsWorker(new URL('./workers/pin-reader.ts', import.meta.url), {
+    handle,
+    holdMs,
+    release: release.buffer,
   });
   const messages: ((m: { pinned?: boolean; seen?: number }) => void)[] = [];
   worker.on('message', (m) => messages.shift()?.(m));
