@@ -89,7 +89,8 @@ export function updateGapUp<V>(core: TreeCore<V>, h: number, min: number, max: n
  * gap the larger of the old one and `newNull` (the empty ranges it swallowed
  * were no larger than `newNull`); an entry that covers only empty ranges
  * smaller than the old largest gap leaves it as it was. Otherwise the leaf is
- * rescanned ({@link updateGapUp}).
+ * rescanned ({@link updateGapUp}). A store that overwrote no empty range
+ * (`lostNull` 0) never needs the rescan.
  */
 export function updateLeafGap<V>(
   core: TreeCore<V>,
@@ -105,7 +106,8 @@ export function updateLeafGap<V>(
   if (p === 0) return;
   const slot = arena.parentSlot[h] as number;
   const old = arena.gaps[p * GAP_STRIDE + slot] as number;
-  if (lostNull < old) {
+  // No empty range overwritten (lostNull 0): the largest gap can only grow, to newNull.
+  if (lostNull < old || lostNull === 0) {
     if (newNull > old) setChildGap(core, p, slot, newNull);
     return;
   }

@@ -7,20 +7,9 @@
 
 import { big, bigCopyIn, bigShiftRight } from './bignode.js';
 import type { TreeCore } from './core.js';
-import { lp, rebuildLevels, rp } from './spanning.js';
-import { enterChild, type Walker } from './walk.js';
+import { copyWalk, lp, rebuildLevels, rp } from './spanning.js';
+import { enterChild } from './walk.js';
 import { wp } from './write.js';
-
-function copyPath(dst: Walker, src: Walker): void {
-  const d = src.depth;
-  for (let k = 0; k <= d; k++) {
-    dst.node[k] = src.node[k] as number;
-    dst.min[k] = src.min[k] as number;
-    dst.max[k] = src.max[k] as number;
-    dst.off[k] = src.off[k] as number;
-  }
-  dst.depth = d;
-}
 
 /**
  * Commits the big node holding the leaf's new contents when the leaf would be
@@ -29,8 +18,8 @@ function copyPath(dst: Walker, src: Walker): void {
 export function rebalanceStore<V>(core: TreeCore<V>): void {
   const arena = core.arena;
   const d = wp.depth;
-  copyPath(lp, wp);
-  copyPath(rp, wp);
+  copyWalk(lp, wp);
+  copyWalk(rp, wp);
   const parent = wp.node[d - 1] as number;
   const pOff = wp.off[d - 1] as number;
   if (pOff < (arena.end[parent] as number)) {

@@ -37,7 +37,7 @@ import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
 import { storeStats } from './stats.js';
 import { descend, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
-import { fillStoreBig, newRoot, publish, ws } from './write.js';
+import { fillStoreBig, newRoot, publish, wp, ws } from './write.js';
 
 /** Left and right paths of a spanning store or rebalance. */
 export const lp = new Walker();
@@ -59,8 +59,10 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
   let rOff = rp.off[rd] as number;
   const rContent = arena.slots[rLeaf * SLOT_STRIDE + rOff] as number;
   const rRangeMax = slotMax(core, rp);
-  // Left side: the slot holding index.
-  descend(core, lp, root, index);
+  // Left side: the slot holding index. When the write walk reached the leaf
+  // (the store runs to the leaf's end), its path is that walk; else walk down.
+  if (wp.depth === core.height - 1) copyWalk(lp, wp);
+  else descend(core, lp, root, index);
   const ld = lp.depth;
   const lLeaf = lp.node[ld] as number;
   let lOff = lp.off[ld] as number;
@@ -120,6 +122,18 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
   rebuildLevels(core, ld);
 }
 
+/** Copies walker `src`'s path (levels 0..depth) into `dst`. */
+export function copyWalk(dst: Walker, src: Walker): void {
+  const d = src.depth;
+  for (let k = 0; k <= d; k++) {
+    dst.node[k] = src.node[k] as number;
+    dst.min[k] = src.min[k] as number;
+    dst.max[k] = src.max[k] as number;
+    dst.off[k] = src.off[k] as number;
+  }
+  dst.depth = d;
+}
+
 /** Retires the old nodes of one level from `a` to `b` inclusive. */
 function retireRun<V>(core: TreeCore<V>, a: number, b: number): void {
   let x = a;
@@ -166,6 +180,7 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
       publish(core, old, neu, d, lp);
       return;
     }
+    if (single && !core.rcu && d > 0 && inPlaceMerge(core, d, type, bEnd)) return;
     let split = bEnd;
     let mid = 0;
     if (!single) {
@@ -266,6 +281,62 @@ function inPlacePair<V>(core: TreeCore<V>, d: number, type: number, split: numbe
     arena.gaps[g + lo + 1] = nodeMaxGap(core, b, lMax + 1, rMax);
     refreshGapOffset(core, parent);
     updateGapUp(core, parent, lp.min[d - 1] as number, lp.max[d - 1] as number);
+  }
+  return true;
+}
+
+/**
+ * Outside RCU mode, a level whose old contents are two neighbours in one
+ * parent and whose new contents fit in one node: the left one is rewritten in
+ * place and the right one leaves the parent, whose later slots move down by
+ * one. The general path would rebuild the parent with one entry fewer and, as
+ * that parent keeps enough entries (or is a root keeping two or more), put it
+ * in the old one's place and end the climb: the tree ends up the same.
+ * Declines, leaving everything as it was, when the parent would run short.
+ * @returns true when done
+ */
+function inPlaceMerge<V>(core: TreeCore<V>, d: number, type: number, bEnd: number): boolean {
+  const arena = core.arena;
+  const parent = lp.node[d - 1] as number;
+  const lo = lp.off[d - 1] as number;
+  if (rp.node[d - 1] !== parent || rp.off[d - 1] !== lo + 1) return false;
+  const pEnd = arena.end[parent] as number;
+  const pType = arena.type[parent] as number;
+  // The parent keeps pEnd entries: the general path borrows below the minimum
+  // (or, for a root, collapses a root left with one child).
+  if (d - 1 > 0 ? pEnd <= (MT_MIN_SLOTS[pType] as number) : pEnd < 2) return false;
+  const a = lp.node[d] as number;
+  const b = rp.node[d] as number;
+  const lMin = lp.min[d] as number;
+  const rMax = rp.max[d] as number;
+  const pMax = lp.max[d - 1] as number;
+  writeBigInto(core, a, type, 0, bEnd);
+  const slots = arena.slots;
+  const pivots = arena.pivots;
+  const gaps = arena.gaps;
+  const s = parent * SLOT_STRIDE;
+  const p = parent * PIVOT_STRIDE;
+  const g = parent * GAP_STRIDE;
+  const alloc = core.alloc;
+  pivots[p + lo] = rMax;
+  for (let i = lo + 1; i < pEnd; i++) {
+    const child = slots[s + i + 1] as number;
+    slots[s + i] = child;
+    pivots[p + i] = pivots[p + i + 1] as number;
+    arena.parentSlot[child] = i;
+    if (alloc) gaps[g + i] = gaps[g + i + 1] as number;
+  }
+  // The new end pivot holds the parent's max (a full parent had no end pivot).
+  pivots[p + pEnd - 1] = pMax;
+  slots[s + pEnd] = 0;
+  pivots[p + pEnd] = 0;
+  if (alloc) gaps[g + pEnd] = 0;
+  arena.end[parent] = pEnd - 1;
+  core.retire(b);
+  if (alloc) {
+    gaps[g + lo] = nodeMaxGap(core, a, lMin, rMax);
+    refreshGapOffset(core, parent);
+    updateGapUp(core, parent, lp.min[d - 1] as number, pMax);
   }
   return true;
 }
