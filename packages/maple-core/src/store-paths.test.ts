@@ -118,4 +118,39 @@ describe('store paths', () => {
       expect(storeStats[key], key).toBeGreaterThan(0);
     }
   });
+  it('a munmap storm (every entry erased in random order) merges leaves as RCU mode does', () => {
+    // Erasing an entry between empty ranges often ends a leaf (a spanning NULL store) or
+    // leaves it short (a rebalance); the two neighbours then merge into one node, which the
+    // plain tree does in place and RCU mode through new nodes. Same shapes, exact gaps.
+    const t = new MapleTree<number>({ allocRange: true });
+    const rcu = new MapleTree<number>({ allocRange: true, rcu: true });
+    const r = prng(33);
+    const spans: [number, number][] = [];
+    let at = 0x1000;
+    for (let i = 0; i < 1500; i++) {
+      const last = at + (1 + Math.floor(r() * 8)) * 0x1000 - 1;
+      spans.push([at, last]);
+      t.storeRange(at, last, i);
+      rcu.storeRange(at, last, i);
+      at = last + 1 + (r() < 0.5 ? 0 : 0x1000 * (1 + Math.floor(r() * 3)));
+    }
+    for (let i = spans.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [spans[i], spans[j]] = [spans[j] as [number, number], spans[i] as [number, number]];
+    }
+    resetStoreStats();
+    spans.forEach(([first, last], op) => {
+      t.storeRange(first, last, undefined);
+      rcu.storeRange(first, last, undefined);
+      if (op % 5 === 0) expectValid(t, `after op ${op}`);
+      if (op % 100 === 0) {
+        expect(shape(t), `after op ${op}`).toBe(shape(rcu));
+        expect(offOffsets(t), `after op ${op}`).toEqual([]);
+      }
+    });
+    expect(storeStats.spanningStore).toBeGreaterThan(0);
+    expect(storeStats.rebalance).toBeGreaterThan(0);
+    expect(t.core.root).toBe(0);
+    expect(t.core.arena.live).toBe(0);
+  });
 });
