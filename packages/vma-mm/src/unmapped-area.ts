@@ -109,6 +109,22 @@ export function vmUnmappedArea(mm: MmCore, info: AreaInfo): number {
   return info.topdown ? unmappedAreaTopdown(mm, info) : unmappedArea(mm, info);
 }
 
+/**
+ * vm_unmapped_area with no alignment mask (what every arch and generic search
+ * asks for): bounds in pages, the answer in bytes, or -ENOMEM.
+ */
+function searchBytes(
+  mm: MmCore,
+  topdown: boolean,
+  length: number,
+  low: number,
+  high: number,
+  alignOffset: number,
+): number {
+  const r = vmUnmappedArea(mm, { topdown, length, low, high, alignMask: 0, alignOffset });
+  return r < 0 ? r : r * mm.pageSize;
+}
+
 /** A hint is usable when [addr, addr + len) misses every VMA and its guard gap. */
 function hintFree(mm: MmCore, addr: number, len: number): boolean {
   const page = addr / mm.pageSize;
@@ -135,15 +151,7 @@ function archBottomUp(mm: MmCore, addr: number, len: number, pgoff: number, flag
     if (end - len >= addr && hintFree(mm, addr, len)) return addr;
   }
   const ps = mm.pageSize;
-  const r = vmUnmappedArea(mm, {
-    topdown: false,
-    length: len / ps,
-    low: Math.ceil(begin / ps),
-    high: Math.floor(end / ps),
-    alignMask: 0,
-    alignOffset: pgoff,
-  });
-  return r < 0 ? r : r * ps;
+  return searchBytes(mm, false, len / ps, Math.ceil(begin / ps), Math.floor(end / ps), pgoff);
 }
 
 /** arch_get_unmapped_area_topdown (x86). Bytes in and out. */
@@ -162,15 +170,8 @@ function archTopDown(mm: MmCore, addr0: number, len: number, pgoff: number, flag
   let high = mm.mmapBase;
   if (addr > arch.mapWindow && !arch.compat) high += arch.taskSize - arch.mapWindow;
   const low = !arch.compat && flags & MAP.ABOVE4G ? 2 ** 32 : ps;
-  const r = vmUnmappedArea(mm, {
-    topdown: true,
-    length: len / ps,
-    low: Math.ceil(low / ps),
-    high: Math.floor(high / ps),
-    alignMask: 0,
-    alignOffset: pgoff,
-  });
-  if (r >= 0) return r * ps;
+  const r = searchBytes(mm, true, len / ps, Math.ceil(low / ps), Math.floor(high / ps), pgoff);
+  if (r >= 0) return r;
   return archBottomUp(mm, addr0, len, pgoff, flags);
 }
 
@@ -197,9 +198,7 @@ function genericBottomUp(mm: MmCore, addr: number, len: number, flags: number): 
     addr = Math.ceil(addr / ps) * ps;
     if (genericHintFree(mm, addr, len, end)) return addr;
   }
-  const info = { topdown: false, length: len / ps, low: Math.ceil(mm.mmapBase / ps), high: end / ps };
-  const r = vmUnmappedArea(mm, { ...info, alignMask: 0, alignOffset: 0 });
-  return r < 0 ? r : r * ps;
+  return searchBytes(mm, false, len / ps, Math.ceil(mm.mmapBase / ps), end / ps, 0);
 }
 
 /** generic_get_unmapped_area_topdown (mm/mmap.c), falling back to bottom-up from TASK_UNMAPPED_BASE. */
@@ -215,19 +214,10 @@ function genericTopDown(mm: MmCore, addr: number, len: number, flags: number): n
   }
   const base = mmapBaseFor(arch, addr, mm.mmapBase);
   const length = len / ps;
-  const r = vmUnmappedArea(mm, {
-    topdown: true,
-    length,
-    low: 1,
-    high: base / ps,
-    alignMask: 0,
-    alignOffset: 0,
-  });
-  if (r >= 0) return r * ps;
+  const r = searchBytes(mm, true, length, 1, base / ps, 0);
+  if (r >= 0) return r;
   // The fallback starts at TASK_UNMAPPED_BASE itself, not the randomised legacy base.
-  const low = Math.ceil(legacyBase(arch) / ps);
-  const b = vmUnmappedArea(mm, { topdown: false, length, low, high: end / ps, alignMask: 0, alignOffset: 0 });
-  return b < 0 ? b : b * ps;
+  return searchBytes(mm, false, length, Math.ceil(legacyBase(arch) / ps), end / ps, 0);
 }
 
 /** mm_get_unmapped_area: the layout's arch search. */
