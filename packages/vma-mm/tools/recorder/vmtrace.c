@@ -51,16 +51,21 @@ static u64 sys_mmap(u64 addr, u64 len, int prot, int flags, int fd, u64 off) {
   return (u64)(unsigned long)r;
 }
 
+/* Opens an op record whose first two fields are the call's addr and len. */
+static void op_range(const char *name, u64 addr, u64 len) {
+  op_begin(name);
+  outkey("addr");
+  outhex(addr);
+  outkey("len");
+  outhex(len);
+}
+
 /* fdi: a data file's index, -1 for none (anonymous), -2 for a file mapping without a file (EBADF). */
 u64 call_mmap(u64 addr, u64 len, int prot, int flags, int fdi, u64 off) {
   int fd = fdi >= 0 ? W.fds[fdi] : -1;
   addr = ARG(addr);
   len = ARG(len);
-  op_begin("mmap");
-  outkey("addr");
-  outhex(addr);
-  outkey("len");
-  outhex(len);
+  op_range("mmap", addr, len);
   op_prot(prot);
   op_flags(flags, 0);
   outkey("fd");
@@ -82,11 +87,7 @@ static long sys3(long nr, u64 a, u64 b, u64 c) {
 long call_munmap(u64 addr, u64 len) {
   addr = ARG(addr);
   len = ARG(len);
-  op_begin("munmap");
-  outkey("addr");
-  outhex(addr);
-  outkey("len");
-  outhex(len);
+  op_range("munmap", addr, len);
   long r = sys3(SYS_munmap, addr, len, 0);
   op_end((u64)r);
   if (!last_errno) track_remove(addr, addr + PAGE_UP(len));
@@ -96,11 +97,7 @@ long call_munmap(u64 addr, u64 len) {
 long call_mprotect(u64 addr, u64 len, int prot) {
   addr = ARG(addr);
   len = ARG(len);
-  op_begin("mprotect");
-  outkey("addr");
-  outhex(addr);
-  outkey("len");
-  outhex(len);
+  op_range("mprotect", addr, len);
   op_prot(prot);
   long r = sys3(SYS_mprotect, addr, len, (u64)prot);
   op_end((u64)r);
