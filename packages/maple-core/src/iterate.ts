@@ -56,19 +56,22 @@ function walkLeaves<V>(
   let seq = core.seq;
   descend(core, w, core.root, first);
   const values = core.values;
+  // The leaf being read, kept in locals: a step to a sibling leaf under the
+  // same parent touches only the parent's offset in the walker.
+  let d = w.depth;
+  let h = w.node[d] as number;
+  let min = w.min[d] as number;
+  let max = w.max[d] as number;
+  let o = w.off[d] as number;
   while (true) {
-    const d = w.depth;
     // One leaf: its arrays and bounds read once (a write in fn may replace them).
     const arena = core.arena;
     const pivots = arena.pivots;
     const slots = arena.slots;
-    const h = w.node[d] as number;
     const end = arena.end[h] as number;
-    const max = w.max[d] as number;
     const p = h * PIVOT_STRIDE;
     const s = h * SLOT_STRIDE;
-    let o = w.off[d] as number;
-    let lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : (w.min[d] as number);
+    let lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : min;
     let rewalk = -1;
     for (; o <= end; o++) {
       const hi = o < end ? (pivots[p + o] as number) : max;
@@ -91,10 +94,33 @@ function walkLeaves<V>(
       if (core.root === 0) return;
       seq = core.seq;
       descend(core, w, core.root, rewalk);
-      continue;
+    } else {
+      if (d > 0) {
+        const ph = w.node[d - 1] as number;
+        const po = (w.off[d - 1] as number) + 1;
+        const pend = arena.end[ph] as number;
+        if (po <= pend) {
+          // The next leaf is a sibling: it starts just past this one.
+          w.off[d - 1] = po;
+          h = slots[ph * SLOT_STRIDE + po] as number;
+          min = max + 1;
+          max = po < pend ? (pivots[ph * PIVOT_STRIDE + po] as number) : (w.max[d - 1] as number);
+          o = 0;
+          continue;
+        }
+      }
+      // Climb: hand the walker this leaf, finished, and let it find the next.
+      w.node[d] = h;
+      w.min[d] = min;
+      w.max[d] = max;
+      w.off[d] = end;
+      if (!nextSlot(core, w)) return;
     }
-    w.off[d] = end;
-    if (!nextSlot(core, w)) return;
+    d = w.depth;
+    h = w.node[d] as number;
+    min = w.min[d] as number;
+    max = w.max[d] as number;
+    o = w.off[d] as number;
   }
 }
 
