@@ -71,22 +71,37 @@ function walkLeaves<V>(
     const end = arena.end[h] as number;
     const p = h * PIVOT_STRIDE;
     const s = h * SLOT_STRIDE;
-    let lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : min;
     let rewalk = -1;
-    for (; o <= end; o++) {
-      const hi = o < end ? (pivots[p + o] as number) : max;
-      const v = slots[s + o] as number;
-      if (v !== 0) {
-        fn(values.get(v) as V, lo, hi);
-        if (hi >= last) return;
+    if (max < last) {
+      // The whole leaf is in range: an empty slot costs one load, and a
+      // range's bounds are read only when it is handed to fn.
+      for (; o <= end; o++) {
+        const v = slots[s + o] as number;
+        if (v === 0) continue;
+        const hi = o < end ? (pivots[p + o] as number) : max;
+        fn(values.get(v) as V, o > 0 ? (pivots[p + o - 1] as number) + 1 : min, hi);
         if (core.seq !== seq) {
           rewalk = hi + 1;
           break;
         }
-      } else if (hi >= last) {
-        return;
       }
-      lo = hi + 1;
+    } else {
+      let lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : min;
+      for (; o <= end; o++) {
+        const hi = o < end ? (pivots[p + o] as number) : max;
+        const v = slots[s + o] as number;
+        if (v !== 0) {
+          fn(values.get(v) as V, lo, hi);
+          if (hi >= last) return;
+          if (core.seq !== seq) {
+            rewalk = hi + 1;
+            break;
+          }
+        } else if (hi >= last) {
+          return;
+        }
+        lo = hi + 1;
+      }
     }
     if (rewalk >= 0) {
       // Written during fn: walk again from just past the range fn was given.
