@@ -40,6 +40,27 @@ describe('MapleTree.from (bulk build)', () => {
     }
   }
 
+  it('ends no leaf but the last on an empty range, so erasing at a leaf edge merges across leaves', () => {
+    for (const allocRange of [false, true]) {
+      for (const n of [20, 137, 5000]) {
+        const entries = Array.from({ length: n }, (_, i) => ({ first: i * 10, last: i * 10 + 5, value: i }));
+        const tree = MapleTree.from(entries, { allocRange });
+        const leaves = [...tree.nodes()].filter((node) => node.type === 'leaf_64');
+        for (const leaf of leaves.slice(0, -1)) expect(leaf.values.at(-1)).not.toBeUndefined();
+        // Erase the first and the last entry of every leaf: the empty ranges left at a
+        // leaf's edges must merge with the neighbouring leaf's, as validate() checks.
+        for (const leaf of leaves) {
+          const firstValue = leaf.values.find((v) => v !== undefined);
+          if (firstValue !== undefined) tree.erase((firstValue as number) * 10);
+          expectValid(tree);
+          const lastValue = leaf.values.findLast((v) => v !== undefined);
+          if (lastValue !== undefined) tree.erase((lastValue as number) * 10);
+          expectValid(tree);
+        }
+      }
+    }
+  });
+
   it('keeps a lone entry at 0 in the root and covers the top of the index space', () => {
     const a = MapleTree.from([{ first: 0, last: 0, value: 'r' }]);
     expect(a.height).toBe(0);

@@ -3,9 +3,12 @@
  * disjoint ranges, instead of one store per range.
  *
  * The leaf slots are the entries with the empty ranges between them (never
- * two empty ranges in a row). They are dealt evenly into ceil(slots / 16)
- * leaves, moving a cut by one where a leaf would end on an empty range (when
- * both leaves keep 8 to 16 slots); each
+ * two empty ranges in a row). They are dealt evenly into leaves of at most
+ * 15 slots (one leaf of up to 16 when that holds them all), and a cut that
+ * would end a leaf on an empty range moves one slot left: as in the kernel,
+ * only the rightmost leaf may end on an empty range, so a NULL store at a
+ * leaf's end can merge with the next leaf's first range. Dealt leaves hold 8
+ * to 15 slots, moved ones 7 to 16; each
  * level above is dealt the same way into nodes of 16 (or 10, with gap
  * tracking) children until one node is left: the root. Even dealing keeps
  * every node at 8 or more of 16 (5 or more of 10) entries, above the kernel's
@@ -39,9 +42,17 @@ function dealEvenly(count: number, fanout: number): Int32Array {
   return ends;
 }
 
+/**
+ * Leaf slots dealt to each leaf: one short of full when there is more than one
+ * leaf, so that a cut can always move one slot left off an empty range.
+ */
+function leafFanout(slotCount: number): number {
+  return slotCount <= RANGE64_SLOTS ? RANGE64_SLOTS : RANGE64_SLOTS - 1;
+}
+
 /** Number of nodes a bulk build of `slotCount` leaf slots makes. */
 function nodesFor(slotCount: number, internalFanout: number): number {
-  let level = Math.ceil(slotCount / RANGE64_SLOTS);
+  let level = Math.ceil(slotCount / leafFanout(slotCount));
   let total = level;
   while (level > 1) {
     level = Math.ceil(level / internalFanout);
@@ -131,17 +142,12 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
   const gapped = internalType === ARANGE_64;
 
   // Leaves.
-  const cuts = dealEvenly(slotCount, RANGE64_SLOTS);
+  const cuts = dealEvenly(slotCount, leafFanout(slotCount));
   const leaves = cuts.length;
   for (let c = 0; c < leaves - 1; c++) {
-    const cut = cuts[c] as number;
-    if (slotVal[cut - 1] !== -1) continue;
-    // Try not to end a leaf on an empty range (empty ranges are never adjacent, so
-    // one step either way ends on an entry), keeping both leaves within 8..16 slots.
-    const left = cut - (c > 0 ? (cuts[c - 1] as number) : 0);
-    const right = (cuts[c + 1] as number) - cut;
-    if (left - 1 >= 8 && right + 1 <= RANGE64_SLOTS) cuts[c] = cut - 1;
-    else if (left + 1 <= RANGE64_SLOTS && right - 1 >= 8) cuts[c] = cut + 1;
+    // No leaf but the last ends on an empty range; empty ranges are never adjacent,
+    // so one slot left ends on an entry (the leaf keeps 7+, the next gets 16 at most).
+    if (slotVal[(cuts[c] as number) - 1] === -1) cuts[c] = (cuts[c] as number) - 1;
   }
   // Summaries of the level being built on: handle, min, max, largest gap.
   let level = new Int32Array(leaves);

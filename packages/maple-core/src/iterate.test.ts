@@ -82,6 +82,7 @@ describe('forEach', () => {
           }
         });
         expect(writes).toBeGreaterThan(100);
+        expectValid(t);
         const want: number[] = [];
         for (const e of t.entries()) want.push(e.value);
         expect(got).toEqual(want);
