@@ -14,27 +14,27 @@ import { argValue, type MmCore } from './mm.js';
 import type { Vma } from './vma.js';
 
 /**
- * The check vms_gather_munmap_vmas makes before it splits anything: cutting
- * [start, end) out of the middle of one VMA needs a free map slot.
- * @returns 0, or -ENOMEM when unmapping [start, end) would fail
- */
-function unmapWouldFail(mm: MmCore, start: number, end: number): number {
-  const first = mm.intersect(start, end);
-  if (first && start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount)
-    return -ENOMEM;
-  return 0;
-}
-
-/**
  * do_vmi_align_munmap in pages: unmap [start, end), which the caller checked.
+ *
+ * One find_vma of `start` answers the common cases, as the kernel's
+ * vma_iterator does: when the range lies inside that VMA (or covers exactly
+ * it) the edges are split off and it is removed with no further walk; only a
+ * range reaching past it iterates over the VMAs it covers.
  * @returns 0, or -ENOMEM when a middle split would pass max_map_count
  */
 export function unmapRange(mm: MmCore, start: number, end: number): number {
-  const first = mm.intersect(start, end);
-  if (!first) return 0;
-  const err = unmapWouldFail(mm, start, end);
-  if (err) return err;
+  if (start >= end) return 0;
+  const first = mm.index.findAbove(start);
+  if (first === undefined || first.startPage >= end) return 0;
+  // vms_gather_munmap_vmas: cutting [start, end) out of the middle of one VMA needs a free map slot.
+  if (start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount) return -ENOMEM;
   if (start > first.startPage) mm.split(first, start, true);
+  if (end <= first.endPage) {
+    // The whole range lies in `first` (now starting at or after `start`).
+    if (end < first.endPage) mm.split(first, end, false);
+    mm.unlink(first);
+    return 0;
+  }
   const doomed: Vma[] = [];
   for (const vma of mm.index.range(start, end)) {
     if (vma.endPage > end) mm.split(vma, end, false);
