@@ -54,34 +54,12 @@ export function executeStore<V>(core: TreeCore<V>, entry: number): void {
       return;
     case WR_REBALANCE:
       storeStats.rebalance++;
-      fillStoreBig(
-        core,
-        ws.node,
-        ws.min,
-        ws.max,
-        ws.offset,
-        ws.offsetEnd,
-        ws.index,
-        ws.last,
-        entry,
-        ws.content,
-      );
+      fillLeafBig(core, entry);
       rebalanceStore(core);
       return;
     case WR_SPLIT:
       storeStats.splitStore++;
-      fillStoreBig(
-        core,
-        ws.node,
-        ws.min,
-        ws.max,
-        ws.offset,
-        ws.offsetEnd,
-        ws.index,
-        ws.last,
-        entry,
-        ws.content,
-      );
+      fillLeafBig(core, entry);
       splitStore(core);
       return;
     case WR_APPEND:
@@ -211,6 +189,11 @@ function slotStore<V>(core: TreeCore<V>, entry: number): void {
     updateLeafGap(core, h, ws.min, ws.max, entry === 0 ? ws.last - ws.index + 1 : 0, lost);
 }
 
+/** Lays the classified leaf store (`ws`) with `entry` written over it into the big node. */
+function fillLeafBig<V>(core: TreeCore<V>, entry: number): void {
+  fillStoreBig(core, ws.node, ws.min, ws.max, ws.offset, ws.offsetEnd, ws.index, ws.last, entry, ws.content);
+}
+
 /**
  * wr_slot_store in RCU mode / wr_node_store: the leaf keeps its place in the
  * tree and gets its new contents: in place outside RCU mode, in a fresh node
@@ -221,7 +204,7 @@ function rewriteLeaf<V>(core: TreeCore<V>, entry: number): void {
     nodeStoreInPlace(core, entry);
     return;
   }
-  fillStoreBig(core, ws.node, ws.min, ws.max, ws.offset, ws.offsetEnd, ws.index, ws.last, entry, ws.content);
+  fillLeafBig(core, entry);
   const h = core.arena.alloc(LEAF_64);
   writeBigInto(core, h, LEAF_64, 0, big.count - 1);
   publish(core, ws.node, h, ws.depth, wp);
