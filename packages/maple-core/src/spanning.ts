@@ -37,7 +37,7 @@ import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
 import { storeStats } from './stats.js';
 import { descend, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
-import { fillStoreBig, newRoot, publish, wp, ws } from './write.js';
+import { fillStoreBig, growRoot, newRoot, publish, wp, ws } from './write.js';
 
 /** Left and right paths of a spanning store or rebalance. */
 export const lp = new Walker();
@@ -234,11 +234,7 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
       big.type = core.internalType;
       pushNew(core, nL, lMin, lMax, nM, mMax, nR, rMax);
       const root = bigBuildNode(core, core.internalType, 0, big.count - 1);
-      core.root = root;
-      arena.parent[root] = 0;
-      arena.parentSlot[root] = 0;
-      core.height++;
-      storeStats.grow++;
+      growRoot(core, root);
       return;
     }
     // Ascend: the parents' untouched heads and tails around the new nodes.

@@ -31,7 +31,7 @@ import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
 import { storeStats } from './stats.js';
-import { publish, wp } from './write.js';
+import { growRoot, publish, wp } from './write.js';
 
 /**
  * Commits the big node (holding the leaf's new contents) when it is too big
@@ -68,10 +68,7 @@ export function splitStore<V>(core: TreeCore<V>): void {
       bigPushChild(core, left, 0, leftMax);
       bigPushChild(core, right, leftMax + 1, MAPLE_MAX);
       const root = bigBuildNode(core, core.internalType, 0, 1);
-      core.root = root;
-      arena.parent[root] = 0;
-      core.height++;
-      storeStats.grow++;
+      growRoot(core, root);
       return;
     }
     const parent = wp.node[d - 1] as number;

@@ -33,6 +33,7 @@ import {
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateGapUp } from './gaps.js';
+import { storeStats } from './stats.js';
 import { Walker } from './walk.js';
 
 /** Store case codes (the kernel's enum store_type). */
@@ -267,6 +268,18 @@ export function fillStoreBig<V>(
   }
   bigCopyIn(core, h, from, end, nodeMax, b + 1);
   big.count = b + 1 + (end - from + 1);
+}
+
+/**
+ * Makes `root`, a node just built above the replacements of the old root, the
+ * tree's root: the tree grows a level (a split or spanning store reaching the top).
+ */
+export function growRoot<V>(core: TreeCore<V>, root: number): void {
+  core.root = root;
+  core.arena.parent[root] = 0;
+  core.arena.parentSlot[root] = 0;
+  core.height++;
+  storeStats.grow++;
 }
 
 /**
