@@ -19,7 +19,7 @@ import { makeLayout } from './layout.js';
 import { bytesPer, type TimingOptions, time } from './measure.js';
 import { intervalTree } from './peers/interval-tree.js';
 import { jsSdsl } from './peers/js-sdsl.js';
-import { maple } from './peers/maple.js';
+import { maple, mapleGaps } from './peers/maple.js';
 import type { Peer } from './peers/range-map.js';
 import { functionalRbtree } from './peers/rbtree.js';
 import { sortedBtree } from './peers/sorted-btree.js';
@@ -61,7 +61,7 @@ const timing: TimingOptions = {
 };
 const outDir = options.out ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results');
 
-const allPeers: Peer[] = [maple, sortedBtree, jsSdsl, functionalRbtree, intervalTree, staticArray];
+const allPeers: Peer[] = [maple, mapleGaps, sortedBtree, jsSdsl, functionalRbtree, intervalTree, staticArray];
 const libFilter = list(options.libs);
 const peers = allPeers.filter((p) => libFilter === undefined || libFilter.includes(p.name));
 

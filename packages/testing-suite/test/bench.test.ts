@@ -6,14 +6,14 @@ import { MapleTree } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_BENCHES } from '../bench/kernel.js';
 import { makeLayout } from '../bench/layout.js';
-import { maple } from '../bench/peers/maple.js';
+import { maple, mapleGaps } from '../bench/peers/maple.js';
 import { sortedBtree } from '../bench/peers/sorted-btree.js';
 import { staticArray } from '../bench/peers/static-array.js';
 import { type BenchResults, markdown, svgChart } from '../bench/report.js';
 import { WORKLOADS } from '../bench/workloads.js';
 
 describe('workloads', () => {
-  it.each([maple, sortedBtree, staticArray])('leave $name as they found it', (peer) => {
+  it.each([maple, mapleGaps, sortedBtree, staticArray])('leave $name as they found it', (peer) => {
     const layout = makeLayout(2000, 1);
     const map = peer.build(layout.ranges);
     const sum = map.scan(0, Number.MAX_SAFE_INTEGER);

@@ -5,6 +5,7 @@ import { MAPLE_MAX } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
 import { intervalTree } from '../bench/peers/interval-tree.js';
 import { jsSdsl } from '../bench/peers/js-sdsl.js';
+import { maple, mapleGaps } from '../bench/peers/maple.js';
 import type { Peer, RangeMap, Span } from '../bench/peers/range-map.js';
 import { functionalRbtree } from '../bench/peers/rbtree.js';
 import { sortedBtree } from '../bench/peers/sorted-btree.js';
@@ -12,7 +13,7 @@ import { staticArray } from '../bench/peers/static-array.js';
 import { MapleModel } from '../src/model.js';
 import { Random } from '../src/random.js';
 
-const peers: Peer[] = [sortedBtree, jsSdsl, functionalRbtree, intervalTree, staticArray];
+const peers: Peer[] = [maple, mapleGaps, sortedBtree, jsSdsl, functionalRbtree, intervalTree, staticArray];
 
 function layout(n: number): Span[] {
   return Array.from({ length: n }, (_, i) => ({ first: i * 10, last: i * 10 + 5 + (i % 3), value: i }));

@@ -1,7 +1,10 @@
 /**
- * `@maple-tree/core` in the same range-map wrapper as the peers: a
- * gap-tracking tree (`allocRange: true`, as the VMA tree is), bulk loaded
- * with `MapleTree.from` as the other peers use their bulk paths. Reads that
+ * `@maple-tree/core` in the same range-map wrapper as the peers, in its two
+ * configurations: `maple`, the default tree (16-slot internal nodes, no gap
+ * tracking: what a user who wants a range map gets from `new MapleTree()`),
+ * and `maple+gaps`, a gap-tracking tree (`allocRange: true`, 10-slot internal
+ * nodes keeping each subtree's largest gap, as the VMA tree is). Both are bulk
+ * loaded with `MapleTree.from` as the other peers use their bulk paths. Reads that
  * return a bare value go through one reused `MapleState` cursor, the
  * allocation-free form API.md offers beside `find`/`next`/`prev`.
  */
@@ -67,9 +70,18 @@ class MapleRanges implements RangeMap {
   }
 }
 
-/** The maple tree as a benchmark peer. */
+/** The default maple tree (no gap tracking) as a benchmark peer. */
 export const maple: Peer = {
   name: 'maple',
+  writable: true,
+  build(ranges: readonly Span[]): RangeMap {
+    return new MapleRanges(MapleTree.from(ranges));
+  },
+};
+
+/** The gap-tracking maple tree (`allocRange: true`, as the VMA tree) as a benchmark peer. */
+export const mapleGaps: Peer = {
+  name: 'maple+gaps',
   writable: true,
   build(ranges: readonly Span[]): RangeMap {
     return new MapleRanges(MapleTree.from(ranges, { allocRange: true }));
