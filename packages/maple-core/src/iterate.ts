@@ -55,7 +55,6 @@ function walkLeaves<V>(
 ): void {
   let seq = core.seq;
   descend(core, w, core.root, first);
-  const values = core.values;
   // The leaf being read, kept in locals: a step to a sibling leaf under the
   // same parent touches only the parent's offset in the walker.
   let d = w.depth;
@@ -68,21 +67,31 @@ function walkLeaves<V>(
     const arena = core.arena;
     const pivots = arena.pivots;
     const slots = arena.slots;
+    // Read again per leaf: a write in fn ends the leaf's loop and may have replaced it.
+    const values = core.values.array;
     const end = arena.end[h] as number;
     const p = h * PIVOT_STRIDE;
     const s = h * SLOT_STRIDE;
     let rewalk = -1;
     if (max < last) {
       // The whole leaf is in range: an empty slot costs one load, and a
-      // range's bounds are read only when it is handed to fn.
-      for (; o <= end; o++) {
+      // range's bounds are read only when it is handed to fn. The last slot,
+      // which ends at the leaf max rather than at a pivot, is taken apart.
+      for (; o < end; o++) {
         const v = slots[s + o] as number;
         if (v === 0) continue;
-        const hi = o < end ? (pivots[p + o] as number) : max;
-        fn(values.get(v) as V, o > 0 ? (pivots[p + o - 1] as number) + 1 : min, hi);
+        const hi = pivots[p + o] as number;
+        fn(values[v] as V, o > 0 ? (pivots[p + o - 1] as number) + 1 : min, hi);
         if (core.seq !== seq) {
           rewalk = hi + 1;
           break;
+        }
+      }
+      if (rewalk < 0) {
+        const v = slots[s + end] as number;
+        if (v !== 0) {
+          fn(values[v] as V, end > 0 ? (pivots[p + end - 1] as number) + 1 : min, max);
+          if (core.seq !== seq) rewalk = max + 1;
         }
       }
     } else {
@@ -91,7 +100,7 @@ function walkLeaves<V>(
         const hi = o < end ? (pivots[p + o] as number) : max;
         const v = slots[s + o] as number;
         if (v !== 0) {
-          fn(values.get(v) as V, lo, hi);
+          fn(values[v] as V, lo, hi);
           if (hi >= last) return;
           if (core.seq !== seq) {
             rewalk = hi + 1;

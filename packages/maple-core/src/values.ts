@@ -54,6 +54,16 @@ export class ValueStore<V> {
     this.freeList = src.freeList.slice();
   }
 
+  /**
+   * The backing array, index by index (slot 0 is undefined), for loops that
+   * read many values: a hot loop holds it in a local instead of calling
+   * {@link get} per value. It is replaced by {@link addAll}, {@link copyFrom}
+   * and {@link clear}, so a holder must read it again after any write.
+   */
+  get array(): readonly (V | undefined)[] {
+    return this.values;
+  }
+
   /** The value at `idx` (undefined for 0). */
   get(idx: number): V | undefined {
     return this.values[idx];
