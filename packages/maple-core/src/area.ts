@@ -8,7 +8,7 @@
  * Empty ranges never sit next to each other, so each empty run is one slot.
  */
 
-import { ARANGE_64, GAP_STRIDE, LEAF_64, MAPLE_HEIGHT_MAX, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, LEAF_64, MAPLE_HEIGHT_MAX, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import type { Walker } from './walk.js';
@@ -67,6 +67,7 @@ export function emptyAreaSearch<V>(
   const pivots = arena.pivots;
   const slots = arena.slots;
   const gaps = arena.gaps;
+  const gapBase = arena.gapBase;
   const types = arena.type;
   const ends = arena.end;
   let d = 0;
@@ -112,7 +113,7 @@ export function emptyAreaSearch<V>(
             return rev ? b - size + 1 : a;
           }
         }
-      } else if (types[h] !== ARANGE_64 || (gaps[h * GAP_STRIDE + off] as number) >= size) {
+      } else if (types[h] !== ARANGE_64 || (gaps[(gapBase[h] as number) + off] as number) >= size) {
         const child = slots[h * SLOT_STRIDE + off] as number;
         d++;
         sNode[d] = child;
@@ -154,6 +155,7 @@ function revSearch<V>(
   const pivots = arena.pivots;
   const slots = arena.slots;
   const gaps = arena.gaps;
+  const gapBase = arena.gapBase;
   const types = arena.type;
   const ends = arena.end;
   const root = core.root;
@@ -194,7 +196,7 @@ function revSearch<V>(
       }
     } else {
       if (type === ARANGE_64) {
-        const g = h * GAP_STRIDE;
+        const g = gapBase[h] as number;
         while (off >= 0 && (gaps[g + off] as number) < size) off--;
       }
       if (off >= 0) {

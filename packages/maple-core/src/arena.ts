@@ -3,11 +3,13 @@
  * array per field (struct of arrays), indexed by an integer node handle.
  *
  * ```
- *  handle h ─┬─ pivots[h*16 .. h*16+14]   Float64   inclusive slot ends (one pad)
- *            ├─ slots [h*16 .. h*16+15]   Int32     child handle or value index
- *            ├─ gaps  [h*10 .. h*10+9]    Float64   largest gap below each child (alloc trees)
- *            ├─ parent[h], parentSlot[h]            the kernel packs these in one word
+ *  handle h ─┬─ pivots [h*16 .. h*16+14]   Float64   inclusive slot ends (one pad)
+ *            ├─ slots  [h*16 .. h*16+15]   Int32     child handle or value index
+ *            ├─ gapBase[h]                 Int32     offset of h's block in the gap pool (alloc trees)
+ *            ├─ parent[h], parentSlot[h]             the kernel packs these in one word
  *            └─ type[h], end[h], gapOffset[h], generation[h]
+ *
+ *  gap pool: gaps [b .. b+9]               Float64   largest gap below each child, b = gapBase[h]
  * ```
  *
  * Handles start at 1 (0 means "none"). Freed handles go on a free list threaded
@@ -16,11 +18,23 @@
  * most a third of a grown arena is slack), or to the exact size a bulk build
  * or a copy asks for, in {@link grow} only: callers must re-read `arena.pivots` etc. after anything that allocates.
  *
+ * Gaps: only arange_64 nodes (the internal nodes of a gap-tracking tree) keep
+ * gaps, one in seven nodes or so, so the gaps live in a separate pool of
+ * 10-entry blocks rather than in a per-node array. An arange node gets a block
+ * when it is allocated (or copied into), gives it back when freed, and slot k's
+ * gap is `gaps[gapBase[h] + k]`: one Int32 load more than a fixed stride.
+ * Block 0 is never handed out and stays zero: every other node (leaves,
+ * free handles) has `gapBase 0`. Free blocks are threaded through their first
+ * entry. The pool grows by half again on its own (in {@link grow} too); a
+ * fixed arena has a block for every handle, so it never runs out of blocks
+ * before it runs out of nodes. Arenas without gaps have empty `gaps` and
+ * `gapBase` arrays.
+ *
  * A dead node (retired by an RCU-mode write) has `parent[h] === h`, as the
  * kernel marks a dead node by pointing its parent at itself.
  */
 
-import { FREE_NODE, GAP_STRIDE, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, FREE_NODE, GAP_STRIDE, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import { MapleError } from './errors.js';
 
 /** Makes the backing store for one typed array; lets a later package use SharedArrayBuffer. */
@@ -28,7 +42,7 @@ export type BufferFactory = (byteLength: number) => ArrayBufferLike;
 
 /** Options for {@link NodeArena}. */
 export interface ArenaOptions {
-  /** Allocate the per-node gap array (gap-tracking trees). */
+  /** Keep a gap pool for arange_64 nodes (gap-tracking trees). */
   gaps: boolean;
   /** Initial capacity in nodes (handle 0 included). */
   capacity?: number;
@@ -46,6 +60,16 @@ function grownCapacity(capacity: number): number {
 }
 
 /**
+ * Gap blocks (block 0 included) of a new arena of `capacity` handles: a fixed
+ * arena gets one per handle (it can then never run out of blocks first); a
+ * growable one starts at an eighth, about its share of internal nodes.
+ */
+function initialGapBlocks(hasGaps: boolean, fixed: boolean, capacity: number): number {
+  if (!hasGaps) return 0;
+  return fixed ? capacity : Math.max(2, (capacity >> 3) + 1);
+}
+
+/**
  * The backing stores of an arena's arrays: structured-cloneable when they are
  * SharedArrayBuffers, so another thread can {@link NodeArena.attach} to them.
  */
@@ -54,7 +78,10 @@ export interface ArenaBuffers {
   gaps: boolean;
   pivots: ArrayBufferLike;
   slots: ArrayBufferLike;
+  /** The gap pool (blocks of 10). */
   gapArray: ArrayBufferLike;
+  /** Per node: offset of its block in the gap pool. */
+  gapBase: ArrayBufferLike;
   parent: ArrayBufferLike;
   parentSlot: ArrayBufferLike;
   type: ArrayBufferLike;
@@ -67,7 +94,10 @@ export interface ArenaBuffers {
 export class NodeArena {
   pivots: Float64Array;
   slots: Int32Array;
+  /** The gap pool: blocks of GAP_STRIDE entries; node h's are at `gapBase[h]`. Empty without gaps. */
   gaps: Float64Array;
+  /** Per node: offset of its block in {@link gaps}; 0 (the zero block) for nodes without gaps. */
+  gapBase: Int32Array;
   parent: Int32Array;
   parentSlot: Uint8Array;
   type: Uint8Array;
@@ -98,6 +128,13 @@ export class NodeArena {
   private freeCount = 0;
   /** Next never-used handle. */
   private top = 1;
+  /** Blocks the gap pool can hold (block 0 included); -1 until the constructor makes the pool. */
+  private gapCapacity = -1;
+  /** Next never-used gap block. */
+  private gapTop = 1;
+  /** Offset of the first free gap block (0: none); each free block holds the next one's offset. */
+  private gapFreeHead = 0;
+  private gapFreeCount = 0;
   /** A view made by {@link NodeArena.attach}: it must not allocate. */
   private attached = false;
 
@@ -109,13 +146,15 @@ export class NodeArena {
     this.pivots = new Float64Array(0);
     this.slots = new Int32Array(0);
     this.gaps = new Float64Array(0);
+    this.gapBase = new Int32Array(0);
     this.parent = new Int32Array(0);
     this.parentSlot = new Uint8Array(0);
     this.type = new Uint8Array(0);
     this.end = new Uint8Array(0);
     this.gapOffset = new Uint8Array(0);
     this.generation = new Uint32Array(0);
-    this.grow(Math.max(2, options.capacity ?? 64));
+    const capacity = Math.max(2, options.capacity ?? 64);
+    this.grow(capacity, initialGapBlocks(this.hasGaps, this.fixed, capacity));
   }
 
   /**
@@ -128,13 +167,14 @@ export class NodeArena {
     const order = [
       buffers.pivots,
       buffers.slots,
-      buffers.gapArray,
+      buffers.gapBase,
       buffers.parent,
       buffers.parentSlot,
       buffers.type,
       buffers.end,
       buffers.gapOffset,
       buffers.generation,
+      buffers.gapArray,
     ];
     // The constructor asks the factory for each array in this order; hand back the given buffers.
     const arena = new NodeArena({
@@ -156,6 +196,7 @@ export class NodeArena {
       pivots: this.pivots.buffer,
       slots: this.slots.buffer,
       gapArray: this.gaps.buffer,
+      gapBase: this.gapBase.buffer,
       parent: this.parent.buffer,
       parentSlot: this.parentSlot.buffer,
       type: this.type.buffer,
@@ -168,6 +209,16 @@ export class NodeArena {
   /** Handles that can still be allocated without growing (or at all, when fixed). */
   get headroom(): number {
     return this.freeCount + (this.capacity - this.top);
+  }
+
+  /** Gap blocks held by nodes (one per allocated arange_64 node). */
+  get gapBlocksInUse(): number {
+    return this.hasGaps ? this.gapTop - 1 - this.gapFreeCount : 0;
+  }
+
+  /** Gap blocks the pool can hold without growing (block 0 included). */
+  get gapBlockCapacity(): number {
+    return this.gapCapacity;
   }
 
   /** True when the arena never grows (shared-buffer arenas). */
@@ -191,7 +242,8 @@ export class NodeArena {
   }
 
   /**
-   * Allocates a node of `type` with no data; grows the arena when needed.
+   * Allocates a node of `type` with no data; grows the arena when needed. An
+   * arange_64 node of a gap-tracking arena gets a zeroed gap block.
    * @param clear - false when the caller writes every slot and pivot itself
    *   (a big-node build): they are then left as the node's last user left them
    * @returns the new handle
@@ -200,14 +252,16 @@ export class NodeArena {
   alloc(type: number, clear = true): number {
     if (this.attached) throw new MapleError('EINVAL', 'an attached arena view cannot allocate');
     let h = this.freeHead;
+    if (h === 0 && this.top >= this.capacity) {
+      if (this.fixed) throw new MapleError('ENOMEM', `node arena full (${this.capacity - 1} nodes)`);
+      this.grow(grownCapacity(this.capacity), this.gapCapacity);
+    }
+    // The block before the handle: if it cannot be had, nothing has changed.
+    const gapBase = this.hasGaps && type === ARANGE_64 ? this.takeGapBlock() : 0;
     if (h !== 0) {
       this.freeHead = this.parent[h] as number;
       this.freeCount--;
     } else {
-      if (this.top >= this.capacity) {
-        if (this.fixed) throw new MapleError('ENOMEM', `node arena full (${this.capacity - 1} nodes)`);
-        this.grow(grownCapacity(this.capacity));
-      }
       h = this.top++;
     }
     this.type[h] = type;
@@ -224,43 +278,45 @@ export class NodeArena {
       for (let i = 0; i < SLOT_STRIDE; i++) slots[s + i] = 0;
       for (let i = 0; i < PIVOT_STRIDE; i++) pivots[p + i] = 0;
     }
-    if (this.hasGaps) {
-      const gaps = this.gaps;
-      const g = h * GAP_STRIDE;
-      for (let i = 0; i < GAP_STRIDE; i++) gaps[g + i] = 0;
-    }
+    // A free handle has gapBase 0 already (free() gave its block back).
+    if (gapBase !== 0) this.gapBase[h] = gapBase;
     this.live++;
     this.allocCount++;
     return h;
   }
 
   /**
-   * Grows once, if needed, so that `count` more nodes can be allocated without
-   * growing again (a bulk build sizes the arena up front). A fixed arena is left alone.
+   * Grows once, if needed, so that `count` more nodes, `gapCount` of them
+   * arange_64 (gap-tracking arenas), can be allocated without growing again (a
+   * bulk build sizes the arena up front). A fixed arena is left alone.
    */
-  reserve(count: number): void {
+  reserve(count: number, gapCount = 0): void {
     if (this.fixed || this.attached) return;
     const want = this.top + count - this.freeCount;
-    if (want <= this.capacity) return;
+    const wantGaps = this.hasGaps ? this.gapTop + gapCount - this.gapFreeCount : 0;
+    if (want <= this.capacity && wantGaps <= this.gapCapacity) return;
     // Exactly what was asked: the build knows its size, and the slack of a
     // rounded-up capacity stays allocated as long as the tree does.
-    this.grow(want);
+    this.grow(Math.max(want, this.capacity), Math.max(wantGaps, this.gapCapacity));
   }
 
   /**
    * Makes this (growable) arena an exact copy of `src`: every node under the
-   * same handle, the same free list and counters. Used by clone (__mt_dup).
+   * same handle with the same gap block, the same free lists and counters.
+   * Used by clone (__mt_dup).
    */
   copyFrom(src: NodeArena): void {
     if (this.fixed || this.attached || this.hasGaps !== src.hasGaps) {
       throw new MapleError('EINVAL', 'copyFrom needs a growable arena with the same gap layout');
     }
     const n = src.top;
-    // Room for the source's used handles only (a fixed source may be far larger).
-    if (this.capacity < n) this.grow(n);
+    const blocks = this.hasGaps ? src.gapTop : 0;
+    // Room for the source's used handles and blocks only (a fixed source may be far larger).
+    if (this.capacity < n || this.gapCapacity < blocks) {
+      this.grow(Math.max(n, this.capacity), Math.max(blocks, this.gapCapacity));
+    }
     this.pivots.set(src.pivots.subarray(0, n * PIVOT_STRIDE));
     this.slots.set(src.slots.subarray(0, n * SLOT_STRIDE));
-    if (this.hasGaps) this.gaps.set(src.gaps.subarray(0, n * GAP_STRIDE));
     this.parent.set(src.parent.subarray(0, n));
     this.parentSlot.set(src.parentSlot.subarray(0, n));
     this.type.set(src.type.subarray(0, n));
@@ -269,6 +325,14 @@ export class NodeArena {
     this.generation.set(src.generation.subarray(0, n));
     // Handles this arena used past the source's top are cleared to free.
     if (this.top > n) this.type.fill(FREE_NODE, n, this.top);
+    if (this.hasGaps) {
+      this.gapBase.set(src.gapBase.subarray(0, n));
+      if (this.top > n) this.gapBase.fill(0, n, this.top);
+      this.gaps.set(src.gaps.subarray(0, blocks * GAP_STRIDE));
+      this.gapTop = blocks;
+      this.gapFreeHead = src.gapFreeHead;
+      this.gapFreeCount = src.gapFreeCount;
+    }
     this.top = n;
     this.freeHead = src.freeHead;
     this.freeCount = src.freeCount;
@@ -276,7 +340,7 @@ export class NodeArena {
     this.retiredCount = src.retiredCount;
   }
 
-  /** Returns `h` to the free list and advances its generation. */
+  /** Returns `h` (and its gap block) to the free lists and advances its generation. */
   free(h: number): void {
     if (!this.isAllocated(h)) throw new MapleError('EINVAL', `node ${h} is not allocated`);
     if (this.parent[h] === h) this.retiredCount--;
@@ -286,6 +350,7 @@ export class NodeArena {
     this.freeHead = h;
     this.freeCount++;
     this.live--;
+    if (this.hasGaps) this.setGapBlock(h, false);
   }
 
   /** Marks `h` dead (parent points to itself); the caller then frees or hands it to {@link onRetire}. */
@@ -296,7 +361,7 @@ export class NodeArena {
     }
   }
 
-  /** Frees every node (keeps capacity). */
+  /** Frees every node and gap block (keeps capacity). */
   reset(): void {
     this.type.fill(FREE_NODE);
     for (let h = 1; h < this.top; h++) this.generation[h] = ((this.generation[h] as number) + 1) >>> 0;
@@ -305,11 +370,16 @@ export class NodeArena {
     this.top = 1;
     this.live = 0;
     this.retiredCount = 0;
+    this.gapBase.fill(0);
+    this.gapTop = 1;
+    this.gapFreeHead = 0;
+    this.gapFreeCount = 0;
   }
 
-  /** Copies node `src` (all fields but parent) into node `dst`. */
+  /** Copies node `src` (all fields but parent, gaps included) into node `dst`. */
   copyNode(dst: number, src: number): void {
-    this.type[dst] = this.type[src] as number;
+    const type = this.type[src] as number;
+    this.type[dst] = type;
     this.end[dst] = this.end[src] as number;
     this.gapOffset[dst] = this.gapOffset[src] as number;
     const slots = this.slots;
@@ -319,15 +389,18 @@ export class NodeArena {
     for (let i = 0; i < PIVOT_STRIDE; i++) {
       pivots[dst * PIVOT_STRIDE + i] = pivots[src * PIVOT_STRIDE + i] as number;
     }
-    if (this.hasGaps) {
+    if (this.hasGaps && this.setGapBlock(dst, type === ARANGE_64)) {
       const gaps = this.gaps;
-      for (let i = 0; i < GAP_STRIDE; i++) gaps[dst * GAP_STRIDE + i] = gaps[src * GAP_STRIDE + i] as number;
+      const d = this.gapBase[dst] as number;
+      const s = this.gapBase[src] as number;
+      for (let i = 0; i < GAP_STRIDE; i++) gaps[d + i] = gaps[s + i] as number;
     }
   }
 
-  /** Copies node `src` of arena `from` (all fields but parent) into node `dst` of this arena. */
+  /** Copies node `src` of arena `from` (all fields but parent, gaps included) into node `dst` of this arena. */
   copyNodeFrom(from: NodeArena, dst: number, src: number): void {
-    this.type[dst] = from.type[src] as number;
+    const type = from.type[src] as number;
+    this.type[dst] = type;
     this.end[dst] = from.end[src] as number;
     this.gapOffset[dst] = from.gapOffset[src] as number;
     this.slots.set(
@@ -338,41 +411,96 @@ export class NodeArena {
       from.pivots.subarray(src * PIVOT_STRIDE, src * PIVOT_STRIDE + PIVOT_STRIDE),
       dst * PIVOT_STRIDE,
     );
-    if (this.hasGaps && from.hasGaps) {
-      this.gaps.set(from.gaps.subarray(src * GAP_STRIDE, src * GAP_STRIDE + GAP_STRIDE), dst * GAP_STRIDE);
+    if (this.hasGaps && this.setGapBlock(dst, type === ARANGE_64)) {
+      const d = this.gapBase[dst] as number;
+      if (from.hasGaps) {
+        const s = from.gapBase[src] as number;
+        this.gaps.set(from.gaps.subarray(s, s + GAP_STRIDE), d);
+      } else {
+        this.gaps.fill(0, d, d + GAP_STRIDE);
+      }
     }
   }
 
-  /** The one place that grows: reallocates every array at `capacity` and copies the old contents. */
-  private grow(capacity: number): void {
+  /**
+   * Gives node `h` a gap block (`want`) or takes its block back, as its type
+   * asks; a block it already has is kept as it is. Gap-tracking arenas only.
+   * @returns want
+   */
+  private setGapBlock(h: number, want: boolean): boolean {
+    const base = this.gapBase[h] as number;
+    if (want) {
+      if (base === 0) this.gapBase[h] = this.takeGapBlock();
+    } else if (base !== 0) {
+      this.gaps[base] = this.gapFreeHead;
+      this.gapFreeHead = base;
+      this.gapFreeCount++;
+      this.gapBase[h] = 0;
+    }
+    return want;
+  }
+
+  /** A zeroed gap block from the free list or the pool's top (growing the pool when full); its offset. */
+  private takeGapBlock(): number {
+    let base = this.gapFreeHead;
+    if (base !== 0) {
+      this.gapFreeHead = this.gaps[base] as number;
+      this.gapFreeCount--;
+    } else {
+      if (this.gapTop >= this.gapCapacity) {
+        // A fixed arena has a block per handle, so it runs out of handles first.
+        if (this.fixed) throw new MapleError('ENOMEM', `gap pool full (${this.gapCapacity - 1} blocks)`);
+        this.grow(this.capacity, grownCapacity(this.gapCapacity));
+      }
+      base = this.gapTop++ * GAP_STRIDE;
+    }
+    const gaps = this.gaps;
+    for (let i = 0; i < GAP_STRIDE; i++) gaps[base + i] = 0;
+    return base;
+  }
+
+  /**
+   * The one place that grows: reallocates the per-node arrays at `capacity`
+   * handles and the gap pool at `gapCapacity` blocks, each only when its size
+   * changes, and copies the old contents.
+   */
+  private grow(capacity: number, gapCapacity: number): void {
     const mk = this.makeBuffer;
-    const pivots = new Float64Array(mk(capacity * PIVOT_STRIDE * 8));
-    const slots = new Int32Array(mk(capacity * SLOT_STRIDE * 4));
-    const gaps = new Float64Array(mk(this.hasGaps ? capacity * GAP_STRIDE * 8 : 0));
-    const parent = new Int32Array(mk(capacity * 4));
-    const parentSlot = new Uint8Array(mk(capacity));
-    const type = new Uint8Array(mk(capacity));
-    const end = new Uint8Array(mk(capacity));
-    const gapOffset = new Uint8Array(mk(capacity));
-    const generation = new Uint32Array(mk(capacity * 4));
-    pivots.set(this.pivots);
-    slots.set(this.slots);
-    gaps.set(this.gaps);
-    parent.set(this.parent);
-    parentSlot.set(this.parentSlot);
-    type.set(this.type);
-    end.set(this.end);
-    gapOffset.set(this.gapOffset);
-    generation.set(this.generation);
-    this.pivots = pivots;
-    this.slots = slots;
-    this.gaps = gaps;
-    this.parent = parent;
-    this.parentSlot = parentSlot;
-    this.type = type;
-    this.end = end;
-    this.gapOffset = gapOffset;
-    this.generation = generation;
-    this.capacity = capacity;
+    if (capacity !== this.capacity) {
+      const pivots = new Float64Array(mk(capacity * PIVOT_STRIDE * 8));
+      const slots = new Int32Array(mk(capacity * SLOT_STRIDE * 4));
+      const gapBase = new Int32Array(mk(this.hasGaps ? capacity * 4 : 0));
+      const parent = new Int32Array(mk(capacity * 4));
+      const parentSlot = new Uint8Array(mk(capacity));
+      const type = new Uint8Array(mk(capacity));
+      const end = new Uint8Array(mk(capacity));
+      const gapOffset = new Uint8Array(mk(capacity));
+      const generation = new Uint32Array(mk(capacity * 4));
+      pivots.set(this.pivots);
+      slots.set(this.slots);
+      gapBase.set(this.gapBase);
+      parent.set(this.parent);
+      parentSlot.set(this.parentSlot);
+      type.set(this.type);
+      end.set(this.end);
+      gapOffset.set(this.gapOffset);
+      generation.set(this.generation);
+      this.pivots = pivots;
+      this.slots = slots;
+      this.gapBase = gapBase;
+      this.parent = parent;
+      this.parentSlot = parentSlot;
+      this.type = type;
+      this.end = end;
+      this.gapOffset = gapOffset;
+      this.generation = generation;
+      this.capacity = capacity;
+    }
+    if (gapCapacity !== this.gapCapacity) {
+      const gaps = new Float64Array(mk(gapCapacity * GAP_STRIDE * 8));
+      gaps.set(this.gaps);
+      this.gaps = gaps;
+      this.gapCapacity = gapCapacity;
+    }
   }
 }

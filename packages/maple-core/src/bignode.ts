@@ -46,7 +46,7 @@ export function bigCopyIn<V>(
   const p = h * PIVOT_STRIDE;
   const s = h * SLOT_STRIDE;
   const withGaps = core.alloc && arena.type[h] === ARANGE_64;
-  const g = h * GAP_STRIDE;
+  const g = withGaps ? (arena.gapBase[h] as number) : 0;
   for (let i = from; i <= to; i++, at++) {
     bSlot[at] = slots[s + i] as number;
     bPivot[at] = i < end ? (pivots[p + i] as number) : max;
@@ -114,7 +114,7 @@ export function writeBigInto<V>(core: TreeCore<V>, h: number, type: number, from
   }
   if (type === ARANGE_64) {
     const gaps = arena.gaps;
-    const g = h * GAP_STRIDE;
+    const g = arena.gapBase[h] as number;
     for (let i = count; i < GAP_STRIDE; i++) gaps[g + i] = 0;
     let best = 0;
     let bestGap = -1;

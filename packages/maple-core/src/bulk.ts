@@ -22,7 +22,6 @@
 
 import {
   ARANGE_64,
-  GAP_STRIDE,
   LEAF_64,
   MT_PIVOTS,
   MT_SLOTS,
@@ -50,9 +49,14 @@ function leafFanout(slotCount: number): number {
   return slotCount <= RANGE64_SLOTS ? RANGE64_SLOTS : RANGE64_SLOTS - 1;
 }
 
+/** Number of leaves a bulk build of `slotCount` leaf slots makes. */
+function leafCount(slotCount: number): number {
+  return Math.ceil(slotCount / leafFanout(slotCount));
+}
+
 /** Number of nodes a bulk build of `slotCount` leaf slots makes. */
 function nodesFor(slotCount: number, internalFanout: number): number {
-  let level = Math.ceil(slotCount / leafFanout(slotCount));
+  let level = leafCount(slotCount);
   let total = level;
   while (level > 1) {
     level = Math.ceil(level / internalFanout);
@@ -138,8 +142,9 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
   // Entry i gets value index base + i (a new tree's value store has no free indices).
   const base = core.values.addAll(values);
   const arena = core.arena;
-  arena.reserve(need);
   const gapped = internalType === ARANGE_64;
+  // Every internal node of a gap-tracking tree takes a gap block; the leaves take none.
+  arena.reserve(need, gapped ? need - leafCount(slotCount) : 0);
 
   // Leaves.
   const cuts = dealEvenly(slotCount, leafFanout(slotCount));
@@ -192,6 +197,7 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
   // Internal levels, from the summaries of the level below.
   const npiv = MT_PIVOTS[internalType] as number;
   const gaps = arena.gaps;
+  const gapBase = arena.gapBase;
   const parent = arena.parent;
   const parentSlot = arena.parentSlot;
   while (level.length > 1) {
@@ -218,7 +224,7 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
         parentSlot[child] = j;
         if (gapped) {
           const gap = levelGap[i] as number;
-          gaps[h * GAP_STRIDE + j] = gap;
+          gaps[(gapBase[h] as number) + j] = gap;
           if (gap > bestGap) {
             bestGap = gap;
             best = j;

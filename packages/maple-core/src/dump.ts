@@ -12,7 +12,7 @@
  * ```
  */
 
-import { ARANGE_64, GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 
@@ -80,7 +80,8 @@ export function dumpTree<V>(core: TreeCore<V>): string {
           `${pad}  [${num(lo)}, ${num(hi)}] ${slot === 0 ? '(empty)' : show(core.values.get(slot))}`,
         );
       } else {
-        const gap = type === ARANGE_64 ? ` gap ${num(arena.gaps[h * GAP_STRIDE + i] as number)}` : '';
+        const gap =
+          type === ARANGE_64 ? ` gap ${num(arena.gaps[(arena.gapBase[h] as number) + i] as number)}` : '';
         lines.push(`${pad}  [${num(lo)}, ${num(hi)}]${gap} -> #${slot}`);
         children.push(slot, lo, hi, depth + 1);
       }

@@ -12,7 +12,7 @@
  * ```
  */
 
-import { GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 
 /**
@@ -45,14 +45,14 @@ export function leafMaxGap<V>(core: TreeCore<V>, h: number, min: number, max: nu
 export function nodeMaxGap<V>(core: TreeCore<V>, h: number, min: number, max: number): number {
   const arena = core.arena;
   if (arena.type[h] === LEAF_64) return leafMaxGap(core, h, min, max);
-  return arena.gaps[h * GAP_STRIDE + (arena.gapOffset[h] as number)] as number;
+  return arena.gaps[(arena.gapBase[h] as number) + (arena.gapOffset[h] as number)] as number;
 }
 
 /** Recomputes the offset of the largest gap of arange node `h`; returns that gap. */
 export function refreshGapOffset<V>(core: TreeCore<V>, h: number): number {
   const arena = core.arena;
   const gaps = arena.gaps;
-  const g = h * GAP_STRIDE;
+  const g = arena.gapBase[h] as number;
   const end = arena.end[h] as number;
   let best = 0;
   let bestGap = -1;
@@ -105,7 +105,7 @@ export function updateLeafGap<V>(
   const p = arena.parent[h] as number;
   if (p === 0) return;
   const slot = arena.parentSlot[h] as number;
-  const old = arena.gaps[p * GAP_STRIDE + slot] as number;
+  const old = arena.gaps[(arena.gapBase[p] as number) + slot] as number;
   // No empty range overwritten (lostNull 0): the largest gap can only grow, to newNull.
   if (lostNull < old || lostNull === 0) {
     if (newNull > old) setChildGap(core, p, slot, newNull);
@@ -124,9 +124,10 @@ function setChildGap<V>(core: TreeCore<V>, parent: number, childSlot: number, ch
   let slot = childSlot;
   let gap = childGap;
   const gaps = arena.gaps;
+  const gapBase = arena.gapBase;
   const gapOffset = arena.gapOffset;
   while (true) {
-    const g = p * GAP_STRIDE;
+    const g = gapBase[p] as number;
     if (gaps[g + slot] === gap) return;
     const offset = gapOffset[p] as number;
     const before = gaps[g + offset] as number;

@@ -16,7 +16,7 @@
  * the tree is written to is not supported (the walk reads the live arena).
  */
 
-import { ARANGE_64, GAP_STRIDE, LEAF_64, PIVOT_STRIDE, RANGE_64, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, LEAF_64, PIVOT_STRIDE, RANGE_64, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX, MapleError } from './errors.js';
 import type { MapleTree } from './tree.js';
@@ -98,7 +98,7 @@ export function* inspectCore<V>(core: TreeCore<V>, root: number = core.root): Ge
       const slot = arena.slots[s + i] as number;
       if (type === LEAF_64) values.push(core.values.get(slot));
       else children.push(slot);
-      if (type === ARANGE_64) gaps.push(arena.gaps[h * GAP_STRIDE + i] as number);
+      if (type === ARANGE_64) gaps.push(arena.gaps[(arena.gapBase[h] as number) + i] as number);
     }
     // Push children last-first so that the first child comes out next.
     for (let i = children.length - 1; i >= 0; i--) {

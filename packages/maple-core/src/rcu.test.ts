@@ -18,7 +18,7 @@ function snapshotNodes<V>(core: TreeCore<V>, root: number): string {
     const h = stack.pop() as number;
     const end = a.end[h] as number;
     out.push(
-      `${h}:${a.type[h]}:${end}:${[...a.slots.subarray(h * SLOT_STRIDE, h * SLOT_STRIDE + 16)]}:${[...a.pivots.subarray(h * PIVOT_STRIDE, h * PIVOT_STRIDE + 15)]}:${[...a.gaps.subarray(h * GAP_STRIDE, h * GAP_STRIDE + 10)]}`,
+      `${h}:${a.type[h]}:${end}:${[...a.slots.subarray(h * SLOT_STRIDE, h * SLOT_STRIDE + 16)]}:${[...a.pivots.subarray(h * PIVOT_STRIDE, h * PIVOT_STRIDE + 15)]}:${[...a.gaps.subarray(a.gapBase[h] as number, (a.gapBase[h] as number) + GAP_STRIDE)]}`,
     );
     if (a.type[h] !== LEAF_64)
       for (let i = 0; i <= end; i++) stack.push(a.slots[h * SLOT_STRIDE + i] as number);

@@ -31,7 +31,7 @@ import {
   splitResult,
   writeBigInto,
 } from './bignode.js';
-import { GAP_STRIDE, LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
@@ -288,7 +288,7 @@ function inPlacePair<V>(core: TreeCore<V>, d: number, type: number, split: numbe
   writeBigInto(core, b, type, split + 1, bEnd);
   arena.pivots[parent * PIVOT_STRIDE + lo] = lMax;
   if (core.alloc) {
-    const g = parent * GAP_STRIDE;
+    const g = arena.gapBase[parent] as number;
     arena.gaps[g + lo] = nodeMaxGap(core, a, lMin, lMax);
     arena.gaps[g + lo + 1] = nodeMaxGap(core, b, lMax + 1, rMax);
     refreshGapOffset(core, parent);
@@ -328,7 +328,7 @@ function inPlaceMerge<V>(core: TreeCore<V>, d: number, type: number, bEnd: numbe
   const gaps = arena.gaps;
   const s = parent * SLOT_STRIDE;
   const p = parent * PIVOT_STRIDE;
-  const g = parent * GAP_STRIDE;
+  const g = core.alloc ? (arena.gapBase[parent] as number) : 0;
   const alloc = core.alloc;
   pivots[p + lo] = rMax;
   for (let i = lo + 1; i < pEnd; i++) {

@@ -26,7 +26,7 @@ import {
   noNullSplit,
   writeBigInto,
 } from './bignode.js';
-import { GAP_STRIDE, LEAF_64, MT_PIVOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, MT_PIVOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
@@ -170,7 +170,7 @@ function pushData<V>(
     // and their gaps change in the parent.
     arena.pivots[pp + first] = lMax;
     if (core.alloc) {
-      const g = parent * GAP_STRIDE;
+      const g = arena.gapBase[parent] as number;
       arena.gaps[g + first] = nodeMaxGap(core, lNode, lMin, lMax);
       arena.gaps[g + first + 1] = nodeMaxGap(core, rNode, lMax + 1, rMax);
       refreshGapOffset(core, parent);
@@ -260,7 +260,7 @@ function insertChild<V>(
   arena.end[parent] = end + 1;
   if (core.alloc) {
     const gaps = arena.gaps;
-    const g = parent * GAP_STRIDE;
+    const g = arena.gapBase[parent] as number;
     for (let i = end; i > pOff; i--) gaps[g + i + 1] = gaps[g + i] as number;
     gaps[g + pOff] = nodeMaxGap(core, left, leftMin, leftMax);
     gaps[g + pOff + 1] = nodeMaxGap(core, right, leftMax + 1, rightMax);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectValid } from '../test/helpers.js';
 import { RangeModel } from '../test/model.js';
-import { ARANGE_64, GAP_STRIDE, LEAF_64, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, LEAF_64, SLOT_STRIDE } from './constants.js';
 import { resetStoreStats, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
 
@@ -26,9 +26,10 @@ function offOffsets(t: MapleTree<number>): number[] {
     const h = stack.pop() as number;
     if (a.type[h] === LEAF_64) continue;
     const end = a.end[h] as number;
+    const g = a.gapBase[h] as number;
     let first = 0;
     for (let i = 0; i <= end; i++) {
-      if ((a.gaps[h * GAP_STRIDE + i] as number) > (a.gaps[h * GAP_STRIDE + first] as number)) first = i;
+      if ((a.gaps[g + i] as number) > (a.gaps[g + first] as number)) first = i;
       stack.push(a.slots[h * SLOT_STRIDE + i] as number);
     }
     if (a.type[h] === ARANGE_64 && a.gapOffset[h] !== first) bad.push(h);

@@ -8,10 +8,12 @@
  * inside the node's [min, max] (implied by the parent); the end (metadata)
  * and unused slots/pivots clear; minimum occupancy except on the right edge
  * (the kernel allows a short node whose max is ULONG_MAX); gaps and the
- * largest-gap offset on gap-tracking trees. Across leaves: no two adjacent
- * empty ranges.
+ * largest-gap offset on gap-tracking trees, and that exactly the arange
+ * nodes hold a gap block of their own (a leaf none) and no block leaked.
+ * Across leaves: no two adjacent empty ranges.
  */
 
+import type { NodeArena } from './arena.js';
 import {
   ARANGE_64,
   GAP_STRIDE,
@@ -61,6 +63,8 @@ export function validateTree<V>(core: TreeCore<V>): void {
   let entries = 0;
   let prevNull = false;
   let first = true;
+  // Gap blocks of the reachable arange nodes (gap-tracking arenas).
+  const blocks = new Set<number>();
   while (stack.length > 0) {
     const pslot = stack.pop() as number;
     const parent = stack.pop() as number;
@@ -78,6 +82,7 @@ export function validateTree<V>(core: TreeCore<V>): void {
     if (leaf ? type !== LEAF_64 : type !== internal) {
       fail(h, min, max, `type ${TYPE_NAMES[type]} at depth ${depth} of a height-${core.height} tree`);
     }
+    if (arena.hasGaps) checkGapBlock(arena, h, min, max, blocks);
     if (arena.parent[h] !== parent) fail(h, min, max, `parent link ${arena.parent[h]}, expected ${parent}`);
     if (arena.parentSlot[h] !== pslot)
       fail(h, min, max, `parent slot ${arena.parentSlot[h]}, expected ${pslot}`);
@@ -161,12 +166,39 @@ export function validateTree<V>(core: TreeCore<V>): void {
   const live = arena.live - arena.retiredCount;
   if (nodes !== live)
     throw new MapleError('EINVAL', `validate: ${nodes} nodes reachable, ${live} allocated and not retired`);
+  if (!arena.hasGaps) return;
+  // Retired nodes keep their blocks until freed; with none, every block in use is a reachable node's.
+  if (arena.retiredCount === 0 && arena.gapBlocksInUse !== blocks.size) {
+    throw new MapleError(
+      'EINVAL',
+      `validate: ${arena.gapBlocksInUse} gap blocks in use, ${blocks.size} held by arange nodes`,
+    );
+  }
+  for (let i = 0; i < GAP_STRIDE; i++) {
+    if (arena.gaps[i] !== 0)
+      throw new MapleError('EINVAL', `validate: the zero gap block holds ${arena.gaps[i]}`);
+  }
+}
+
+/** An arange node has a gap block of its own, every other node block 0 (gap-tracking arenas). */
+function checkGapBlock(arena: NodeArena, h: number, min: number, max: number, blocks: Set<number>): void {
+  const base = arena.gapBase[h] as number;
+  if (arena.type[h] !== ARANGE_64) {
+    if (base !== 0)
+      fail(h, min, max, `a ${TYPE_NAMES[arena.type[h] as number]} node holds gap block ${base}`);
+    return;
+  }
+  if (base <= 0 || base % GAP_STRIDE !== 0 || base + GAP_STRIDE > arena.gaps.length) {
+    fail(h, min, max, `bad gap block offset ${base}`);
+  }
+  if (blocks.has(base)) fail(h, min, max, `gap block ${base} shared with another node`);
+  blocks.add(base);
 }
 
 /** Gaps of an arange node: each child's largest gap, zeros past the end, and the largest-gap offset. */
 function checkGaps<V>(core: TreeCore<V>, h: number, min: number, max: number, bounds: number[]): void {
   const arena = core.arena;
-  const g = h * GAP_STRIDE;
+  const g = arena.gapBase[h] as number;
   const end = arena.end[h] as number;
   let best = 0;
   for (let i = 0; i <= end; i++) {
