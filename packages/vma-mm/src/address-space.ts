@@ -34,27 +34,37 @@ export class AddressSpace extends MmCore {
 
   /** mmap(2). @returns the address or -errno. */
   mmap(addr: number, len: number, prot: number, flags: number, file?: MappedFile | null, offset = 0): number {
-    return sysMmap(this, addr, len, prot, flags, file, offset);
+    return this.synced(sysMmap(this, addr, len, prot, flags, file, offset));
   }
 
   /** munmap(2). @returns 0 or -errno. */
   munmap(addr: number, len: number): number {
-    return sysMunmap(this, addr, len);
+    return this.synced(sysMunmap(this, addr, len));
   }
 
   /** mprotect(2). @returns 0 or -errno. */
   mprotect(addr: number, len: number, prot: number): number {
-    return sysMprotect(this, addr, len, prot);
+    return this.synced(sysMprotect(this, addr, len, prot));
   }
 
   /** mremap(2). @returns the address or -errno. */
   mremap(addr: number, oldLen: number, newLen: number, flags: number, newAddr = 0): number {
-    return sysMremap(this, addr, oldLen, newLen, flags, newAddr);
+    return this.synced(sysMremap(this, addr, oldLen, newLen, flags, newAddr));
   }
 
   /** brk(2). @returns the new break, or the old one when the change failed. */
   brk(addr: number): number {
-    return sysBrk(this, addr);
+    return this.synced(sysBrk(this, addr));
+  }
+
+  /**
+   * Ends a system call: the index finishes the writes it deferred (see
+   * VmaIndex.sync), so a tree passed in through `mapleTree` holds exactly
+   * the VMAs between calls.
+   */
+  private synced(ret: number): number {
+    this.index.sync?.();
+    return ret;
   }
 
   /** The current program break (mm->brk). */
@@ -155,7 +165,7 @@ export class AddressSpace extends MmCore {
 
   /** A user page fault (see fault.ts). @returns 0, or -errno when it would be SIGSEGV. */
   fault(addr: number, write = false): number {
-    return handleFault(this, addr, write);
+    return this.synced(handleFault(this, addr, write));
   }
 
   /**

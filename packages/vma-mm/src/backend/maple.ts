@@ -9,25 +9,34 @@
  *   pivots:  ... | 0x7ffff7dd1 | 0x7ffff7dd3 | 0x7ffff7df9 | ...
  *   slots:   ... |  NULL (gap) |  anon VMA   |  libc VMA   | ...
  *
- * Look-ups follow the kernel's pattern of one walk per question: find_vma
- * is a plain load when the page is mapped (mtree_load: no path recorded, no
- * entry object) and a find only for a hole (a load that misses costs less
- * than half a find, so this wins whenever about half the questions hit, as
- * page faults do); the gap search leaves a cursor
- * on the gap it found, so the VMA above it is one step forward and the VMA
- * below one step back (mas_empty_area_rev, then mas_next / mas_prev on the
- * same ma_state, as unmapped_area_topdown does). The neighbours answered
- * for one page are remembered until the next write through this index
- * (every write bumps `writes`), so asking for the VMA below a page right
- * after the VMA above it (as mmap_region and the guard-gap check do) costs
- * no second walk. There is no VMA cache: a page other than the last one
- * asked about always walks the tree.
+ * Look-ups follow the kernel's pattern of one walk per question, on one
+ * cursor (the ma_state of a vma_iterator): find_vma is a plain load when the
+ * page is mapped (mtree_load: no path recorded, no entry object); for a hole
+ * the cursor walks to it and steps to the next entry in the same leaf. The
+ * gap search leaves the cursor on the gap it found, so the VMA above it is
+ * one step forward and the VMA below one step back (mas_empty_area_rev, then
+ * mas_next / mas_prev, as unmapped_area_topdown does). The neighbours
+ * answered for one page are remembered until the next write through this
+ * index (every write bumps `writes`), so asking for the VMA below a page
+ * right after the VMA above it (as mmap_region and the guard-gap check do)
+ * costs no second walk. Nothing allocates per question.
+ *
+ * Writes follow the kernel in not clearing what is about to be stored over:
+ * a removed VMA's pages, and the pages a VMA gives up when it shrinks, go to
+ * a short list of pending NULL stores (maple-clears.ts); a store over them
+ * (the new part of a split, the VMA mmap_region puts where MAP_FIXED unmapped,
+ * a merge growing over a removed neighbour) makes the NULL store unnecessary,
+ * and the rest is cleared at the next gap search, iteration or `sync()`.
+ * Reads skip entries that lie wholly in a pending range, so every answer is
+ * the current layout's. There is no VMA cache: a page other than the last
+ * one asked about always walks the tree.
  */
 import { MAPLE_MAX, type MapleState, MapleTree } from '@maple-tree/core';
 import type { Vma } from '../vma.js';
+import { PendingClears } from './maple-clears.js';
 import type { IndexStats, VmaIndex } from './types.js';
 
-/** Where the gap cursor stands after the last neighbour question. */
+/** Where the look-up cursor stands after the last neighbour question. */
 const CURSOR_NONE = 0;
 /** On the empty range holding `nbPage` (just after a gap search). */
 const CURSOR_GAP = 1;
@@ -39,11 +48,19 @@ export class MapleIndex implements VmaIndex {
   readonly backend = 'maple' as const;
   readonly stats: IndexStats = { lookups: 0, cacheHits: 0 };
   private tree: MapleTree<Vma>;
+  /** map_count: VMAs stored (the tree may still hold removed ones in pending ranges). */
+  private vmas: number;
   /** Writes through this index; answers remembered below are valid only while it is unchanged. */
   private writes = 0;
-  /** The cursor of gap searches and neighbour steps (one ma_state, as in unmapped_area_topdown). */
+  /** NULL stores not made yet (see maple-clears.ts). */
+  private readonly clears = new PendingClears();
+  /** The look-up cursor (one ma_state, as a vma_iterator's). */
   private readonly mas: MapleState<Vma>;
+  /** A spare cursor for range(), free while no iteration holds it. */
+  private iter: MapleState<Vma> | null;
   private cursorAt = CURSOR_NONE;
+  /** The last find_vma for a page not remembered was inside a VMA (predicts the next one). */
+  private lastHit = true;
   /** Page the remembered neighbours belong to (-1: none) and the write count they were found at. */
   private nbPage = -1;
   private nbWrites = -1;
@@ -62,42 +79,104 @@ export class MapleIndex implements VmaIndex {
       throw new TypeError('the maple backend needs a MapleTree made with allocRange: true');
     }
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true });
+    this.vmas = this.tree.size;
     this.mas = this.tree.state();
+    this.iter = this.tree.state();
   }
 
   get count(): number {
-    return this.tree.size;
+    return this.vmas;
   }
 
-  /** The underlying tree (read-only use: dumps, statistics). */
+  /** The underlying tree (read-only use: dumps, statistics), with every pending store made. */
   get mapleTree(): MapleTree<Vma> {
+    this.sync();
     return this.tree;
+  }
+
+  /** Makes the pending NULL stores, so that the tree holds exactly the current VMAs. */
+  sync(): void {
+    if (this.clears.size === 0) return;
+    const tree = this.tree;
+    this.clears.drain((first, last) => tree.storeRange(first, last, undefined));
+  }
+
+  /** Stores `vma` over [first, last]; no pending clear there is needed any more. */
+  private put(first: number, last: number, vma: Vma): void {
+    if (this.clears.size !== 0) this.clears.cut(first, last);
+    this.tree.storeRange(first, last, vma);
+  }
+
+  /** [first, last] holds no VMA any more: clear it later, unless a store covers it first. */
+  private clear(first: number, last: number): void {
+    if (this.clears.add(first, last)) this.sync();
   }
 
   insert(vma: Vma): void {
     this.writes++;
-    this.tree.storeRange(vma.startPage, vma.endPage - 1, vma);
+    this.vmas++;
+    this.put(vma.startPage, vma.endPage - 1, vma);
   }
 
   remove(vma: Vma): void {
     this.writes++;
-    this.tree.storeRange(vma.startPage, vma.endPage - 1, undefined);
+    this.vmas--;
+    this.clear(vma.startPage, vma.endPage - 1);
   }
 
   setRange(vma: Vma, start: number, end: number): void {
     this.writes++;
     const os = vma.startPage;
     const oe = vma.endPage;
-    // Clear what the VMA gives up, then store it over its new range.
-    if (start > os) this.tree.storeRange(os, Math.min(start, oe) - 1, undefined);
-    if (end < oe) this.tree.storeRange(Math.max(end, os), oe - 1, undefined);
+    // What the VMA gives up is cleared later (or stored over first); a VMA that grows is stored again.
+    if (start > os) this.clear(os, Math.min(start, oe) - 1);
+    if (end < oe) this.clear(Math.max(end, os), oe - 1);
     vma.startPage = start;
     vma.endPage = end;
-    if (start < os || end > oe) this.tree.storeRange(start, end - 1, vma);
+    if (start < os || end > oe) this.put(start, end - 1, vma);
   }
 
   load(page: number): Vma | undefined {
+    if (this.clears.size !== 0 && this.clears.covers(page, page)) return undefined;
     return this.tree.load(page);
+  }
+
+  /** Walks the look-up cursor to `page` (mas_set + mas_walk). */
+  private walkTo(page: number): Vma | undefined {
+    this.cursorAt = CURSOR_NONE;
+    return this.mas.set(page).walk();
+  }
+
+  /**
+   * From the cursor's entry `v` (undefined: an empty range), the first VMA
+   * with a page at or above `page`: entries lying wholly in pending ranges
+   * above `page` are skipped.
+   */
+  private upFrom(v: Vma | undefined, page: number): Vma | undefined {
+    const mas = this.mas;
+    const clears = this.clears;
+    while (true) {
+      if (v !== undefined && (clears.size === 0 || !clears.covers(Math.max(mas.index, page), mas.last))) {
+        return v;
+      }
+      if (mas.last >= MAPLE_MAX) return undefined;
+      v = mas.next(MAPLE_MAX);
+      if (v === undefined) return undefined;
+    }
+  }
+
+  /** From the cursor's entry `v`, the last VMA with a page below `page` (mirror of upFrom). */
+  private downFrom(v: Vma | undefined, page: number): Vma | undefined {
+    const mas = this.mas;
+    const clears = this.clears;
+    while (true) {
+      if (v !== undefined && (clears.size === 0 || !clears.covers(mas.index, Math.min(mas.last, page - 1)))) {
+        return v;
+      }
+      if (mas.index <= 0) return undefined;
+      v = mas.prev(0);
+      if (v === undefined) return undefined;
+    }
   }
 
   /** Start remembering the neighbours of `page` (forgets those of any other page). */
@@ -114,29 +193,41 @@ export class MapleIndex implements VmaIndex {
   findAbove(page: number): Vma | undefined {
     this.stats.lookups++;
     if (page !== this.nbPage || this.nbWrites !== this.writes) {
-      // A page inside a VMA: that VMA is the answer, found by one plain load (mtree_load).
-      const hit = this.tree.load(page);
-      if (hit !== undefined) return hit;
+      const clears = this.clears;
+      // After a hit, a page inside a VMA is likely again: one plain load answers it (mtree_load).
+      if (this.lastHit && (clears.size === 0 || !clears.covers(page, page))) {
+        const hit = this.tree.load(page);
+        if (hit !== undefined) return hit;
+      }
+      // Else one walk to the entry holding or following `page` (mt_find).
+      const e = this.tree.find(page);
+      let vma: Vma | undefined;
+      if (e === undefined) vma = undefined;
+      else if (clears.size === 0 || !clears.covers(Math.max(e.first, page), e.last)) vma = e.value;
+      else vma = this.upFrom(this.walkTo(page), page);
+      this.lastHit = vma !== undefined && vma.startPage <= page;
+      if (this.lastHit) return vma;
+      this.remember(page);
+      this.nbAbove = vma;
+      return vma;
     }
     this.remember(page);
     const known = this.nbAbove;
     if (known !== null) return known;
-    const mas = this.mas;
     let vma: Vma | undefined;
     const below = this.nbBelow;
     if (this.cursorAt === CURSOR_GAP) {
       // The gap search left the cursor on the hole holding `page`: the VMA above is the next entry.
-      vma = mas.next(MAPLE_MAX);
+      const v = this.mas.next(MAPLE_MAX);
+      vma = v === undefined ? undefined : this.upFrom(v, page);
     } else if (below !== null && below !== undefined && below.endPage > page) {
-      vma = below;
+      this.nbAbove = below;
+      return below;
     } else {
-      // A hole: one walk to the first entry above it (mt_find).
-      vma = this.tree.find(page)?.value;
-      this.cursorAt = CURSOR_NONE;
-      this.nbAbove = vma;
-      return vma;
+      // A hole: the cursor walks to it and steps to the next entry (mas_walk, mas_next).
+      vma = this.upFrom(this.walkTo(page), page);
     }
-    this.cursorAt = vma !== undefined && vma !== below ? CURSOR_ABOVE : CURSOR_NONE;
+    this.cursorAt = vma !== undefined ? CURSOR_ABOVE : CURSOR_NONE;
     this.nbAbove = vma;
     return vma;
   }
@@ -146,18 +237,20 @@ export class MapleIndex implements VmaIndex {
     this.remember(page);
     const known = this.nbBelow;
     if (known !== null) return known;
-    const mas = this.mas;
     let vma: Vma | undefined;
     const above = this.nbAbove;
     if (above !== null && above !== undefined && above.startPage < page) vma = above;
     else if (this.cursorAt === CURSOR_ABOVE) {
       // The cursor is on the first VMA ending above `page`, which starts at or after it:
       // the VMA below is the previous entry (mas_prev).
-      vma = mas.prev(0);
+      const v = this.mas.prev(0);
+      vma = v === undefined ? undefined : this.downFrom(v, page);
     } else {
-      // The VMA holding page - 1 if any (one load), else the last entry before it.
-      vma = this.tree.load(page - 1);
-      if (vma === undefined) vma = this.tree.prev(above ? above.startPage : page - 1)?.value;
+      // The VMA holding page - 1 if any (one load), else the last entry before it (mt_prev).
+      vma =
+        this.clears.size === 0
+          ? (this.tree.load(page - 1) ?? this.tree.prev(page - 1)?.value)
+          : this.downFrom(this.walkTo(page - 1), page);
     }
     this.cursorAt = CURSOR_NONE;
     this.nbBelow = vma;
@@ -165,31 +258,49 @@ export class MapleIndex implements VmaIndex {
   }
 
   prev(vma: Vma): Vma | undefined {
-    return this.tree.prev(vma.startPage)?.value;
+    const s = vma.startPage;
+    if (this.clears.size === 0) return this.tree.prev(s)?.value;
+    return s > 0 ? this.downFrom(this.walkTo(s - 1), s) : undefined;
   }
 
   next(vma: Vma): Vma | undefined {
-    return this.tree.next(vma.startPage)?.value;
+    const e = vma.endPage;
+    if (this.clears.size === 0) return this.tree.next(vma.startPage)?.value;
+    return this.upFrom(this.walkTo(e), e);
   }
 
   *range(startPage: number, endPage: number): IterableIterator<Vma> {
-    let pos = startPage;
-    // Most ranges start inside a VMA (munmap, mprotect): the first one is a plain load.
-    const first = startPage < endPage ? this.tree.load(startPage) : undefined;
-    if (first !== undefined) {
-      pos = first.endPage;
-      yield first;
-    }
-    while (pos < endPage) {
-      const e = this.tree.find(pos, endPage - 1);
-      if (!e) return;
-      pos = e.last + 1;
-      yield e.value;
+    if (startPage >= endPage) return;
+    this.sync();
+    // A cursor of its own, so that look-ups between the steps do not move it.
+    const mas = this.iter ?? this.tree.state();
+    this.iter = null;
+    try {
+      const max = endPage - 1;
+      let pos = startPage;
+      let seen = -1;
+      while (pos < endPage) {
+        // Step on from the last entry while the index is unchanged; after a write, walk again to
+        // the page after the last VMA returned (the caller may have split or removed it).
+        let v: Vma | undefined;
+        if (seen === this.writes) v = mas.next(max);
+        else {
+          this.sync();
+          v = mas.set(pos).find(max);
+        }
+        if (v === undefined) return;
+        pos = mas.last + 1;
+        seen = this.writes;
+        yield v;
+      }
+    } finally {
+      this.iter = mas;
     }
   }
 
   private area(lo: number, hi: number, size: number, rev: boolean): number | undefined {
     if (size < 1 || lo > hi || size > hi - lo + 1) return undefined;
+    this.sync();
     const mas = this.mas;
     if (!(rev ? mas.emptyAreaRev(lo, hi, size) : mas.emptyArea(lo, hi, size))) return undefined;
     const start = mas.index;
@@ -209,6 +320,7 @@ export class MapleIndex implements VmaIndex {
   clone(map: (vma: Vma) => Vma): MapleIndex {
     // __mt_dup: copy the nodes, then put each child VMA in its slot (an exact-fit store),
     // walking the parent with an allocation-free cursor.
+    this.sync();
     const copy = this.tree.clone();
     const mas = this.tree.state(0);
     for (let v = mas.find(MAPLE_MAX); v !== undefined; v = mas.find(MAPLE_MAX)) {
@@ -218,7 +330,11 @@ export class MapleIndex implements VmaIndex {
   }
 
   validate(): void {
+    this.sync();
     validateVmaTree(this.tree);
+    if (this.tree.size !== this.vmas) {
+      throw new Error(`maple index: ${this.tree.size} entries but map_count ${this.vmas}`);
+    }
   }
 }
 

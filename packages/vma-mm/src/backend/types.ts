@@ -56,6 +56,12 @@ export interface VmaIndex {
   emptyAreaRev(lo: number, hi: number, size: number): number | undefined;
   /** A copy holding `map(v)` for every VMA v (dup_mmap / __mt_dup). */
   clone(map: (vma: Vma) => Vma): VmaIndex;
+  /**
+   * Finish any write the index deferred (the maple index's pending NULL
+   * stores), so that the structure underneath holds exactly the stored VMAs.
+   * Answers never depend on it; whoever reads the structure directly does.
+   */
+  sync?(): void;
   /** Check every invariant; throws an Error naming the broken one. */
   validate(): void;
 }
