@@ -58,12 +58,12 @@ export class AddressSpace extends MmCore {
   }
 
   /**
-   * Ends a system call: the index finishes the writes it deferred (see
-   * VmaIndex.sync), so a tree passed in through `mapleTree` holds exactly
-   * the VMAs between calls.
+   * Ends a system call: the index finishes the writes it deferred where the
+   * caller can see them (VmaIndex.syscallDone), so a tree passed in through
+   * `mapleTree` holds exactly the VMAs between calls.
    */
   private synced(ret: number): number {
-    this.index.sync?.();
+    this.index.syscallDone?.();
     return ret;
   }
 

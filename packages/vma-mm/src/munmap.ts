@@ -18,8 +18,9 @@ import type { Vma } from './vma.js';
  *
  * One find_vma of `start` answers the common cases, as the kernel's
  * vma_iterator does: when the range lies inside that VMA (or covers exactly
- * it) the edges are split off and it is removed with no further walk; only a
- * range reaching past it iterates over the VMAs it covers.
+ * it), the VMA is removed or cut down with no further walk; only a range
+ * reaching past it iterates over the VMAs it covers (splitting the edges off
+ * and removing everything inside, as vms_gather_munmap_vmas).
  * @returns 0, or -ENOMEM when a middle split would pass max_map_count
  */
 export function unmapRange(mm: MmCore, start: number, end: number): number {
@@ -28,13 +29,20 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
   if (first === undefined || first.startPage >= end) return 0;
   // vms_gather_munmap_vmas: cutting [start, end) out of the middle of one VMA needs a free map slot.
   if (start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount) return -ENOMEM;
-  if (start > first.startPage) mm.split(first, start, true);
   if (end <= first.endPage) {
-    // The whole range lies in `first` (now starting at or after `start`).
-    if (end < first.endPage) mm.split(first, end, false);
-    mm.unlink(first);
+    // The whole range lies in `first`: what is left of it is one or two pieces, so `first`
+    // is cut down in place (one tree write, none of the kernel's split-then-remove; only a
+    // hole in the middle needs a new VMA, for the piece above it).
+    if (start <= first.startPage && end >= first.endPage) mm.unlink(first);
+    else if (start <= first.startPage)
+      mm.setRange(first, end, first.endPage, first.pgoff + (end - first.startPage));
+    else {
+      if (end < first.endPage) mm.split(first, end, false);
+      mm.setRange(first, first.startPage, start);
+    }
     return 0;
   }
+  if (start > first.startPage) mm.split(first, start, true);
   const doomed: Vma[] = [];
   for (const vma of mm.index.range(start, end)) {
     if (vma.endPage > end) mm.split(vma, end, false);

@@ -9,24 +9,27 @@
  *   pivots:  ... | 0x7ffff7dd1 | 0x7ffff7dd3 | 0x7ffff7df9 | ...
  *   slots:   ... |  NULL (gap) |  anon VMA   |  libc VMA   | ...
  *
- * Look-ups follow the kernel's pattern of one walk per question, on one
- * cursor (the ma_state of a vma_iterator): find_vma is a plain load when the
- * page is mapped (mtree_load: no path recorded, no entry object); for a hole
- * the cursor walks to it and steps to the next entry in the same leaf. The
- * gap search leaves the cursor on the gap it found, so the VMA above it is
- * one step forward and the VMA below one step back (mas_empty_area_rev, then
- * mas_next / mas_prev, as unmapped_area_topdown does). The neighbours
- * answered for one page are remembered until the next write through this
- * index (every write bumps `writes`), so asking for the VMA below a page
- * right after the VMA above it (as mmap_region and the guard-gap check do)
- * costs no second walk. Nothing allocates per question.
+ * Look-ups follow the kernel's pattern of one walk per question: find_vma
+ * is a plain load when the page is mapped (mtree_load: no path recorded, no
+ * entry object) and one mt_find for a hole (the entry after the hole is in
+ * the same leaf); which one goes first is guessed from the last answer, so
+ * a run of hits (page faults) or of holes (mmap's checks) costs one walk
+ * each. The gap search leaves its cursor (an ma_state) on the gap it found,
+ * so the VMA above it is one step forward and the VMA below one step back
+ * (mas_empty_area_rev, then mas_next / mas_prev, as unmapped_area_topdown
+ * does). The neighbours answered for one page are remembered until the next
+ * write through this index (every write bumps `writes`), so asking for the
+ * VMA below a page right after the VMA above it (as mmap_region and the
+ * guard-gap check do) costs no second walk.
  *
  * Writes follow the kernel in not clearing what is about to be stored over:
  * a removed VMA's pages, and the pages a VMA gives up when it shrinks, go to
  * a short list of pending NULL stores (maple-clears.ts); a store over them
  * (the new part of a split, the VMA mmap_region puts where MAP_FIXED unmapped,
  * a merge growing over a removed neighbour) makes the NULL store unnecessary,
- * and the rest is cleared at the next gap search, iteration or `sync()`.
+ * and the rest is cleared at the next gap search, iteration or `sync()`
+ * (and at the end of each system call when the tree is the caller's, who may
+ * read it directly; a tree of the index's own is read only through it).
  * Reads skip entries that lie wholly in a pending range, so every answer is
  * the current layout's. There is no VMA cache: a page other than the last
  * one asked about always walks the tree.
@@ -56,8 +59,10 @@ export class MapleIndex implements VmaIndex {
   private readonly clears = new PendingClears();
   /** The look-up cursor (one ma_state, as a vma_iterator's). */
   private readonly mas: MapleState<Vma>;
-  /** A spare cursor for range(), free while no iteration holds it. */
-  private iter: MapleState<Vma> | null;
+  /** A spare cursor for range(), free while no iteration holds it (made on first use). */
+  private iter: MapleState<Vma> | null = null;
+  /** The tree is the caller's (the constructor's argument): sync at the end of each system call. */
+  private shared: boolean;
   private cursorAt = CURSOR_NONE;
   /** The last find_vma for a page not remembered was inside a VMA (predicts the next one). */
   private lastHit = true;
@@ -81,7 +86,7 @@ export class MapleIndex implements VmaIndex {
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true });
     this.vmas = this.tree.size;
     this.mas = this.tree.state();
-    this.iter = this.tree.state();
+    this.shared = tree !== undefined;
   }
 
   get count(): number {
@@ -99,6 +104,10 @@ export class MapleIndex implements VmaIndex {
     if (this.clears.size === 0) return;
     const tree = this.tree;
     this.clears.drain((first, last) => tree.storeRange(first, last, undefined));
+  }
+
+  syscallDone(): void {
+    if (this.shared) this.sync();
   }
 
   /** Stores `vma` over [first, last]; no pending clear there is needed any more. */
@@ -141,42 +150,31 @@ export class MapleIndex implements VmaIndex {
     return this.tree.load(page);
   }
 
-  /** Walks the look-up cursor to `page` (mas_set + mas_walk). */
-  private walkTo(page: number): Vma | undefined {
-    this.cursorAt = CURSOR_NONE;
-    return this.mas.set(page).walk();
-  }
-
   /**
-   * From the cursor's entry `v` (undefined: an empty range), the first VMA
-   * with a page at or above `page`: entries lying wholly in pending ranges
-   * above `page` are skipped.
+   * The first VMA with a page at or above `page` (mt_find): one walk, and
+   * one more per entry skipped for lying wholly in a pending range there.
    */
-  private upFrom(v: Vma | undefined, page: number): Vma | undefined {
-    const mas = this.mas;
+  private above(page: number): Vma | undefined {
     const clears = this.clears;
-    while (true) {
-      if (v !== undefined && (clears.size === 0 || !clears.covers(Math.max(mas.index, page), mas.last))) {
-        return v;
-      }
-      if (mas.last >= MAPLE_MAX) return undefined;
-      v = mas.next(MAPLE_MAX);
-      if (v === undefined) return undefined;
+    let e = this.tree.find(page);
+    while (e !== undefined && clears.size !== 0 && clears.covers(Math.max(e.first, page), e.last)) {
+      if (e.last >= MAPLE_MAX) return undefined;
+      e = this.tree.find(e.last + 1);
     }
+    return e?.value;
   }
 
-  /** From the cursor's entry `v`, the last VMA with a page below `page` (mirror of upFrom). */
-  private downFrom(v: Vma | undefined, page: number): Vma | undefined {
-    const mas = this.mas;
+  /** The last VMA with a page below `page` (mtree_load of page - 1, else mt_prev), as `above`. */
+  private below(page: number): Vma | undefined {
+    if (page <= 0) return undefined;
     const clears = this.clears;
-    while (true) {
-      if (v !== undefined && (clears.size === 0 || !clears.covers(mas.index, Math.min(mas.last, page - 1)))) {
-        return v;
-      }
-      if (mas.index <= 0) return undefined;
-      v = mas.prev(0);
-      if (v === undefined) return undefined;
+    if (clears.size === 0) return this.tree.load(page - 1) ?? this.tree.prev(page - 1)?.value;
+    let e = this.tree.find(page - 1, page - 1) ?? this.tree.prev(page - 1);
+    while (e !== undefined && clears.covers(e.first, Math.min(e.last, page - 1))) {
+      if (e.first <= 0) return undefined;
+      e = this.tree.prev(e.first);
     }
+    return e?.value;
   }
 
   /** Start remembering the neighbours of `page` (forgets those of any other page). */
@@ -200,11 +198,7 @@ export class MapleIndex implements VmaIndex {
         if (hit !== undefined) return hit;
       }
       // Else one walk to the entry holding or following `page` (mt_find).
-      const e = this.tree.find(page);
-      let vma: Vma | undefined;
-      if (e === undefined) vma = undefined;
-      else if (clears.size === 0 || !clears.covers(Math.max(e.first, page), e.last)) vma = e.value;
-      else vma = this.upFrom(this.walkTo(page), page);
+      const vma = this.above(page);
       this.lastHit = vma !== undefined && vma.startPage <= page;
       if (this.lastHit) return vma;
       this.remember(page);
@@ -217,17 +211,16 @@ export class MapleIndex implements VmaIndex {
     let vma: Vma | undefined;
     const below = this.nbBelow;
     if (this.cursorAt === CURSOR_GAP) {
-      // The gap search left the cursor on the hole holding `page`: the VMA above is the next entry.
-      const v = this.mas.next(MAPLE_MAX);
-      vma = v === undefined ? undefined : this.upFrom(v, page);
+      // The gap search left the cursor on the hole holding `page`: the VMA above is the next
+      // entry (no write since the search, so nothing is pending).
+      vma = this.mas.next(MAPLE_MAX);
+      this.cursorAt = vma !== undefined ? CURSOR_ABOVE : CURSOR_NONE;
     } else if (below !== null && below !== undefined && below.endPage > page) {
-      this.nbAbove = below;
-      return below;
+      vma = below;
     } else {
-      // A hole: the cursor walks to it and steps to the next entry (mas_walk, mas_next).
-      vma = this.upFrom(this.walkTo(page), page);
+      vma = this.above(page);
+      this.cursorAt = CURSOR_NONE;
     }
-    this.cursorAt = vma !== undefined ? CURSOR_ABOVE : CURSOR_NONE;
     this.nbAbove = vma;
     return vma;
   }
@@ -243,14 +236,9 @@ export class MapleIndex implements VmaIndex {
     else if (this.cursorAt === CURSOR_ABOVE) {
       // The cursor is on the first VMA ending above `page`, which starts at or after it:
       // the VMA below is the previous entry (mas_prev).
-      const v = this.mas.prev(0);
-      vma = v === undefined ? undefined : this.downFrom(v, page);
+      vma = this.mas.prev(0);
     } else {
-      // The VMA holding page - 1 if any (one load), else the last entry before it (mt_prev).
-      vma =
-        this.clears.size === 0
-          ? (this.tree.load(page - 1) ?? this.tree.prev(page - 1)?.value)
-          : this.downFrom(this.walkTo(page - 1), page);
+      vma = this.below(page);
     }
     this.cursorAt = CURSOR_NONE;
     this.nbBelow = vma;
@@ -258,15 +246,13 @@ export class MapleIndex implements VmaIndex {
   }
 
   prev(vma: Vma): Vma | undefined {
-    const s = vma.startPage;
-    if (this.clears.size === 0) return this.tree.prev(s)?.value;
-    return s > 0 ? this.downFrom(this.walkTo(s - 1), s) : undefined;
+    if (this.clears.size === 0) return this.tree.prev(vma.startPage)?.value;
+    return this.below(vma.startPage);
   }
 
   next(vma: Vma): Vma | undefined {
-    const e = vma.endPage;
     if (this.clears.size === 0) return this.tree.next(vma.startPage)?.value;
-    return this.upFrom(this.walkTo(e), e);
+    return this.above(vma.endPage);
   }
 
   *range(startPage: number, endPage: number): IterableIterator<Vma> {
@@ -326,7 +312,10 @@ export class MapleIndex implements VmaIndex {
     for (let v = mas.find(MAPLE_MAX); v !== undefined; v = mas.find(MAPLE_MAX)) {
       copy.storeRange(mas.index, mas.last, map(v));
     }
-    return new MapleIndex(copy);
+    const child = new MapleIndex(copy);
+    // The copy of a tree of our own is the child's own too (only a caller's tree is read around us).
+    child.shared = this.shared;
+    return child;
   }
 
   validate(): void {

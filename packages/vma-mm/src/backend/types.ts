@@ -57,11 +57,11 @@ export interface VmaIndex {
   /** A copy holding `map(v)` for every VMA v (dup_mmap / __mt_dup). */
   clone(map: (vma: Vma) => Vma): VmaIndex;
   /**
-   * Finish any write the index deferred (the maple index's pending NULL
-   * stores), so that the structure underneath holds exactly the stored VMAs.
-   * Answers never depend on it; whoever reads the structure directly does.
+   * A system call is done. An index that defers writes to a structure its
+   * caller can also read (the maple index on a tree passed in through
+   * `mapleTree`) finishes them here; answers never depend on it.
    */
-  sync?(): void;
+  syscallDone?(): void;
   /** Check every invariant; throws an Error naming the broken one. */
   validate(): void;
 }
