@@ -58,9 +58,9 @@ export class AddressSpace extends MmCore {
   }
 
   /**
-   * Ends a system call: the index finishes the writes it deferred where the
-   * caller can see them (VmaIndex.syscallDone), so a tree passed in through
-   * `mapleTree` holds exactly the VMAs between calls.
+   * Ends a system call: the index finishes the writes it deferred
+   * (VmaIndex.syscallDone), so that between calls its structure (e.g. a
+   * tree passed in through `mapleTree`) holds exactly the VMAs.
    */
   private synced(ret: number): number {
     this.index.syscallDone?.();
@@ -165,7 +165,9 @@ export class AddressSpace extends MmCore {
 
   /** A user page fault (see fault.ts). @returns 0, or -errno when it would be SIGSEGV. */
   fault(addr: number, write = false): number {
-    return this.synced(handleFault(this, addr, write));
+    // A fault only grows a stack or tags a VMA: it never removes or shrinks one, so it leaves
+    // no deferred write behind (see synced).
+    return handleFault(this, addr, write);
   }
 
   /**

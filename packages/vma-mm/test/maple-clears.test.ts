@@ -154,6 +154,10 @@ describe('MapleIndex with pending NULL stores', () => {
     expect(tree.load(a / 4096)).toBeUndefined();
     expect(mm.mprotect(a + 0x8000, 0x4000, PROT.NONE)).toBe(0);
     expect(tree.size).toBe(mm.mapCount);
+    // A fault that grows a stack leaves nothing pending either.
+    const stack = mm.mmap(0, 0x4000, PROT.READ | PROT.WRITE, anon | MAP.GROWSDOWN);
+    expect(mm.fault(stack - 0x1000, true)).toBe(0);
+    expect(tree.load((stack - 0x1000) / 4096)?.startPage).toBe((stack - 0x1000) / 4096);
     validateAgainst(tree, mm);
   });
 });

@@ -74,3 +74,70 @@ describe('MapleIndex neighbours', () => {
     }
   });
 });
+
+describe('MapleIndex VMA cache', () => {
+  it('answers repeated pages from the cache and forgets it at every write', () => {
+    const idx = new MapleIndex();
+    const a = vma(10, 20);
+    const b = vma(30, 40);
+    idx.insert(a);
+    idx.insert(b);
+    expect(idx.findAbove(12)).toBe(a);
+    expect(idx.findAbove(35)).toBe(b);
+    const hits = idx.stats.cacheHits;
+    expect(idx.findAbove(15)).toBe(a); // another page of a cached VMA
+    expect(idx.findAbove(31)).toBe(b);
+    expect(idx.stats.cacheHits).toBe(hits + 2);
+    // A removed VMA keeps its bounds: only the write count keeps it out of later answers.
+    idx.remove(a);
+    expect(idx.findAbove(12)).toBe(b);
+    expect(idx.load(12)).toBeUndefined();
+    const a2 = vma(10, 20);
+    idx.insert(a2); // same pages, another VMA
+    expect(idx.findAbove(12)).toBe(a2);
+    expect(idx.findAbove(12)).toBe(a2);
+    idx.setRange(a2, 10, 12); // shrunk below page 12
+    expect(idx.findAbove(12)).toBe(b);
+    expect(idx.stats.cacheHits).toBe(hits + 3);
+  });
+
+  it('stays right through a stream of look-ups mixed with writes (against the legacy index)', () => {
+    const maple = new MapleIndex();
+    const legacy = new LegacyIndex();
+    const live: [Vma, Vma][] = [];
+    for (let i = 0; i < 60; i++) {
+      const m = vma(i * 6, i * 6 + 3);
+      maple.insert(m);
+      legacy.insert(m.dup());
+      live.push([m, legacy.findAbove(m.startPage)!]);
+    }
+    const key = (v: Vma | undefined) => (v ? `${v.startPage}-${v.endPage}` : '-');
+    for (let step = 0; step < 3000; step++) {
+      // Three hot pages in VMAs that stay, and a hole: the cache answers most questions.
+      const p = [1, 13, 26, 16][step % 4]!;
+      expect(key(maple.findAbove(p))).toBe(key(legacy.findAbove(p)));
+      if (step % 97 === 0) {
+        // The VMA under hot page 13 is replaced by one over other pages (a cached one goes stale).
+        const k = live.findIndex(([m]) => m.startPage <= 13 && 13 < m.endPage);
+        const [m, l] = live[k]!;
+        maple.remove(m);
+        legacy.remove(l);
+        const fresh = vma(12, 14 + (step % 2));
+        maple.insert(fresh);
+        legacy.insert(fresh.dup());
+        live[k] = [fresh, legacy.findAbove(12)!];
+      } else if (step % 23 === 0 && live.length > 20) {
+        const [m, l] = live.splice(10 + ((step * 13) % (live.length - 10)), 1)[0]!;
+        maple.remove(m);
+        legacy.remove(l);
+      } else if (step % 31 === 0) {
+        const [m, l] = live[10 + ((step * 3) % (live.length - 10))]!;
+        if (m.pages > 1) {
+          maple.setRange(m, m.startPage + 1, m.endPage);
+          legacy.setRange(l, l.startPage + 1, l.endPage);
+        }
+      }
+    }
+    expect(maple.stats.cacheHits).toBeGreaterThan(1000);
+  });
+});

@@ -27,12 +27,20 @@
  * a short list of pending NULL stores (maple-clears.ts); a store over them
  * (the new part of a split, the VMA mmap_region puts where MAP_FIXED unmapped,
  * a merge growing over a removed neighbour) makes the NULL store unnecessary,
- * and the rest is cleared at the next gap search, iteration or `sync()`
- * (and at the end of each system call when the tree is the caller's, who may
- * read it directly; a tree of the index's own is read only through it).
+ * and the rest is cleared at the next gap search or iteration, or when the
+ * system call ends (`syscallDone`, as vms_complete_munmap_vmas: no pending
+ * store outlives the call, so the tree is exact between calls).
  * Reads skip entries that lie wholly in a pending range, so every answer is
- * the current layout's. There is no VMA cache: a page other than the last
- * one asked about always walks the tree.
+ * the current layout's.
+ *
+ * In front of the tree sits a four-slot VMA cache, like the per-thread
+ * vmacache Linux had before the Maple Tree (3.15 - 6.0), but emptied by
+ * every write through the index (the vmacache was trusted while a sequence
+ * number stood still; here that number is `writes`) and filled round robin,
+ * so four hot VMAs stay cached whatever their page numbers. After eight
+ * look-ups in a row it could not answer it rests for the next 248 (no
+ * probe, no fill), so a stream that never repeats a VMA pays for the walk
+ * alone.
  */
 import { MAPLE_MAX, type MapleState, MapleTree } from '@maple-tree/core';
 import type { Vma } from '../vma.js';
@@ -45,6 +53,14 @@ const CURSOR_NONE = 0;
 const CURSOR_GAP = 1;
 /** On the range of `nbAbove`. */
 const CURSOR_ABOVE = 2;
+
+/**
+ * After this many look-ups in a row that the VMA cache could not answer,
+ * the next CACHE_REST skip it (neither probed nor filled): questions that
+ * never repeat a recent VMA, such as a scan, then cost the tree walk alone.
+ */
+const CACHE_TRIES = 8;
+const CACHE_REST = 248;
 
 /** mm->mm_mt behind the VmaIndex interface. */
 export class MapleIndex implements VmaIndex {
@@ -61,9 +77,21 @@ export class MapleIndex implements VmaIndex {
   private readonly mas: MapleState<Vma>;
   /** A spare cursor for range(), free while no iteration holds it (made on first use). */
   private iter: MapleState<Vma> | null = null;
-  /** The tree is the caller's (the constructor's argument): sync at the end of each system call. */
-  private shared: boolean;
   private cursorAt = CURSOR_NONE;
+  /**
+   * A small VMA cache in front of the tree, as the vmacache of Linux 3.15 - 6.0:
+   * the VMA last found for a page, in slot page & 3. It is trusted only while
+   * `cacheWrites` equals `writes`: any write through the index empties it.
+   */
+  private c0: Vma | undefined = undefined;
+  private c1: Vma | undefined = undefined;
+  private c2: Vma | undefined = undefined;
+  private c3: Vma | undefined = undefined;
+  /** The slot the next VMA found goes to (round robin). */
+  private cacheNext = 0;
+  /** Look-ups since the last cache hit (see CACHE_TRIES). */
+  private cacheMisses = 0;
+  private cacheWrites = 0;
   /** The last find_vma for a page not remembered was inside a VMA (predicts the next one). */
   private lastHit = true;
   /** Page the remembered neighbours belong to (-1: none) and the write count they were found at. */
@@ -86,7 +114,6 @@ export class MapleIndex implements VmaIndex {
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true });
     this.vmas = this.tree.size;
     this.mas = this.tree.state();
-    this.shared = tree !== undefined;
   }
 
   get count(): number {
@@ -106,8 +133,9 @@ export class MapleIndex implements VmaIndex {
     this.clears.drain((first, last) => tree.storeRange(first, last, undefined));
   }
 
+  /** A system call is done: its pending NULL stores are made (none outlives the call). */
   syscallDone(): void {
-    if (this.shared) this.sync();
+    this.sync();
   }
 
   /** Stores `vma` over [first, last]; no pending clear there is needed any more. */
@@ -188,19 +216,62 @@ export class MapleIndex implements VmaIndex {
     }
   }
 
+  /** The cached VMA holding `page`, if any (vmacache_find). */
+  private cached(page: number): Vma | undefined {
+    let c = this.c0;
+    if (c !== undefined && c.startPage <= page && page < c.endPage) return c;
+    c = this.c1;
+    if (c !== undefined && c.startPage <= page && page < c.endPage) return c;
+    c = this.c2;
+    if (c !== undefined && c.startPage <= page && page < c.endPage) return c;
+    c = this.c3;
+    if (c !== undefined && c.startPage <= page && page < c.endPage) return c;
+    return undefined;
+  }
+
+  /** Remember `vma` in the next slot (vmacache_update). */
+  private toCache(vma: Vma): void {
+    const k = this.cacheNext;
+    this.cacheNext = (k + 1) & 3;
+    if (k === 0) this.c0 = vma;
+    else if (k === 1) this.c1 = vma;
+    else if (k === 2) this.c2 = vma;
+    else this.c3 = vma;
+  }
+
   findAbove(page: number): Vma | undefined {
     this.stats.lookups++;
+    if (this.cacheWrites !== this.writes) {
+      this.c0 = this.c1 = this.c2 = this.c3 = undefined;
+      this.cacheWrites = this.writes;
+    }
+    const probing = this.cacheMisses < CACHE_TRIES;
+    if (probing) {
+      const c = this.cached(page);
+      if (c !== undefined) {
+        this.cacheMisses = 0;
+        this.stats.cacheHits++;
+        return c;
+      }
+      this.cacheMisses++;
+    } else if (++this.cacheMisses === CACHE_TRIES + CACHE_REST) this.cacheMisses = 0;
     if (page !== this.nbPage || this.nbWrites !== this.writes) {
       const clears = this.clears;
       // After a hit, a page inside a VMA is likely again: one plain load answers it (mtree_load).
       if (this.lastHit && (clears.size === 0 || !clears.covers(page, page))) {
         const hit = this.tree.load(page);
-        if (hit !== undefined) return hit;
+        if (hit !== undefined) {
+          if (probing) this.toCache(hit);
+          return hit;
+        }
       }
       // Else one walk to the entry holding or following `page` (mt_find).
       const vma = this.above(page);
       this.lastHit = vma !== undefined && vma.startPage <= page;
-      if (this.lastHit) return vma;
+      if (this.lastHit) {
+        if (probing) this.toCache(vma as Vma);
+        return vma;
+      }
       this.remember(page);
       this.nbAbove = vma;
       return vma;
@@ -312,10 +383,7 @@ export class MapleIndex implements VmaIndex {
     for (let v = mas.find(MAPLE_MAX); v !== undefined; v = mas.find(MAPLE_MAX)) {
       copy.storeRange(mas.index, mas.last, map(v));
     }
-    const child = new MapleIndex(copy);
-    // The copy of a tree of our own is the child's own too (only a caller's tree is read around us).
-    child.shared = this.shared;
-    return child;
+    return new MapleIndex(copy);
   }
 
   validate(): void {

@@ -19,7 +19,7 @@ export type BackendName = 'maple' | 'legacy';
 export interface IndexStats {
   /** find_vma calls answered. */
   lookups: number;
-  /** find_vma calls answered from the VMA cache (legacy only). */
+  /** find_vma calls answered from a VMA cache (legacy's vmacache, maple's four-slot cache). */
   cacheHits: number;
 }
 
@@ -57,9 +57,10 @@ export interface VmaIndex {
   /** A copy holding `map(v)` for every VMA v (dup_mmap / __mt_dup). */
   clone(map: (vma: Vma) => Vma): VmaIndex;
   /**
-   * A system call is done. An index that defers writes to a structure its
-   * caller can also read (the maple index on a tree passed in through
-   * `mapleTree`) finishes them here; answers never depend on it.
+   * A system call is done: an index that deferred writes within it (the
+   * maple index's NULL stores) finishes them, so that the structure
+   * underneath holds exactly the stored VMAs between calls. Answers never
+   * depend on it.
    */
   syscallDone?(): void;
   /** Check every invariant; throws an Error naming the broken one. */
