@@ -42,7 +42,7 @@
  * probe, no fill), so a stream that never repeats a VMA pays for the walk
  * alone.
  */
-import { MAPLE_MAX, type MapleState, MapleTree } from '@maple-tree/core';
+import { MAPLE_MAX, type MapleEntry, type MapleState, MapleTree } from '@maple-tree/core';
 import type { Vma } from '../vma.js';
 import { PendingClears } from './maple-clears.js';
 import type { IndexStats, VmaIndex } from './types.js';
@@ -67,6 +67,8 @@ export class MapleIndex implements VmaIndex {
   readonly backend = 'maple' as const;
   readonly stats: IndexStats = { lookups: 0, cacheHits: 0 };
   private tree: MapleTree<Vma>;
+  /** The tree was made here (a plain gap-tracking MapleTree), not passed in by the caller. */
+  private ownTree: boolean;
   /** map_count: VMAs stored (the tree may still hold removed ones in pending ranges). */
   private vmas: number;
   /** Writes through this index; answers remembered below are valid only while it is unchanged. */
@@ -112,6 +114,7 @@ export class MapleIndex implements VmaIndex {
       throw new TypeError('the maple backend needs a MapleTree made with allocRange: true');
     }
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true });
+    this.ownTree = tree === undefined;
     this.vmas = this.tree.size;
     this.mas = this.tree.state();
   }
@@ -375,9 +378,20 @@ export class MapleIndex implements VmaIndex {
   }
 
   clone(map: (vma: Vma) => Vma): MapleIndex {
-    // __mt_dup: copy the nodes, then put each child VMA in its slot (an exact-fit store),
-    // walking the parent with an allocation-free cursor.
     this.sync();
+    if (this.ownTree) {
+      // A tree of our own: the child's is built bottom-up from the parent's VMAs in one pass
+      // (MapleTree.from, O(n)) instead of a store per VMA; only its node shapes differ.
+      const entries: MapleEntry<Vma>[] = [];
+      this.tree.forEach((v, first, last) => {
+        entries.push({ first, last, value: map(v) });
+      });
+      const child = new MapleIndex(MapleTree.from(entries, { allocRange: true }));
+      child.ownTree = true;
+      return child;
+    }
+    // A caller's tree (of any kind): __mt_dup, a copy of its nodes through its own clone(), then
+    // each child VMA put in its slot (an exact-fit store), walking the parent with a cursor.
     const copy = this.tree.clone();
     const mas = this.tree.state(0);
     for (let v = mas.find(MAPLE_MAX); v !== undefined; v = mas.find(MAPLE_MAX)) {
