@@ -81,8 +81,15 @@ export function emptyAreaSearch<V>(
   if (visited !== null) visited.push(core.root);
   while (d >= 0) {
     const h = sNode[d] as number;
-    const off = sOff[d] as number;
+    let off = sOff[d] as number;
     const end = ends[h] as number;
+    const type = types[h] as number;
+    if (type === ARANGE_64) {
+      // A slot whose largest gap is too small holds no fit: skip it on the gap block alone.
+      const g = gapBase[h] as number;
+      while (off <= end && (gaps[g + off] as number) < size) off++;
+      sOff[d] = off;
+    }
     if (off < 0 || off > end) {
       d--;
       if (d >= 0) sOff[d] = (sOff[d] as number) + (rev ? -1 : 1);
@@ -99,7 +106,7 @@ export function emptyAreaSearch<V>(
     }
     const outside = rev ? lo > max : hi < min;
     if (!outside) {
-      if (types[h] === LEAF_64) {
+      if (type === LEAF_64) {
         if (slots[h * SLOT_STRIDE + off] === 0) {
           const a = Math.max(lo, min);
           const b = Math.min(hi, max);
@@ -113,7 +120,7 @@ export function emptyAreaSearch<V>(
             return rev ? b - size + 1 : a;
           }
         }
-      } else if (types[h] !== ARANGE_64 || (gaps[(gapBase[h] as number) + off] as number) >= size) {
+      } else {
         const child = slots[h * SLOT_STRIDE + off] as number;
         d++;
         sNode[d] = child;

@@ -266,6 +266,7 @@ describe('gap pool on a fixed shared arena', () => {
     expect(buffers.gapArray).toBeInstanceOf(SharedArrayBuffer);
     expect(buffers.gapBase).toBeInstanceOf(SharedArrayBuffer);
     const view = NodeArena.attach(buffers);
+    expect(view.gapBlockCapacity).toBe(600);
     const reader = new TreeCore<number>(
       { allocRange: true, rcu: true, maxNodes: Number.POSITIVE_INFINITY },
       view,

@@ -14,17 +14,18 @@
  *
  * Handles start at 1 (0 means "none"). Freed handles go on a free list threaded
  * through `parent` and are reused; their generation advances so that a stale
- * handle is detected. All arrays grow together, by half again (1.5x: at
- * most a third of a grown arena is slack), or to the exact size a bulk build
- * or a copy asks for, in {@link grow} only: callers must re-read `arena.pivots` etc. after anything that allocates.
+ * handle is detected. The per-node arrays grow together, by half again (1.5x:
+ * at most a third of a grown arena is slack), or to the exact size a bulk
+ * build or a copy asks for, in {@link grow} only: callers must re-read
+ * `arena.pivots`, `arena.gaps` etc. after anything that allocates.
  *
  * Gaps: only arange_64 nodes (the internal nodes of a gap-tracking tree) keep
- * gaps, one in seven nodes or so, so the gaps live in a separate pool of
+ * gaps, about one node in ten, so the gaps live in a separate pool of
  * 10-entry blocks rather than in a per-node array. An arange node gets a block
  * when it is allocated (or copied into), gives it back when freed, and slot k's
  * gap is `gaps[gapBase[h] + k]`: one Int32 load more than a fixed stride.
  * Block 0 is never handed out and stays zero: every other node (leaves,
- * free handles) has `gapBase 0`. Free blocks are threaded through their first
+ * free handles) has `gapBase` 0. Free blocks are threaded through their first
  * entry. The pool grows by half again on its own (in {@link grow} too); a
  * fixed arena has a block for every handle, so it never runs out of blocks
  * before it runs out of nodes. Arenas without gaps have empty `gaps` and
@@ -184,6 +185,7 @@ export class NodeArena {
       buffer: () => order[index++] as ArrayBufferLike,
     });
     arena.top = buffers.capacity;
+    arena.gapCapacity = arena.gaps.length / GAP_STRIDE;
     arena.attached = true;
     return arena;
   }
