@@ -20,8 +20,8 @@ export async function main(argv: string[], traces: URL): Promise<void> {
   const only = arg('--only');
   const sizes = quick ? [1000, 10000] : [1000, 10000, 65000];
   const opt: SampleOptions = quick
-    ? { minSamples: 3, minTimeMs: 50, maxSamples: 15 }
-    : { minSamples: 7, minTimeMs: 300, maxSamples: 61 };
+    ? { minSamples: 3, minTimeMs: 50, maxSamples: 15, warmupMs: 30 }
+    : { minSamples: 9, minTimeMs: 600, maxSamples: 61, warmupMs: 300 };
   const workloads = [...traceWorkloads(traces), ...sizes.flatMap(scaledWorkloads)].filter(
     (w) => !only || `${w.group} ${w.name} ${w.vmas ?? ''}`.includes(only),
   );

@@ -42,6 +42,8 @@ export interface SampleOptions {
   minSamples: number;
   /** Keep sampling until both backends have spent this long (ms), or maxSamples. */
   minTimeMs: number;
+  /** Untimed warm-up per variant before the first sample (ms of CPU time; at least two rounds). */
+  warmupMs: number;
   maxSamples: number;
 }
 
@@ -54,14 +56,32 @@ function median(xs: number[]): number {
 /** A value the optimiser cannot prove unused. */
 export let sink: unknown;
 
-/** Runs one workload on its variants, interleaved; one warm-up sample each is discarded. */
+/**
+ * Runs one workload on its variants, interleaved. Untimed warm-up rounds come
+ * first, until every variant has run at least two of them and `warmupMs` of
+ * CPU time, so that samples measure code the JIT has already optimised (a
+ * single warm-up sample left the long traces, 40-60 ms a replay, partly
+ * measured before the core's store paths were optimised).
+ */
 export function run(w: Workload, opt: SampleOptions): Result {
   const variants = w.variants ?? VARIANTS;
   const times = new Map<Variant, number[]>(variants.map((v) => [v, []]));
   const spent = new Map<Variant, number>(variants.map((v) => [v, 0]));
+  const warm = new Map<Variant, number>(variants.map((v) => [v, 0]));
+  let warmRounds = 0;
+  while (warmRounds < 2 || variants.some((v) => (warm.get(v) ?? 0) < opt.warmupMs)) {
+    for (const v of variants) {
+      const body = w.setup(v);
+      const c0 = process.cpuUsage();
+      sink = body();
+      const c = process.cpuUsage(c0);
+      warm.set(v, (warm.get(v) ?? 0) + (c.user + c.system) / 1000);
+    }
+    warmRounds++;
+  }
   let n = 0;
-  for (let round = -1; round < opt.maxSamples; round++) {
-    const k = round < 0 ? 0 : round % variants.length;
+  for (let round = 0; round < opt.maxSamples; round++) {
+    const k = round % variants.length;
     const order = [...variants.slice(k), ...variants.slice(0, k)];
     for (const v of order) {
       const body = w.setup(v);
@@ -69,10 +89,8 @@ export function run(w: Workload, opt: SampleOptions): Result {
       sink = body();
       const c = process.cpuUsage(c0);
       const dt = (c.user + c.system) * 1000;
-      if (round >= 0) {
-        times.get(v)?.push(dt);
-        spent.set(v, (spent.get(v) ?? 0) + dt / 1e6);
-      }
+      times.get(v)?.push(dt);
+      spent.set(v, (spent.get(v) ?? 0) + dt / 1e6);
     }
     n = round + 1;
     if (n >= opt.minSamples && variants.every((v) => (spent.get(v) ?? 0) >= opt.minTimeMs)) break;

@@ -244,6 +244,8 @@ export class MapleIndex implements VmaIndex {
 
   findAbove(page: number): Vma | undefined {
     this.stats.lookups++;
+    // A page asked about since the last write (a gap the search just found): no cache, no walk.
+    if (page === this.nbPage && this.nbWrites === this.writes) return this.rememberedAbove(page);
     if (this.cacheWrites !== this.writes) {
       this.c0 = this.c1 = this.c2 = this.c3 = undefined;
       this.cacheWrites = this.writes;
@@ -258,28 +260,29 @@ export class MapleIndex implements VmaIndex {
       }
       this.cacheMisses++;
     } else if (++this.cacheMisses === CACHE_TRIES + CACHE_REST) this.cacheMisses = 0;
-    if (page !== this.nbPage || this.nbWrites !== this.writes) {
-      const clears = this.clears;
-      // After a hit, a page inside a VMA is likely again: one plain load answers it (mtree_load).
-      if (this.lastHit && (clears.size === 0 || !clears.covers(page, page))) {
-        const hit = this.tree.load(page);
-        if (hit !== undefined) {
-          if (probing) this.toCache(hit);
-          return hit;
-        }
+    const clears = this.clears;
+    // After a hit, a page inside a VMA is likely again: one plain load answers it (mtree_load).
+    if (this.lastHit && (clears.size === 0 || !clears.covers(page, page))) {
+      const hit = this.tree.load(page);
+      if (hit !== undefined) {
+        if (probing) this.toCache(hit);
+        return hit;
       }
-      // Else one walk to the entry holding or following `page` (mt_find).
-      const vma = this.above(page);
-      this.lastHit = vma !== undefined && vma.startPage <= page;
-      if (this.lastHit) {
-        if (probing) this.toCache(vma as Vma);
-        return vma;
-      }
-      this.remember(page);
-      this.nbAbove = vma;
+    }
+    // Else one walk to the entry holding or following `page` (mt_find).
+    const vma = this.above(page);
+    this.lastHit = vma !== undefined && vma.startPage <= page;
+    if (this.lastHit) {
+      if (probing) this.toCache(vma as Vma);
       return vma;
     }
     this.remember(page);
+    this.nbAbove = vma;
+    return vma;
+  }
+
+  /** find_vma(page) for the remembered page. */
+  private rememberedAbove(page: number): Vma | undefined {
     const known = this.nbAbove;
     if (known !== null) return known;
     let vma: Vma | undefined;
