@@ -23,7 +23,8 @@ class CountingTree extends MapleTree<Vma> {
 const vma = (s: number, e: number) => new Vma(4096, s, e, 0, s, null);
 const listed = (c: PendingClears) => {
   const out: [number, number][] = [];
-  c.drain((a, b) => out.push([a, b]));
+  for (let i = 0; i < c.size; i++) out.push([c.first(i), c.last(i)]);
+  c.reset();
   return out.sort((x, y) => x[0] - y[0]);
 };
 

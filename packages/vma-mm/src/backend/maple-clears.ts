@@ -91,12 +91,19 @@ export class PendingClears {
     return false;
   }
 
-  /** Hands every listed range to `clear` and empties the list. */
-  drain(clear: (first: number, last: number) => void): void {
-    while (this.size > 0) {
-      this.size--;
-      clear(this.lo[this.size] as number, this.hi[this.size] as number);
-    }
+  /** First page of listed range `i` (0 <= i < size). */
+  first(i: number): number {
+    return this.lo[i] as number;
+  }
+
+  /** Last page of listed range `i`. */
+  last(i: number): number {
+    return this.hi[i] as number;
+  }
+
+  /** Empties the list (every range was stored). */
+  reset(): void {
+    this.size = 0;
   }
 
   private removeAt(i: number): void {

@@ -131,9 +131,10 @@ export class MapleIndex implements VmaIndex {
 
   /** Makes the pending NULL stores, so that the tree holds exactly the current VMAs. */
   sync(): void {
-    if (this.clears.size === 0) return;
-    const tree = this.tree;
-    this.clears.drain((first, last) => tree.storeRange(first, last, undefined));
+    const clears = this.clears;
+    if (clears.size === 0) return;
+    for (let i = 0; i < clears.size; i++) this.tree.storeRange(clears.first(i), clears.last(i), undefined);
+    clears.reset();
   }
 
   /** A system call is done: its pending NULL stores are made (none outlives the call). */
