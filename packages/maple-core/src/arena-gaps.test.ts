@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyAreaSearch } from './area.js';
 import { NodeArena } from './arena.js';
-import { ARANGE_64, GAP_STRIDE, LEAF_64, RANGE_64 } from './constants.js';
+import { ARANGE_64, GAP_STRIDE, LEAF_64, RANGE_64, SLOT_STRIDE } from './constants.js';
 import { TreeCore } from './core.js';
 import { MapleError } from './errors.js';
 import { MapleTree } from './tree.js';
@@ -32,7 +32,7 @@ function reachable(t: MapleTree<number>): number[] {
     const h = stack.pop() as number;
     out.push(h);
     if (a.type[h] === LEAF_64) continue;
-    for (let i = 0; i <= (a.end[h] as number); i++) stack.push(a.slots[h * 16 + i] as number);
+    for (let i = 0; i <= (a.end[h] as number); i++) stack.push(a.slots[h * SLOT_STRIDE + i] as number);
   }
   return out;
 }
