@@ -10,15 +10,18 @@
  * 3. stepping: cursor `next` / `prev` and `entries()` per entry, at 10^3..10^6
  *    entries (flat per-step time: O(1) amortised);
  * 4. building: random-order `storeRange` against sorted-btree `set`; `from()`
- *    and `clone()` against the same entries stored one by one.
+ *    and `clone()` against the same entries stored one by one;
+ * 5. memory: bytes per range of `from()` trees, array by array (`memory.ts`).
  *
  * Layout: ranges six indices wide, gaps of four, every 97th gap 24 wide.
+ *
  * Run: `pnpm --filter @maple-tree/core bench` (tsx, against src/); `--quick`
- * for a short run; `--only=lookup,gap,step,build` to pick sections.
+ * for a short run; `--only=lookup,gap,step,build,churn,memory` to pick sections.
  */
 
 import BTreeImport from 'sorted-btree';
 import { MAPLE_MAX, MapleTree } from '../src/index.js';
+import { memory } from './memory.js';
 
 // sorted-btree is CommonJS with `exports.default`: under plain Node ESM the
 // default import is the whole module object, under a bundler it is the class.
@@ -27,7 +30,7 @@ const BTree: typeof BTreeImport =
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
-const only = onlyArg ? onlyArg.slice(7).split(',') : ['lookup', 'gap', 'step', 'build', 'churn'];
+const only = onlyArg ? onlyArg.slice(7).split(',') : ['lookup', 'gap', 'step', 'build', 'churn', 'memory'];
 const ROUNDS = quick ? 5 : 15;
 
 /** mulberry32: a small seeded generator. */
@@ -396,4 +399,5 @@ if (only.includes('lookup')) for (const n of [1e5, 1e6]) lookups(n);
 if (only.includes('gap')) for (const n of quick ? [1e5] : [1e3, 1e4, 65536, 1e5]) gaps(n);
 if (only.includes('step')) stepping(quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6]);
 if (only.includes('build')) builds(1e5);
+if (only.includes('memory')) memory(quick ? [1e5] : [1e5, 1e6]);
 if (sink === 0.5) console.log('');
