@@ -90,3 +90,43 @@ describe('forEach', () => {
     }
   }
 });
+
+describe('a tree holding only index 0 in its root', () => {
+  // Found by the fuzzer: the root entry was the end of the walk even when a
+  // write before the next step gave the tree a node and more entries.
+  it('entries() goes on past index 0 after a write that gives the tree a node', () => {
+    const t = new MapleTree<number>();
+    t.insert(0, 7);
+    const it = t.entries(0, 10);
+    expect(it.next().value).toEqual({ first: 0, last: 0, value: 7 });
+    t.storeRange(0, 1, 8);
+    t.store(5, 9);
+    expect(it.next().value).toEqual({ first: 0, last: 1, value: 8 });
+    expect(it.next().value).toEqual({ first: 5, last: 5, value: 9 });
+    expect(it.next().done).toBe(true);
+  });
+
+  it('entries() ends after index 0 while the tree has no node', () => {
+    const t = new MapleTree<number>();
+    t.insert(0, 7);
+    const it = t.entries();
+    expect(it.next().value).toEqual({ first: 0, last: 0, value: 7 });
+    t.store(0, 8);
+    expect(it.next().done).toBe(true);
+  });
+
+  it('forEach goes on past index 0 when its callback gives the tree a node', () => {
+    const t = new MapleTree<number>();
+    t.insert(0, 7);
+    const got: number[] = [];
+    t.forEach((v, first, last) => {
+      got.push(v, first, last);
+      if (v === 7) {
+        t.store(3, 8);
+        t.store(MAPLE_MAX, 9);
+      }
+    });
+    expect(got).toEqual([7, 0, 0, 8, 3, 3, 9, MAPLE_MAX, MAPLE_MAX]);
+    expect(seen(t, 0, 2)).toEqual([7, 0, 0]);
+  });
+});

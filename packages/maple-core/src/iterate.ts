@@ -33,14 +33,18 @@ export function forEachEntry<V>(
   last: number,
   fn: (value: V, first: number, last: number) => void,
 ): void {
+  let from = first;
   if (core.root === 0) {
-    if (first === 0 && core.rootValue !== 0) fn(core.values.get(core.rootValue) as V, 0, 0);
-    return;
+    if (first !== 0 || core.rootValue === 0) return;
+    fn(core.values.get(core.rootValue) as V, 0, 0);
+    // The callback may have given the tree a node, and entries after index 0.
+    if (core.root === 0 || last === 0) return;
+    from = 1;
   }
   const w = spareWalker ?? new Walker();
   spareWalker = null;
   try {
-    walkLeaves(core, w, first, last, fn);
+    walkLeaves(core, w, from, last, fn);
   } finally {
     spareWalker = w;
   }
@@ -198,9 +202,10 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
       throw new MapleError('EINVAL', `the version rooted at node ${root} was reclaimed`);
     }
     if (root === 0) {
-      this.from = -1;
       const rootValue = pinned ? this.pinnedValue : core.rootValue;
       if (from === 0 && rootValue !== 0) {
+        // Go on from index 1: a write before the next step may give the tree a node and more entries.
+        this.from = 1;
         return this.yield(0, 0, rootValue);
       }
       return this.finish();
