@@ -82,8 +82,9 @@ export class MapleIndex implements VmaIndex {
   private cursorAt = CURSOR_NONE;
   /**
    * A small VMA cache in front of the tree, as the vmacache of Linux 3.15 - 6.0:
-   * the VMA last found for a page, in slot page & 3. It is trusted only while
-   * `cacheWrites` equals `writes`: any write through the index empties it.
+   * the last four VMAs found, filled round robin (not by page & 3, so that
+   * four hot VMAs always fit). It is trusted only while `cacheWrites` equals
+   * `writes`: any write through the index empties it.
    */
   private c0: Vma | undefined = undefined;
   private c1: Vma | undefined = undefined;
