@@ -264,7 +264,7 @@ describe('gap pool on a fixed shared arena', () => {
     tree.validate();
     const buffers = structuredClone(arena.buffers);
     expect(buffers.gapArray).toBeInstanceOf(SharedArrayBuffer);
-    expect(buffers.gapBase).toBeInstanceOf(SharedArrayBuffer);
+    expect(buffers.nodes).toBeInstanceOf(SharedArrayBuffer);
     const view = NodeArena.attach(buffers);
     expect(view.gapBlockCapacity).toBe(600);
     const reader = new TreeCore<number>(

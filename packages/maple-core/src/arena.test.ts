@@ -25,6 +25,45 @@ describe('node arena', () => {
     expect(a.live).toBe(2);
   });
 
+  it('keeps every per-node array in one buffer, and no gap pool without gaps', () => {
+    for (const gaps of [false, true]) {
+      const a = new NodeArena({ gaps, capacity: 8 });
+      const block = a.pivots.buffer;
+      for (const view of [
+        a.slots,
+        a.gapBase,
+        a.parent,
+        a.parentSlot,
+        a.type,
+        a.end,
+        a.gapOffset,
+        a.generation,
+      ]) {
+        expect(view.buffer).toBe(block);
+      }
+      expect(a.gaps.length).toBe(gaps ? 10 * 2 : 0);
+      // Growth moves every array to one new block and keeps the contents.
+      const hs = Array.from({ length: 20 }, (_, i) => {
+        const h = a.alloc(LEAF_64);
+        a.pivots[h * PIVOT_STRIDE + 14] = i + 0.5;
+        a.slots[h * SLOT_STRIDE + 15] = -i - 1;
+        a.parent[h] = i;
+        a.end[h] = i % 16;
+        return h;
+      });
+      expect(a.capacity).toBeGreaterThan(20);
+      expect(a.generation.buffer).toBe(a.pivots.buffer);
+      expect(a.generation.buffer).not.toBe(block);
+      hs.forEach((h, i) => {
+        expect(a.pivots[h * PIVOT_STRIDE + 14]).toBe(i + 0.5);
+        expect(a.slots[h * SLOT_STRIDE + 15]).toBe(-i - 1);
+        expect(a.parent[h]).toBe(i);
+        expect(a.end[h]).toBe(i % 16);
+        expect(a.type[h]).toBe(LEAF_64);
+      });
+    }
+  });
+
   it('reserve grows once to exactly the handles asked for, and not when they fit', () => {
     const a = new NodeArena({ gaps: false, capacity: 8 });
     for (let i = 0; i < 5; i++) a.alloc(LEAF_64);
@@ -151,7 +190,7 @@ describe('arena on shared buffers', () => {
     src.free(hs[6] as number);
     const dst = new NodeArena({ gaps: true });
     dst.copyFrom(src);
-    expect(dst.capacity).toBe(64); // its own default, not the source's 4096
+    expect(dst.capacity).toBe(16); // its own default, not the source's 4096
     expect(dst.live).toBe(8);
     for (const [i, h] of hs.entries()) {
       expect(dst.isAllocated(h)).toBe(i !== 3 && i !== 6);

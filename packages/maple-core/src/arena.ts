@@ -12,7 +12,9 @@
  *  gap pool: gaps [b .. b+9]               Float64   largest gap below each child, b = gapBase[h]
  * ```
  *
- * Handles start at 1 (0 means "none"). Freed handles go on a free list threaded
+ * The per-node arrays are views into one buffer (one allocation per growth:
+ * a new tree costs one buffer for its nodes, not ten), and the gap pool is a
+ * second one. Handles start at 1 (0 means "none"). Freed handles go on a free list threaded
  * through `parent` and are reused; their generation advances so that a stale
  * handle is detected. The per-node arrays grow together, by half again (1.5x:
  * at most a third of a grown arena is slack), or to the exact size a bulk
@@ -55,6 +57,12 @@ export interface ArenaOptions {
 
 const defaultBuffer: BufferFactory = (n) => new ArrayBuffer(n);
 
+/** Empty arrays an arena holds before its first growth (never written: they have no elements). */
+const NO_F64 = new Float64Array(0);
+const NO_I32 = new Int32Array(0);
+const NO_U32 = new Uint32Array(0);
+const NO_U8 = new Uint8Array(0);
+
 /** The capacity after growing a full arena of `capacity` handles: 1.5x (amortised O(1) allocation). */
 function grownCapacity(capacity: number): number {
   return capacity + Math.max(2, capacity >> 1);
@@ -71,24 +79,30 @@ function initialGapBlocks(hasGaps: boolean, fixed: boolean, capacity: number): n
 }
 
 /**
- * The backing stores of an arena's arrays: structured-cloneable when they are
- * SharedArrayBuffers, so another thread can {@link NodeArena.attach} to them.
+ * The backing stores of an arena: every per-node array in one block (see
+ * {@link nodeBlockBytes}) and the gap pool in another; structured-cloneable
+ * when they are SharedArrayBuffers, so another thread can
+ * {@link NodeArena.attach} to them.
  */
 export interface ArenaBuffers {
   capacity: number;
   gaps: boolean;
-  pivots: ArrayBufferLike;
-  slots: ArrayBufferLike;
+  /** The per-node arrays, carved from one buffer. */
+  nodes: ArrayBufferLike;
   /** The gap pool (blocks of 10). */
   gapArray: ArrayBufferLike;
-  /** Per node: offset of its block in the gap pool. */
-  gapBase: ArrayBufferLike;
-  parent: ArrayBufferLike;
-  parentSlot: ArrayBufferLike;
-  type: ArrayBufferLike;
-  end: ArrayBufferLike;
-  gapOffset: ArrayBufferLike;
-  generation: ArrayBufferLike;
+}
+
+/**
+ * Bytes of the block that holds every per-node array of an arena of
+ * `capacity` handles, laid out widest element first so that each view is
+ * aligned: pivots (Float64), slots, gapBase (gap arenas only), parent,
+ * generation (32-bit), then parentSlot, type, end, gapOffset (bytes). One
+ * allocation per growth instead of one per array: a new tree costs one
+ * buffer for its nodes.
+ */
+function nodeBlockBytes(capacity: number, hasGaps: boolean): number {
+  return capacity * (PIVOT_STRIDE * 8 + SLOT_STRIDE * 4 + (hasGaps ? 4 : 0) + 4 + 4 + 4);
 }
 
 /** A struct-of-arrays node store with a handle allocator. */
@@ -144,17 +158,19 @@ export class NodeArena {
     this.fixed = options.fixed ?? false;
     this.makeBuffer = options.buffer ?? defaultBuffer;
     this.capacity = 0;
-    this.pivots = new Float64Array(0);
-    this.slots = new Int32Array(0);
-    this.gaps = new Float64Array(0);
-    this.gapBase = new Int32Array(0);
-    this.parent = new Int32Array(0);
-    this.parentSlot = new Uint8Array(0);
-    this.type = new Uint8Array(0);
-    this.end = new Uint8Array(0);
-    this.gapOffset = new Uint8Array(0);
-    this.generation = new Uint32Array(0);
-    const capacity = Math.max(2, options.capacity ?? 64);
+    // Shared empty placeholders until grow() below: a new typed array, even an
+    // empty one, costs an ArrayBuffer, and a new tree would pay for ten.
+    this.pivots = NO_F64;
+    this.slots = NO_I32;
+    this.gaps = NO_F64;
+    this.gapBase = NO_I32;
+    this.parent = NO_I32;
+    this.parentSlot = NO_U8;
+    this.type = NO_U8;
+    this.end = NO_U8;
+    this.gapOffset = NO_U8;
+    this.generation = NO_U32;
+    const capacity = Math.max(2, options.capacity ?? 16);
     this.grow(capacity, initialGapBlocks(this.hasGaps, this.fixed, capacity));
   }
 
@@ -165,19 +181,8 @@ export class NodeArena {
    */
   static attach(buffers: ArenaBuffers): NodeArena {
     let index = 0;
-    const order = [
-      buffers.pivots,
-      buffers.slots,
-      buffers.gapBase,
-      buffers.parent,
-      buffers.parentSlot,
-      buffers.type,
-      buffers.end,
-      buffers.gapOffset,
-      buffers.generation,
-      buffers.gapArray,
-    ];
-    // The constructor asks the factory for each array in this order; hand back the given buffers.
+    // The constructor asks the factory for the node block, then the gap pool; hand back the given buffers.
+    const order = [buffers.nodes, buffers.gapArray];
     const arena = new NodeArena({
       gaps: buffers.gaps,
       capacity: buffers.capacity,
@@ -190,21 +195,13 @@ export class NodeArena {
     return arena;
   }
 
-  /** The arrays' backing stores, to hand to {@link NodeArena.attach} elsewhere. */
+  /** The arena's backing stores, to hand to {@link NodeArena.attach} elsewhere. */
   get buffers(): ArenaBuffers {
     return {
       capacity: this.capacity,
       gaps: this.hasGaps,
-      pivots: this.pivots.buffer,
-      slots: this.slots.buffer,
+      nodes: this.pivots.buffer,
       gapArray: this.gaps.buffer,
-      gapBase: this.gapBase.buffer,
-      parent: this.parent.buffer,
-      parentSlot: this.parentSlot.buffer,
-      type: this.type.buffer,
-      end: this.end.buffer,
-      gapOffset: this.gapOffset.buffer,
-      generation: this.generation.buffer,
     };
   }
 
@@ -469,15 +466,25 @@ export class NodeArena {
   private grow(capacity: number, gapCapacity: number): void {
     const mk = this.makeBuffer;
     if (capacity !== this.capacity) {
-      const pivots = new Float64Array(mk(capacity * PIVOT_STRIDE * 8));
-      const slots = new Int32Array(mk(capacity * SLOT_STRIDE * 4));
-      const gapBase = new Int32Array(mk(this.hasGaps ? capacity * 4 : 0));
-      const parent = new Int32Array(mk(capacity * 4));
-      const parentSlot = new Uint8Array(mk(capacity));
-      const type = new Uint8Array(mk(capacity));
-      const end = new Uint8Array(mk(capacity));
-      const gapOffset = new Uint8Array(mk(capacity));
-      const generation = new Uint32Array(mk(capacity * 4));
+      const block = mk(nodeBlockBytes(capacity, this.hasGaps));
+      // Views in nodeBlockBytes() order, each starting where the one before ends.
+      let at = 0;
+      const take = (bytes: number): number => {
+        const offset = at;
+        at += bytes;
+        return offset;
+      };
+      const n = capacity;
+      const pivots = new Float64Array(block, take(n * PIVOT_STRIDE * 8), n * PIVOT_STRIDE);
+      const slots = new Int32Array(block, take(n * SLOT_STRIDE * 4), n * SLOT_STRIDE);
+      const g = this.hasGaps ? n : 0;
+      const gapBase = new Int32Array(block, take(g * 4), g);
+      const parent = new Int32Array(block, take(n * 4), n);
+      const generation = new Uint32Array(block, take(n * 4), n);
+      const parentSlot = new Uint8Array(block, take(n), n);
+      const type = new Uint8Array(block, take(n), n);
+      const end = new Uint8Array(block, take(n), n);
+      const gapOffset = new Uint8Array(block, take(n), n);
       pivots.set(this.pivots);
       slots.set(this.slots);
       gapBase.set(this.gapBase);
@@ -499,7 +506,8 @@ export class NodeArena {
       this.capacity = capacity;
     }
     if (gapCapacity !== this.gapCapacity) {
-      const gaps = new Float64Array(mk(gapCapacity * GAP_STRIDE * 8));
+      // An arena without gaps keeps the shared empty pool (no buffer of its own).
+      const gaps = gapCapacity === 0 ? NO_F64 : new Float64Array(mk(gapCapacity * GAP_STRIDE * 8));
       gaps.set(this.gaps);
       this.gaps = gaps;
       this.gapCapacity = gapCapacity;

@@ -9,11 +9,15 @@
  * grown by half again, or to the exact size a bulk add needs.
  */
 
+/** The counts of a store that has added nothing yet (shared: it has no elements to write). */
+const NO_REFS = new Int32Array(0);
+
 /** Reference-counted storage for the values of one tree. */
 export class ValueStore<V> {
   private values: (V | undefined)[] = [undefined];
   /** Reference count of each index; at least as long as `values`. */
-  private refs = new Int32Array(16);
+  /** Reference count of each index; at least as long as `values` (no buffer until the first add). */
+  private refs = NO_REFS;
   private freeList: number[] = [];
   /** Reclaimer hook for released indices; when null they are reused at once. */
   onRetire: ((index: number) => void) | null = null;
@@ -92,7 +96,7 @@ export class ValueStore<V> {
 
   /** Number of references held on `idx` (for validation). */
   refCount(idx: number): number {
-    return idx >= 0 && idx < this.values.length ? (this.refs[idx] as number) : 0;
+    return idx > 0 && idx < this.values.length ? (this.refs[idx] as number) : 0;
   }
 
   /** Number of indices in use. */
@@ -103,7 +107,7 @@ export class ValueStore<V> {
   /** Drops every value. */
   clear(): void {
     this.values = [undefined];
-    this.refs = new Int32Array(16);
+    this.refs = NO_REFS;
     this.freeList = [];
   }
 
@@ -111,7 +115,7 @@ export class ValueStore<V> {
   private fitRefs(n: number, exact: boolean): void {
     const old = this.refs;
     if (n <= old.length) return;
-    const refs = new Int32Array(exact ? n : Math.max(n, old.length + (old.length >> 1)));
+    const refs = new Int32Array(exact ? n : Math.max(n, 16, old.length + (old.length >> 1)));
     refs.set(old);
     this.refs = refs;
   }
