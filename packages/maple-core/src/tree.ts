@@ -410,11 +410,22 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
       }
     }
     if (core.trace !== null) traceWrite(core, value);
-    if (ws.storeType === WR_SPANNING || core.root === 0) accountOverlap(core, first, last);
-    else accountLeaf(core, first, last);
+    const values = core.values;
+    const inLeaf = ws.storeType !== WR_SPANNING && core.root !== 0;
+    // Storing the value that the first or last range it touches already holds
+    // (a range that grows up or down: brk, a VMA merge) keeps that index: one
+    // more reference, taken before the accounting below drops the old one.
     let entry = 0;
+    if (!isNull && inLeaf) {
+      const lastContent = core.arena.slots[ws.node * SLOT_STRIDE + ws.offsetEnd] as number;
+      if (ws.content !== 0 && values.get(ws.content) === value) entry = ws.content;
+      else if (lastContent !== 0 && values.get(lastContent) === value) entry = lastContent;
+      if (entry !== 0) values.ref(entry);
+    }
+    if (inLeaf) accountLeaf(core, first, last);
+    else accountOverlap(core, first, last);
     if (!isNull) {
-      entry = core.values.add(value);
+      if (entry === 0) entry = values.add(value);
       core.count++;
     }
     executeStore(core, entry);

@@ -3,6 +3,7 @@
  * indices are added one by one or in bulk, copied by clone, reset by clear.
  */
 import { describe, expect, it } from 'vitest';
+import { MapleTree } from './tree.js';
 import { ValueStore } from './values.js';
 
 describe('ValueStore reference counts', () => {
@@ -53,5 +54,37 @@ describe('ValueStore reference counts', () => {
     expect(s.refCount(5)).toBe(0);
     expect(s.used).toBe(0);
     expect(s.add(1)).toBe(1);
+  });
+});
+
+describe('value indices across stores', () => {
+  it('a range that grows or shrinks with the value it holds keeps its index; another value takes a new one', () => {
+    for (const rcu of [false, true]) {
+      const t = new MapleTree<object>({ allocRange: true, rcu });
+      const vma = { name: 'heap' };
+      const other = { name: 'stack' };
+      for (let i = 0; i < 40; i++) t.storeRange(i * 100, i * 100 + 9, i === 20 ? vma : { i });
+      const values = t.core.values;
+      const used = values.used;
+      const index = () => t.core.values.array.indexOf(vma);
+      const before = index();
+      const retired: number[] = [];
+      values.onRetire = (i) => retired.push(i);
+      for (let k = 10; k < 60; k++) {
+        t.storeRange(2000, 2000 + k, vma); // brk up
+        t.storeRange(2000 + k, 2000 + k, undefined); // and down by one
+      }
+      t.storeRange(1990, 2058, vma); // grows down over the hole below
+      expect(t.load(1990)).toBe(vma);
+      expect(index()).toBe(before);
+      expect(values.refCount(before)).toBe(1);
+      expect(values.used).toBe(used);
+      expect(retired).toEqual([]);
+      t.storeRange(1990, 2005, other);
+      expect(values.refCount(before)).toBe(1); // its tail [2006, 2058] still holds it
+      expect(t.load(2006)).toBe(vma);
+      expect(t.load(2000)).toBe(other);
+      t.validate();
+    }
   });
 });
