@@ -107,10 +107,13 @@ export function eventsNow(
     return n !== undefined && (b === undefined || (b.depth === n.depth && b.min === n.min));
   };
   return events.map((e) => {
-    if (e.path.every(same)) return e;
     const search = e.fn.startsWith('mas_empty_area');
+    // A walk's k-th node is at depth k; a node that kept its place overall may still
+    // have changed depth and back within the call (a tree that shrank and grew again).
+    const keeps = (h: number, k: number) => same(h) && (search || now.get(h)?.depth === k);
+    if (e.path.every(keeps)) return e;
     const path = e.path.map((h, k) => {
-      if (same(h)) return h;
+      if (keeps(h, k)) return h;
       if (!search) return holding(k, e.index) ?? h;
       const b = before.get(h);
       return (b && holding(b.depth, b.min)) ?? h;
