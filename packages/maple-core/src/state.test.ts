@@ -336,3 +336,43 @@ describe('MapleState writes and stays valid across writes', () => {
     }
   });
 });
+
+describe('walk() records only the leaf, and a step out of it completes the path', () => {
+  it('next/prev/nextRange/prevRange after a walk cross leaf edges as after a full descent', () => {
+    for (const allocRange of [false, true]) {
+      // Four levels with gap tracking, three without; ranges 3 wide with holes of 2.
+      const t = MapleTree.from(
+        Array.from({ length: 3000 }, (_, i) => ({ first: i * 5, last: i * 5 + 2, value: i })),
+        { allocRange },
+      );
+      expect(t.height).toBeGreaterThanOrEqual(3);
+      const leafEnds: number[] = [];
+      for (const node of t.nodes()) if (node.type === 'leaf_64') leafEnds.push(node.max);
+      const mas = t.state(0);
+      let checked = 0;
+      for (const edge of leafEnds.slice(0, -1)) {
+        // On the last slot of a leaf, then one step forward: into the next leaf.
+        mas.set(edge);
+        mas.walk();
+        const fwd = mas.nextRange(MAPLE_MAX);
+        expect(mas.index).toBe(edge + 1);
+        expect(fwd).toBe(t.load(edge + 1));
+        // On the first slot of the next leaf, then back: into the previous leaf.
+        mas.set(edge + 1);
+        mas.walk();
+        mas.prevRange(0);
+        expect(mas.last).toBe(edge);
+        // Entries: next and prev skip the empty ranges on the way, across the edge.
+        mas.set(edge);
+        mas.walk();
+        const want = t.find(edge + 1);
+        expect(mas.next(MAPLE_MAX)).toBe(want?.value);
+        expect(mas.index).toBe(want?.first);
+        // Two steps after one walk: the path completed for the first serves the second.
+        expect(mas.next(MAPLE_MAX)).toBe(t.find((want?.last ?? 0) + 1)?.value);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(100);
+    }
+  });
+});

@@ -20,7 +20,17 @@ import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
 import { tracedAreaSearch, traceRootRead, traceWalkerRead } from './trace.js';
 import type { MapleTree } from './tree.js';
-import { descend, nextSlot, prevSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
+import {
+  descend,
+  lookupHit,
+  lookupSlot,
+  nextSlot,
+  prevSlot,
+  slotMax,
+  slotMin,
+  slotValue,
+  Walker,
+} from './walk.js';
 import { ws } from './write.js';
 
 /** Cursor status, as the kernel's enum maple_status. */
@@ -45,6 +55,12 @@ export class MapleState<V> {
   private seq = -1;
   /** Slot in the virtual leaf of a node-less tree. */
   private vOff = 0;
+  /**
+   * The walker holds only its leaf level (a plain {@link walk} found it
+   * without recording the path, as cheaply as `load`); the levels above are
+   * filled in by {@link completePath} before a step climbs out of the leaf.
+   */
+  private leafOnly = false;
 
   /** @internal Use `tree.state(first, last)`. */
   constructor(tree: MapleTree<V>, first: number, last: number) {
@@ -57,8 +73,25 @@ export class MapleState<V> {
   /** Walks to `index` and sets index/last to the range holding it. Mirrors mas_walk(). */
   walk(): V | undefined {
     checkIndex(this.index, 'index');
-    this.position(this.index);
     const core = this.core;
+    if (core.root !== 0 && core.trace === null) {
+      // The leaf and slot only (mtree_range_walk): a step out of the leaf completes the path.
+      const v = lookupSlot(core, this.index);
+      const w = this.w;
+      const d = core.height - 1;
+      w.depth = d;
+      w.node[d] = lookupHit.node;
+      w.off[d] = lookupHit.off;
+      w.min[d] = lookupHit.min;
+      w.max[d] = lookupHit.max;
+      this.leafOnly = d > 0;
+      this.seq = core.seq;
+      this.status = ACTIVE;
+      this.index = lookupHit.lo;
+      this.last = lookupHit.hi;
+      return core.values.get(v);
+    }
+    this.position(this.index);
     if (core.trace !== null) {
       if (core.root === 0) traceRootRead(core, 'mas_walk', this.index, MAPLE_MAX);
       else traceWalkerRead(core, 'mas_walk', this.w);
@@ -288,6 +321,7 @@ export class MapleState<V> {
       // As the kernel, the cursor stays on the leaf slot of the fit: next() and
       // prev() step on from it without a walk from the root.
       takeAreaPath(this.w);
+      this.leafOnly = false;
       this.seq = core.seq;
       this.status = ACTIVE;
     }
@@ -367,6 +401,7 @@ export class MapleState<V> {
       if (o < end) {
         w.off[d] = ++o;
       } else {
+        if (this.leafOnly) this.completePath();
         if (!nextSlot(core, w)) {
           this.status = OVERFLOW;
           return undefined;
@@ -429,6 +464,7 @@ export class MapleState<V> {
       if (o > 0) {
         w.off[d] = --o;
       } else {
+        if (this.leafOnly) this.completePath();
         if (!prevSlot(core, w)) {
           this.status = UNDERFLOW;
           return undefined;
@@ -487,9 +523,25 @@ export class MapleState<V> {
     this.status = ACTIVE;
   }
 
+  /**
+   * Fills in the levels above the leaf that {@link walk} left unrecorded: a
+   * walk to the leaf's max lands on the same leaf (its parent's pivot for it
+   * is that max), at the slot the cursor is on when that is the last one;
+   * the cursor's offset is kept either way.
+   */
+  private completePath(): void {
+    const w = this.w;
+    const d = w.depth;
+    const off = w.off[d] as number;
+    descend(this.core, w, this.core.root, w.max[d] as number);
+    w.off[d] = off;
+    this.leafOnly = false;
+  }
+
   private position(index: number): void {
     const core = this.core;
     this.seq = core.seq;
+    this.leafOnly = false;
     if (core.root === 0) {
       this.vOff = core.rootValue !== 0 && index > 0 ? 1 : 0;
       return;
@@ -524,6 +576,7 @@ export class MapleState<V> {
       }
       return false;
     }
+    if (this.leafOnly) this.completePath();
     return nextSlot(core, this.w);
   }
 
@@ -536,6 +589,7 @@ export class MapleState<V> {
       }
       return false;
     }
+    if (this.leafOnly) this.completePath();
     return prevSlot(core, this.w);
   }
 }

@@ -221,8 +221,8 @@ export function lookup<V>(core: TreeCore<V>, index: number): number {
   return slots[h * SLOT_STRIDE + off] as number;
 }
 
-/** Where {@link lookupSlot} landed: the leaf, the slot, its range and the leaf's max. */
-export const lookupHit = { node: 0, off: 0, lo: 0, hi: 0, max: 0 };
+/** Where {@link lookupSlot} landed: the leaf, the slot, its range and the leaf's bounds. */
+export const lookupHit = { node: 0, off: 0, lo: 0, hi: 0, min: 0, max: 0 };
 
 /**
  * As {@link lookup}, also keeping the slot's range and the leaf's max in
@@ -254,6 +254,7 @@ export function lookupSlot<V>(core: TreeCore<V>, index: number): number {
   lookupHit.off = off;
   lookupHit.lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : min;
   lookupHit.hi = off < RANGE64_SLOTS - 1 ? (pivots[p + off] as number) : max;
+  lookupHit.min = min;
   lookupHit.max = max;
   return slots[h * SLOT_STRIDE + off] as number;
 }
