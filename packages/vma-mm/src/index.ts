@@ -40,7 +40,7 @@ export {
 } from './arch-profiles.js';
 export { type AslrLayout, randomizePage, SeededRandom } from './aslr.js';
 export { LegacyIndex } from './backend/legacy.js';
-export { MapleIndex } from './backend/maple.js';
+export { MapleIndex, type MapleIndexOptions } from './backend/maple.js';
 export type { BackendName, IndexStats, VmaIndex } from './backend/types.js';
 export * from './errno.js';
 export { type AddressSpaceOptions, defaultBackend, type MmapLayout } from './mm.js';

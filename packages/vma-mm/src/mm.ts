@@ -27,10 +27,15 @@ const indexFactories: Readonly<Record<BackendName, (options: AddressSpaceOptions
     if (tree !== undefined && !(typeof tree === 'object' && tree !== null && tree.isEmpty)) {
       throw new TypeError('mapleTree must return a new, empty tree');
     }
-    return new MapleIndex(tree);
+    return new MapleIndex(tree, { vmaCache: options.vmaCache });
   },
   legacy: (options) => {
     if (options.mapleTree !== undefined) throw new TypeError('mapleTree is an option of the maple backend');
+    if (options.vmaCache !== undefined) {
+      throw new TypeError(
+        'vmaCache is an option of the maple backend (the legacy index always has the vmacache)',
+      );
+    }
     return new LegacyIndex();
   },
 };
@@ -54,6 +59,13 @@ export interface AddressSpaceOptions {
    * parent's tree with its own `clone()`, so the child's is of the same kind.
    */
   mapleTree?: () => MapleTree<Vma>;
+  /**
+   * The maple backend's four-slot VMA cache in front of the tree; default
+   * true. `false` is Linux >= 6.1's own path (no vmacache: every find_vma
+   * walks the tree). Answers are the same either way. Not an option of the
+   * legacy backend, whose vmacache is part of what it rebuilds.
+   */
+  vmaCache?: boolean;
   /** mmap layout; default top-down. */
   layout?: MmapLayout;
   /** vm.max_map_count; default 65530. */

@@ -2,7 +2,7 @@
 // (after a gap search, find_vma and the VMA below come from the cursor), and
 // never outlive a write through the index.
 import { describe, expect, it } from 'vitest';
-import { LegacyIndex, MapleIndex, Vma } from '../src/index.js';
+import { AddressSpace, LegacyIndex, MAP, MapleIndex, PROT, Vma } from '../src/index.js';
 
 const vma = (s: number, e: number) => new Vma(4096, s, e, 0, s, null);
 
@@ -139,5 +139,35 @@ describe('MapleIndex VMA cache', () => {
       }
     }
     expect(maple.stats.cacheHits).toBeGreaterThan(1000);
+  });
+});
+
+describe('the vmaCache option', () => {
+  const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
+  const RW = PROT.READ | PROT.WRITE;
+  /** Four VMAs (with holes between) faulted round and round; returns the maple index's cache hits. */
+  function hotLoop(mm: AddressSpace): { hits: number; answers: number[] } {
+    const at = [0, 1, 2, 3].map((k) => mm.mmap(0, 0x1000 * (k + 1), k % 2 ? RW : PROT.READ, ANON));
+    const answers: number[] = [];
+    for (let i = 0; i < 400; i++) answers.push(mm.fault((at[i % 4] as number) + 0x10, i % 2 === 1));
+    return { hits: (mm.index as MapleIndex).stats.cacheHits, answers };
+  }
+
+  it('is on by default; false leaves every find_vma to the tree with the same answers, also after fork', () => {
+    const on = hotLoop(new AddressSpace({ arch: 'x86_64' }));
+    const off = hotLoop(new AddressSpace({ arch: 'x86_64', vmaCache: false }));
+    expect(on.hits).toBeGreaterThan(300);
+    expect(off.hits).toBe(0);
+    expect(off.answers).toEqual(on.answers);
+    const parent = new AddressSpace({ arch: 'x86_64', vmaCache: false });
+    const child = parent.fork();
+    expect(hotLoop(child).hits).toBe(0);
+  });
+
+  it('is refused for the legacy backend and when not a boolean, before anything is made', () => {
+    expect(() => new AddressSpace({ arch: 'x86_64', backend: 'legacy', vmaCache: false })).toThrow(
+      /option of the maple backend/,
+    );
+    expect(() => new AddressSpace({ arch: 'x86_64', vmaCache: 1 as unknown as boolean })).toThrow(TypeError);
   });
 });

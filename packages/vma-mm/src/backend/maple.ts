@@ -62,6 +62,17 @@ const CURSOR_ABOVE = 2;
 const CACHE_TRIES = 8;
 const CACHE_REST = 248;
 
+/** Options of a {@link MapleIndex}. */
+export interface MapleIndexOptions {
+  /**
+   * Keep the four-slot VMA cache in front of the tree (default true). Linux
+   * 6.1 dropped the per-thread vmacache along with the rb-tree, so `false`
+   * gives the kernel's own look-up path: every find_vma walks the tree.
+   * Answers are the same either way.
+   */
+  vmaCache?: boolean;
+}
+
 /** mm->mm_mt behind the VmaIndex interface. */
 export class MapleIndex implements VmaIndex {
   readonly backend = 'maple' as const;
@@ -105,15 +116,23 @@ export class MapleIndex implements VmaIndex {
   /** The last VMA starting below nbPage, when known (same conventions). */
   private nbBelow: Vma | undefined | null = null;
 
+  /** False: find_vma always walks the tree, as Linux >= 6.1 (see {@link MapleIndexOptions.vmaCache}). */
+  private readonly cacheOn: boolean;
+
   /**
    * @param tree - the tree to index in, new and empty (clone() passes a copy); default a new
    *   gap-tracking MapleTree. Any subclass will do (e.g. @maple-tree/rcu's VersionedMapleTree).
+   * @param options - see {@link MapleIndexOptions}
    * @throws TypeError for a tree without gap tracking (allocRange), which mm_mt always has
    */
-  constructor(tree?: MapleTree<Vma>) {
+  constructor(tree?: MapleTree<Vma>, options: MapleIndexOptions = {}) {
     if (tree !== undefined && !(tree instanceof MapleTree && tree.core.alloc)) {
       throw new TypeError('the maple backend needs a MapleTree made with allocRange: true');
     }
+    if (options.vmaCache !== undefined && typeof options.vmaCache !== 'boolean') {
+      throw new TypeError('vmaCache must be a boolean');
+    }
+    this.cacheOn = options.vmaCache ?? true;
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true });
     this.ownTree = tree === undefined;
     this.vmas = this.tree.size;
@@ -252,7 +271,7 @@ export class MapleIndex implements VmaIndex {
       this.c0 = this.c1 = this.c2 = this.c3 = undefined;
       this.cacheWrites = this.writes;
     }
-    const probing = this.cacheMisses < CACHE_TRIES;
+    const probing = this.cacheOn && this.cacheMisses < CACHE_TRIES;
     if (probing) {
       const c = this.cached(page);
       if (c !== undefined) {
@@ -261,7 +280,7 @@ export class MapleIndex implements VmaIndex {
         return c;
       }
       this.cacheMisses++;
-    } else if (++this.cacheMisses === CACHE_TRIES + CACHE_REST) this.cacheMisses = 0;
+    } else if (this.cacheOn && ++this.cacheMisses === CACHE_TRIES + CACHE_REST) this.cacheMisses = 0;
     const clears = this.clears;
     // After a hit, a page inside a VMA is likely again: one plain load answers it (mtree_load).
     if (this.lastHit && (clears.size === 0 || !clears.covers(page, page))) {
@@ -391,7 +410,7 @@ export class MapleIndex implements VmaIndex {
       this.tree.forEach((v, first, last) => {
         entries.push({ first, last, value: map(v) });
       });
-      const child = new MapleIndex(MapleTree.from(entries, { allocRange: true }));
+      const child = new MapleIndex(MapleTree.from(entries, { allocRange: true }), { vmaCache: this.cacheOn });
       child.ownTree = true;
       return child;
     }
@@ -402,7 +421,7 @@ export class MapleIndex implements VmaIndex {
     for (let v = mas.find(MAPLE_MAX); v !== undefined; v = mas.find(MAPLE_MAX)) {
       copy.storeRange(mas.index, mas.last, map(v));
     }
-    return new MapleIndex(copy);
+    return new MapleIndex(copy, { vmaCache: this.cacheOn });
   }
 
   validate(): void {
