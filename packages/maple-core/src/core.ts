@@ -43,6 +43,13 @@ export class TreeCore<V> {
   maxNodes: number;
   /** Advances with every write; cursors and iterators compare it to know they must re-walk. */
   seq = 0;
+  /**
+   * Advances with every write that may move node bounds or replace nodes
+   * (any store but an exact fit, append, slot or node store rewriting its
+   * leaf in place): while it stands still the path of the last write walk
+   * stays valid (see classifyStore).
+   */
+  shape = 0;
   /** Number of non-empty ranges stored. */
   count = 0;
   /** Internal node type of this tree: arange_64 with gap tracking, range_64 without. */

@@ -20,6 +20,7 @@ import {
   WR_APPEND,
   WR_EXACT_FIT,
   WR_NEW_ROOT,
+  WR_NODE,
   WR_REBALANCE,
   WR_SLOT,
   WR_SPANNING,
@@ -35,7 +36,12 @@ import {
  */
 export function executeStore<V>(core: TreeCore<V>, entry: number): void {
   ws.entry = entry;
-  switch (ws.storeType) {
+  const type = ws.storeType;
+  // Only a leaf rewritten in place keeps every node's bounds (see TreeCore.shape).
+  if (core.rcu || !(type === WR_EXACT_FIT || type === WR_APPEND || type === WR_SLOT || type === WR_NODE)) {
+    core.shape++;
+  }
+  switch (type) {
     case WR_STORE_ROOT:
       storeStats.storeRoot++;
       storeRoot(core, entry);

@@ -78,6 +78,16 @@ export const ws = {
 };
 
 /**
+ * The tree, its shape generation and its root when {@link wp} last reached a
+ * leaf: a store inside that leaf's bounds in the same shape walks to the same
+ * leaf, so the walk starts there (as the kernel's mas_wr_prealloc_setup
+ * keeps an active ma_state's node when the range lies inside it).
+ */
+let pathCore: TreeCore<unknown> | null = null;
+let pathShape = -1;
+let pathRoot = 0;
+
+/**
  * Walks to the leaf for `[index, last]` and picks the store case.
  * Changes nothing in the tree. Mirrors mas_wr_store_type().
  * @returns the store case code
@@ -101,6 +111,25 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   let min = 0;
   let max = MAPLE_MAX;
   let d = 0;
+  if (
+    pathCore === core &&
+    pathShape === core.shape &&
+    pathRoot === h &&
+    !core.rcu &&
+    index >= (wMin[leafDepth] as number) &&
+    last < (wMax[leafDepth] as number)
+  ) {
+    // Strictly inside the last write's leaf, in the same shape: the walk would end there
+    // by the same path (no level can see a spanning store), so only the leaf is searched.
+    d = leafDepth;
+    h = wNode[d] as number;
+    min = wMin[d] as number;
+    max = wMax[d] as number;
+  } else {
+    // A walk from the root rewrites the path level by level: until it reaches a leaf
+    // (a spanning store stops above), the recorded path is no one's.
+    pathCore = null;
+  }
   // Internal levels: mas_is_span_wr against the slot's range.
   for (; d < leafDepth; d++) {
     const p = h * PIVOT_STRIDE;
@@ -135,6 +164,9 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   }
   const end = arena.end[h] as number;
   wp.depth = d;
+  pathCore = core as TreeCore<unknown>;
+  pathShape = core.shape;
+  pathRoot = core.root;
   ws.node = h;
   ws.depth = d;
   ws.min = min;
@@ -350,6 +382,7 @@ export function retireSubtree<V>(core: TreeCore<V>, h: number): void {
 /** wr_new_root: the store covers everything; the old tree goes. Mirrors mas_new_root(). */
 export function newRoot<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
+  core.shape++;
   if (core.root !== 0) retireSubtree(core, core.root);
   if (entry === 0) {
     core.root = 0;
