@@ -22,21 +22,48 @@ const sMax = new Float64Array(MAPLE_HEIGHT_MAX + 1);
 /** Depth of the leaf where the last successful search found its fit (its path is in the scratch). */
 let hitDepth = -1;
 
+/** Counts searches: a fit's path stays in the scratch until the next search overwrites it. */
+let searches = 0;
+
 /**
- * Puts the path of the last successful search (root to the leaf slot of the
- * fit) into walker `w`, so a cursor can step on from the fit without walking
- * from the root again (the kernel leaves mas->node on that leaf). Only valid
- * right after {@link emptyAreaSearch} found a fit on a tree with a root node.
+ * Puts the leaf level of the last successful search (the leaf slot of the
+ * fit, with the leaf's bounds) into walker `w`, so a cursor can step on from
+ * the fit without walking from the root again (the kernel leaves mas->node on
+ * that leaf). The levels above are not copied: a step out of the leaf walks
+ * down again. Only valid right after {@link emptyAreaSearch} found a fit on a
+ * tree with a root node.
+ * @returns the depth of the leaf
  */
-export function takeAreaPath(w: Walker): void {
+export function takeAreaLeaf(w: Walker): number {
   const d = hitDepth;
-  for (let k = 0; k <= d; k++) {
+  w.node[d] = sNode[d] as number;
+  w.min[d] = sMin[d] as number;
+  w.max[d] = sMax[d] as number;
+  w.off[d] = sOff[d] as number;
+  w.depth = d;
+  return d;
+}
+
+/** The number of the last search: {@link takeAreaUpper} is valid while it stands. */
+export function areaSearchCount(): number {
+  return searches;
+}
+
+/**
+ * Copies the levels above the leaf of the last successful search into `w`
+ * (the rest of {@link takeAreaLeaf}'s path), if no search has run since the
+ * one numbered `search` ({@link areaSearchCount}).
+ * @returns false, copying nothing, when the scratch holds a later search
+ */
+export function takeAreaUpper(w: Walker, search: number): boolean {
+  if (search !== searches) return false;
+  for (let k = 0; k < hitDepth; k++) {
     w.node[k] = sNode[k] as number;
     w.min[k] = sMin[k] as number;
     w.max[k] = sMax[k] as number;
     w.off[k] = sOff[k] as number;
   }
-  w.depth = d;
+  return true;
 }
 
 /** Where the last traced search (one given a `visited` list) found its fit: the leaf and its bounds. */
@@ -56,6 +83,7 @@ export function emptyAreaSearch<V>(
   rev: boolean,
   visited: number[] | null = null,
 ): number | undefined {
+  searches++;
   if (core.root === 0) {
     // Empty, or only index 0 used (by the entry in the root).
     const lo = core.rootValue !== 0 ? Math.max(min, 1) : min;

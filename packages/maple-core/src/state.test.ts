@@ -376,3 +376,30 @@ describe('walk() records only the leaf, and a step out of it completes the path'
     }
   });
 });
+
+describe('a cursor left on a gap search fit', () => {
+  it('steps across leaf edges after other searches have reused the search scratch', () => {
+    const ranges = Array.from({ length: 3000 }, (_, i) => ({
+      first: i * 7,
+      last: i * 7 + 2 + (i % 3),
+      value: i,
+    }));
+    const t = MapleTree.from(ranges, { allocRange: true });
+    const other = MapleTree.from(ranges.slice(0, 500), { allocRange: true });
+    const mas = t.state(0);
+    let crossed = 0;
+    const leafMins = new Set<number>();
+    for (const node of t.nodes()) if (node.type === 'leaf_64') leafMins.add(node.min);
+    for (let q = 100; q < 21000; q += 37) {
+      expect(mas.emptyAreaRev(0, q, 1)).toBe(true);
+      const start = mas.index;
+      // The hole found sits on a leaf's first slot now and then: prev() must climb.
+      if (leafMins.has(start)) crossed++;
+      other.emptyArea(0, 3000, 2); // another search overwrites the scratch
+      const before = [...ranges].reverse().find((r) => r.last < start);
+      expect(mas.prev(0)).toBe(before?.value);
+      expect(mas.next(MAPLE_MAX)).toBe(ranges.find((r) => r.first > start)?.value);
+    }
+    expect(crossed).toBeGreaterThan(0);
+  });
+});

@@ -14,7 +14,7 @@
  * stepping (what the kernel asks of callers with mas_pause()).
  */
 
-import { emptyAreaSearch, takeAreaPath } from './area.js';
+import { areaSearchCount, emptyAreaSearch, takeAreaLeaf, takeAreaUpper } from './area.js';
 import { PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
@@ -56,11 +56,13 @@ export class MapleState<V> {
   /** Slot in the virtual leaf of a node-less tree. */
   private vOff = 0;
   /**
-   * The walker holds only its leaf level (a plain {@link walk} found it
-   * without recording the path, as cheaply as `load`); the levels above are
+   * The walker holds only its leaf level (a plain {@link walk} or a gap
+   * search found it without recording the path); the levels above are
    * filled in by {@link completePath} before a step climbs out of the leaf.
    */
   private leafOnly = false;
+  /** The gap search whose path the walker's leaf came from (-1: a walk), see {@link completePath}. */
+  private leafSearch = -1;
 
   /** @internal Use `tree.state(first, last)`. */
   constructor(tree: MapleTree<V>, first: number, last: number) {
@@ -85,6 +87,7 @@ export class MapleState<V> {
       w.min[d] = lookupHit.min;
       w.max[d] = lookupHit.max;
       this.leafOnly = d > 0;
+      this.leafSearch = -1;
       this.seq = core.seq;
       this.status = ACTIVE;
       this.index = lookupHit.lo;
@@ -319,9 +322,10 @@ export class MapleState<V> {
       this.status = START;
     } else {
       // As the kernel, the cursor stays on the leaf slot of the fit: next() and
-      // prev() step on from it without a walk from the root.
-      takeAreaPath(this.w);
-      this.leafOnly = false;
+      // prev() step on from it without a walk from the root (and complete the
+      // path first if they leave the leaf).
+      this.leafOnly = takeAreaLeaf(this.w) > 0;
+      this.leafSearch = areaSearchCount();
       this.seq = core.seq;
       this.status = ACTIVE;
     }
@@ -524,18 +528,21 @@ export class MapleState<V> {
   }
 
   /**
-   * Fills in the levels above the leaf that {@link walk} left unrecorded: a
-   * walk to the leaf's max lands on the same leaf (its parent's pivot for it
-   * is that max), at the slot the cursor is on when that is the last one;
-   * the cursor's offset is kept either way.
+   * Fills in the levels above the leaf that {@link walk} or a gap search
+   * left unrecorded: copied from the search's scratch when it is still
+   * there, else walked again: a walk to the leaf's max lands on the same
+   * leaf (its parent's pivot for it is that max), at the slot the cursor is
+   * on when that is the last one; the cursor's offset is kept either way.
    */
   private completePath(): void {
+    this.leafOnly = false;
     const w = this.w;
+    // Straight from the gap search's scratch while no other search has overwritten it.
+    if (this.leafSearch >= 0 && takeAreaUpper(w, this.leafSearch)) return;
     const d = w.depth;
     const off = w.off[d] as number;
     descend(this.core, w, this.core.root, w.max[d] as number);
     w.off[d] = off;
-    this.leafOnly = false;
   }
 
   private position(index: number): void {
