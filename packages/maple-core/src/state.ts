@@ -20,17 +20,7 @@ import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
 import { tracedAreaSearch, traceRootRead, traceWalkerRead } from './trace.js';
 import type { MapleTree } from './tree.js';
-import {
-  descend,
-  lookupHit,
-  lookupSlot,
-  nextSlot,
-  prevSlot,
-  slotMax,
-  slotMin,
-  slotValue,
-  Walker,
-} from './walk.js';
+import { descend, lookupHit, lookupSlot, nextSlot, prevSlot, Walker } from './walk.js';
 import { ws } from './write.js';
 
 /** Cursor status, as the kernel's enum maple_status. */
@@ -556,47 +546,30 @@ export class MapleState<V> {
     descend(core, this.w, core.root, index);
   }
 
+  // The virtual leaf of a tree with no node: slot 0 is [0, 0] when the root
+  // holds an entry (else [0, MAPLE_MAX] empty), slot 1 the rest, [1, MAPLE_MAX].
+
   private curLo(): number {
-    const core = this.core;
-    if (core.root === 0) return this.vOff === 0 ? 0 : 1;
-    return slotMin(core, this.w);
+    return this.vOff === 0 ? 0 : 1;
   }
 
   private curHi(): number {
-    const core = this.core;
-    if (core.root === 0) return this.vOff === 0 && core.rootValue !== 0 ? 0 : MAPLE_MAX;
-    return slotMax(core, this.w);
+    return this.vOff === 0 && this.core.rootValue !== 0 ? 0 : MAPLE_MAX;
   }
 
   private curVal(): number {
-    const core = this.core;
-    if (core.root === 0) return this.vOff === 0 ? core.rootValue : 0;
-    return slotValue(core, this.w);
+    return this.vOff === 0 ? this.core.rootValue : 0;
   }
 
   private advance(): boolean {
-    const core = this.core;
-    if (core.root === 0) {
-      if (this.vOff === 0 && core.rootValue !== 0) {
-        this.vOff = 1;
-        return true;
-      }
-      return false;
-    }
-    if (this.leafOnly) this.completePath();
-    return nextSlot(core, this.w);
+    if (this.vOff !== 0 || this.core.rootValue === 0) return false;
+    this.vOff = 1;
+    return true;
   }
 
   private retreat(): boolean {
-    const core = this.core;
-    if (core.root === 0) {
-      if (this.vOff === 1) {
-        this.vOff = 0;
-        return true;
-      }
-      return false;
-    }
-    if (this.leafOnly) this.completePath();
-    return prevSlot(core, this.w);
+    if (this.vOff !== 1) return false;
+    this.vOff = 0;
+    return true;
   }
 }
