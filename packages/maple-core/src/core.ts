@@ -50,6 +50,11 @@ export class TreeCore<V> {
    * stays valid (see classifyStore).
    */
   shape = 0;
+  /** The write walk whose path (the module's `wp`) ends on a leaf of this tree, -1 for none. */
+  pathWalk = -1;
+  /** {@link shape} and the root when that walk was made. */
+  pathShape = -1;
+  pathRoot = 0;
   /** Number of non-empty ranges stored. */
   count = 0;
   /** Internal node type of this tree: arange_64 with gap tracking, range_64 without. */

@@ -99,4 +99,25 @@ describe('write walks that start at the last leaf', () => {
     }
     expect(storeStats.splitStore).toBeGreaterThan(splits);
   });
+
+  it('two trees writing in turn each walk from their own root', () => {
+    const a = build(true);
+    const b = build(false);
+    for (let j = 0; j < 200; j++) {
+      // Same indices in both trees: one tree's path must never serve the other's store.
+      const at = 2000 + (j % 9);
+      for (const { t, m } of [a, b]) {
+        t.storeRange(at, at, j);
+        m.store(at, at, j);
+        t.storeRange(at, at, undefined);
+        m.store(at, at, undefined);
+      }
+      if (j % 20 === 0) {
+        same(a.t, a.m, `a ${j}`);
+        same(b.t, b.m, `b ${j}`);
+      }
+    }
+    same(a.t, a.m, 'a');
+    same(b.t, b.m, 'b');
+  });
 });

@@ -78,14 +78,15 @@ export const ws = {
 };
 
 /**
- * The tree, its shape generation and its root when {@link wp} last reached a
- * leaf: a store inside that leaf's bounds in the same shape walks to the same
- * leaf, so the walk starts there (as the kernel's mas_wr_prealloc_setup
- * keeps an active ma_state's node when the range lies inside it).
+ * Counts write walks from the root. A tree whose `pathWalk` equals it (and
+ * whose shape and root are what they were then) had the last such walk, and
+ * {@link wp} still holds that walk's path to a leaf: a store inside that
+ * leaf's bounds walks to the same leaf, so the walk starts there (as the
+ * kernel's mas_wr_prealloc_setup keeps an active ma_state's node when the
+ * range lies inside it). The mark lives on the tree, so nothing here keeps a
+ * dropped tree alive.
  */
-let pathCore: TreeCore<unknown> | null = null;
-let pathShape = -1;
-let pathRoot = 0;
+let walks = 0;
 
 /**
  * Walks to the leaf for `[index, last]` and picks the store case.
@@ -112,9 +113,9 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   let max = MAPLE_MAX;
   let d = 0;
   if (
-    pathCore === core &&
-    pathShape === core.shape &&
-    pathRoot === h &&
+    core.pathWalk === walks &&
+    core.pathShape === core.shape &&
+    core.pathRoot === h &&
     !core.rcu &&
     index >= (wMin[leafDepth] as number) &&
     last < (wMax[leafDepth] as number)
@@ -128,7 +129,7 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   } else {
     // A walk from the root rewrites the path level by level: until it reaches a leaf
     // (a spanning store stops above), the recorded path is no one's.
-    pathCore = null;
+    walks++;
   }
   // Internal levels: mas_is_span_wr against the slot's range.
   for (; d < leafDepth; d++) {
@@ -164,9 +165,9 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   }
   const end = arena.end[h] as number;
   wp.depth = d;
-  pathCore = core as TreeCore<unknown>;
-  pathShape = core.shape;
-  pathRoot = core.root;
+  core.pathWalk = walks;
+  core.pathShape = core.shape;
+  core.pathRoot = core.root;
   ws.node = h;
   ws.depth = d;
   ws.min = min;
