@@ -90,7 +90,22 @@ export function emptyAreaSearch<V>(
     if (lo > max || max - lo + 1 < size) return undefined;
     return rev ? max - size + 1 : lo;
   }
-  if (rev) return revSearch(core, min, max, size, visited);
+  return rev ? revSearch(core, min, max, size, visited) : fwdSearch(core, min, max, size, visited);
+}
+
+/**
+ * The forward search (mas_empty_area / mas_awalk) on a tree with a root
+ * node: each node is entered at the slot holding `min` (the slots before it
+ * lie wholly below the window); in a gap-tracking node the slots whose
+ * largest gap is too small are skipped on the gap block alone.
+ */
+function fwdSearch<V>(
+  core: TreeCore<V>,
+  min: number,
+  max: number,
+  size: number,
+  visited: number[] | null,
+): number | undefined {
   const arena = core.arena;
   const pivots = arena.pivots;
   const slots = arena.slots;
@@ -102,10 +117,7 @@ export function emptyAreaSearch<V>(
   sNode[0] = core.root;
   sMin[0] = 0;
   sMax[0] = MAPLE_MAX;
-  // Each node is entered at the slot holding the near end of [min, max] (min going
-  // up, max going down): the slots before it lie wholly outside the window.
-  const key = rev ? max : min;
-  sOff[0] = firstSlotAtOrAbove(pivots, core.root, ends[core.root] as number, key);
+  sOff[0] = firstSlotAtOrAbove(pivots, core.root, ends[core.root] as number, min);
   if (visited !== null) visited.push(core.root);
   while (d >= 0) {
     const h = sNode[d] as number;
@@ -118,22 +130,16 @@ export function emptyAreaSearch<V>(
       while (off <= end && (gaps[g + off] as number) < size) off++;
       sOff[d] = off;
     }
-    if (off < 0 || off > end) {
-      d--;
-      if (d >= 0) sOff[d] = (sOff[d] as number) + (rev ? -1 : 1);
-      continue;
-    }
     const p = h * PIVOT_STRIDE;
     const lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : (sMin[d] as number);
-    const hi = off < end ? (pivots[p + off] as number) : (sMax[d] as number);
-    // Entirely outside [min, max]: stop in the direction of travel, skip otherwise.
-    if (rev ? hi < min : lo > max) {
+    // Past the node's last slot, or past the window: resume the parent one slot up.
+    if (off > end || lo > max) {
       d--;
-      if (d >= 0) sOff[d] = (sOff[d] as number) + (rev ? -1 : 1);
+      if (d >= 0) sOff[d] = (sOff[d] as number) + 1;
       continue;
     }
-    const outside = rev ? lo > max : hi < min;
-    if (!outside) {
+    const hi = off < end ? (pivots[p + off] as number) : (sMax[d] as number);
+    if (hi >= min) {
       if (type === LEAF_64) {
         if (slots[h * SLOT_STRIDE + off] === 0) {
           const a = Math.max(lo, min);
@@ -145,7 +151,7 @@ export function emptyAreaSearch<V>(
               areaHit.max = sMax[d] as number;
             }
             hitDepth = d;
-            return rev ? b - size + 1 : a;
+            return a;
           }
         }
       } else {
@@ -154,12 +160,12 @@ export function emptyAreaSearch<V>(
         sNode[d] = child;
         sMin[d] = lo;
         sMax[d] = hi;
-        sOff[d] = firstSlotAtOrAbove(pivots, child, ends[child] as number, key);
+        sOff[d] = firstSlotAtOrAbove(pivots, child, ends[child] as number, min);
         if (visited !== null) visited.push(child);
         continue;
       }
     }
-    sOff[d] = off + (rev ? -1 : 1);
+    sOff[d] = off + 1;
   }
   return undefined;
 }
