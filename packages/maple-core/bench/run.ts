@@ -21,6 +21,7 @@
 
 import BTreeImport from 'sorted-btree';
 import { MAPLE_MAX, MapleTree } from '../src/index.js';
+import { prng } from '../test/prng.js';
 import { memory } from './memory.js';
 
 // sorted-btree is CommonJS with `exports.default`: under plain Node ESM the
@@ -32,18 +33,6 @@ const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice(7).split(',') : ['lookup', 'gap', 'step', 'build', 'churn', 'memory'];
 const ROUNDS = quick ? 5 : 15;
-
-/** mulberry32: a small seeded generator. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { expectValid } from '../test/helpers.js';
 import { RangeModel } from '../test/model.js';
+import { prng } from '../test/prng.js';
 import { ARANGE_64, LEAF_64, SLOT_STRIDE } from './constants.js';
 import { resetStoreStats, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
-
-/** mulberry32, seeded. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Arange nodes whose largest-gap offset is not the first slot holding the largest gap. */
 function offOffsets(t: MapleTree<number>): number[] {

@@ -1,0 +1,16 @@
+/**
+ * mulberry32: a small seeded generator, shared by the tests and the
+ * benchmark so that every run sees the same data.
+ */
+
+/** A generator of floats in [0, 1) from `seed`. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
