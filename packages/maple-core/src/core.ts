@@ -44,17 +44,10 @@ export class TreeCore<V> {
   /** Advances with every write; cursors and iterators compare it to know they must re-walk. */
   seq = 0;
   /**
-   * Advances with every write that may move node bounds or replace nodes
-   * (any store but an exact fit, append, slot or node store rewriting its
-   * leaf in place): while it stands still the path of the last write walk
-   * stays valid (see classifyStore).
+   * The write walk whose path (the module's `wp`) ends on a leaf of this
+   * tree and is still valid, -1 for none (see classifyStore).
    */
-  shape = 0;
-  /** The write walk whose path (the module's `wp`) ends on a leaf of this tree, -1 for none. */
   pathWalk = -1;
-  /** {@link shape} and the root when that walk was made. */
-  pathShape = -1;
-  pathRoot = 0;
   /** Number of non-empty ranges stored. */
   count = 0;
   /** Internal node type of this tree: arange_64 with gap tracking, range_64 without. */

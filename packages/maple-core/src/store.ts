@@ -15,6 +15,7 @@ import { splitStore } from './split.js';
 import { storeStats } from './stats.js';
 import {
   fillStoreBig,
+  forgetWritePaths,
   newRoot,
   publish,
   WR_APPEND,
@@ -37,9 +38,9 @@ import {
 export function executeStore<V>(core: TreeCore<V>, entry: number): void {
   ws.entry = entry;
   const type = ws.storeType;
-  // Only a leaf rewritten in place keeps every node's bounds (see TreeCore.shape).
+  // Only a leaf rewritten in place keeps every node's bounds and handle.
   if (core.rcu || !(type === WR_EXACT_FIT || type === WR_APPEND || type === WR_SLOT || type === WR_NODE)) {
-    core.shape++;
+    forgetWritePaths();
   }
   switch (type) {
     case WR_STORE_ROOT:

@@ -225,7 +225,7 @@ export function lookup<V>(core: TreeCore<V>, index: number): number {
 export const lookupHit = { node: 0, off: 0, lo: 0, hi: 0, min: 0, max: 0 };
 
 /**
- * As {@link lookup}, also keeping the slot's range and the leaf's max in
+ * As {@link lookup}, also keeping the slot's range and the leaf's bounds in
  * {@link lookupHit}, without recording a path (mtree_range_walk, for mt_find's
  * common case). The tree has a root node.
  * @returns the value index, 0 when empty

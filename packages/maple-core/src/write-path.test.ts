@@ -1,6 +1,6 @@
 /**
  * The write walk starts at the last write's leaf when a store lies strictly
- * inside it and no write since has moved node bounds (TreeCore.shape): these
+ * inside it and no write since has moved node bounds or replaced nodes: these
  * interleave such stores with everything that must make the walk start at
  * the root again, and check each result against a fresh model.
  */

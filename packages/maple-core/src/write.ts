@@ -78,15 +78,23 @@ export const ws = {
 };
 
 /**
- * Counts write walks from the root. A tree whose `pathWalk` equals it (and
- * whose shape and root are what they were then) had the last such walk, and
- * {@link wp} still holds that walk's path to a leaf: a store inside that
- * leaf's bounds walks to the same leaf, so the walk starts there (as the
- * kernel's mas_wr_prealloc_setup keeps an active ma_state's node when the
- * range lies inside it). The mark lives on the tree, so nothing here keeps a
- * dropped tree alive.
+ * Counts write walks from the root and stores that move node bounds or
+ * replace nodes. A tree whose `pathWalk` equals it had the last such walk,
+ * and nothing has reshaped any tree since: {@link wp} still holds that
+ * walk's path to a leaf, and a store inside that leaf's bounds walks to the
+ * same leaf, so the walk starts there (as the kernel's mas_wr_prealloc_setup
+ * keeps an active ma_state's node when the range lies inside it). The mark
+ * lives on the tree, so nothing here keeps a dropped tree alive.
  */
 let walks = 0;
+
+/**
+ * A store is about to move node bounds or replace nodes (every case but an
+ * in-place leaf rewrite, and every store in RCU mode): no recorded path stays valid.
+ */
+export function forgetWritePaths(): void {
+  walks++;
+}
 
 /**
  * Walks to the leaf for `[index, last]` and picks the store case.
@@ -114,13 +122,11 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   let d = 0;
   if (
     core.pathWalk === walks &&
-    core.pathShape === core.shape &&
-    core.pathRoot === h &&
     !core.rcu &&
     index >= (wMin[leafDepth] as number) &&
     last < (wMax[leafDepth] as number)
   ) {
-    // Strictly inside the last write's leaf, in the same shape: the walk would end there
+    // Strictly inside the last write's leaf, nothing reshaped since: the walk would end there
     // by the same path (no level can see a spanning store), so only the leaf is searched.
     d = leafDepth;
     h = wNode[d] as number;
@@ -166,8 +172,6 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   const end = arena.end[h] as number;
   wp.depth = d;
   core.pathWalk = walks;
-  core.pathShape = core.shape;
-  core.pathRoot = core.root;
   ws.node = h;
   ws.depth = d;
   ws.min = min;
@@ -383,7 +387,7 @@ export function retireSubtree<V>(core: TreeCore<V>, h: number): void {
 /** wr_new_root: the store covers everything; the old tree goes. Mirrors mas_new_root(). */
 export function newRoot<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
-  core.shape++;
+  forgetWritePaths();
   if (core.root !== 0) retireSubtree(core, core.root);
   if (entry === 0) {
     core.root = 0;
