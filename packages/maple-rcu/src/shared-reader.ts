@@ -158,14 +158,11 @@ export class SharedReader implements SharedMapleReader {
       if (root <= 0) this.found = root < 0 && index === 0 ? -root : 0;
       else status = this.pointWalk(root, index, pin.epoch);
       if (status === FREED) {
-        this.stats.freedNodeReads++;
         this.repinAfterFreed(pin, ++freedRetries);
         continue;
       }
-      if (status === DEAD && restarts < MAX_RESTARTS && this.newerPublished(pin)) {
+      if (status === DEAD && this.restartOnDead(pin, restarts)) {
         restarts++;
-        this.stats.restarts++;
-        this.repin(pin);
         continue;
       }
       break;
@@ -196,14 +193,11 @@ export class SharedReader implements SharedMapleReader {
       }
       const status = this.findFrom(root, index, max, pin.epoch);
       if (status === FREED) {
-        this.stats.freedNodeReads++;
         this.repinAfterFreed(pin, ++freedRetries);
         continue;
       }
-      if (status === DEAD && restarts < MAX_RESTARTS && this.newerPublished(pin)) {
+      if (status === DEAD && this.restartOnDead(pin, restarts)) {
         restarts++;
-        this.stats.restarts++;
-        this.repin(pin);
         continue;
       }
       result = this.entry;
@@ -287,13 +281,27 @@ export class SharedReader implements SharedMapleReader {
     this.pin(pin);
   }
 
-  /** @internal {@link repin} after a freed node; gives up when that keeps happening. */
+  /** @internal Counts a read of a freed node and {@link repin}s; gives up when that keeps happening. */
   repinAfterFreed(pin: Pin, tries: number): void {
+    this.stats.freedNodeReads++;
     if (tries > MAX_FREED_RETRIES) {
       this.unpin();
       throw new Error('SharedMapleReader: nodes keep being freed under the reader (reclamation is broken)');
     }
     this.repin(pin);
+  }
+
+  /**
+   * @internal After a walk that met a dead node (a writer replaced it): when
+   * fewer than MAX_RESTARTS restarts were made and a newer version is
+   * published, counts the restart, moves `pin` to the newest version and
+   * returns true (walk again); else false (the pinned version's answer stands).
+   */
+  restartOnDead(pin: Pin, restarts: number): boolean {
+    if (restarts >= MAX_RESTARTS || !this.newerPublished(pin)) return false;
+    this.stats.restarts++;
+    this.repin(pin);
+    return true;
   }
 
   /** @internal True when a version after `pin`'s has been published. */

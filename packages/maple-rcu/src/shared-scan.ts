@@ -71,7 +71,6 @@ export class SharedEntryIterator implements IterableIterator<MapleEntry<number>>
         }
         s = r.step(w, pin.epoch);
       }
-      r.stats.freedNodeReads++;
       r.repinAfterFreed(pin, ++tries);
       r.answered(pin.version);
       this.positioned = false;
