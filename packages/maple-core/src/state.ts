@@ -14,11 +14,11 @@
  * stepping (what the kernel asks of callers with mas_pause()).
  */
 
-import { areaSearchCount, emptyAreaSearch, takeAreaLeaf, takeAreaUpper } from './area.js';
+import { areaSearchCount, takeAreaLeaf, takeAreaUpper } from './area.js';
 import { PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
-import { tracedAreaSearch, traceRootRead, traceWalkerRead } from './trace.js';
+import { areaSearch, traceRootRead, traceWalkerRead } from './trace.js';
 import type { MapleTree } from './tree.js';
 import { descend, lookupHit, lookupSlot, nextSlot, prevSlot, Walker } from './walk.js';
 import { ws } from './write.js';
@@ -301,10 +301,7 @@ export class MapleState<V> {
   private area(min: number, max: number, size: number, rev: boolean): boolean {
     checkArea(min, max, size);
     const core = this.core;
-    const start =
-      core.trace === null
-        ? emptyAreaSearch(core, min, max, size, rev)
-        : tracedAreaSearch(core, min, max, size, rev);
+    const start = areaSearch(core, min, max, size, rev);
     if (start === undefined) return false;
     this.index = start;
     this.last = start + size - 1;

@@ -206,6 +206,18 @@ export function traceWrite<V>(core: TreeCore<V>, value: V | undefined): void {
   });
 }
 
+/** An empty-area search, traced when the tree has a hook (the tree's and the cursor's). */
+export function areaSearch<V>(
+  core: TreeCore<V>,
+  min: number,
+  max: number,
+  size: number,
+  rev: boolean,
+): number | undefined {
+  if (core.trace === null) return emptyAreaSearch(core, min, max, size, rev);
+  return tracedAreaSearch(core, min, max, size, rev);
+}
+
 /**
  * An empty-area search that records the nodes it enters and emits them as an
  * `ma_op` event (mas_empty_area / mas_empty_area_rev).

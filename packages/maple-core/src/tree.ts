@@ -8,7 +8,6 @@
  */
 
 import { accountLeaf, accountOverlap } from './account.js';
-import { emptyAreaSearch } from './area.js';
 import type { NodeArena } from './arena.js';
 import { bulkBuild } from './bulk.js';
 import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
@@ -19,13 +18,7 @@ import { inspectCore, type MapleNodeInfo } from './inspect.js';
 import { EntryIterator, forEachEntry } from './iterate.js';
 import { MapleState } from './state.js';
 import { executeStore } from './store.js';
-import {
-  type MapleTraceHook,
-  tracedAreaSearch,
-  traceRootRead,
-  traceWalkerRead,
-  traceWrite,
-} from './trace.js';
+import { areaSearch, type MapleTraceHook, traceRootRead, traceWalkerRead, traceWrite } from './trace.js';
 import { validateTree } from './validate.js';
 import {
   descend,
@@ -514,18 +507,6 @@ function copyTreeInto<V>(src: TreeCore<V>, dst: TreeCore<V>): void {
       for (let i = end; i >= 0; i--) stack.push(sa.slots[h * SLOT_STRIDE + i] as number, n, i);
     }
   }
-}
-
-/** An empty-area search, traced when the tree has a hook. */
-function areaSearch<V>(
-  core: TreeCore<V>,
-  min: number,
-  max: number,
-  size: number,
-  rev: boolean,
-): number | undefined {
-  if (core.trace === null) return emptyAreaSearch(core, min, max, size, rev);
-  return tracedAreaSearch(core, min, max, size, rev);
 }
 
 /** Read event for a lookup of `index`: walks again with a recording walker (only when tracing). */
