@@ -29,7 +29,8 @@ export function memory(sizes: number[]): void {
         (sum, k) => sum + (a[k as keyof typeof a] as unknown as ArrayBufferView).byteLength,
         0,
       );
-      const values = t.core.values.array.length * 12;
+      // Each value is one 8-byte array element, plus its count byte.
+      const values = t.core.values.array.length * 8 + t.core.values.countBytes;
       const parts: [string, number][] = [
         ['pivots', a.pivots.byteLength],
         ['slots', a.slots.byteLength],

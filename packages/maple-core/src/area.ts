@@ -8,9 +8,10 @@
  * Empty ranges never sit next to each other, so each empty run is one slot.
  */
 
-import { ARANGE_64, LEAF_64, MAPLE_HEIGHT_MAX, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, LEAF_64, MAPLE_HEIGHT_MAX, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
+import { pivotOf, slotDownTo, slotFor } from './pivots.js';
 import type { Walker } from './walk.js';
 
 /** Per-level scratch for the depth-first search: node, offset, node min and max. */
@@ -107,7 +108,6 @@ function fwdSearch<V>(
   visited: number[] | null,
 ): number | undefined {
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   const gaps = arena.gaps;
   const gapBase = arena.gapBase;
@@ -117,7 +117,7 @@ function fwdSearch<V>(
   sNode[0] = core.root;
   sMin[0] = 0;
   sMax[0] = MAPLE_MAX;
-  sOff[0] = firstSlotAtOrAbove(pivots, core.root, ends[core.root] as number, min);
+  sOff[0] = slotFor(arena, core.root, ends[core.root] as number, min);
   if (visited !== null) visited.push(core.root);
   while (d >= 0) {
     const h = sNode[d] as number;
@@ -130,15 +130,14 @@ function fwdSearch<V>(
       while (off <= end && (gaps[g + off] as number) < size) off++;
       sOff[d] = off;
     }
-    const p = h * PIVOT_STRIDE;
-    const lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : (sMin[d] as number);
+    const lo = off > 0 ? pivotOf(arena, h, off - 1) + 1 : (sMin[d] as number);
     // Past the node's last slot, or past the window: resume the parent one slot up.
     if (off > end || lo > max) {
       d--;
       if (d >= 0) sOff[d] = (sOff[d] as number) + 1;
       continue;
     }
-    const hi = off < end ? (pivots[p + off] as number) : (sMax[d] as number);
+    const hi = off < end ? pivotOf(arena, h, off) : (sMax[d] as number);
     if (hi >= min) {
       if (type === LEAF_64) {
         if (slots[h * SLOT_STRIDE + off] === 0) {
@@ -160,7 +159,7 @@ function fwdSearch<V>(
         sNode[d] = child;
         sMin[d] = lo;
         sMax[d] = hi;
-        sOff[d] = firstSlotAtOrAbove(pivots, child, ends[child] as number, min);
+        sOff[d] = slotFor(arena, child, ends[child] as number, min);
         if (visited !== null) visited.push(child);
         continue;
       }
@@ -168,14 +167,6 @@ function fwdSearch<V>(
     sOff[d] = off + 1;
   }
   return undefined;
-}
-
-/** The first slot of node `h` whose range ends at or after `key` (its last slot when none does). */
-function firstSlotAtOrAbove(pivots: Float64Array, h: number, end: number, key: number): number {
-  const p = h * PIVOT_STRIDE;
-  let o = 0;
-  while (o < end && (pivots[p + o] as number) < key) o++;
-  return o;
 }
 
 /**
@@ -193,7 +184,6 @@ function revSearch<V>(
   visited: number[] | null,
 ): number | undefined {
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   const gaps = arena.gaps;
   const gapBase = arena.gapBase;
@@ -204,20 +194,19 @@ function revSearch<V>(
   sNode[0] = root;
   sMin[0] = 0;
   sMax[0] = MAPLE_MAX;
-  sOff[0] = lastSlotFrom(pivots, root, ends[root] as number, max);
+  sOff[0] = slotDownTo(arena, root, ends[root] as number, max);
   if (visited !== null) visited.push(root);
   while (d >= 0) {
     const h = sNode[d] as number;
     let off = sOff[d] as number;
     const end = ends[h] as number;
-    const p = h * PIVOT_STRIDE;
     const type = types[h] as number;
     if (type === LEAF_64) {
       const s = h * SLOT_STRIDE;
       const nodeMin = sMin[d] as number;
-      let hi = off < end ? (pivots[p + off] as number) : (sMax[d] as number);
+      let hi = off < end ? pivotOf(arena, h, off) : (sMax[d] as number);
       while (off >= 0 && hi >= min) {
-        const lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : nodeMin;
+        const lo = off > 0 ? pivotOf(arena, h, off - 1) + 1 : nodeMin;
         if (slots[s + off] === 0) {
           const a = Math.max(lo, min);
           const b = Math.min(hi, max);
@@ -241,15 +230,15 @@ function revSearch<V>(
         while (off >= 0 && (gaps[g + off] as number) < size) off--;
       }
       if (off >= 0) {
-        const hi = off < end ? (pivots[p + off] as number) : (sMax[d] as number);
+        const hi = off < end ? pivotOf(arena, h, off) : (sMax[d] as number);
         if (hi >= min) {
           sOff[d] = off;
           const child = slots[h * SLOT_STRIDE + off] as number;
           d++;
           sNode[d] = child;
-          sMin[d] = off > 0 ? (pivots[p + off - 1] as number) + 1 : (sMin[d - 1] as number);
+          sMin[d] = off > 0 ? pivotOf(arena, h, off - 1) + 1 : (sMin[d - 1] as number);
           sMax[d] = hi;
-          sOff[d] = lastSlotFrom(pivots, child, ends[child] as number, max);
+          sOff[d] = slotDownTo(arena, child, ends[child] as number, max);
           if (visited !== null) visited.push(child);
           continue;
         }
@@ -260,16 +249,4 @@ function revSearch<V>(
     if (d >= 0) sOff[d] = (sOff[d] as number) - 1;
   }
   return undefined;
-}
-
-/**
- * The same slot as {@link firstSlotAtOrAbove}, found scanning down from the
- * node's last slot: a reverse search's key usually lies near a node's top,
- * so this reads a pivot or two where the upward scan reads most of them.
- */
-function lastSlotFrom(pivots: Float64Array, h: number, end: number, key: number): number {
-  const p = h * PIVOT_STRIDE;
-  let o = end;
-  while (o > 0 && (pivots[p + o - 1] as number) >= key) o--;
-  return o;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { NodeArena } from './arena.js';
-import { LEAF_64, PIVOT_STRIDE, RANGE_64, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, RANGE_64, SLOT_STRIDE } from './constants.js';
 import { TreeCore } from './core.js';
 import { MapleError } from './errors.js';
+import { pivotClear, pivotOf, setPivot } from './pivots.js';
 import { MapleTree } from './tree.js';
 import { lookupFrom } from './walk.js';
 
@@ -25,37 +26,29 @@ describe('node arena', () => {
     expect(a.live).toBe(2);
   });
 
-  it('keeps every per-node array in one buffer, and no gap pool without gaps', () => {
+  it('keeps every per-node array but the pivots in one buffer, and no gap pool without gaps', () => {
     for (const gaps of [false, true]) {
       const a = new NodeArena({ gaps, capacity: 8 });
-      const block = a.pivots.buffer;
-      for (const view of [
-        a.slots,
-        a.gapBase,
-        a.parent,
-        a.parentSlot,
-        a.type,
-        a.end,
-        a.gapOffset,
-        a.generation,
-      ]) {
+      const block = a.slots.buffer;
+      expect(a.pivots.buffer).not.toBe(block);
+      for (const view of [a.gapBase, a.parent, a.parentSlot, a.type, a.end, a.gapOffset, a.generation]) {
         expect(view.buffer).toBe(block);
       }
       expect(a.gaps.length).toBe(gaps ? 10 * 2 : 0);
       // Growth moves every array to one new block and keeps the contents.
       const hs = Array.from({ length: 20 }, (_, i) => {
         const h = a.alloc(LEAF_64);
-        a.pivots[h * PIVOT_STRIDE + 14] = i + 0.5;
+        setPivot(a, h, 14, i * 3 + 1);
         a.slots[h * SLOT_STRIDE + 15] = -i - 1;
         a.parent[h] = i;
         a.end[h] = i % 16;
         return h;
       });
       expect(a.capacity).toBeGreaterThan(20);
-      expect(a.generation.buffer).toBe(a.pivots.buffer);
+      expect(a.generation.buffer).toBe(a.slots.buffer);
       expect(a.generation.buffer).not.toBe(block);
       hs.forEach((h, i) => {
-        expect(a.pivots[h * PIVOT_STRIDE + 14]).toBe(i + 0.5);
+        expect(pivotOf(a, h, 14)).toBe(i * 3 + 1);
         expect(a.slots[h * SLOT_STRIDE + 15]).toBe(-i - 1);
         expect(a.parent[h]).toBe(i);
         expect(a.end[h]).toBe(i % 16);
@@ -81,7 +74,7 @@ describe('node arena', () => {
     const handles: number[] = [];
     for (let i = 0; i < 100; i++) {
       const h = a.alloc(LEAF_64);
-      a.pivots[h * PIVOT_STRIDE] = i * 1000;
+      setPivot(a, h, 0, i * 1000);
       a.slots[h * SLOT_STRIDE + 3] = i + 7;
       a.end[h] = i % 16;
       handles.push(h);
@@ -89,7 +82,7 @@ describe('node arena', () => {
     // 2, 4, 6, 9, 13, 19, 28, 42, 63, 94, 141: the first 1.5x step past 101 handles.
     expect(a.capacity).toBe(141);
     handles.forEach((h, i) => {
-      expect(a.pivots[h * PIVOT_STRIDE]).toBe(i * 1000);
+      expect(pivotOf(a, h, 0)).toBe(i * 1000);
       expect(a.slots[h * SLOT_STRIDE + 3]).toBe(i + 7);
       expect(a.end[h]).toBe(i % 16);
     });
@@ -99,12 +92,12 @@ describe('node arena', () => {
     const a = new NodeArena({ gaps: false });
     const h = a.alloc(LEAF_64);
     a.slots[h * SLOT_STRIDE + 1] = 9;
-    a.pivots[h * PIVOT_STRIDE + 1] = 9;
+    setPivot(a, h, 1, 9);
     a.free(h);
     const again = a.alloc(LEAF_64);
     expect(again).toBe(h);
     expect(a.slots[h * SLOT_STRIDE + 1]).toBe(0);
-    expect(a.pivots[h * PIVOT_STRIDE + 1]).toBe(0);
+    expect(pivotClear(a, h, 1)).toBe(true);
   });
 
   it('a fixed arena on shared buffers refuses to grow with ENOMEM', () => {
@@ -115,6 +108,7 @@ describe('node arena', () => {
       buffer: (n) => new SharedArrayBuffer(n),
     });
     expect(a.pivots.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.wide).toBe(true); // a fixed arena cannot swap its pivots for wider ones later
     expect(a.headroom).toBe(3);
     a.alloc(LEAF_64);
     a.alloc(LEAF_64);
@@ -182,7 +176,7 @@ describe('arena on shared buffers', () => {
     const hs: number[] = [];
     for (let i = 0; i < 10; i++) {
       const h = src.alloc(LEAF_64);
-      src.pivots[h * PIVOT_STRIDE] = i * 100;
+      setPivot(src, h, 0, i * 100);
       src.slots[h * SLOT_STRIDE + 1] = i + 7;
       hs.push(h);
     }
@@ -196,14 +190,14 @@ describe('arena on shared buffers', () => {
       expect(dst.isAllocated(h)).toBe(i !== 3 && i !== 6);
       expect(dst.generation[h]).toBe(src.generation[h]);
       if (i === 3 || i === 6) continue;
-      expect(dst.pivots[h * PIVOT_STRIDE]).toBe(i * 100);
+      expect(pivotOf(dst, h, 0)).toBe(i * 100);
       expect(dst.slots[h * SLOT_STRIDE + 1]).toBe(i + 7);
     }
     // The copy hands out the freed handles first, as the source would.
     expect(new Set([dst.alloc(LEAF_64), dst.alloc(LEAF_64)])).toEqual(new Set([hs[3], hs[6]]));
     // The source is untouched by writes to the copy.
-    dst.pivots[(hs[0] as number) * PIVOT_STRIDE] = 99;
-    expect(src.pivots[(hs[0] as number) * PIVOT_STRIDE]).toBe(0);
+    setPivot(dst, hs[0] as number, 0, 99);
+    expect(pivotOf(src, hs[0] as number, 0)).toBe(0);
     expect(() => new NodeArena({ gaps: false }).copyFrom(src)).toThrow(MapleError);
     expect(() => new NodeArena({ gaps: true, fixed: true }).copyFrom(src)).toThrow(MapleError);
   });

@@ -3,50 +3,58 @@
  * array per field (struct of arrays), indexed by an integer node handle.
  *
  * ```
- *  handle h ─┬─ pivots [h*16 .. h*16+14]   Float64   inclusive slot ends (one pad)
- *            ├─ slots  [h*16 .. h*16+15]   Int32     child handle or value index
- *            ├─ gapBase[h]                 Int32     offset of h's block in the gap pool (alloc trees)
- *            ├─ parent[h], parentSlot[h]             the kernel packs these in one word
+ *  handle h ─┬─ pivots [h*16 .. h*16+14]   Int32 or Float64   inclusive slot ends (one pad; pivots.ts)
+ *            ├─ slots  [h*16 .. h*16+15]   Int32    child handle or value index
+ *            ├─ gapBase[h]                 Int32    offset of h's block in the gap pool (alloc trees)
+ *            ├─ parent[h], parentSlot[h]            the kernel packs these in one word
  *            └─ type[h], end[h], gapOffset[h], generation[h]
  *
- *  gap pool: gaps [b .. b+9]               Float64   largest gap below each child, b = gapBase[h]
+ *  gap pool:  gaps [b .. b+9]               Float64  largest gap below each child, b = gapBase[h]
  * ```
  *
- * The per-node arrays are views into one buffer (one allocation per growth:
- * a new tree costs one buffer for its nodes, not ten), and the gap pool is a
- * second one. Handles start at 1 (0 means "none"). Freed handles go on a free list threaded
- * through `parent` and are reused; their generation advances so that a stale
- * handle is detected. The per-node arrays grow together, by half again (1.5x:
- * at most a third of a grown arena is slack), or to the exact size a bulk
- * build or a copy asks for, in {@link grow} only: callers must re-read
- * `arena.pivots`, `arena.gaps` etc. after anything that allocates.
+ * The pivots have a buffer of their own (their width can change, below);
+ * the other per-node arrays are views into one buffer (one allocation per
+ * growth: a new tree costs two buffers for its nodes, not ten); the gap pool
+ * is a {@link BlockPool}. Handles start at 1 (0 means "none"). Freed
+ * handles go on a free list threaded through `parent` and are reused; their
+ * generation advances so that a stale handle is detected. The per-node arrays
+ * grow together, by half again (1.5x: at most a third of a grown arena is
+ * slack), or to the exact size a bulk build or a copy asks for, in
+ * {@link grow} only: callers must re-read `arena.slots`, `arena.gaps` etc.
+ * after anything that allocates, and read pivots through pivots.ts only.
  *
  * Gaps: only arange_64 nodes (the internal nodes of a gap-tracking tree) keep
- * gaps, about one node in ten, so the gaps live in a separate pool of
- * 10-entry blocks rather than in a per-node array. An arange node gets a block
- * when it is allocated (or copied into), gives it back when freed, and slot k's
- * gap is `gaps[gapBase[h] + k]`: one Int32 load more than a fixed stride.
- * Block 0 is never handed out and stays zero: every other node (leaves,
- * free handles) has `gapBase` 0. Free blocks are threaded through their first
- * entry. The pool grows by half again on its own (in {@link grow} too); a
- * fixed arena has a block for every handle, so it never runs out of blocks
- * before it runs out of nodes. Arenas without gaps have empty `gaps` and
- * `gapBase` arrays.
+ * gaps, about one node in ten, so the gaps live in a pool of 10-entry blocks
+ * rather than in a per-node array. An arange node gets a block when it is
+ * allocated (or copied into), gives it back when freed, and slot k's gap is
+ * `gaps[gapBase[h] + k]`. Every other node (leaves, free handles) has
+ * `gapBase` 0, the pool's zero block. Arenas without gaps have an empty pool
+ * and `gapBase` array.
+ *
+ * Pivot width: while every pivot of the tree is below 2^31 - 1 (or is
+ * MAPLE_MAX), the pivots are 32-bit words, half the bytes of 64-bit ones; the
+ * first pivot beyond that turns them into 64-bit words for good ({@link
+ * widen}, pivots.ts). An arena made `wide` (and every fixed arena, whose
+ * buffers cannot be replaced) has 64-bit pivots from the start. A fixed
+ * arena's gap pool has a block for every handle, so it never runs out of
+ * blocks before it runs out of nodes.
  *
  * A dead node (retired by an RCU-mode write) has `parent[h] === h`, as the
  * kernel marks a dead node by pointing its parent at itself.
  */
 
+import { BlockPool, type BufferFactory, grownCapacity } from './block-pool.js';
 import { ARANGE_64, FREE_NODE, GAP_STRIDE, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
-import { MapleError } from './errors.js';
+import { MAPLE_MAX, MapleError } from './errors.js';
 
-/** Makes the backing store for one typed array; lets a later package use SharedArrayBuffer. */
-export type BufferFactory = (byteLength: number) => ArrayBufferLike;
+export type { BufferFactory } from './block-pool.js';
 
 /** Options for {@link NodeArena}. */
 export interface ArenaOptions {
   /** Keep a gap pool for arange_64 nodes (gap-tracking trees). */
   gaps: boolean;
+  /** 64-bit pivots from the start (default: 32-bit until a pivot needs more; fixed arenas are always wide). */
+  wide?: boolean;
   /** Initial capacity in nodes (handle 0 included). */
   capacity?: number;
   /** Never grow past `capacity`: allocation beyond it throws ENOMEM (needed for shared buffers). */
@@ -63,24 +71,17 @@ const NO_I32 = new Int32Array(0);
 const NO_U32 = new Uint32Array(0);
 const NO_U8 = new Uint8Array(0);
 
-/** The capacity after growing a full arena of `capacity` handles: 1.5x (amortised O(1) allocation). */
-function grownCapacity(capacity: number): number {
-  return capacity + Math.max(2, capacity >> 1);
-}
-
 /**
- * Gap blocks (block 0 included) of a new arena of `capacity` handles: a fixed
- * arena gets one per handle (it can then never run out of blocks first); a
- * growable one starts at an eighth, about its share of internal nodes.
+ * Gap blocks (block 0 included) of a new growable arena of `capacity`
+ * handles: an eighth, about its share of internal nodes.
  */
-function initialGapBlocks(hasGaps: boolean, fixed: boolean, capacity: number): number {
-  if (!hasGaps) return 0;
-  return fixed ? capacity : Math.max(2, (capacity >> 3) + 1);
+function initialGapBlocks(hasGaps: boolean, capacity: number): number {
+  return hasGaps ? Math.max(2, (capacity >> 3) + 1) : 0;
 }
 
 /**
  * The backing stores of an arena: every per-node array in one block (see
- * {@link nodeBlockBytes}) and the gap pool in another; structured-cloneable
+ * {@link nodeBlockBytes}) and each pool in another; structured-cloneable
  * when they are SharedArrayBuffers, so another thread can
  * {@link NodeArena.attach} to them.
  */
@@ -91,26 +92,31 @@ export interface ArenaBuffers {
   nodes: ArrayBufferLike;
   /** The gap pool (blocks of 10). */
   gapArray: ArrayBufferLike;
+  /** The pivots (64-bit words: a fixed arena is always wide). */
+  pivots: ArrayBufferLike;
 }
 
 /**
  * Bytes of the block that holds every per-node array of an arena of
  * `capacity` handles, laid out widest element first so that each view is
- * aligned: pivots (Float64), slots, gapBase (gap arenas only), parent,
- * generation (32-bit), then parentSlot, type, end, gapOffset (bytes). One
- * allocation per growth instead of one per array: a new tree costs one
- * buffer for its nodes.
+ * aligned: slots, gapBase (gap arenas only), parent, generation (32-bit),
+ * then parentSlot, type, end, gapOffset (bytes). One allocation per growth
+ * instead of one per array.
  */
 function nodeBlockBytes(capacity: number, hasGaps: boolean): number {
-  return capacity * (PIVOT_STRIDE * 8 + SLOT_STRIDE * 4 + (hasGaps ? 4 : 0) + 4 + 4 + 4);
+  return capacity * (SLOT_STRIDE * 4 + (hasGaps ? 4 : 0) + 4 + 4 + 4);
 }
+
+/** The largest 32-bit pivot word: it stands for MAPLE_MAX while pivots are 32-bit (pivots.ts). */
+export const PIVOT_TOP = 0x7fffffff;
 
 /** A struct-of-arrays node store with a handle allocator. */
 export class NodeArena {
-  pivots: Float64Array;
+  /** Per node: 15 pivot words and a pad, 32- or 64-bit (read and written through pivots.ts only). */
+  pivots: Int32Array | Float64Array;
+  /** True once the pivots are 64-bit words (pivots.ts reads the words by it). */
+  wide: boolean;
   slots: Int32Array;
-  /** The gap pool: blocks of GAP_STRIDE entries; node h's are at `gapBase[h]`. Empty without gaps. */
-  gaps: Float64Array;
   /** Per node: offset of its block in {@link gaps}; 0 (the zero block) for nodes without gaps. */
   gapBase: Int32Array;
   parent: Int32Array;
@@ -120,6 +126,8 @@ export class NodeArena {
   /** Offset of the largest gap in an arange node (the kernel keeps it in the node metadata). */
   gapOffset: Uint8Array;
   generation: Uint32Array;
+  /** The gap blocks of arange_64 nodes (empty without gaps). */
+  readonly gapPool: BlockPool;
 
   /** Number of handles the arrays can hold (handle 0 is reserved). */
   capacity: number;
@@ -143,26 +151,19 @@ export class NodeArena {
   private freeCount = 0;
   /** Next never-used handle. */
   private top = 1;
-  /** Blocks the gap pool can hold (block 0 included); -1 until the constructor makes the pool. */
-  private gapCapacity = -1;
-  /** Next never-used gap block. */
-  private gapTop = 1;
-  /** Offset of the first free gap block (0: none); each free block holds the next one's offset. */
-  private gapFreeHead = 0;
-  private gapFreeCount = 0;
   /** A view made by {@link NodeArena.attach}: it must not allocate. */
   private attached = false;
 
-  constructor(options: ArenaOptions) {
+  constructor(options: ArenaOptions, adopt?: ArenaBuffers) {
     this.hasGaps = options.gaps;
     this.fixed = options.fixed ?? false;
+    this.wide = options.wide === true || this.fixed;
     this.makeBuffer = options.buffer ?? defaultBuffer;
     this.capacity = 0;
     // Shared empty placeholders until grow() below: a new typed array, even an
     // empty one, costs an ArrayBuffer, and a new tree would pay for ten.
-    this.pivots = NO_F64;
+    this.pivots = this.wide ? NO_F64 : NO_I32;
     this.slots = NO_I32;
-    this.gaps = NO_F64;
     this.gapBase = NO_I32;
     this.parent = NO_I32;
     this.parentSlot = NO_U8;
@@ -170,8 +171,18 @@ export class NodeArena {
     this.end = NO_U8;
     this.gapOffset = NO_U8;
     this.generation = NO_U32;
+    this.gapPool = new BlockPool(GAP_STRIDE, 'gap', this.makeBuffer, this.fixed);
     const capacity = Math.max(2, options.capacity ?? 16);
-    this.grow(capacity, initialGapBlocks(this.hasGaps, this.fixed, capacity));
+    if (adopt !== undefined) {
+      this.setNodeArrays(adopt.nodes, capacity);
+      this.pivots = new Float64Array(adopt.pivots);
+      this.gapPool.adopt(adopt.gapArray);
+      return;
+    }
+    // A fixed arena's pools get a block per handle in grow(); a growable one
+    // starts with some gap blocks and takes wide blocks when a node first needs one.
+    this.grow(capacity);
+    if (!this.fixed) this.gapPool.resize(initialGapBlocks(this.hasGaps, capacity));
   }
 
   /**
@@ -180,17 +191,8 @@ export class NodeArena {
    * walking nodes the owner writes.
    */
   static attach(buffers: ArenaBuffers): NodeArena {
-    let index = 0;
-    // The constructor asks the factory for the node block, then the gap pool; hand back the given buffers.
-    const order = [buffers.nodes, buffers.gapArray];
-    const arena = new NodeArena({
-      gaps: buffers.gaps,
-      capacity: buffers.capacity,
-      fixed: true,
-      buffer: () => order[index++] as ArrayBufferLike,
-    });
+    const arena = new NodeArena({ gaps: buffers.gaps, capacity: buffers.capacity, fixed: true }, buffers);
     arena.top = buffers.capacity;
-    arena.gapCapacity = arena.gaps.length / GAP_STRIDE;
     arena.attached = true;
     return arena;
   }
@@ -200,9 +202,15 @@ export class NodeArena {
     return {
       capacity: this.capacity,
       gaps: this.hasGaps,
-      nodes: this.pivots.buffer,
-      gapArray: this.gaps.buffer,
+      nodes: this.slots.buffer,
+      gapArray: this.gapPool.data.buffer,
+      pivots: this.pivots.buffer,
     };
+  }
+
+  /** The gap pool's blocks: node h's gaps are at `gaps[gapBase[h]]` onwards. */
+  get gaps(): Float64Array {
+    return this.gapPool.data;
   }
 
   /** Handles that can still be allocated without growing (or at all, when fixed). */
@@ -212,12 +220,12 @@ export class NodeArena {
 
   /** Gap blocks held by nodes (one per allocated arange_64 node). */
   get gapBlocksInUse(): number {
-    return this.hasGaps ? this.gapTop - 1 - this.gapFreeCount : 0;
+    return this.hasGaps ? this.gapPool.inUse : 0;
   }
 
   /** Gap blocks the pool can hold without growing (block 0 included). */
   get gapBlockCapacity(): number {
-    return this.gapCapacity;
+    return this.gapPool.capacity;
   }
 
   /** True when the arena never grows (shared-buffer arenas). */
@@ -241,8 +249,8 @@ export class NodeArena {
   }
 
   /**
-   * Allocates a node of `type` with no data; grows the arena when needed. An
-   * arange_64 node of a gap-tracking arena gets a zeroed gap block.
+   * Allocates a node of `type` with no data; grows the arena when
+   * needed. An arange_64 node of a gap-tracking arena gets a zeroed gap block.
    * @param clear - false when the caller writes every slot and pivot itself
    *   (a big-node build): they are then left as the node's last user left them
    * @returns the new handle
@@ -253,10 +261,10 @@ export class NodeArena {
     let h = this.freeHead;
     if (h === 0 && this.top >= this.capacity) {
       if (this.fixed) throw new MapleError('ENOMEM', `node arena full (${this.capacity - 1} nodes)`);
-      this.grow(grownCapacity(this.capacity), this.gapCapacity);
+      this.grow(grownCapacity(this.capacity));
     }
     // The block before the handle: if it cannot be had, nothing has changed.
-    const gapBase = this.hasGaps && type === ARANGE_64 ? this.takeGapBlock() : 0;
+    const gapBase = this.hasGaps && type === ARANGE_64 ? this.gapPool.take() : 0;
     if (h !== 0) {
       this.freeHead = this.parent[h] as number;
       this.freeCount--;
@@ -292,16 +300,18 @@ export class NodeArena {
   reserve(count: number, gapCount = 0): void {
     if (this.fixed || this.attached) return;
     const want = this.top + count - this.freeCount;
-    const wantGaps = this.hasGaps ? this.gapTop + gapCount - this.gapFreeCount : 0;
-    if (want <= this.capacity && wantGaps <= this.gapCapacity) return;
     // Exactly what was asked: the build knows its size, and the slack of a
     // rounded-up capacity stays allocated as long as the tree does.
-    this.grow(Math.max(want, this.capacity), Math.max(wantGaps, this.gapCapacity));
+    if (want > this.capacity) this.grow(want);
+    if (this.hasGaps) {
+      const wantGaps = this.gapPool.wanted(gapCount);
+      if (wantGaps > this.gapPool.capacity) this.gapPool.resize(wantGaps);
+    }
   }
 
   /**
    * Makes this (growable) arena an exact copy of `src`: every node under the
-   * same handle with the same gap block, the same free lists and counters.
+   * same handle with the same pool blocks, the same free lists and counters.
    * Used by clone (__mt_dup).
    */
   copyFrom(src: NodeArena): void {
@@ -309,12 +319,10 @@ export class NodeArena {
       throw new MapleError('EINVAL', 'copyFrom needs a growable arena with the same gap layout');
     }
     const n = src.top;
-    const blocks = this.hasGaps ? src.gapTop : 0;
-    // Room for the source's used handles and blocks only (a fixed source may be far larger).
-    if (this.capacity < n || this.gapCapacity < blocks) {
-      this.grow(Math.max(n, this.capacity), Math.max(blocks, this.gapCapacity));
-    }
-    this.pivots.set(src.pivots.subarray(0, n * PIVOT_STRIDE));
+    // Room for the source's used handles only (a fixed source may be far larger).
+    if (this.capacity < n) this.grow(n);
+    if (src.wide) this.widen();
+    copyPivotWords(this, 0, src, 0, n * PIVOT_STRIDE);
     this.slots.set(src.slots.subarray(0, n * SLOT_STRIDE));
     this.parent.set(src.parent.subarray(0, n));
     this.parentSlot.set(src.parentSlot.subarray(0, n));
@@ -327,10 +335,7 @@ export class NodeArena {
     if (this.hasGaps) {
       this.gapBase.set(src.gapBase.subarray(0, n));
       if (this.top > n) this.gapBase.fill(0, n, this.top);
-      this.gaps.set(src.gaps.subarray(0, blocks * GAP_STRIDE));
-      this.gapTop = blocks;
-      this.gapFreeHead = src.gapFreeHead;
-      this.gapFreeCount = src.gapFreeCount;
+      this.gapPool.copyFrom(src.gapPool);
     }
     this.top = n;
     this.freeHead = src.freeHead;
@@ -339,7 +344,7 @@ export class NodeArena {
     this.retiredCount = src.retiredCount;
   }
 
-  /** Returns `h` (and its gap block) to the free lists and advances its generation. */
+  /** Returns `h` (and its pool blocks) to the free lists and advances its generation. */
   free(h: number): void {
     if (!this.isAllocated(h)) throw new MapleError('EINVAL', `node ${h} is not allocated`);
     if (this.parent[h] === h) this.retiredCount--;
@@ -360,7 +365,7 @@ export class NodeArena {
     }
   }
 
-  /** Frees every node and gap block (keeps capacity). */
+  /** Frees every node and pool block (keeps capacity). */
   reset(): void {
     this.type.fill(FREE_NODE);
     for (let h = 1; h < this.top; h++) this.generation[h] = ((this.generation[h] as number) + 1) >>> 0;
@@ -370,30 +375,12 @@ export class NodeArena {
     this.live = 0;
     this.retiredCount = 0;
     this.gapBase.fill(0);
-    this.gapTop = 1;
-    this.gapFreeHead = 0;
-    this.gapFreeCount = 0;
+    this.gapPool.reset();
   }
 
   /** Copies node `src` (all fields but parent, gaps included) into node `dst`. */
   copyNode(dst: number, src: number): void {
-    const type = this.type[src] as number;
-    this.type[dst] = type;
-    this.end[dst] = this.end[src] as number;
-    this.gapOffset[dst] = this.gapOffset[src] as number;
-    const slots = this.slots;
-    const pivots = this.pivots;
-    for (let i = 0; i < SLOT_STRIDE; i++)
-      slots[dst * SLOT_STRIDE + i] = slots[src * SLOT_STRIDE + i] as number;
-    for (let i = 0; i < PIVOT_STRIDE; i++) {
-      pivots[dst * PIVOT_STRIDE + i] = pivots[src * PIVOT_STRIDE + i] as number;
-    }
-    if (this.hasGaps && this.setGapBlock(dst, type === ARANGE_64)) {
-      const gaps = this.gaps;
-      const d = this.gapBase[dst] as number;
-      const s = this.gapBase[src] as number;
-      for (let i = 0; i < GAP_STRIDE; i++) gaps[d + i] = gaps[s + i] as number;
-    }
+    this.copyNodeFrom(this, dst, src);
   }
 
   /** Copies node `src` of arena `from` (all fields but parent, gaps included) into node `dst` of this arena. */
@@ -402,23 +389,42 @@ export class NodeArena {
     this.type[dst] = type;
     this.end[dst] = from.end[src] as number;
     this.gapOffset[dst] = from.gapOffset[src] as number;
-    this.slots.set(
-      from.slots.subarray(src * SLOT_STRIDE, src * SLOT_STRIDE + SLOT_STRIDE),
-      dst * SLOT_STRIDE,
-    );
-    this.pivots.set(
-      from.pivots.subarray(src * PIVOT_STRIDE, src * PIVOT_STRIDE + PIVOT_STRIDE),
-      dst * PIVOT_STRIDE,
-    );
+    const slots = this.slots;
+    const fromSlots = from.slots;
+    for (let i = 0; i < SLOT_STRIDE; i++)
+      slots[dst * SLOT_STRIDE + i] = fromSlots[src * SLOT_STRIDE + i] as number;
+    if (from.wide) this.widen();
+    copyPivotWords(this, dst * PIVOT_STRIDE, from, src * PIVOT_STRIDE, PIVOT_STRIDE);
     if (this.hasGaps && this.setGapBlock(dst, type === ARANGE_64)) {
       const d = this.gapBase[dst] as number;
+      const gaps = this.gapPool.data;
       if (from.hasGaps) {
         const s = from.gapBase[src] as number;
-        this.gaps.set(from.gaps.subarray(s, s + GAP_STRIDE), d);
+        const fromGaps = from.gapPool.data;
+        for (let i = 0; i < GAP_STRIDE; i++) gaps[d + i] = fromGaps[s + i] as number;
       } else {
-        this.gaps.fill(0, d, d + GAP_STRIDE);
+        gaps.fill(0, d, d + GAP_STRIDE);
       }
     }
+  }
+
+  /**
+   * Turns the pivots into 64-bit words, for good: every word is copied over,
+   * PIVOT_TOP becoming MAPLE_MAX. The one place the pivot width changes; a
+   * no-op once wide. Callers read pivots through pivots.ts, which reads
+   * `pivots` afresh on every call, so this may run in the middle of a write.
+   */
+  widen(): void {
+    if (this.wide) return;
+    if (this.attached) throw new MapleError('EINVAL', 'an attached arena view cannot change');
+    const narrow = this.pivots;
+    const wide = new Float64Array(this.makeBuffer(this.capacity * PIVOT_STRIDE * 8));
+    for (let i = 0; i < narrow.length; i++) {
+      const w = narrow[i] as number;
+      wide[i] = w === PIVOT_TOP ? MAPLE_MAX : w;
+    }
+    this.pivots = wide;
+    this.wide = true;
   }
 
   /**
@@ -429,88 +435,85 @@ export class NodeArena {
   private setGapBlock(h: number, want: boolean): boolean {
     const base = this.gapBase[h] as number;
     if (want) {
-      if (base === 0) this.gapBase[h] = this.takeGapBlock();
+      if (base === 0) this.gapBase[h] = this.gapPool.take();
     } else if (base !== 0) {
-      this.gaps[base] = this.gapFreeHead;
-      this.gapFreeHead = base;
-      this.gapFreeCount++;
+      this.gapPool.give(base);
       this.gapBase[h] = 0;
     }
     return want;
   }
 
-  /** A zeroed gap block from the free list or the pool's top (growing the pool when full); its offset. */
-  private takeGapBlock(): number {
-    let base = this.gapFreeHead;
-    if (base !== 0) {
-      this.gapFreeHead = this.gaps[base] as number;
-      this.gapFreeCount--;
-    } else {
-      if (this.gapTop >= this.gapCapacity) {
-        // A fixed arena has a block per handle, so it runs out of handles first.
-        if (this.fixed) throw new MapleError('ENOMEM', `gap pool full (${this.gapCapacity - 1} blocks)`);
-        this.grow(this.capacity, grownCapacity(this.gapCapacity));
-      }
-      base = this.gapTop++ * GAP_STRIDE;
-    }
-    const gaps = this.gaps;
-    for (let i = 0; i < GAP_STRIDE; i++) gaps[base + i] = 0;
-    return base;
+  /**
+   * The one place the per-node arrays grow: reallocates them (the pivots
+   * and the block of the others) at `capacity` handles and copies the old
+   * contents (the gap pool grows on its own).
+   */
+  private grow(capacity: number): void {
+    if (capacity === this.capacity) return;
+    const block = this.makeBuffer(nodeBlockBytes(capacity, this.hasGaps));
+    const oldPivots = this.pivots;
+    const pivotBuffer = this.makeBuffer(capacity * PIVOT_STRIDE * (this.wide ? 8 : 4));
+    this.pivots = this.wide ? new Float64Array(pivotBuffer) : new Int32Array(pivotBuffer);
+    this.pivots.set(oldPivots);
+    const old = {
+      slots: this.slots,
+      gapBase: this.gapBase,
+      parent: this.parent,
+      parentSlot: this.parentSlot,
+      type: this.type,
+      end: this.end,
+      gapOffset: this.gapOffset,
+      generation: this.generation,
+    };
+    this.setNodeArrays(block, capacity);
+    this.slots.set(old.slots);
+    this.gapBase.set(old.gapBase);
+    this.parent.set(old.parent);
+    this.parentSlot.set(old.parentSlot);
+    this.type.set(old.type);
+    this.end.set(old.end);
+    this.gapOffset.set(old.gapOffset);
+    this.generation.set(old.generation);
+    // A fixed arena keeps a gap block per handle.
+    if (this.fixed && this.hasGaps) this.gapPool.resize(capacity);
   }
 
-  /**
-   * The one place that grows: reallocates the per-node arrays at `capacity`
-   * handles and the gap pool at `gapCapacity` blocks, each only when its size
-   * changes, and copies the old contents.
-   */
-  private grow(capacity: number, gapCapacity: number): void {
-    const mk = this.makeBuffer;
-    if (capacity !== this.capacity) {
-      const block = mk(nodeBlockBytes(capacity, this.hasGaps));
-      // Views in nodeBlockBytes() order, each starting where the one before ends.
-      let at = 0;
-      const take = (bytes: number): number => {
-        const offset = at;
-        at += bytes;
-        return offset;
-      };
-      const n = capacity;
-      const pivots = new Float64Array(block, take(n * PIVOT_STRIDE * 8), n * PIVOT_STRIDE);
-      const slots = new Int32Array(block, take(n * SLOT_STRIDE * 4), n * SLOT_STRIDE);
-      const g = this.hasGaps ? n : 0;
-      const gapBase = new Int32Array(block, take(g * 4), g);
-      const parent = new Int32Array(block, take(n * 4), n);
-      const generation = new Uint32Array(block, take(n * 4), n);
-      const parentSlot = new Uint8Array(block, take(n), n);
-      const type = new Uint8Array(block, take(n), n);
-      const end = new Uint8Array(block, take(n), n);
-      const gapOffset = new Uint8Array(block, take(n), n);
-      pivots.set(this.pivots);
-      slots.set(this.slots);
-      gapBase.set(this.gapBase);
-      parent.set(this.parent);
-      parentSlot.set(this.parentSlot);
-      type.set(this.type);
-      end.set(this.end);
-      gapOffset.set(this.gapOffset);
-      generation.set(this.generation);
-      this.pivots = pivots;
-      this.slots = slots;
-      this.gapBase = gapBase;
-      this.parent = parent;
-      this.parentSlot = parentSlot;
-      this.type = type;
-      this.end = end;
-      this.gapOffset = gapOffset;
-      this.generation = generation;
-      this.capacity = capacity;
-    }
-    if (gapCapacity !== this.gapCapacity) {
-      // An arena without gaps keeps the shared empty pool (no buffer of its own).
-      const gaps = gapCapacity === 0 ? NO_F64 : new Float64Array(mk(gapCapacity * GAP_STRIDE * 8));
-      gaps.set(this.gaps);
-      this.gaps = gaps;
-      this.gapCapacity = gapCapacity;
-    }
+  /** Points every per-node array at its part of `block` (nodeBlockBytes() order), for `capacity` handles. */
+  private setNodeArrays(block: ArrayBufferLike, capacity: number): void {
+    let at = 0;
+    const take = (bytes: number): number => {
+      const offset = at;
+      at += bytes;
+      return offset;
+    };
+    const n = capacity;
+    const g = this.hasGaps ? n : 0;
+    this.slots = new Int32Array(block, take(n * SLOT_STRIDE * 4), n * SLOT_STRIDE);
+    this.gapBase = new Int32Array(block, take(g * 4), g);
+    this.parent = new Int32Array(block, take(n * 4), n);
+    this.generation = new Uint32Array(block, take(n * 4), n);
+    this.parentSlot = new Uint8Array(block, take(n), n);
+    this.type = new Uint8Array(block, take(n), n);
+    this.end = new Uint8Array(block, take(n), n);
+    this.gapOffset = new Uint8Array(block, take(n), n);
+    this.capacity = capacity;
+  }
+}
+
+/**
+ * Copies `count` pivot words of arena `src` from `at` into arena `dst` at
+ * `to`; a 32-bit source into a 64-bit arena turns PIVOT_TOP into MAPLE_MAX.
+ * `dst` must be wide if `src` is.
+ */
+function copyPivotWords(dst: NodeArena, to: number, src: NodeArena, at: number, count: number): void {
+  const d = dst.pivots;
+  const s = src.pivots;
+  if (dst.wide === src.wide) {
+    d.set(s.subarray(at, at + count), to);
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    const w = s[at + i] as number;
+    d[to + i] = w === PIVOT_TOP ? MAPLE_MAX : w;
   }
 }

@@ -12,11 +12,11 @@ import {
   LEAF_64,
   MT_MIN_SLOTS,
   MT_PIVOTS,
-  PIVOT_STRIDE,
   SLOT_STRIDE,
 } from './constants.js';
 import type { TreeCore } from './core.js';
 import { nodeMaxGap } from './gaps.js';
+import { fillPivots, readPivots } from './pivots.js';
 
 /** Slots (value index or child handle) of the big node. */
 export const bSlot = new Int32Array(BIG_NODE_SLOTS);
@@ -40,16 +40,17 @@ export function bigCopyIn<V>(
   at: number,
 ): void {
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   const end = arena.end[h] as number;
-  const p = h * PIVOT_STRIDE;
   const s = h * SLOT_STRIDE;
   const withGaps = core.alloc && arena.type[h] === ARANGE_64;
   const g = withGaps ? (arena.gapBase[h] as number) : 0;
+  // Pivots from..to, the end slot's being the node max (the row is decoded once).
+  const stop = to < end ? to + 1 : end;
+  if (stop > from) readPivots(arena, h, from, stop, bPivot, at);
+  if (to >= end) bPivot[at + end - from] = max;
   for (let i = from; i <= to; i++, at++) {
     bSlot[at] = slots[s + i] as number;
-    bPivot[at] = i < end ? (pivots[p + i] as number) : max;
     if (withGaps) bGap[at] = arena.gaps[g + i] as number;
   }
 }
@@ -91,18 +92,13 @@ export function bigBuildNode<V>(core: TreeCore<V>, type: number, from: number, t
 /** Writes big-node entries `from..to` into existing node `h` (clearing what was there). */
 export function writeBigInto<V>(core: TreeCore<V>, h: number, type: number, from: number, to: number): void {
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
-  const p = h * PIVOT_STRIDE;
   const s = h * SLOT_STRIDE;
   const count = to - from + 1;
-  const npiv = MT_PIVOTS[type] as number;
   arena.type[h] = type;
   // Copy the used part and clear the rest (plain loops: cheaper than fill() on 16 elements).
-  for (let i = 0; i < SLOT_STRIDE; i++) {
-    slots[s + i] = i < count ? (bSlot[from + i] as number) : 0;
-    pivots[p + i] = i < count && i < npiv ? (bPivot[from + i] as number) : 0;
-  }
+  for (let i = 0; i < SLOT_STRIDE; i++) slots[s + i] = i < count ? (bSlot[from + i] as number) : 0;
+  fillPivots(arena, h, bPivot, from, count, MT_PIVOTS[type] as number);
   arena.end[h] = count - 1;
   if (type === LEAF_64) return;
   const parent = arena.parent;

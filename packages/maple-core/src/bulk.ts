@@ -20,17 +20,10 @@
  * from the summaries (handle, min, max, gap) of the level below.
  */
 
-import {
-  ARANGE_64,
-  LEAF_64,
-  MT_PIVOTS,
-  MT_SLOTS,
-  PIVOT_STRIDE,
-  RANGE64_SLOTS,
-  SLOT_STRIDE,
-} from './constants.js';
+import { ARANGE_64, LEAF_64, MT_PIVOTS, MT_SLOTS, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { checkRange, MAPLE_MAX, MapleError } from './errors.js';
+import { fillPivots } from './pivots.js';
 import type { MapleEntry } from './tree.js';
 
 /** Where each cut of `count` items into nodes of at most `fanout` falls (exclusive ends). */
@@ -160,7 +153,6 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
   let levelMax = new Float64Array(leaves);
   let levelGap = new Float64Array(gapped ? leaves : 0);
   const slots = arena.slots;
-  const pivots = arena.pivots;
   let from = 0;
   let start = 0; // first index of slot `from`
   for (let c = 0; c < leaves; c++) {
@@ -168,9 +160,9 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
     // Every slot and pivot is written below: no clearing in alloc.
     const h = arena.alloc(LEAF_64, false);
     const s = h * SLOT_STRIDE - from;
-    const p = h * PIVOT_STRIDE - from;
     const pivotStop = Math.min(to, from + RANGE64_SLOTS - 1);
     const min = start;
+    fillPivots(arena, h, slotLast, from, pivotStop - from, RANGE64_SLOTS - 1);
     let best = 0;
     for (let i = from; i < to; i++) {
       const v = slotVal[i] as number;
@@ -181,11 +173,9 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
       } else {
         slots[s + i] = base + v;
       }
-      if (i < pivotStop) pivots[p + i] = stop;
       start = stop + 1;
     }
     for (let i = to; i < from + SLOT_STRIDE; i++) slots[s + i] = 0;
-    for (let i = pivotStop; i < from + PIVOT_STRIDE; i++) pivots[p + i] = 0;
     arena.end[h] = to - from - 1;
     level[c] = h;
     levelMin[c] = min;
@@ -212,14 +202,13 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
       const to = ends[u] as number;
       const h = arena.alloc(internalType);
       const s = h * SLOT_STRIDE;
-      const p = h * PIVOT_STRIDE;
+      fillPivots(arena, h, levelMax, first, to - first, npiv);
       let best = 0;
       let bestGap = -1;
       for (let i = first; i < to; i++) {
         const child = level[i] as number;
         const j = i - first;
         slots[s + j] = child;
-        if (j < npiv) pivots[p + j] = levelMax[i] as number;
         parent[child] = h;
         parentSlot[child] = j;
         if (gapped) {

@@ -30,9 +30,9 @@ export const RANGE64_SLOTS = 16;
 export const ARANGE64_SLOTS = 10;
 
 /**
- * Per-node stride of the pivots array: 16, of which 15 (RANGE64_SLOTS - 1) are
- * used (9 by arange nodes); the pad makes each node's pivots exactly two 64-byte
- * cache lines, so a scan of the first eight touches one line.
+ * Per-node stride of the pivot array: 16, of which 15 (RANGE64_SLOTS - 1)
+ * are used (9 by arange nodes); the pad makes each node's pivots exactly one
+ * 64-byte cache line of 32-bit words, or two of 64-bit ones (pivots.ts).
  */
 export const PIVOT_STRIDE = RANGE64_SLOTS;
 /** Per-node stride of the slots array: 16. */

@@ -23,6 +23,8 @@ export interface CoreFlags {
   allocRange: boolean;
   rcu: boolean;
   maxNodes: number;
+  /** 32-bit pivots while the keys allow (default true; see MapleTreeOptions.compactPivots). */
+  compactPivots?: boolean;
 }
 
 /** One tree's storage and bookkeeping. */
@@ -70,7 +72,7 @@ export class TreeCore<V> {
     this.rcu = flags.rcu;
     this.maxNodes = flags.maxNodes;
     this.internalType = flags.allocRange ? ARANGE_64 : RANGE_64;
-    this.arena = arena ?? new NodeArena({ gaps: flags.allocRange });
+    this.arena = arena ?? new NodeArena({ gaps: flags.allocRange, wide: flags.compactPivots === false });
     this.values = values ?? new ValueStore<V>();
   }
 

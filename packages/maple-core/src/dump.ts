@@ -12,9 +12,10 @@
  * ```
  */
 
-import { ARANGE_64, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, LEAF_64, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
+import { pivotOf } from './pivots.js';
 
 const TYPE_NAMES = ['free', 'leaf_64', 'range_64', 'arange_64'];
 
@@ -68,12 +69,11 @@ export function dumpTree<V>(core: TreeCore<V>): string {
     lines.push(
       `${pad}${TYPE_NAMES[type] ?? `type${type}`} #${h} [${num(min)}, ${num(max)}] end ${end}${meta}${dead}`,
     );
-    const p = h * PIVOT_STRIDE;
     const s = h * SLOT_STRIDE;
     let lo = min;
     const children: number[] = [];
     for (let i = 0; i <= end && i < 16; i++) {
-      const hi = i < end ? (arena.pivots[p + i] as number) : max;
+      const hi = i < end ? pivotOf(arena, h, i) : max;
       const slot = arena.slots[s + i] as number;
       if (type === LEAF_64) {
         lines.push(

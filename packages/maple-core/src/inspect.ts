@@ -16,9 +16,10 @@
  * the tree is written to is not supported (the walk reads the live arena).
  */
 
-import { ARANGE_64, LEAF_64, PIVOT_STRIDE, RANGE_64, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, LEAF_64, RANGE_64, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX, MapleError } from './errors.js';
+import { pivotOf } from './pivots.js';
 import type { MapleTree } from './tree.js';
 
 /** The kernel's node type names: maple_leaf_64, maple_range_64, maple_arange_64. */
@@ -87,14 +88,13 @@ export function* inspectCore<V>(core: TreeCore<V>, root: number = core.root): Ge
     const h = stack.pop() as number;
     const type = arena.type[h] as number;
     const end = arena.end[h] as number;
-    const p = h * PIVOT_STRIDE;
     const s = h * SLOT_STRIDE;
     const pivots: number[] = [];
     const children: number[] = [];
     const values: (V | undefined)[] = [];
     const gaps: number[] = [];
     for (let i = 0; i <= end; i++) {
-      pivots.push(i < end ? (arena.pivots[p + i] as number) : max);
+      pivots.push(i < end ? pivotOf(arena, h, i) : max);
       const slot = arena.slots[s + i] as number;
       if (type === LEAF_64) values.push(core.values.get(slot));
       else children.push(slot);

@@ -22,6 +22,7 @@ export {
 export { type CoreFlags, type Reclaimer, TreeCore } from './core.js';
 export { inspectCore } from './inspect.js';
 export { EntryIterator } from './iterate.js';
+export { pivotOf, slotFor } from './pivots.js';
 export { resetStoreStats, type StoreStat, storeStats } from './stats.js';
 export { emitTrace, traceStats } from './trace.js';
 export { validateTree } from './validate.js';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { expectValid } from '../test/helpers.js';
 import { RangeModel } from '../test/model.js';
-import { GAP_STRIDE, LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { GAP_STRIDE, LEAF_64, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { EntryIterator } from './iterate.js';
+import { pivotOf } from './pivots.js';
 import { resetStoreStats, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
 import { descend, lookupFrom, nextSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
@@ -18,7 +19,7 @@ function snapshotNodes<V>(core: TreeCore<V>, root: number): string {
     const h = stack.pop() as number;
     const end = a.end[h] as number;
     out.push(
-      `${h}:${a.type[h]}:${end}:${[...a.slots.subarray(h * SLOT_STRIDE, h * SLOT_STRIDE + 16)]}:${[...a.pivots.subarray(h * PIVOT_STRIDE, h * PIVOT_STRIDE + 15)]}:${[...a.gaps.subarray(a.gapBase[h] as number, (a.gapBase[h] as number) + GAP_STRIDE)]}`,
+      `${h}:${a.type[h]}:${end}:${[...a.slots.subarray(h * SLOT_STRIDE, h * SLOT_STRIDE + 16)]}:${Array.from({ length: 15 }, (_, i) => pivotOf(a, h, i))}:${[...a.gaps.subarray(a.gapBase[h] as number, (a.gapBase[h] as number) + GAP_STRIDE)]}`,
     );
     if (a.type[h] !== LEAF_64)
       for (let i = 0; i <= end; i++) stack.push(a.slots[h * SLOT_STRIDE + i] as number);

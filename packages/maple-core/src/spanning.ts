@@ -31,10 +31,11 @@ import {
   splitResult,
   writeBigInto,
 } from './bignode.js';
-import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
+import { clearPivot, movePivots, pivotOf, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
 import { descend, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
 import { fillStoreBig, growRoot, newRoot, publish, wp, ws } from './write.js';
@@ -89,8 +90,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
     // mas_extend_spanning_null: take in the NULL ranges on either side.
     if (lContent === 0) first = lRangeMin;
     if (first === lRangeMin && lOff > 0 && arena.slots[lLeaf * SLOT_STRIDE + lOff - 1] === 0) {
-      first =
-        lOff > 1 ? (arena.pivots[lLeaf * PIVOT_STRIDE + lOff - 2] as number) + 1 : (lp.min[ld] as number);
+      first = lOff > 1 ? pivotOf(arena, lLeaf, lOff - 2) + 1 : (lp.min[ld] as number);
       lOff--;
       lp.off[ld] = lOff;
     }
@@ -103,9 +103,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
       arena.slots[rLeaf * SLOT_STRIDE + rOff + 1] === 0
     ) {
       last =
-        rOff + 1 < (arena.end[rLeaf] as number)
-          ? (arena.pivots[rLeaf * PIVOT_STRIDE + rOff + 1] as number)
-          : (rp.max[rd] as number);
+        rOff + 1 < (arena.end[rLeaf] as number) ? pivotOf(arena, rLeaf, rOff + 1) : (rp.max[rd] as number);
       rOff++;
     }
     rp.off[rd] = rOff;
@@ -286,7 +284,7 @@ function inPlacePair<V>(core: TreeCore<V>, d: number, type: number, split: numbe
   const lMax = bPivot[split] as number;
   writeBigInto(core, a, type, 0, split);
   writeBigInto(core, b, type, split + 1, bEnd);
-  arena.pivots[parent * PIVOT_STRIDE + lo] = lMax;
+  setPivot(arena, parent, lo, lMax);
   if (core.alloc) {
     const g = arena.gapBase[parent] as number;
     arena.gaps[g + lo] = nodeMaxGap(core, a, lMin, lMax);
@@ -324,24 +322,22 @@ function inPlaceMerge<V>(core: TreeCore<V>, d: number, type: number, bEnd: numbe
   const pMax = lp.max[d - 1] as number;
   writeBigInto(core, a, type, 0, bEnd);
   const slots = arena.slots;
-  const pivots = arena.pivots;
-  const gaps = arena.gaps;
   const s = parent * SLOT_STRIDE;
-  const p = parent * PIVOT_STRIDE;
+  setPivot(arena, parent, lo, rMax);
+  movePivots(arena, parent, lo + 2, lo + 1, pEnd - lo - 2);
+  // The new end pivot holds the parent's max (a full parent had no end pivot).
+  setPivot(arena, parent, pEnd - 1, pMax);
+  if (pEnd < RANGE64_SLOTS - 1) clearPivot(arena, parent, pEnd);
+  const gaps = arena.gaps;
   const g = core.alloc ? (arena.gapBase[parent] as number) : 0;
   const alloc = core.alloc;
-  pivots[p + lo] = rMax;
   for (let i = lo + 1; i < pEnd; i++) {
     const child = slots[s + i + 1] as number;
     slots[s + i] = child;
-    pivots[p + i] = pivots[p + i + 1] as number;
     arena.parentSlot[child] = i;
     if (alloc) gaps[g + i] = gaps[g + i + 1] as number;
   }
-  // The new end pivot holds the parent's max (a full parent had no end pivot).
-  pivots[p + pEnd - 1] = pMax;
   slots[s + pEnd] = 0;
-  pivots[p + pEnd] = 0;
   if (alloc) gaps[g + pEnd] = 0;
   arena.end[parent] = pEnd - 1;
   core.retire(b);

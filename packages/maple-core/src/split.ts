@@ -26,10 +26,11 @@ import {
   noNullSplit,
   writeBigInto,
 } from './bignode.js';
-import { LEAF_64, MT_PIVOTS, MT_SLOTS, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, MT_PIVOTS, MT_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
+import { movePivots, pivotOf, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
 import { growRoot, publish, wp } from './write.js';
 
@@ -115,7 +116,6 @@ function pushData<V>(
   const pEnd = arena.end[parent] as number;
   const pMin = wp.min[d - 1] as number;
   const pMax = wp.max[d - 1] as number;
-  const pp = parent * PIVOT_STRIDE;
   let sibOff: number;
   if (left) {
     if (pOff === 0) return false;
@@ -125,8 +125,8 @@ function pushData<V>(
     sibOff = pOff + 1;
   }
   const sib = arena.slots[parent * SLOT_STRIDE + sibOff] as number;
-  const sibMin = sibOff > 0 ? (arena.pivots[pp + sibOff - 1] as number) + 1 : pMin;
-  const sibMax = sibOff < pEnd ? (arena.pivots[pp + sibOff] as number) : pMax;
+  const sibMin = sibOff > 0 ? pivotOf(arena, parent, sibOff - 1) + 1 : pMin;
+  const sibMax = sibOff < pEnd ? pivotOf(arena, parent, sibOff) : pMax;
   const sibEnd = arena.end[sib] as number;
   const slotCount = MT_SLOTS[big.type] as number;
   const total = big.count - 1 + sibEnd;
@@ -168,7 +168,7 @@ function pushData<V>(
   if (!core.rcu) {
     // Both nodes kept their handles and places: only the pivot between them
     // and their gaps change in the parent.
-    arena.pivots[pp + first] = lMax;
+    setPivot(arena, parent, first, lMax);
     if (core.alloc) {
       const g = arena.gapBase[parent] as number;
       arena.gaps[g + first] = nodeMaxGap(core, lNode, lMin, lMax);
@@ -239,16 +239,12 @@ function insertChild<V>(
 ): void {
   const arena = core.arena;
   const slots = arena.slots;
-  const pivots = arena.pivots;
   const s = parent * SLOT_STRIDE;
-  const p = parent * PIVOT_STRIDE;
   const end = arena.end[parent] as number;
   const npiv = MT_PIVOTS[arena.type[parent] as number] as number;
   // Pivots pOff..end move up one (the end pivot, the node max, only while there is room for it).
-  for (let i = end; i >= pOff; i--) {
-    if (i + 1 < npiv) pivots[p + i + 1] = pivots[p + i] as number;
-  }
-  pivots[p + pOff] = leftMax;
+  movePivots(arena, parent, pOff, pOff + 1, Math.min(end, npiv - 2) - pOff + 1);
+  setPivot(arena, parent, pOff, leftMax);
   for (let i = end; i > pOff; i--) {
     const child = slots[s + i] as number;
     slots[s + i + 1] = child;

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { expectValid, leaves } from '../test/helpers.js';
-import { PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { SLOT_STRIDE } from './constants.js';
 import { MAPLE_MAX } from './errors.js';
+import { pivotOf } from './pivots.js';
 import { resetStoreStats, type StoreStat, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
 
@@ -34,7 +35,7 @@ function fillLeaf(t: MapleTree<string>, index: number): void {
     let lo = leaf.min;
     let done = false;
     for (let i = 0; i <= leaf.end && !done; i++) {
-      const hi = i < leaf.end ? (core.arena.pivots[leaf.node * PIVOT_STRIDE + i] as number) : leaf.max;
+      const hi = i < leaf.end ? pivotOf(core.arena, leaf.node, i) : leaf.max;
       if (hi > lo && i > 0 && i < leaf.end) {
         t.store(lo, 'f');
         done = true;
@@ -115,8 +116,8 @@ describe('every store case is reached on purpose', () => {
     expect(l?.end).toBe(15);
     expect(r?.end).toBe(15);
     // From inside the left leaf's last range to inside the right leaf's first range.
-    const lastStart = (core.arena.pivots[(l?.node ?? 0) * PIVOT_STRIDE + 14] as number) + 1;
-    const firstEnd = core.arena.pivots[(r?.node ?? 0) * PIVOT_STRIDE] as number;
+    const lastStart = pivotOf(core.arena, l?.node ?? 0, 14) + 1;
+    const firstEnd = pivotOf(core.arena, r?.node ?? 0, 0);
     const moved = casesOf(() => t.storeRange(lastStart + 1, firstEnd - 1, 'span'));
     expect(moved.spanningStore).toBe(1);
     expect(moved.threeWaySplit).toBe(1);
@@ -141,8 +142,7 @@ describe('every store case is reached on purpose', () => {
     const t = new MapleTree<number>();
     for (let i = 0; i < 100; i++) t.storeRange(i * 10, i * 10 + 5, i);
     const first = leaves(t)[0];
-    const lastStart =
-      (t.core.arena.pivots[(first?.node ?? 0) * PIVOT_STRIDE + (first?.end ?? 1) - 1] as number) + 1;
+    const lastStart = pivotOf(t.core.arena, first?.node ?? 0, (first?.end ?? 1) - 1) + 1;
     expect(casesOf(() => t.storeRange(lastStart, first?.max ?? 0, undefined)).spanningStore).toBe(1);
     expectValid(t);
   });

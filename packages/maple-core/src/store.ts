@@ -9,6 +9,7 @@ import { LEAF_64, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.j
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateLeafGap } from './gaps.js';
+import { fitPivot, movePivots, pivotOf, pivotWord, setPivot } from './pivots.js';
 import { rebalanceStore } from './rebalance.js';
 import { spanningStore } from './spanning.js';
 import { splitStore } from './split.js';
@@ -91,17 +92,17 @@ export function executeStore<V>(core: TreeCore<V>, entry: number): void {
  */
 function touchedNullMax<V>(core: TreeCore<V>): number {
   if (!core.alloc) return 0;
-  const slots = core.arena.slots;
-  const pivots = core.arena.pivots;
-  const s = ws.node * SLOT_STRIDE;
-  const p = ws.node * PIVOT_STRIDE;
+  const arena = core.arena;
+  const slots = arena.slots;
+  const h = ws.node;
+  const s = h * SLOT_STRIDE;
   const o = ws.offset;
   const oe = ws.offsetEnd;
   let best = 0;
   for (let i = o; i <= oe; i++) {
     if (slots[s + i] !== 0) continue;
-    const lo = i === o ? ws.rMin : (pivots[p + i - 1] as number) + 1;
-    const hi = i === oe ? ws.endPiv : i === o ? ws.rMax : (pivots[p + i] as number);
+    const lo = i === o ? ws.rMin : pivotOf(arena, h, i - 1) + 1;
+    const hi = i === oe ? ws.endPiv : i === o ? ws.rMax : pivotOf(arena, h, i);
     if (hi - lo + 1 > best) best = hi - lo + 1;
   }
   return best;
@@ -131,30 +132,28 @@ function appendStore<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
   const h = ws.node;
   const s = h * SLOT_STRIDE;
-  const p = h * PIVOT_STRIDE;
   const slots = arena.slots;
-  const pivots = arena.pivots;
   const end = ws.end;
   const newEnd = ws.newEnd;
   const lost = entry !== 0 ? touchedNullMax(core) : 0;
-  if (newEnd < RANGE64_SLOTS - 1) pivots[p + newEnd] = pivots[p + end] as number;
+  if (newEnd < RANGE64_SLOTS - 1) movePivots(arena, h, end, newEnd, 1);
   if (newEnd === end + 1) {
     if (ws.last === ws.rMax) {
       // The new range takes the tail of the last range.
       slots[s + newEnd] = entry;
-      pivots[p + end] = ws.index - 1;
+      setPivot(arena, h, end, ws.index - 1);
     } else {
       // The new range takes the head of the last range.
       slots[s + newEnd] = ws.content;
-      pivots[p + end] = ws.last;
+      setPivot(arena, h, end, ws.last);
       slots[s + end] = entry;
     }
   } else {
     // The new range sits inside the last range: head, new, tail.
     slots[s + newEnd] = ws.content;
-    pivots[p + end + 1] = ws.last;
+    setPivot(arena, h, end + 1, ws.last);
     slots[s + end + 1] = entry;
-    pivots[p + end] = ws.index - 1;
+    setPivot(arena, h, end, ws.index - 1);
   }
   arena.end[h] = newEnd;
   if (ws.content === 0 || entry === 0)
@@ -169,9 +168,7 @@ function slotStore<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
   const h = ws.node;
   const s = h * SLOT_STRIDE;
-  const p = h * PIVOT_STRIDE;
   const slots = arena.slots;
-  const pivots = arena.pivots;
   const offset = ws.offset;
   let gap = slots[s + offset] === 0 || slots[s + offset + 1] === 0;
   const lost = entry !== 0 ? touchedNullMax(core) : 0;
@@ -179,18 +176,18 @@ function slotStore<V>(core: TreeCore<V>, entry: number): void {
     if (ws.index === ws.rMin) {
       // Overwrites the first range and the head of the second.
       slots[s + offset] = entry;
-      pivots[p + offset] = ws.last;
+      setPivot(arena, h, offset, ws.last);
     } else {
       // Overwrites the tail of the first range and the whole second.
       slots[s + offset + 1] = entry;
-      pivots[p + offset] = ws.index - 1;
+      setPivot(arena, h, offset, ws.index - 1);
     }
   } else {
     // Tail of the first, all of the second, head of the third.
     gap = gap || slots[s + offset + 2] === 0;
     slots[s + offset + 1] = entry;
-    pivots[p + offset] = ws.index - 1;
-    pivots[p + offset + 1] = ws.last;
+    setPivot(arena, h, offset, ws.index - 1);
+    setPivot(arena, h, offset + 1, ws.last);
   }
   if (entry === 0 || gap)
     updateLeafGap(core, h, ws.min, ws.max, entry === 0 ? ws.last - ws.index + 1 : 0, lost);
@@ -227,10 +224,8 @@ function rewriteLeaf<V>(core: TreeCore<V>, entry: number): void {
 function nodeStoreInPlace<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
   const slots = arena.slots;
-  const pivots = arena.pivots;
   const h = ws.node;
   const s = h * SLOT_STRIDE;
-  const p = h * PIVOT_STRIDE;
   const end = ws.end;
   const o = ws.offset;
   const oe = ws.offsetEnd;
@@ -244,22 +239,31 @@ function nodeStoreInPlace<V>(core: TreeCore<V>, entry: number): void {
   const lost = entry !== 0 ? touchedNullMax(core) : 0;
   const restFrom = o + head + 1 + tail;
   const newEnd = restFrom + end - oe - 1;
-  // Move slots oe+1..end to restFrom.. (right to left when moving right).
+  // The new pivots are checked (the arena may turn wide) before the pivot
+  // words are held in a local (pivots.ts: fitPivot, pivotWord); endPiv and
+  // max are pivots the tree already holds.
+  fitPivot(arena, index - 1);
+  fitPivot(arena, last);
+  const pivots = arena.pivots;
+  const p = h * PIVOT_STRIDE;
+  // Move slots oe+1..end to restFrom.. (right to left when moving right), and
+  // their pivots, of which a full leaf has one fewer (no pivot 15).
   const shift = restFrom - (oe + 1);
+  const lastPivot = RANGE64_SLOTS - 2;
   if (shift > 0) {
     for (let i = end; i > oe; i--) {
       slots[s + i + shift] = slots[s + i] as number;
-      pivots[p + i + shift] = pivots[p + i] as number;
+      if (i + shift <= lastPivot) pivots[p + i + shift] = pivots[p + i] as number;
     }
   } else if (shift < 0) {
     for (let i = oe + 1; i <= end; i++) {
       slots[s + i + shift] = slots[s + i] as number;
-      pivots[p + i + shift] = pivots[p + i] as number;
+      if (i <= lastPivot) pivots[p + i + shift] = pivots[p + i] as number;
     }
   }
   for (let i = newEnd + 1; i <= end; i++) {
     slots[s + i] = 0;
-    pivots[p + i] = 0;
+    if (i <= lastPivot) pivots[p + i] = 0;
   }
   let at = o;
   if (head === 1) {
@@ -268,14 +272,13 @@ function nodeStoreInPlace<V>(core: TreeCore<V>, entry: number): void {
     at++;
   }
   slots[s + at] = entry;
-  pivots[p + at] = last;
+  if (at <= lastPivot) pivots[p + at] = pivotWord(arena, last);
   if (tail === 1) {
     slots[s + at + 1] = tailValue;
-    pivots[p + at + 1] = endPiv;
+    if (at + 1 <= lastPivot) pivots[p + at + 1] = pivotWord(arena, endPiv);
   }
-  // The end pivot holds the node max; a full leaf has none (the stride's pad stays 0).
-  if (newEnd < RANGE64_SLOTS - 1) pivots[p + newEnd] = max;
-  pivots[p + RANGE64_SLOTS - 1] = 0;
+  // The end pivot holds the node max; a full leaf has none.
+  if (newEnd <= lastPivot) pivots[p + newEnd] = pivotWord(arena, max);
   arena.end[h] = newEnd;
   updateLeafGap(core, h, ws.min, max, entry === 0 ? last - index + 1 : 0, lost);
 }
@@ -300,22 +303,21 @@ function storeRoot<V>(core: TreeCore<V>, entry: number): void {
   const contents = core.rootValue;
   const h = arena.alloc(LEAF_64);
   const s = h * SLOT_STRIDE;
-  const p = h * PIVOT_STRIDE;
   let slot = 0;
   if (index > 0) {
     if (contents !== 0) {
       arena.slots[s] = contents;
-      arena.pivots[p] = 0;
+      setPivot(arena, h, 0, 0);
       if (index > 1) slot++;
     }
-    arena.pivots[p + slot] = index - 1;
+    setPivot(arena, h, slot, index - 1);
     slot++;
   }
   arena.slots[s + slot] = entry;
-  arena.pivots[p + slot] = last;
+  setPivot(arena, h, slot, last);
   if (last !== MAPLE_MAX) {
     slot++;
-    arena.pivots[p + slot] = MAPLE_MAX;
+    setPivot(arena, h, slot, MAPLE_MAX);
   }
   arena.end[h] = slot;
   core.root = h;

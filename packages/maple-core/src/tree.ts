@@ -10,12 +10,13 @@
 import { accountLeaf, accountOverlap } from './account.js';
 import type { NodeArena } from './arena.js';
 import { bulkBuild } from './bulk.js';
-import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, SLOT_STRIDE } from './constants.js';
 import { TreeCore } from './core.js';
 import { dumpTree } from './dump.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
 import { inspectCore, type MapleNodeInfo } from './inspect.js';
 import { EntryIterator, forEachEntry } from './iterate.js';
+import { pivotOf } from './pivots.js';
 import { MapleState } from './state.js';
 import { executeStore } from './store.js';
 import { areaSearch, type MapleTraceHook, traceRootRead, traceWalkerRead, traceWrite } from './trace.js';
@@ -42,6 +43,13 @@ export interface MapleTreeOptions {
   rcu?: boolean;
   /** Cap on arena nodes; a store that could need more throws ENOMEM and changes nothing. */
   maxNodes?: number;
+  /**
+   * Keep pivots in 32-bit words while every key stays below 2^31 - 1 (default
+   * true): half the memory for the node's range ends. The first larger key
+   * turns them into 64-bit words, for good and at once. Set false for a tree
+   * whose keys are large from the start (it then never has the 32-bit form).
+   */
+  compactPivots?: boolean;
 }
 
 /** One stored range and its value. */
@@ -59,7 +67,10 @@ const tw = new Walker();
 function checkOptions(options: MapleTreeOptions): void {
   if (typeof options !== 'object' || options === null)
     throw new MapleError('EINVAL', 'options must be an object');
-  const { maxNodes } = options;
+  const { maxNodes, compactPivots } = options;
+  if (compactPivots !== undefined && typeof compactPivots !== 'boolean') {
+    throw new MapleError('EINVAL', `compactPivots must be a boolean, got ${String(compactPivots)}`);
+  }
   if (
     maxNodes !== undefined &&
     (typeof maxNodes !== 'number' || !(maxNodes >= 0) || !Number.isInteger(maxNodes))
@@ -95,6 +106,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
         allocRange: options.allocRange === true,
         rcu: options.rcu === true,
         maxNodes: options.maxNodes ?? Number.POSITIVE_INFINITY,
+        compactPivots: options.compactPivots !== false,
       },
       arena,
     );
@@ -192,7 +204,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
       const end = core.arena.end[h] as number;
       if (off <= end) {
         const next = core.arena.slots[h * SLOT_STRIDE + off] as number;
-        const last = off < end ? (core.arena.pivots[h * PIVOT_STRIDE + off] as number) : hit.max;
+        const last = off < end ? pivotOf(core.arena, h, off) : hit.max;
         if (next !== 0) return { first: hit.hi + 1, last, value: core.values.get(next) as V };
       }
     }

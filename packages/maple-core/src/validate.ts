@@ -29,6 +29,7 @@ import {
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX, MapleError } from './errors.js';
 import { nodeMaxGap } from './gaps.js';
+import { pivotClear, pivotOf } from './pivots.js';
 
 const TYPE_NAMES = ['free', 'leaf_64', 'range_64', 'arange_64'];
 
@@ -94,11 +95,10 @@ export function validateTree<V>(core: TreeCore<V>): void {
       fail(h, min, max, `end ${end} under the minimum ${MT_MIN_SLOTS[type]} (not on the right edge)`);
     }
     if (parent !== 0 && end === 0 && type !== LEAF_64) fail(h, min, max, 'internal node with a single child');
-    const p = h * PIVOT_STRIDE;
     const s = h * SLOT_STRIDE;
     let lo = min;
     for (let i = 0; i <= end; i++) {
-      const hi = i < end ? (arena.pivots[p + i] as number) : max;
+      const hi = i < end ? pivotOf(arena, h, i) : max;
       if (i < end) {
         if (hi < lo)
           fail(
@@ -112,11 +112,12 @@ export function validateTree<V>(core: TreeCore<V>): void {
       }
       lo = hi + 1;
     }
-    if (end < npiv && arena.pivots[p + end] !== max) {
-      fail(h, min, max, `pivot[${end}] (the end pivot) = ${arena.pivots[p + end]}, expected the node max`);
+    if (end < npiv && pivotOf(arena, h, end) !== max) {
+      fail(h, min, max, `pivot[${end}] (the end pivot) = ${pivotOf(arena, h, end)}, expected the node max`);
     }
     for (let i = end + 1; i < npiv; i++) {
-      if (arena.pivots[p + i] !== 0) fail(h, min, max, `unused pivot[${i}] = ${arena.pivots[p + i]}`);
+      if (!pivotClear(arena, h, i))
+        fail(h, min, max, `unused pivot[${i}] = ${pivotOf(arena, h, i)}, not cleared`);
     }
     for (let i = end + 1; i < nslots; i++) {
       if (arena.slots[s + i] !== 0) fail(h, min, max, `unused slot[${i}] holds ${arena.slots[s + i]}`);
@@ -143,7 +144,7 @@ export function validateTree<V>(core: TreeCore<V>): void {
     lo = min;
     const bounds: number[] = [];
     for (let i = 0; i <= end; i++) {
-      const hi = i < end ? (arena.pivots[p + i] as number) : max;
+      const hi = i < end ? pivotOf(arena, h, i) : max;
       const child = arena.slots[s + i] as number;
       if (child === 0) fail(h, min, max, `slot ${i}: missing child`);
       bounds.push(child, lo, hi);

@@ -25,6 +25,47 @@ describe('ValueStore reference counts', () => {
     expect(s.used).toBe(1100);
   });
 
+  it('counts past a byte spill to the side map and come back, through clone and clear', () => {
+    const s = new ValueStore<string>();
+    const a = s.add('a');
+    const b = s.add('b');
+    for (let i = 1; i < 600; i++) s.ref(a);
+    s.ref(b);
+    expect(s.refCount(a)).toBe(600);
+    const c = new ValueStore<string>();
+    c.copyFrom(s);
+    for (let i = 0; i < 599; i++) s.unref(a);
+    expect(s.refCount(a)).toBe(1);
+    expect(s.get(a)).toBe('a');
+    s.unref(a);
+    expect(s.get(a)).toBeUndefined();
+    expect(s.refCount(b)).toBe(2);
+    // The copy kept its own counts.
+    expect(c.refCount(a)).toBe(600);
+    for (let i = 0; i < 345; i++) c.unref(a);
+    expect(c.refCount(a)).toBe(255);
+    c.unref(a);
+    expect(c.refCount(a)).toBe(254);
+    c.clear();
+    const d = c.add('d');
+    expect(c.refCount(d)).toBe(1);
+  });
+
+  it('a value split into hundreds of ranges keeps one index until the last range goes', () => {
+    const t = new MapleTree<string>();
+    t.storeRange(0, 10_000, 'x');
+    for (let i = 1; i < 800; i++) t.store(i * 10, undefined);
+    t.validate();
+    expect(t.size).toBe(800);
+    expect(t.core.values.used).toBe(1);
+    for (let i = 0; i < 799; i++) t.storeRange(i * 10 + 1, i * 10 + 9, undefined);
+    t.validate();
+    expect(t.core.values.used).toBe(1);
+    t.storeRange(0, 10_000, undefined);
+    expect(t.core.values.used).toBe(0);
+    t.validate();
+  });
+
   it('an index whose count reaches zero is reused with a count of one', () => {
     const s = new ValueStore<number>();
     const a = s.add(10);

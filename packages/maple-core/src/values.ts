@@ -5,19 +5,23 @@
  * range in two, so each index carries a reference count; an index whose count
  * drops to zero is released, or retired when a reclaimer hook is installed
  * (RCU mode: a reader of an old version may still read it). The counts live
- * in an Int32Array (4 bytes an index, where a JS array of numbers takes 8),
- * grown by half again, or to the exact size a bulk add needs.
+ * in a Uint8Array (1 byte an index: nearly every count is 1 or 2), grown by
+ * half again, or to the exact size a bulk add needs; a count past 254 moves
+ * to a side map and leaves {@link SPILLED} in its byte.
  */
 
 /** The counts of a store that has added nothing yet (shared: it has no elements to write). */
-const NO_REFS = new Int32Array(0);
+const NO_REFS = new Uint8Array(0);
+/** A count byte meaning "the count is in the spill map" (the largest a byte keeps is one less). */
+const SPILLED = 255;
 
 /** Reference-counted storage for the values of one tree. */
 export class ValueStore<V> {
   private values: (V | undefined)[] = [undefined];
-  /** Reference count of each index; at least as long as `values`. */
   /** Reference count of each index; at least as long as `values` (no buffer until the first add). */
   private refs = NO_REFS;
+  /** Counts past 254, by index (their byte in `refs` holds SPILLED). */
+  private spill = new Map<number, number>();
   private freeList: number[] = [];
   /** Reclaimer hook for released indices; when null they are reused at once. */
   onRetire: ((index: number) => void) | null = null;
@@ -55,6 +59,7 @@ export class ValueStore<V> {
   copyFrom(src: ValueStore<V>): void {
     this.values = src.values.slice();
     this.refs = src.refs.slice(0, src.values.length);
+    this.spill = new Map(src.spill);
     this.freeList = src.freeList.slice();
   }
 
@@ -75,13 +80,29 @@ export class ValueStore<V> {
 
   /** Adds one reference to `idx` (a range was split in two). */
   ref(idx: number): void {
-    if (idx !== 0) this.refs[idx] = (this.refs[idx] as number) + 1;
+    if (idx === 0) return;
+    const r = this.refs[idx] as number;
+    if (r < SPILLED - 1) this.refs[idx] = r + 1;
+    else if (r === SPILLED - 1) {
+      this.refs[idx] = SPILLED;
+      this.spill.set(idx, SPILLED);
+    } else this.spill.set(idx, (this.spill.get(idx) as number) + 1);
   }
 
   /** Drops one reference; at zero the index is released or retired. */
   unref(idx: number): void {
     if (idx === 0) return;
-    const n = (this.refs[idx] as number) - 1;
+    const r = this.refs[idx] as number;
+    if (r === SPILLED) {
+      const n = (this.spill.get(idx) as number) - 1;
+      if (n >= SPILLED) this.spill.set(idx, n);
+      else {
+        this.spill.delete(idx);
+        this.refs[idx] = n;
+      }
+      return;
+    }
+    const n = r - 1;
     this.refs[idx] = n;
     if (n > 0) return;
     if (this.onRetire) this.onRetire(idx);
@@ -96,7 +117,14 @@ export class ValueStore<V> {
 
   /** Number of references held on `idx` (for validation). */
   refCount(idx: number): number {
-    return idx > 0 && idx < this.values.length ? (this.refs[idx] as number) : 0;
+    if (idx <= 0 || idx >= this.values.length) return 0;
+    const r = this.refs[idx] as number;
+    return r === SPILLED ? (this.spill.get(idx) as number) : r;
+  }
+
+  /** Bytes of the count array (1 per index; spilled counts aside), for memory reports. */
+  get countBytes(): number {
+    return this.refs.byteLength;
   }
 
   /** Number of indices in use. */
@@ -108,6 +136,7 @@ export class ValueStore<V> {
   clear(): void {
     this.values = [undefined];
     this.refs = NO_REFS;
+    this.spill.clear();
     this.freeList = [];
   }
 
@@ -115,7 +144,7 @@ export class ValueStore<V> {
   private fitRefs(n: number, exact: boolean): void {
     const old = this.refs;
     if (n <= old.length) return;
-    const refs = new Int32Array(exact ? n : Math.max(n, 16, old.length + (old.length >> 1)));
+    const refs = new Uint8Array(exact ? n : Math.max(n, 16, old.length + (old.length >> 1)));
     refs.set(old);
     this.refs = refs;
   }

@@ -15,16 +15,10 @@
  * ```
  */
 
-import {
-  ARANGE64_SLOTS,
-  LEAF_64,
-  MAPLE_HEIGHT_MAX,
-  PIVOT_STRIDE,
-  RANGE64_SLOTS,
-  SLOT_STRIDE,
-} from './constants.js';
+import { ARANGE64_SLOTS, LEAF_64, MAPLE_HEIGHT_MAX, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
+import { pivotOf, slotFor } from './pivots.js';
 
 /** A root-to-leaf path with per-level bounds (allocation-free once built). */
 export class Walker {
@@ -46,7 +40,6 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
     return;
   }
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   const types = arena.type;
   const ends = arena.end;
@@ -60,16 +53,14 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
   let d = 0;
   while (true) {
     const end = ends[h] as number;
-    const p = h * PIVOT_STRIDE;
-    let off = 0;
-    while (off < end && (pivots[p + off] as number) < index) off++;
+    const off = slotFor(arena, h, end, index);
     wNode[d] = h;
     wMin[d] = min;
     wMax[d] = max;
     wOff[d] = off;
     if (types[h] === LEAF_64) break;
-    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
-    if (off < end) max = pivots[p + off] as number;
+    if (off > 0) min = pivotOf(arena, h, off - 1) + 1;
+    if (off < end) max = pivotOf(arena, h, off);
     h = slots[h * SLOT_STRIDE + off] as number;
     d++;
   }
@@ -83,7 +74,6 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
  */
 function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   const wNode = w.node;
   const wMin = w.min;
@@ -96,9 +86,7 @@ function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
   let max = MAPLE_MAX;
   for (let d = 0; ; d++) {
     const npiv = d === leafDepth ? RANGE64_SLOTS - 1 : internalPivots;
-    const p = h * PIVOT_STRIDE;
-    let off = 0;
-    while (off < npiv && (pivots[p + off] as number) < index) off++;
+    const off = slotFor(arena, h, npiv, index);
     wNode[d] = h;
     wMin[d] = min;
     wMax[d] = max;
@@ -107,9 +95,9 @@ function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
       w.depth = d;
       return;
     }
-    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
+    if (off > 0) min = pivotOf(arena, h, off - 1) + 1;
     // The end pivot is the node max, so no `end` test is needed here either.
-    if (off < npiv) max = pivots[p + off] as number;
+    if (off < npiv) max = pivotOf(arena, h, off);
     h = slots[h * SLOT_STRIDE + off] as number;
   }
 }
@@ -118,9 +106,7 @@ function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
 export function slotMin<V>(core: TreeCore<V>, w: Walker): number {
   const d = w.depth;
   const o = w.off[d] as number;
-  return o > 0
-    ? (core.arena.pivots[(w.node[d] as number) * PIVOT_STRIDE + o - 1] as number) + 1
-    : (w.min[d] as number);
+  return o > 0 ? pivotOf(core.arena, w.node[d] as number, o - 1) + 1 : (w.min[d] as number);
 }
 
 /** Last index of the slot the walker is on. */
@@ -128,9 +114,7 @@ export function slotMax<V>(core: TreeCore<V>, w: Walker): number {
   const d = w.depth;
   const h = w.node[d] as number;
   const o = w.off[d] as number;
-  return o < (core.arena.end[h] as number)
-    ? (core.arena.pivots[h * PIVOT_STRIDE + o] as number)
-    : (w.max[d] as number);
+  return o < (core.arena.end[h] as number) ? pivotOf(core.arena, h, o) : (w.max[d] as number);
 }
 
 /** Value index in the slot the walker is on. */
@@ -145,10 +129,9 @@ export function enterChild<V>(core: TreeCore<V>, w: Walker, j: number): void {
   const parent = w.node[j - 1] as number;
   const o = w.off[j - 1] as number;
   const end = arena.end[parent] as number;
-  const p = parent * PIVOT_STRIDE;
   w.node[j] = arena.slots[parent * SLOT_STRIDE + o] as number;
-  w.min[j] = o > 0 ? (arena.pivots[p + o - 1] as number) + 1 : (w.min[j - 1] as number);
-  w.max[j] = o < end ? (arena.pivots[p + o] as number) : (w.max[j - 1] as number);
+  w.min[j] = o > 0 ? pivotOf(arena, parent, o - 1) + 1 : (w.min[j - 1] as number);
+  w.max[j] = o < end ? pivotOf(arena, parent, o) : (w.max[j - 1] as number);
 }
 
 /**
@@ -202,7 +185,6 @@ export function lookup<V>(core: TreeCore<V>, index: number): number {
   const root = core.root;
   if (root === 0) return index === 0 ? core.rootValue : 0;
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   // A node's end pivot holds its max (>= index), so the scan stops there without
   // reading `end`; a full node scans all its pivots. Internal levels are known
@@ -210,15 +192,9 @@ export function lookup<V>(core: TreeCore<V>, index: number): number {
   const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
   let h = root;
   for (let d = core.height - 1; d > 0; d--) {
-    const p = h * PIVOT_STRIDE;
-    let off = 0;
-    while (off < internalPivots && (pivots[p + off] as number) < index) off++;
-    h = slots[h * SLOT_STRIDE + off] as number;
+    h = slots[h * SLOT_STRIDE + slotFor(arena, h, internalPivots, index)] as number;
   }
-  const p = h * PIVOT_STRIDE;
-  let off = 0;
-  while (off < RANGE64_SLOTS - 1 && (pivots[p + off] as number) < index) off++;
-  return slots[h * SLOT_STRIDE + off] as number;
+  return slots[h * SLOT_STRIDE + slotFor(arena, h, RANGE64_SLOTS - 1, index)] as number;
 }
 
 /** Where {@link lookupSlot} landed: the leaf, the slot, its range and the leaf's bounds. */
@@ -232,28 +208,23 @@ export const lookupHit = { node: 0, off: 0, lo: 0, hi: 0, min: 0, max: 0 };
  */
 export function lookupSlot<V>(core: TreeCore<V>, index: number): number {
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
   let h = core.root;
   let min = 0;
   let max = MAPLE_MAX;
   for (let d = core.height - 1; d > 0; d--) {
-    const p = h * PIVOT_STRIDE;
-    let off = 0;
-    while (off < internalPivots && (pivots[p + off] as number) < index) off++;
+    const off = slotFor(arena, h, internalPivots, index);
     // The end pivot holds the node max, so pivot[off] is the slot max below a full node.
-    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
-    if (off < internalPivots) max = pivots[p + off] as number;
+    if (off > 0) min = pivotOf(arena, h, off - 1) + 1;
+    if (off < internalPivots) max = pivotOf(arena, h, off);
     h = slots[h * SLOT_STRIDE + off] as number;
   }
-  const p = h * PIVOT_STRIDE;
-  let off = 0;
-  while (off < RANGE64_SLOTS - 1 && (pivots[p + off] as number) < index) off++;
+  const off = slotFor(arena, h, RANGE64_SLOTS - 1, index);
   lookupHit.node = h;
   lookupHit.off = off;
-  lookupHit.lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : min;
-  lookupHit.hi = off < RANGE64_SLOTS - 1 ? (pivots[p + off] as number) : max;
+  lookupHit.lo = off > 0 ? pivotOf(arena, h, off - 1) + 1 : min;
+  lookupHit.hi = off < RANGE64_SLOTS - 1 ? pivotOf(arena, h, off) : max;
   lookupHit.min = min;
   lookupHit.max = max;
   return slots[h * SLOT_STRIDE + off] as number;
@@ -266,17 +237,12 @@ export function lookupSlot<V>(core: TreeCore<V>, index: number): number {
  */
 export function lookupFrom<V>(core: TreeCore<V>, root: number, index: number): number {
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   const types = arena.type;
   const ends = arena.end;
   let h = root;
   while (true) {
-    const end = ends[h] as number;
-    let p = h * PIVOT_STRIDE;
-    const stop = p + end;
-    while (p < stop && (pivots[p] as number) < index) p++;
-    const next = slots[h * SLOT_STRIDE + (p - h * PIVOT_STRIDE)] as number;
+    const next = slots[h * SLOT_STRIDE + slotFor(arena, h, ends[h] as number, index)] as number;
     if (types[h] === LEAF_64) return next;
     h = next;
   }

@@ -20,6 +20,7 @@
  * with one write of the root ({@link publish}); replaced nodes are retired.
  */
 
+import { PIVOT_TOP } from './arena.js';
 import { big, bigCopyIn, bPivot, bSlot } from './bignode.js';
 import {
   ARANGE64_SLOTS,
@@ -33,6 +34,7 @@ import {
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateGapUp } from './gaps.js';
+import { pivotOf, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
 import { Walker } from './walk.js';
 
@@ -106,7 +108,6 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   ws.last = last;
   if (core.root === 0) return (ws.storeType = WR_STORE_ROOT);
   const arena = core.arena;
-  const pivots = arena.pivots;
   const slots = arena.slots;
   // As in lookup(): levels come from the height and the scan stops at the end
   // pivot (which holds the node max), so neither `type` nor `end` is read on the way down.
@@ -137,12 +138,18 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
     // (a spanning store stops above), the recorded path is no one's.
     walks++;
   }
-  // Internal levels: mas_is_span_wr against the slot's range.
+  // Internal levels: mas_is_span_wr against the slot's range. The pivot words
+  // are read here directly (pivots.ts): the key is clamped as scanKey does,
+  // and only a word that may be the end pivot is decoded as wordValue does.
+  const pivots = arena.pivots;
+  const wide = arena.wide;
+  const key = wide || index < PIVOT_TOP ? index : PIVOT_TOP;
   for (; d < leafDepth; d++) {
     const p = h * PIVOT_STRIDE;
     let o = 0;
-    while (o < internalPivots && (pivots[p + o] as number) < index) o++;
-    const hi = o < internalPivots ? (pivots[p + o] as number) : max;
+    while (o < internalPivots && (pivots[p + o] as number) < key) o++;
+    const w = pivots[p + o] as number;
+    const hi = o < internalPivots ? (w !== PIVOT_TOP || wide ? w : MAPLE_MAX) : max;
     wNode[d] = h;
     wMin[d] = min;
     wMax[d] = max;
@@ -158,8 +165,9 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   // The leaf: against the node max (a NULL ending the leaf spans, to merge with the next).
   const pl = h * PIVOT_STRIDE;
   let off = 0;
-  while (off < RANGE64_SLOTS - 1 && (pivots[pl + off] as number) < index) off++;
-  const rMax = off < RANGE64_SLOTS - 1 ? (pivots[pl + off] as number) : max;
+  while (off < RANGE64_SLOTS - 1 && (pivots[pl + off] as number) < key) off++;
+  const wl = pivots[pl + off] as number;
+  const rMax = off < RANGE64_SLOTS - 1 ? (wl !== PIVOT_TOP || wide ? wl : MAPLE_MAX) : max;
   const rMin = off > 0 ? (pivots[pl + off - 1] as number) + 1 : min;
   wNode[d] = h;
   wMin[d] = min;
@@ -180,14 +188,14 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   ws.offset = off;
   ws.rMin = rMin;
   ws.rMax = rMax;
-  const s = h * SLOT_STRIDE;
-  const p = h * PIVOT_STRIDE;
-  ws.content = slots[s + off] as number;
+  ws.content = slots[h * SLOT_STRIDE + off] as number;
   // mas_wr_end_piv
+  const lastKey = wide || last < PIVOT_TOP ? last : PIVOT_TOP;
   let offsetEnd = off;
-  while (offsetEnd < end && last > (pivots[p + offsetEnd] as number)) offsetEnd++;
+  while (offsetEnd < end && (pivots[pl + offsetEnd] as number) < lastKey) offsetEnd++;
   ws.offsetEnd = offsetEnd;
-  ws.endPiv = offsetEnd < end ? (pivots[p + offsetEnd] as number) : max;
+  // An inner pivot (before the end one) is never MAPLE_MAX: its word is its value.
+  ws.endPiv = offsetEnd < end ? (pivots[pl + offsetEnd] as number) : max;
   if (isNull) extendNull(core);
   const newEnd =
     end + 2 - (ws.offsetEnd - ws.offset) - (ws.rMin === ws.index ? 1 : 0) - (ws.endPiv === ws.last ? 1 : 0);
@@ -204,24 +212,23 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
 /** Widens a NULL store over the NULL ranges next to it (mas_wr_extend_null). */
 function extendNull<V>(core: TreeCore<V>): void {
   const arena = core.arena;
-  const s = ws.node * SLOT_STRIDE;
-  const p = ws.node * PIVOT_STRIDE;
+  const h = ws.node;
+  const s = h * SLOT_STRIDE;
   const slots = arena.slots;
-  const pivots = arena.pivots;
   if (slots[s + ws.offsetEnd] === 0) {
     ws.last = ws.endPiv;
   } else if (ws.last === ws.endPiv && ws.end !== ws.offsetEnd && slots[s + ws.offsetEnd + 1] === 0) {
     ws.offsetEnd++;
-    ws.last = ws.offsetEnd === ws.end ? ws.max : (pivots[p + ws.offsetEnd] as number);
+    ws.last = ws.offsetEnd === ws.end ? ws.max : pivotOf(arena, h, ws.offsetEnd);
     ws.endPiv = ws.last;
   }
   if (ws.content === 0) {
     ws.index = ws.rMin;
   } else if (ws.index === ws.rMin && ws.offset > 0 && slots[s + ws.offset - 1] === 0) {
     ws.offset--;
-    ws.rMin = ws.offset > 0 ? (pivots[p + ws.offset - 1] as number) + 1 : ws.min;
+    ws.rMin = ws.offset > 0 ? pivotOf(arena, h, ws.offset - 1) + 1 : ws.min;
     ws.index = ws.rMin;
-    ws.rMax = pivots[p + ws.offset] as number;
+    ws.rMax = pivotOf(arena, h, ws.offset);
   }
 }
 
@@ -292,7 +299,7 @@ export function fillStoreBig<V>(
     big.count = b + 1;
     return;
   }
-  piv = offsetEnd < end ? (arena.pivots[h * PIVOT_STRIDE + offsetEnd] as number) : nodeMax;
+  piv = offsetEnd < end ? pivotOf(arena, h, offsetEnd) : nodeMax;
   if (piv > last) {
     b++;
     bSlot[b] = offsetEnd !== offset ? (arena.slots[h * SLOT_STRIDE + offsetEnd] as number) : content;
@@ -397,7 +404,7 @@ export function newRoot<V>(core: TreeCore<V>, entry: number): void {
   }
   const h = arena.alloc(LEAF_64);
   arena.slots[h * SLOT_STRIDE] = entry;
-  arena.pivots[h * PIVOT_STRIDE] = MAPLE_MAX;
+  setPivot(arena, h, 0, MAPLE_MAX);
   arena.end[h] = 0;
   core.root = h;
   core.rootValue = 0;

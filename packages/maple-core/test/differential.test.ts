@@ -18,13 +18,26 @@ type Op =
   | { kind: 'alloc'; min: number; span: number; size: number; rev: boolean; value: number }
   | { kind: 'query'; index: number; span: number; size: number };
 
+/**
+ * Where a test's keys live: key k of the small space is `base + k * mult`.
+ * Spreading keys out makes nodes whose pivots span more than 32 bits (wide
+ * pivot blocks) or sit near MAPLE_MAX.
+ */
+interface KeyScale {
+  base: number;
+  mult: number;
+}
+
+const UNSCALED: KeyScale = { base: 0, mult: 1 };
+
 /** Keys cluster in a small space so that ranges collide, with the odd huge range. */
-function opArb(space: number): fc.Arbitrary<Op> {
-  const index = fc.integer({ min: 0, max: space });
+function opArb(space: number, scale: KeyScale = UNSCALED): fc.Arbitrary<Op> {
+  const { base, mult } = scale;
+  const index = fc.integer({ min: 0, max: space }).map((k) => base + k * mult);
   const len = fc.oneof(
     { weight: 6, arbitrary: fc.integer({ min: 0, max: 3 }) },
-    { weight: 3, arbitrary: fc.integer({ min: 0, max: space >> 3 }) },
-    { weight: 1, arbitrary: fc.constantFrom(space, MAPLE_MAX) },
+    { weight: 3, arbitrary: fc.integer({ min: 0, max: space >> 3 }).map((l) => l * mult) },
+    { weight: 1, arbitrary: fc.constantFrom(space * mult, MAPLE_MAX) },
   );
   const value = fc.integer({ min: 1, max: 1_000_000 });
   return fc.oneof(
@@ -44,7 +57,7 @@ function opArb(space: number): fc.Arbitrary<Op> {
       arbitrary: fc.record({
         kind: fc.constant('alloc' as const),
         min: index,
-        span: fc.integer({ min: 0, max: space }),
+        span: fc.integer({ min: 0, max: space }).map((l) => l * mult),
         size: fc.integer({ min: 1, max: 8 }),
         rev: fc.boolean(),
         value,
@@ -55,7 +68,7 @@ function opArb(space: number): fc.Arbitrary<Op> {
       arbitrary: fc.record({
         kind: fc.constant('query' as const),
         index,
-        span: fc.integer({ min: 0, max: space }),
+        span: fc.integer({ min: 0, max: space }).map((l) => l * mult),
         size: fc.integer({ min: 1, max: 20 }),
       }),
     },
@@ -66,11 +79,18 @@ function describeOp(op: Op): string {
   return JSON.stringify(op);
 }
 
-function run(options: MapleTreeOptions, prefix: number, ops: Op[], bulk = false): void {
+function run(
+  options: MapleTreeOptions,
+  prefix: number,
+  ops: Op[],
+  bulk = false,
+  scale: KeyScale = UNSCALED,
+): void {
   const model = new RangeModel<number>();
   // A dense prefix gives the random operations a tree of height 2-4 to work on,
   // made by one store per range or by the bulk build.
-  for (let i = 0; i < prefix; i++) model.store(i * 4, i * 4 + 2, i + 1);
+  const { base, mult } = scale;
+  for (let i = 0; i < prefix; i++) model.store(base + i * 4 * mult, base + (i * 4 + 2) * mult, i + 1);
   const tree = bulk ? MapleTree.from(model.ranges, options) : new MapleTree<number>(options);
   if (!bulk) for (const r of model.ranges) tree.storeRange(r.first, r.last, r.value);
   expectValid(tree, 'prefix');
@@ -194,5 +214,30 @@ describe('differential against a range model', () => {
         { numRuns: 60 },
       );
     });
+  }
+});
+
+describe('differential with keys spread over the 53-bit space (32- and 64-bit pivots)', () => {
+  // 2^27 + 1 apart: 64-bit pivots from the first keys; around 2^31 - 1: a tree
+  // with 32-bit pivots that turns wide in mid-run; near the top: keys up to MAPLE_MAX.
+  const scales: [string, KeyScale][] = [
+    ['keys past 2^31', { base: 0, mult: 2 ** 27 + 1 }],
+    ['keys around 2^31 - 1', { base: 2 ** 31 - 1 - 3000 * 4, mult: 1 }],
+    ['at the top of the key space', { base: MAPLE_MAX - 6000 * (2 ** 30 + 7), mult: 2 ** 30 + 7 }],
+  ];
+  for (const [name, scale] of scales) {
+    for (const [mode, options] of [modes[0], modes[3]] as [string, MapleTreeOptions][]) {
+      it(`${name}, ${mode}`, () => {
+        fc.assert(
+          fc.property(
+            fc.integer({ min: 20, max: 1500 }),
+            fc.boolean(),
+            fc.array(opArb(6000, scale), { maxLength: 60 }),
+            (prefix, bulk, ops) => run(options, prefix, ops, bulk, scale),
+          ),
+          { numRuns: 30 },
+        );
+      });
+    }
   }
 });

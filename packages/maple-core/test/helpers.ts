@@ -3,7 +3,8 @@
  * the tree's internals for white-box tests.
  */
 
-import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from '../src/constants.js';
+import { LEAF_64, SLOT_STRIDE } from '../src/constants.js';
+import { pivotOf } from '../src/pivots.js';
 import type { MapleTree } from '../src/tree.js';
 
 /** Runs `tree.validate()`; on failure rethrows with the dump attached so the report shows the tree. */
@@ -38,7 +39,7 @@ export function leaves<V>(tree: MapleTree<V>): { node: number; min: number; max:
     const kids: [number, number, number][] = [];
     let lo = min;
     for (let i = 0; i <= end; i++) {
-      const hi = i < end ? (arena.pivots[h * PIVOT_STRIDE + i] as number) : max;
+      const hi = i < end ? pivotOf(arena, h, i) : max;
       kids.push([arena.slots[h * SLOT_STRIDE + i] as number, lo, hi]);
       lo = hi + 1;
     }

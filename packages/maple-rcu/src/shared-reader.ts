@@ -26,7 +26,9 @@ import {
   MAPLE_HEIGHT_MAX,
   NodeArena,
   PIVOT_STRIDE,
+  pivotOf,
   SLOT_STRIDE,
+  slotFor,
 } from '@maple-tree/core/internal';
 import {
   EPOCH_SPAN,
@@ -99,7 +101,8 @@ function checkHandle(handle: SharedMapleTreeHandle): void {
 /** The reader behind {@link SharedMapleTree.attach}. */
 export class SharedReader implements SharedMapleReader {
   readonly stats: SharedReaderStats = { restarts: 0, freedNodeReads: 0, pinRetries: 0 };
-  private readonly pivots: Float64Array;
+  /** The attached node arena (its pivots are read through pivotOf / slotFor). */
+  private readonly arena: NodeArena;
   private readonly slots: Int32Array;
   private readonly types: Uint8Array;
   private readonly ends: Uint8Array;
@@ -125,7 +128,7 @@ export class SharedReader implements SharedMapleReader {
   constructor(handle: SharedMapleTreeHandle) {
     checkHandle(handle);
     const arena = NodeArena.attach(handle.arena);
-    this.pivots = arena.pivots;
+    this.arena = arena;
     this.slots = arena.slots;
     this.types = arena.type;
     this.ends = arena.end;
@@ -326,7 +329,7 @@ export class SharedReader implements SharedMapleReader {
   /** Descends from `root` to the slot holding `index`; sets {@link found}. Mirrors mtree_lookup_walk(). */
   private pointWalk(root: number, index: number, epoch: number): number {
     // Hot path: every array in a local, the freed-node check written out.
-    const pivots = this.pivots;
+    const arena = this.arena;
     const slots = this.slots;
     const types = this.types;
     const ends = this.ends;
@@ -342,9 +345,7 @@ export class SharedReader implements SharedMapleReader {
       const type = types[h] as number;
       let end = ends[h] as number;
       if (end > PIVOT_STRIDE - 1) end = PIVOT_STRIDE - 1;
-      const base = h * PIVOT_STRIDE;
-      let off = 0;
-      while (off < end && (pivots[base + off] as number) < index) off++;
+      const off = slotFor(arena, h, end, index);
       const next = slots[h * SLOT_STRIDE + off] as number;
       if (parent[h] === h) dead = true;
       if (
@@ -368,7 +369,7 @@ export class SharedReader implements SharedMapleReader {
    * path with each node's generation. Mirrors mas_walk().
    */
   descend(w: SharedPath, root: number, index: number, epoch: number): number {
-    const pivots = this.pivots;
+    const arena = this.arena;
     let dead = false;
     let h = root;
     let min = 0;
@@ -378,17 +379,15 @@ export class SharedReader implements SharedMapleReader {
       const gen = Atomics.load(this.generation, h);
       const type = this.types[h] as number;
       const end = Math.min(this.ends[h] as number, PIVOT_STRIDE - 1);
-      const base = h * PIVOT_STRIDE;
-      let off = 0;
-      while (off < end && (pivots[base + off] as number) < index) off++;
+      const off = slotFor(arena, h, end, index);
       w.node[d] = h;
       w.gen[d] = gen;
       w.min[d] = min;
       w.max[d] = max;
       w.off[d] = off;
       const next = this.slots[h * SLOT_STRIDE + off] as number;
-      const nMin = off > 0 ? (pivots[base + off - 1] as number) + 1 : min;
-      const nMax = off < end ? (pivots[base + off] as number) : max;
+      const nMin = off > 0 ? pivotOf(arena, h, off - 1) + 1 : min;
+      const nMax = off < end ? pivotOf(arena, h, off) : max;
       if (this.parent[h] === h) dead = true;
       if (this.freed(h, gen, epoch)) return FREED;
       if (type === LEAF_64) {
@@ -406,9 +405,7 @@ export class SharedReader implements SharedMapleReader {
   slotMin(w: SharedPath): number {
     const d = w.depth;
     const o = w.off[d] as number;
-    return o > 0
-      ? (this.pivots[(w.node[d] as number) * PIVOT_STRIDE + o - 1] as number) + 1
-      : (w.min[d] as number);
+    return o > 0 ? pivotOf(this.arena, w.node[d] as number, o - 1) + 1 : (w.min[d] as number);
   }
 
   /** @internal Last index of the slot the path is on. */
@@ -417,7 +414,7 @@ export class SharedReader implements SharedMapleReader {
     const h = w.node[d] as number;
     const o = w.off[d] as number;
     return o < Math.min(this.ends[h] as number, PIVOT_STRIDE - 1)
-      ? (this.pivots[h * PIVOT_STRIDE + o] as number)
+      ? pivotOf(this.arena, h, o)
       : (w.max[d] as number);
   }
 
@@ -461,10 +458,9 @@ export class SharedReader implements SharedMapleReader {
       const p = w.node[j - 1] as number;
       const o = w.off[j - 1] as number;
       const end = Math.min(ends[p] as number, PIVOT_STRIDE - 1);
-      const base = p * PIVOT_STRIDE;
       const h = this.slots[p * SLOT_STRIDE + o] as number;
-      w.min[j] = o > 0 ? (this.pivots[base + o - 1] as number) + 1 : (w.min[j - 1] as number);
-      w.max[j] = o < end ? (this.pivots[base + o] as number) : (w.max[j - 1] as number);
+      w.min[j] = o > 0 ? pivotOf(this.arena, p, o - 1) + 1 : (w.min[j - 1] as number);
+      w.max[j] = o < end ? pivotOf(this.arena, p, o) : (w.max[j - 1] as number);
       if (this.freed(p, w.gen[j - 1] as number, epoch) || h <= 0 || h >= this.capacity) return FREED;
       w.node[j] = h;
       w.gen[j] = Atomics.load(this.generation, h);

@@ -133,7 +133,8 @@ export class MapleIndex implements VmaIndex {
       throw new TypeError('vmaCache must be a boolean');
     }
     this.cacheOn = options.vmaCache ?? true;
-    this.tree = tree ?? new MapleTree<Vma>({ allocRange: true });
+    // Page numbers pass 2^31 in any real address space: 64-bit pivots from the start.
+    this.tree = tree ?? new MapleTree<Vma>({ allocRange: true, compactPivots: false });
     this.ownTree = tree === undefined;
     this.vmas = this.tree.size;
     this.mas = this.tree.state();
@@ -410,7 +411,9 @@ export class MapleIndex implements VmaIndex {
       this.tree.forEach((v, first, last) => {
         entries.push({ first, last, value: map(v) });
       });
-      const child = new MapleIndex(MapleTree.from(entries, { allocRange: true }), { vmaCache: this.cacheOn });
+      const child = new MapleIndex(MapleTree.from(entries, { allocRange: true, compactPivots: false }), {
+        vmaCache: this.cacheOn,
+      });
       child.ownTree = true;
       return child;
     }

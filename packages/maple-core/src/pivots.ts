@@ -1,0 +1,184 @@
+/**
+ * Reading and writing pivots. Every pivot access in the package goes
+ * through these functions, so the width of the stored words is this file's
+ * and the arena's business alone.
+ *
+ * ```
+ *   narrow (32-bit words, while every pivot is below 2^31 - 1 or is MAPLE_MAX):
+ *     word w < 2^31 - 1     pivot w
+ *     word 2^31 - 1         MAPLE_MAX (PIVOT_TOP)
+ *   wide (64-bit words, for good once a pivot needs them):
+ *     word w                pivot w
+ *   either: an unused pivot is 0, as the kernel's are
+ * ```
+ *
+ * Narrow words take half the bytes, and scanning them compares 32-bit
+ * integers: a key at or above PIVOT_TOP is first clamped to it
+ * ({@link slotFrom}), which leaves every comparison as it was, because no
+ * other pivot reaches PIVOT_TOP and MAPLE_MAX is never below a key. The scans
+ * keep one loop per width, so each loop reads one kind of typed array. A write
+ * of a pivot that does not fit turns the arena wide first ({@link setPivot},
+ * {@link fillPivots}): every value stays exact whatever is stored.
+ */
+
+import { type NodeArena, PIVOT_TOP } from './arena.js';
+import { PIVOT_STRIDE } from './constants.js';
+import { MAPLE_MAX } from './errors.js';
+
+/**
+ * The key a scan compares stored words with: `index`, clamped to PIVOT_TOP
+ * while the words are 32-bit. A hot walk may read `a.pivots` itself, for as
+ * long as nothing writes: word < scanKey(a, index) is pivot < index, and
+ * {@link wordValue} gives a word's pivot (a word below the scan key is its
+ * own pivot: only PIVOT_TOP needs decoding).
+ */
+export function scanKey(a: NodeArena, index: number): number {
+  return a.wide || index < PIVOT_TOP ? index : PIVOT_TOP;
+}
+
+/** The pivot a stored word stands for. */
+export function wordValue(a: NodeArena, w: number): number {
+  return w !== PIVOT_TOP || a.wide ? w : MAPLE_MAX;
+}
+
+/**
+ * Makes sure pivot value `v` can be stored (the arena turns wide if not).
+ * A writer that holds `a.pivots` in a local calls this for every new value
+ * first, then stores {@link pivotWord}s into the local.
+ */
+export function fitPivot(a: NodeArena, v: number): void {
+  if (v >= PIVOT_TOP && v !== MAPLE_MAX && !a.wide) a.widen();
+}
+
+/** The word that stores pivot `v` (which {@link fitPivot} has let in). */
+export function pivotWord(a: NodeArena, v: number): number {
+  return v !== MAPLE_MAX || a.wide ? v : PIVOT_TOP;
+}
+
+/** Pivot `i` of node `h`. */
+export function pivotOf(a: NodeArena, h: number, i: number): number {
+  const w = a.pivots[h * PIVOT_STRIDE + i] as number;
+  return w !== PIVOT_TOP || a.wide ? w : MAPLE_MAX;
+}
+
+/** Copies pivots `from..stop-1` of node `h` into `dst` from `at` on. */
+export function readPivots(
+  a: NodeArena,
+  h: number,
+  from: number,
+  stop: number,
+  dst: Float64Array,
+  at: number,
+): void {
+  const pivots = a.pivots;
+  const top = a.wide ? PIVOT_TOP : MAPLE_MAX;
+  const p = h * PIVOT_STRIDE;
+  for (let i = from; i < stop; i++) {
+    const w = pivots[p + i] as number;
+    dst[at + i - from] = w !== PIVOT_TOP ? w : top;
+  }
+}
+
+/**
+ * The first of node `h`'s first `n` pivots that is at least `index` (the
+ * offset of the slot holding `index`), or `n` when there is none.
+ */
+export function slotFor(a: NodeArena, h: number, n: number, index: number): number {
+  return slotFrom(a, h, 0, n, index);
+}
+
+/** As {@link slotFor}, starting the scan at pivot `from`. */
+export function slotFrom(a: NodeArena, h: number, from: number, n: number, index: number): number {
+  const p = h * PIVOT_STRIDE;
+  let off = from;
+  if (a.wide) {
+    const pivots = a.pivots;
+    while (off < n && (pivots[p + off] as number) < index) off++;
+  } else {
+    // 32-bit words against a 32-bit key: an integer comparison.
+    const pivots = a.pivots;
+    const k = index < PIVOT_TOP ? index | 0 : PIVOT_TOP;
+    while (off < n && (pivots[p + off] as number) < k) off++;
+  }
+  return off;
+}
+
+/**
+ * The slot of node `h` holding `key`, as {@link slotFor} finds it, but
+ * scanning down from slot `off` (the node's end): a reverse search's key
+ * usually lies near a node's top, so this reads a pivot or two where the
+ * upward scan reads most of them.
+ */
+export function slotDownTo(a: NodeArena, h: number, off: number, key: number): number {
+  const p = h * PIVOT_STRIDE;
+  let s = off;
+  if (a.wide) {
+    const pivots = a.pivots;
+    while (s > 0 && (pivots[p + s - 1] as number) >= key) s--;
+  } else {
+    const pivots = a.pivots;
+    const k = key < PIVOT_TOP ? key | 0 : PIVOT_TOP;
+    while (s > 0 && (pivots[p + s - 1] as number) >= k) s--;
+  }
+  return s;
+}
+
+/** Sets pivot `i` of node `h` to `v` (the arena turns wide first if `v` needs it). */
+export function setPivot(a: NodeArena, h: number, i: number, v: number): void {
+  if (v >= PIVOT_TOP && !a.wide) {
+    if (v === MAPLE_MAX) {
+      a.pivots[h * PIVOT_STRIDE + i] = PIVOT_TOP;
+      return;
+    }
+    a.widen();
+  }
+  a.pivots[h * PIVOT_STRIDE + i] = v;
+}
+
+/** Marks pivot `i` of node `h` unused (0, as the kernel zeroes unused pivots). */
+export function clearPivot(a: NodeArena, h: number, i: number): void {
+  a.pivots[h * PIVOT_STRIDE + i] = 0;
+}
+
+/** True when pivot `i` of node `h` is marked unused. */
+export function pivotClear(a: NodeArena, h: number, i: number): boolean {
+  return a.pivots[h * PIVOT_STRIDE + i] === 0;
+}
+
+/**
+ * Refills node `h`'s pivots: the first `count` of its `n` pivots from
+ * `src[from..]` (ascending), the rest unused.
+ */
+export function fillPivots(
+  a: NodeArena,
+  h: number,
+  src: Float64Array,
+  from: number,
+  count: number,
+  n: number,
+): void {
+  const used = Math.min(count, n);
+  // Ascending: the last pivot is the largest; MAPLE_MAX has a word of its own, so then the one before it.
+  const top = used > 0 && src[from + used - 1] === MAPLE_MAX ? 1 : 0;
+  const plain = used - top;
+  if (plain > 0 && (src[from + plain - 1] as number) >= PIVOT_TOP) a.widen();
+  const pivots = a.pivots;
+  const p = h * PIVOT_STRIDE;
+  for (let i = 0; i < plain; i++) pivots[p + i] = src[from + i] as number;
+  if (top === 1) pivots[p + plain] = a.wide ? MAPLE_MAX : PIVOT_TOP;
+  for (let i = used; i < PIVOT_STRIDE - 1; i++) pivots[p + i] = 0;
+}
+
+/**
+ * Moves `count` pivots of node `h` from `from` to `to` (overlapping ranges
+ * allowed, as copyWithin): the stored words move as they are.
+ */
+export function movePivots(a: NodeArena, h: number, from: number, to: number, count: number): void {
+  const pivots = a.pivots;
+  const at = h * PIVOT_STRIDE;
+  if (to < from) {
+    for (let i = 0; i < count; i++) pivots[at + to + i] = pivots[at + from + i] as number;
+  } else {
+    for (let i = count - 1; i >= 0; i--) pivots[at + to + i] = pivots[at + from + i] as number;
+  }
+}
