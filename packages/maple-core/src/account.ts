@@ -4,9 +4,9 @@
  * reference). Runs after the store is classified, before it is carried out.
  */
 
-import { SLOT_STRIDE } from './constants.js';
+import { PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
-import { pivotOf } from './pivots.js';
+
 import { descend, nextSlot, slotMax, slotMin, slotValue, Walker } from './walk.js';
 import { ws } from './write.js';
 
@@ -51,15 +51,18 @@ export function accountOverlap<V>(core: TreeCore<V>, first: number, last: number
  */
 export function accountLeaf<V>(core: TreeCore<V>, first: number, last: number): void {
   const arena = core.arena;
+  // Pivots before the end: their words are their values (pivots.ts).
+  const pivots = arena.pivots;
   const values = core.values;
   const h = ws.node;
   const s = h * SLOT_STRIDE;
+  const p = h * PIVOT_STRIDE;
   const end = ws.end;
   for (let i = ws.offset; i <= ws.offsetEnd; i++) {
     const v = arena.slots[s + i] as number;
     if (v === 0) continue;
-    const lo = i > 0 ? pivotOf(arena, h, i - 1) + 1 : ws.min;
-    const hi = i < end ? pivotOf(arena, h, i) : ws.max;
+    const lo = i > 0 ? (pivots[p + i - 1] as number) + 1 : ws.min;
+    const hi = i < end ? (pivots[p + i] as number) : ws.max;
     if (lo >= first && hi <= last) {
       values.unref(v);
       core.count--;

@@ -8,10 +8,10 @@
  * Empty ranges never sit next to each other, so each empty run is one slot.
  */
 
-import { ARANGE_64, LEAF_64, MAPLE_HEIGHT_MAX, SLOT_STRIDE } from './constants.js';
+import { ARANGE_64, LEAF_64, MAPLE_HEIGHT_MAX, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { pivotOf, slotDownTo, slotFor } from './pivots.js';
+import { slotDownTo, slotFor } from './pivots.js';
 import type { Walker } from './walk.js';
 
 /** Per-level scratch for the depth-first search: node, offset, node min and max. */
@@ -108,6 +108,8 @@ function fwdSearch<V>(
   visited: number[] | null,
 ): number | undefined {
   const arena = core.arena;
+  // Pivots before a node's end are their own words (pivots.ts); nothing writes during the search.
+  const pivots = arena.pivots;
   const slots = arena.slots;
   const gaps = arena.gaps;
   const gapBase = arena.gapBase;
@@ -130,14 +132,14 @@ function fwdSearch<V>(
       while (off <= end && (gaps[g + off] as number) < size) off++;
       sOff[d] = off;
     }
-    const lo = off > 0 ? pivotOf(arena, h, off - 1) + 1 : (sMin[d] as number);
+    const lo = off > 0 ? (pivots[h * PIVOT_STRIDE + off - 1] as number) + 1 : (sMin[d] as number);
     // Past the node's last slot, or past the window: resume the parent one slot up.
     if (off > end || lo > max) {
       d--;
       if (d >= 0) sOff[d] = (sOff[d] as number) + 1;
       continue;
     }
-    const hi = off < end ? pivotOf(arena, h, off) : (sMax[d] as number);
+    const hi = off < end ? (pivots[h * PIVOT_STRIDE + off] as number) : (sMax[d] as number);
     if (hi >= min) {
       if (type === LEAF_64) {
         if (slots[h * SLOT_STRIDE + off] === 0) {
@@ -184,6 +186,8 @@ function revSearch<V>(
   visited: number[] | null,
 ): number | undefined {
   const arena = core.arena;
+  // Pivots before a node's end are their own words (pivots.ts); nothing writes during the search.
+  const pivots = arena.pivots;
   const slots = arena.slots;
   const gaps = arena.gaps;
   const gapBase = arena.gapBase;
@@ -204,9 +208,9 @@ function revSearch<V>(
     if (type === LEAF_64) {
       const s = h * SLOT_STRIDE;
       const nodeMin = sMin[d] as number;
-      let hi = off < end ? pivotOf(arena, h, off) : (sMax[d] as number);
+      let hi = off < end ? (pivots[h * PIVOT_STRIDE + off] as number) : (sMax[d] as number);
       while (off >= 0 && hi >= min) {
-        const lo = off > 0 ? pivotOf(arena, h, off - 1) + 1 : nodeMin;
+        const lo = off > 0 ? (pivots[h * PIVOT_STRIDE + off - 1] as number) + 1 : nodeMin;
         if (slots[s + off] === 0) {
           const a = Math.max(lo, min);
           const b = Math.min(hi, max);
@@ -230,13 +234,13 @@ function revSearch<V>(
         while (off >= 0 && (gaps[g + off] as number) < size) off--;
       }
       if (off >= 0) {
-        const hi = off < end ? pivotOf(arena, h, off) : (sMax[d] as number);
+        const hi = off < end ? (pivots[h * PIVOT_STRIDE + off] as number) : (sMax[d] as number);
         if (hi >= min) {
           sOff[d] = off;
           const child = slots[h * SLOT_STRIDE + off] as number;
           d++;
           sNode[d] = child;
-          sMin[d] = off > 0 ? pivotOf(arena, h, off - 1) + 1 : (sMin[d - 1] as number);
+          sMin[d] = off > 0 ? (pivots[h * PIVOT_STRIDE + off - 1] as number) + 1 : (sMin[d - 1] as number);
           sMax[d] = hi;
           sOff[d] = slotDownTo(arena, child, ends[child] as number, max);
           if (visited !== null) visited.push(child);

@@ -14,21 +14,23 @@
 
 import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
-import { pivotOf } from './pivots.js';
 
 /**
  * Largest empty run in leaf `h` covering `[min, max]`. Mirrors mas_leaf_max_gap().
  */
 export function leafMaxGap<V>(core: TreeCore<V>, h: number, min: number, max: number): number {
   const arena = core.arena;
+  // Pivots before the end: their words are their values (pivots.ts).
+  const pivots = arena.pivots;
   const slots = arena.slots;
   const end = arena.end[h] as number;
   const _p = h * PIVOT_STRIDE;
   const s = h * SLOT_STRIDE;
+  const p = h * PIVOT_STRIDE;
   let best = 0;
   let start = min;
   for (let i = 0; i <= end; i++) {
-    const stop = i < end ? pivotOf(arena, h, i) : max;
+    const stop = i < end ? (pivots[p + i] as number) : max;
     if (slots[s + i] === 0) {
       const gap = stop - start + 1;
       if (gap > best) best = gap;

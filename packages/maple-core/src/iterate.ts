@@ -10,10 +10,9 @@
  * version only and never re-walks: what a snapshot reader needs.
  */
 
-import { SLOT_STRIDE } from './constants.js';
+import { PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX, MapleError } from './errors.js';
-import { pivotOf } from './pivots.js';
 import type { MapleEntry } from './tree.js';
 import { descend, nextSlot, Walker } from './walk.js';
 
@@ -71,10 +70,13 @@ function walkLeaves<V>(
     // One leaf: its arrays and bounds read once (a write in fn may replace them).
     const arena = core.arena;
     const slots = arena.slots;
+    // Every pivot read here lies before its node's end: its word is its value (pivots.ts).
+    const pivots = arena.pivots;
     // Read again per leaf: a write in fn ends the leaf's loop and may have replaced it.
     const values = core.values.array;
     const end = arena.end[h] as number;
     const s = h * SLOT_STRIDE;
+    const p = h * PIVOT_STRIDE;
     let rewalk = -1;
     if (max < last) {
       // The whole leaf is in range: an empty slot costs one load, and a
@@ -83,8 +85,8 @@ function walkLeaves<V>(
       for (; o < end; o++) {
         const v = slots[s + o] as number;
         if (v === 0) continue;
-        const hi = pivotOf(arena, h, o);
-        fn(values[v] as V, o > 0 ? pivotOf(arena, h, o - 1) + 1 : min, hi);
+        const hi = pivots[p + o] as number;
+        fn(values[v] as V, o > 0 ? (pivots[p + o - 1] as number) + 1 : min, hi);
         if (core.seq !== seq) {
           rewalk = hi + 1;
           break;
@@ -93,14 +95,14 @@ function walkLeaves<V>(
       if (rewalk < 0) {
         const v = slots[s + end] as number;
         if (v !== 0) {
-          fn(values[v] as V, end > 0 ? pivotOf(arena, h, end - 1) + 1 : min, max);
+          fn(values[v] as V, end > 0 ? (pivots[p + end - 1] as number) + 1 : min, max);
           if (core.seq !== seq) rewalk = max + 1;
         }
       }
     } else {
-      let lo = o > 0 ? pivotOf(arena, h, o - 1) + 1 : min;
+      let lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : min;
       for (; o <= end; o++) {
-        const hi = o < end ? pivotOf(arena, h, o) : max;
+        const hi = o < end ? (pivots[p + o] as number) : max;
         const v = slots[s + o] as number;
         if (v !== 0) {
           fn(values[v] as V, lo, hi);
@@ -131,7 +133,7 @@ function walkLeaves<V>(
           w.off[d - 1] = po;
           h = slots[ph * SLOT_STRIDE + po] as number;
           min = max + 1;
-          max = po < pend ? pivotOf(arena, ph, po) : (w.max[d - 1] as number);
+          max = po < pend ? (pivots[ph * PIVOT_STRIDE + po] as number) : (w.max[d - 1] as number);
           o = 0;
           continue;
         }
@@ -219,15 +221,18 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
     while (true) {
       // The leaf slot the walker is on (slotMin / slotValue / slotMax inlined).
       const arena = core.arena;
+      // Pivots before the end: their words are their values (pivots.ts).
+      const pivots = arena.pivots;
       const d = w.depth;
       const h = w.node[d] as number;
       const end = arena.end[h] as number;
       const s = h * SLOT_STRIDE;
+      const p = h * PIVOT_STRIDE;
       let o = w.off[d] as number;
-      let lo = o > 0 ? pivotOf(arena, h, o - 1) + 1 : (w.min[d] as number);
+      let lo = o > 0 ? (pivots[p + o - 1] as number) + 1 : (w.min[d] as number);
       for (; o <= end; o++) {
         if (lo > this.last) return this.finish();
-        const hi = o < end ? pivotOf(arena, h, o) : (w.max[d] as number);
+        const hi = o < end ? (pivots[p + o] as number) : (w.max[d] as number);
         const v = arena.slots[s + o] as number;
         if (v !== 0) {
           w.off[d] = o;

@@ -61,6 +61,15 @@ export function pivotOf(a: NodeArena, h: number, i: number): number {
   return w !== PIVOT_TOP || a.wide ? w : MAPLE_MAX;
 }
 
+/**
+ * Pivot `i` of node `h`, for an `i` before the node's end (or a pivot found
+ * below a key): only the end pivot can be MAPLE_MAX, so this one's word is
+ * its value. Hot loops read such words from `a.pivots` the same way.
+ */
+export function innerPivot(a: NodeArena, h: number, i: number): number {
+  return a.pivots[h * PIVOT_STRIDE + i] as number;
+}
+
 /** Copies pivots `from..stop-1` of node `h` into `dst` from `at` on. */
 export function readPivots(
   a: NodeArena,
@@ -161,7 +170,7 @@ export function fillPivots(
   // Ascending: the last pivot is the largest; MAPLE_MAX has a word of its own, so then the one before it.
   const top = used > 0 && src[from + used - 1] === MAPLE_MAX ? 1 : 0;
   const plain = used - top;
-  if (plain > 0 && (src[from + plain - 1] as number) >= PIVOT_TOP) a.widen();
+  if (plain > 0 && !a.wide && (src[from + plain - 1] as number) >= PIVOT_TOP) a.widen();
   const pivots = a.pivots;
   const p = h * PIVOT_STRIDE;
   for (let i = 0; i < plain; i++) pivots[p + i] = src[from + i] as number;

@@ -35,7 +35,7 @@ import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, RANGE64_SLOTS, SLOT_STRIDE } from './c
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
-import { clearPivot, movePivots, pivotOf, setPivot } from './pivots.js';
+import { clearPivot, innerPivot, movePivots, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
 import { descend, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
 import { fillStoreBig, growRoot, newRoot, publish, wp, ws } from './write.js';
@@ -90,7 +90,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
     // mas_extend_spanning_null: take in the NULL ranges on either side.
     if (lContent === 0) first = lRangeMin;
     if (first === lRangeMin && lOff > 0 && arena.slots[lLeaf * SLOT_STRIDE + lOff - 1] === 0) {
-      first = lOff > 1 ? pivotOf(arena, lLeaf, lOff - 2) + 1 : (lp.min[ld] as number);
+      first = lOff > 1 ? innerPivot(arena, lLeaf, lOff - 2) + 1 : (lp.min[ld] as number);
       lOff--;
       lp.off[ld] = lOff;
     }
@@ -103,7 +103,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
       arena.slots[rLeaf * SLOT_STRIDE + rOff + 1] === 0
     ) {
       last =
-        rOff + 1 < (arena.end[rLeaf] as number) ? pivotOf(arena, rLeaf, rOff + 1) : (rp.max[rd] as number);
+        rOff + 1 < (arena.end[rLeaf] as number) ? innerPivot(arena, rLeaf, rOff + 1) : (rp.max[rd] as number);
       rOff++;
     }
     rp.off[rd] = rOff;

@@ -30,7 +30,7 @@ import { LEAF_64, MT_PIVOTS, MT_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
-import { movePivots, pivotOf, setPivot } from './pivots.js';
+import { innerPivot, movePivots, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
 import { growRoot, publish, wp } from './write.js';
 
@@ -125,8 +125,8 @@ function pushData<V>(
     sibOff = pOff + 1;
   }
   const sib = arena.slots[parent * SLOT_STRIDE + sibOff] as number;
-  const sibMin = sibOff > 0 ? pivotOf(arena, parent, sibOff - 1) + 1 : pMin;
-  const sibMax = sibOff < pEnd ? pivotOf(arena, parent, sibOff) : pMax;
+  const sibMin = sibOff > 0 ? innerPivot(arena, parent, sibOff - 1) + 1 : pMin;
+  const sibMax = sibOff < pEnd ? innerPivot(arena, parent, sibOff) : pMax;
   const sibEnd = arena.end[sib] as number;
   const slotCount = MT_SLOTS[big.type] as number;
   const total = big.count - 1 + sibEnd;

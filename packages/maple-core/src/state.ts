@@ -15,10 +15,10 @@
  */
 
 import { areaSearchCount, takeAreaLeaf, takeAreaUpper } from './area.js';
-import { RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
+import { PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX } from './errors.js';
-import { pivotOf } from './pivots.js';
+import { innerPivot, pivotOf } from './pivots.js';
 import { areaSearch, traceRootRead, traceWalkerRead } from './trace.js';
 import type { MapleTree } from './tree.js';
 import { descend, lookupHit, lookupSlot, nextSlot, prevSlot, Walker } from './walk.js';
@@ -102,7 +102,7 @@ export class MapleState<V> {
     const d = w.depth;
     const h = w.node[d] as number;
     const o = w.off[d] as number;
-    this.index = o > 0 ? pivotOf(arena, h, o - 1) + 1 : (w.min[d] as number);
+    this.index = o > 0 ? innerPivot(arena, h, o - 1) + 1 : (w.min[d] as number);
     // A leaf's end pivot holds its max, so only a full leaf's last slot needs w.max.
     this.last = o < RANGE64_SLOTS - 1 ? pivotOf(arena, h, o) : (w.max[d] as number);
     return core.values.get(arena.slots[h * SLOT_STRIDE + o] as number);
@@ -378,11 +378,13 @@ export class MapleState<V> {
     if (core.root === 0) return this.stepNextVirtual(max, empty);
     const w = this.w;
     const arena = core.arena;
+    // Pivots before a node's end are their own words (pivots.ts); nothing writes during the step.
+    const pivots = arena.pivots;
     const d = w.depth;
     let h = w.node[d] as number;
     let o = w.off[d] as number;
     let end = arena.end[h] as number;
-    let hi = o < end ? pivotOf(arena, h, o) : (w.max[d] as number);
+    let hi = o < end ? (pivots[h * PIVOT_STRIDE + o] as number) : (w.max[d] as number);
     if (hi >= max) {
       this.status = OVERFLOW;
       return undefined;
@@ -400,8 +402,8 @@ export class MapleState<V> {
         o = 0;
         end = arena.end[h] as number;
       }
-      hi = o < end ? pivotOf(arena, h, o) : (w.max[d] as number);
-      this.index = o > 0 ? pivotOf(arena, h, o - 1) + 1 : (w.min[d] as number);
+      hi = o < end ? (pivots[h * PIVOT_STRIDE + o] as number) : (w.max[d] as number);
+      this.index = o > 0 ? (pivots[h * PIVOT_STRIDE + o - 1] as number) + 1 : (w.min[d] as number);
       this.last = hi;
       const v = arena.slots[h * SLOT_STRIDE + o] as number;
       if (v !== 0 || empty) return core.values.get(v);
@@ -440,10 +442,12 @@ export class MapleState<V> {
     if (core.root === 0) return this.stepPrevVirtual(min, empty);
     const w = this.w;
     const arena = core.arena;
+    // Pivots before a node's end are their own words (pivots.ts); nothing writes during the step.
+    const pivots = arena.pivots;
     const d = w.depth;
     let h = w.node[d] as number;
     let o = w.off[d] as number;
-    let lo = o > 0 ? pivotOf(arena, h, o - 1) + 1 : (w.min[d] as number);
+    let lo = o > 0 ? (pivots[h * PIVOT_STRIDE + o - 1] as number) + 1 : (w.min[d] as number);
     if (lo <= min) {
       this.status = UNDERFLOW;
       return undefined;
@@ -460,9 +464,10 @@ export class MapleState<V> {
         h = w.node[d] as number;
         o = w.off[d] as number;
       }
-      lo = o > 0 ? pivotOf(arena, h, o - 1) + 1 : (w.min[d] as number);
+      lo = o > 0 ? (pivots[h * PIVOT_STRIDE + o - 1] as number) + 1 : (w.min[d] as number);
       this.index = lo;
-      this.last = o < (arena.end[h] as number) ? pivotOf(arena, h, o) : (w.max[d] as number);
+      this.last =
+        o < (arena.end[h] as number) ? (pivots[h * PIVOT_STRIDE + o] as number) : (w.max[d] as number);
       const v = arena.slots[h * SLOT_STRIDE + o] as number;
       if (v !== 0 || empty) return core.values.get(v);
       if (lo <= min) {

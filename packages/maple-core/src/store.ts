@@ -9,7 +9,7 @@ import { LEAF_64, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.j
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateLeafGap } from './gaps.js';
-import { fitPivot, movePivots, pivotOf, pivotWord, setPivot } from './pivots.js';
+import { fitPivot, movePivots, pivotWord, setPivot } from './pivots.js';
 import { rebalanceStore } from './rebalance.js';
 import { spanningStore } from './spanning.js';
 import { splitStore } from './split.js';
@@ -93,16 +93,19 @@ export function executeStore<V>(core: TreeCore<V>, entry: number): void {
 function touchedNullMax<V>(core: TreeCore<V>): number {
   if (!core.alloc) return 0;
   const arena = core.arena;
+  // Pivots before the end: their words are their values (pivots.ts).
+  const pivots = arena.pivots;
   const slots = arena.slots;
   const h = ws.node;
   const s = h * SLOT_STRIDE;
+  const p = h * PIVOT_STRIDE;
   const o = ws.offset;
   const oe = ws.offsetEnd;
   let best = 0;
   for (let i = o; i <= oe; i++) {
     if (slots[s + i] !== 0) continue;
-    const lo = i === o ? ws.rMin : pivotOf(arena, h, i - 1) + 1;
-    const hi = i === oe ? ws.endPiv : i === o ? ws.rMax : pivotOf(arena, h, i);
+    const lo = i === o ? ws.rMin : (pivots[p + i - 1] as number) + 1;
+    const hi = i === oe ? ws.endPiv : i === o ? ws.rMax : (pivots[p + i] as number);
     if (hi - lo + 1 > best) best = hi - lo + 1;
   }
   return best;

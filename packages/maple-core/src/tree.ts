@@ -16,7 +16,7 @@ import { dumpTree } from './dump.js';
 import { checkArea, checkIndex, checkRange, MAPLE_MAX, MapleError } from './errors.js';
 import { inspectCore, type MapleNodeInfo } from './inspect.js';
 import { EntryIterator, forEachEntry } from './iterate.js';
-import { pivotOf } from './pivots.js';
+import { innerPivot } from './pivots.js';
 import { MapleState } from './state.js';
 import { executeStore } from './store.js';
 import { areaSearch, type MapleTraceHook, traceRootRead, traceWalkerRead, traceWrite } from './trace.js';
@@ -204,7 +204,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
       const end = core.arena.end[h] as number;
       if (off <= end) {
         const next = core.arena.slots[h * SLOT_STRIDE + off] as number;
-        const last = off < end ? pivotOf(core.arena, h, off) : hit.max;
+        const last = off < end ? innerPivot(core.arena, h, off) : hit.max;
         if (next !== 0) return { first: hit.hi + 1, last, value: core.values.get(next) as V };
       }
     }

@@ -22,7 +22,6 @@ import {
   MT_MIN_SLOTS,
   MT_PIVOTS,
   MT_SLOTS,
-  PIVOT_STRIDE,
   RANGE_64,
   SLOT_STRIDE,
 } from './constants.js';

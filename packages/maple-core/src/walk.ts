@@ -15,10 +15,17 @@
  * ```
  */
 
-import { ARANGE64_SLOTS, LEAF_64, MAPLE_HEIGHT_MAX, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
+import {
+  ARANGE64_SLOTS,
+  LEAF_64,
+  MAPLE_HEIGHT_MAX,
+  PIVOT_STRIDE,
+  RANGE64_SLOTS,
+  SLOT_STRIDE,
+} from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { pivotOf, slotFor } from './pivots.js';
+import { innerPivot, scanKey, slotFor, wordValue } from './pivots.js';
 
 /** A root-to-leaf path with per-level bounds (allocation-free once built). */
 export class Walker {
@@ -43,6 +50,9 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
   const slots = arena.slots;
   const types = arena.type;
   const ends = arena.end;
+  // Pivot words read in place (pivots.ts: scanKey; words before the end are their values).
+  const pivots = arena.pivots;
+  const key = scanKey(arena, index);
   const wNode = w.node;
   const wMin = w.min;
   const wMax = w.max;
@@ -53,14 +63,16 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
   let d = 0;
   while (true) {
     const end = ends[h] as number;
-    const off = slotFor(arena, h, end, index);
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < end && (pivots[p + off] as number) < key) off++;
     wNode[d] = h;
     wMin[d] = min;
     wMax[d] = max;
     wOff[d] = off;
     if (types[h] === LEAF_64) break;
-    if (off > 0) min = pivotOf(arena, h, off - 1) + 1;
-    if (off < end) max = pivotOf(arena, h, off);
+    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
+    if (off < end) max = pivots[p + off] as number;
     h = slots[h * SLOT_STRIDE + off] as number;
     d++;
   }
@@ -75,6 +87,9 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
 function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
   const arena = core.arena;
   const slots = arena.slots;
+  // Pivot words read in place (pivots.ts): only the end pivot, read as max, is decoded.
+  const pivots = arena.pivots;
+  const key = scanKey(arena, index);
   const wNode = w.node;
   const wMin = w.min;
   const wMax = w.max;
@@ -86,7 +101,9 @@ function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
   let max = MAPLE_MAX;
   for (let d = 0; ; d++) {
     const npiv = d === leafDepth ? RANGE64_SLOTS - 1 : internalPivots;
-    const off = slotFor(arena, h, npiv, index);
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < npiv && (pivots[p + off] as number) < key) off++;
     wNode[d] = h;
     wMin[d] = min;
     wMax[d] = max;
@@ -95,9 +112,9 @@ function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
       w.depth = d;
       return;
     }
-    if (off > 0) min = pivotOf(arena, h, off - 1) + 1;
+    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
     // The end pivot is the node max, so no `end` test is needed here either.
-    if (off < npiv) max = pivotOf(arena, h, off);
+    if (off < npiv) max = wordValue(arena, pivots[p + off] as number);
     h = slots[h * SLOT_STRIDE + off] as number;
   }
 }
@@ -106,7 +123,7 @@ function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
 export function slotMin<V>(core: TreeCore<V>, w: Walker): number {
   const d = w.depth;
   const o = w.off[d] as number;
-  return o > 0 ? pivotOf(core.arena, w.node[d] as number, o - 1) + 1 : (w.min[d] as number);
+  return o > 0 ? innerPivot(core.arena, w.node[d] as number, o - 1) + 1 : (w.min[d] as number);
 }
 
 /** Last index of the slot the walker is on. */
@@ -114,7 +131,7 @@ export function slotMax<V>(core: TreeCore<V>, w: Walker): number {
   const d = w.depth;
   const h = w.node[d] as number;
   const o = w.off[d] as number;
-  return o < (core.arena.end[h] as number) ? pivotOf(core.arena, h, o) : (w.max[d] as number);
+  return o < (core.arena.end[h] as number) ? innerPivot(core.arena, h, o) : (w.max[d] as number);
 }
 
 /** Value index in the slot the walker is on. */
@@ -130,8 +147,8 @@ export function enterChild<V>(core: TreeCore<V>, w: Walker, j: number): void {
   const o = w.off[j - 1] as number;
   const end = arena.end[parent] as number;
   w.node[j] = arena.slots[parent * SLOT_STRIDE + o] as number;
-  w.min[j] = o > 0 ? pivotOf(arena, parent, o - 1) + 1 : (w.min[j - 1] as number);
-  w.max[j] = o < end ? pivotOf(arena, parent, o) : (w.max[j - 1] as number);
+  w.min[j] = o > 0 ? innerPivot(arena, parent, o - 1) + 1 : (w.min[j - 1] as number);
+  w.max[j] = o < end ? innerPivot(arena, parent, o) : (w.max[j - 1] as number);
 }
 
 /**
@@ -186,15 +203,24 @@ export function lookup<V>(core: TreeCore<V>, index: number): number {
   if (root === 0) return index === 0 ? core.rootValue : 0;
   const arena = core.arena;
   const slots = arena.slots;
+  // Pivot words compared in place with the scan key (pivots.ts).
+  const pivots = arena.pivots;
+  const key = scanKey(arena, index);
   // A node's end pivot holds its max (>= index), so the scan stops there without
   // reading `end`; a full node scans all its pivots. Internal levels are known
   // from the height, so `type` is not read either (mtree_lookup_walk).
   const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
   let h = root;
   for (let d = core.height - 1; d > 0; d--) {
-    h = slots[h * SLOT_STRIDE + slotFor(arena, h, internalPivots, index)] as number;
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < internalPivots && (pivots[p + off] as number) < key) off++;
+    h = slots[h * SLOT_STRIDE + off] as number;
   }
-  return slots[h * SLOT_STRIDE + slotFor(arena, h, RANGE64_SLOTS - 1, index)] as number;
+  const p = h * PIVOT_STRIDE;
+  let off = 0;
+  while (off < RANGE64_SLOTS - 1 && (pivots[p + off] as number) < key) off++;
+  return slots[h * SLOT_STRIDE + off] as number;
 }
 
 /** Where {@link lookupSlot} landed: the leaf, the slot, its range and the leaf's bounds. */
@@ -209,22 +235,29 @@ export const lookupHit = { node: 0, off: 0, lo: 0, hi: 0, min: 0, max: 0 };
 export function lookupSlot<V>(core: TreeCore<V>, index: number): number {
   const arena = core.arena;
   const slots = arena.slots;
+  // Pivot words read in place (pivots.ts): only a pivot that may be the end one is decoded.
+  const pivots = arena.pivots;
+  const key = scanKey(arena, index);
   const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
   let h = core.root;
   let min = 0;
   let max = MAPLE_MAX;
   for (let d = core.height - 1; d > 0; d--) {
-    const off = slotFor(arena, h, internalPivots, index);
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < internalPivots && (pivots[p + off] as number) < key) off++;
     // The end pivot holds the node max, so pivot[off] is the slot max below a full node.
-    if (off > 0) min = pivotOf(arena, h, off - 1) + 1;
-    if (off < internalPivots) max = pivotOf(arena, h, off);
+    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
+    if (off < internalPivots) max = wordValue(arena, pivots[p + off] as number);
     h = slots[h * SLOT_STRIDE + off] as number;
   }
-  const off = slotFor(arena, h, RANGE64_SLOTS - 1, index);
+  const p = h * PIVOT_STRIDE;
+  let off = 0;
+  while (off < RANGE64_SLOTS - 1 && (pivots[p + off] as number) < key) off++;
   lookupHit.node = h;
   lookupHit.off = off;
-  lookupHit.lo = off > 0 ? pivotOf(arena, h, off - 1) + 1 : min;
-  lookupHit.hi = off < RANGE64_SLOTS - 1 ? pivotOf(arena, h, off) : max;
+  lookupHit.lo = off > 0 ? (pivots[p + off - 1] as number) + 1 : min;
+  lookupHit.hi = off < RANGE64_SLOTS - 1 ? wordValue(arena, pivots[p + off] as number) : max;
   lookupHit.min = min;
   lookupHit.max = max;
   return slots[h * SLOT_STRIDE + off] as number;

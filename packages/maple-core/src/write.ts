@@ -34,7 +34,7 @@ import {
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateGapUp } from './gaps.js';
-import { pivotOf, setPivot } from './pivots.js';
+import { innerPivot, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
 import { Walker } from './walk.js';
 
@@ -219,16 +219,16 @@ function extendNull<V>(core: TreeCore<V>): void {
     ws.last = ws.endPiv;
   } else if (ws.last === ws.endPiv && ws.end !== ws.offsetEnd && slots[s + ws.offsetEnd + 1] === 0) {
     ws.offsetEnd++;
-    ws.last = ws.offsetEnd === ws.end ? ws.max : pivotOf(arena, h, ws.offsetEnd);
+    ws.last = ws.offsetEnd === ws.end ? ws.max : innerPivot(arena, h, ws.offsetEnd);
     ws.endPiv = ws.last;
   }
   if (ws.content === 0) {
     ws.index = ws.rMin;
   } else if (ws.index === ws.rMin && ws.offset > 0 && slots[s + ws.offset - 1] === 0) {
     ws.offset--;
-    ws.rMin = ws.offset > 0 ? pivotOf(arena, h, ws.offset - 1) + 1 : ws.min;
+    ws.rMin = ws.offset > 0 ? innerPivot(arena, h, ws.offset - 1) + 1 : ws.min;
     ws.index = ws.rMin;
-    ws.rMax = pivotOf(arena, h, ws.offset);
+    ws.rMax = innerPivot(arena, h, ws.offset);
   }
 }
 
@@ -299,7 +299,7 @@ export function fillStoreBig<V>(
     big.count = b + 1;
     return;
   }
-  piv = offsetEnd < end ? pivotOf(arena, h, offsetEnd) : nodeMax;
+  piv = offsetEnd < end ? innerPivot(arena, h, offsetEnd) : nodeMax;
   if (piv > last) {
     b++;
     bSlot[b] = offsetEnd !== offset ? (arena.slots[h * SLOT_STRIDE + offsetEnd] as number) : content;
