@@ -161,7 +161,9 @@ export class NodeArena {
     this.makeBuffer = options.buffer ?? defaultBuffer;
     this.capacity = 0;
     // Shared empty placeholders until grow() below: a new typed array, even an
-    // empty one, costs an ArrayBuffer, and a new tree would pay for ten.
+    // empty one, costs an ArrayBuffer, and a new tree would pay for ten. The
+    // pivot placeholder has the arena's pivot width, so the pivot array's
+    // kind never changes but in widen().
     this.pivots = this.wide ? NO_F64 : NO_I32;
     this.slots = NO_I32;
     this.gapBase = NO_I32;
@@ -179,8 +181,8 @@ export class NodeArena {
       this.gapPool.adopt(adopt.gapArray);
       return;
     }
-    // A fixed arena's pools get a block per handle in grow(); a growable one
-    // starts with some gap blocks and takes wide blocks when a node first needs one.
+    // A fixed arena's gap pool gets a block per handle in grow(); a growable
+    // one starts with some and grows on its own.
     this.grow(capacity);
     if (!this.fixed) this.gapPool.resize(initialGapBlocks(this.hasGaps, capacity));
   }

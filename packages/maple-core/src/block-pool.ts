@@ -1,7 +1,6 @@
 /**
  * A pool of fixed-size Float64 blocks that only some nodes hold: the gap
- * blocks of arange_64 nodes, and the full-width pivots of nodes whose
- * pivots do not fit 32 bits above their base (see pivots.ts).
+ * blocks of arange_64 nodes, about one node in ten of a gap-tracking tree.
  *
  * ```
  *   data: | block 0 (never handed out, zero) | block 1 | block 2 | ...
