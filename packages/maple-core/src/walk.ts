@@ -15,6 +15,7 @@
  * ```
  */
 
+import { PIVOT_TOP } from './arena.js';
 import {
   ARANGE64_SLOTS,
   LEAF_64,
@@ -202,15 +203,20 @@ export function lookup<V>(core: TreeCore<V>, index: number): number {
   const root = core.root;
   if (root === 0) return index === 0 ? core.rootValue : 0;
   const arena = core.arena;
-  const slots = arena.slots;
-  // Pivot words compared in place with the scan key (pivots.ts).
-  const pivots = arena.pivots;
-  const key = scanKey(arena, index);
   // A node's end pivot holds its max (>= index), so the scan stops there without
   // reading `end`; a full node scans all its pivots. Internal levels are known
-  // from the height, so `type` is not read either (mtree_lookup_walk).
+  // from the height, so `type` is not read either (mtree_lookup_walk). The
+  // pivot words are compared in place with the scan key (pivots.ts); 32-bit
+  // words with a 32-bit key, so each loop compares integers.
+  if (arena.wide) return lookupWords(core, arena.pivots, index);
+  return lookupWords(core, arena.pivots, index < PIVOT_TOP ? index | 0 : PIVOT_TOP);
+}
+
+/** {@link lookup}'s descent, comparing the pivot words with `key` (pivots.ts: scanKey). */
+function lookupWords<V>(core: TreeCore<V>, pivots: Int32Array | Float64Array, key: number): number {
+  const slots = core.arena.slots;
   const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
-  let h = root;
+  let h = core.root;
   for (let d = core.height - 1; d > 0; d--) {
     const p = h * PIVOT_STRIDE;
     let off = 0;
