@@ -87,10 +87,15 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
  */
 function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
   const arena = core.arena;
+  // 32-bit pivot words with a 32-bit key, as in lookup().
+  if (arena.wide) descendWords(core, w, arena.pivots, index);
+  else descendWords(core, w, arena.pivots, index < PIVOT_TOP ? index | 0 : PIVOT_TOP);
+}
+
+/** {@link descendLive} comparing the pivot words with `key` (pivots.ts: scanKey). */
+function descendWords<V>(core: TreeCore<V>, w: Walker, pivots: Int32Array | Float64Array, key: number): void {
+  const arena = core.arena;
   const slots = arena.slots;
-  // Pivot words read in place (pivots.ts): only the end pivot, read as max, is decoded.
-  const pivots = arena.pivots;
-  const key = scanKey(arena, index);
   const wNode = w.node;
   const wMin = w.min;
   const wMax = w.max;
@@ -113,6 +118,7 @@ function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
       w.depth = d;
       return;
     }
+    // Only the end pivot, read as the max, is decoded (pivots.ts).
     if (off > 0) min = (pivots[p + off - 1] as number) + 1;
     // The end pivot is the node max, so no `end` test is needed here either.
     if (off < npiv) max = wordValue(arena, pivots[p + off] as number);
@@ -240,10 +246,15 @@ export const lookupHit = { node: 0, off: 0, lo: 0, hi: 0, min: 0, max: 0 };
  */
 export function lookupSlot<V>(core: TreeCore<V>, index: number): number {
   const arena = core.arena;
+  // 32-bit pivot words with a 32-bit key, as in lookup().
+  if (arena.wide) return lookupSlotWords(core, arena.pivots, index);
+  return lookupSlotWords(core, arena.pivots, index < PIVOT_TOP ? index | 0 : PIVOT_TOP);
+}
+
+/** {@link lookupSlot} comparing the pivot words with `key` (pivots.ts: scanKey). */
+function lookupSlotWords<V>(core: TreeCore<V>, pivots: Int32Array | Float64Array, key: number): number {
+  const arena = core.arena;
   const slots = arena.slots;
-  // Pivot words read in place (pivots.ts): only a pivot that may be the end one is decoded.
-  const pivots = arena.pivots;
-  const key = scanKey(arena, index);
   const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
   let h = core.root;
   let min = 0;
@@ -252,7 +263,8 @@ export function lookupSlot<V>(core: TreeCore<V>, index: number): number {
     const p = h * PIVOT_STRIDE;
     let off = 0;
     while (off < internalPivots && (pivots[p + off] as number) < key) off++;
-    // The end pivot holds the node max, so pivot[off] is the slot max below a full node.
+    // The end pivot holds the node max, so pivot[off] is the slot max below a full
+    // node; only it may need decoding (pivots.ts).
     if (off > 0) min = (pivots[p + off - 1] as number) + 1;
     if (off < internalPivots) max = wordValue(arena, pivots[p + off] as number);
     h = slots[h * SLOT_STRIDE + off] as number;
