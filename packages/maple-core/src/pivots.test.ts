@@ -109,6 +109,14 @@ describe('pivot storage', () => {
 });
 
 describe('pivot width in trees', () => {
+  it('refuses a compactPivots option that is not a boolean', () => {
+    for (const bad of ['yes', 1, null]) {
+      expect(() => new MapleTree({ compactPivots: bad as unknown as boolean })).toThrow(
+        expect.objectContaining({ code: 'EINVAL' }),
+      );
+    }
+  });
+
   it('a tree of small keys keeps 32-bit pivots; options and copies keep or choose the width', () => {
     for (const allocRange of [false, true]) {
       const t = new MapleTree<number>({ allocRange });
