@@ -31,13 +31,13 @@ import {
   splitResult,
   writeBigInto,
 } from './bignode.js';
-import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
-import { clearPivot, innerPivot, movePivots, setPivot } from './pivots.js';
+import { clearPivot, innerPivot, movePivots, scanKey, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
-import { descend, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
+import { enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
 import { fillStoreBig, growRoot, newRoot, publish, wp, ws } from './write.js';
 
 /** Left and right paths of a spanning store or rebalance. */
@@ -52,7 +52,6 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
   const index = ws.index;
   let last = ws.last;
-  const root = core.root;
   // Right side: the slot just after the range, so its tail can be kept. A store
   // the write walk found running to its leaf's end (last is the leaf max) has it
   // in the first slot of the leaf's next sibling when there is one; else walk down.
@@ -69,7 +68,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
     enterChild(core, rp, leafDepth);
     rp.off[leafDepth] = 0;
   } else {
-    descend(core, rp, root, last < MAPLE_MAX ? last + 1 : last);
+    descendBelowWrite(core, rp, last < MAPLE_MAX ? last + 1 : last, leafDepth);
   }
   const rd = rp.depth;
   const rLeaf = rp.node[rd] as number;
@@ -79,7 +78,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
   // Left side: the slot holding index. When the write walk reached the leaf
   // (the store runs to the leaf's end), its path is that walk; else walk down.
   if (wp.depth === leafDepth) copyWalk(lp, wp);
-  else descend(core, lp, root, index);
+  else descendBelowWrite(core, lp, index, leafDepth);
   const ld = lp.depth;
   const lLeaf = lp.node[ld] as number;
   let lOff = lp.off[ld] as number;
@@ -134,6 +133,54 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
   }
   big.type = LEAF_64;
   rebuildLevels(core, ld);
+}
+
+/**
+ * Points `w` at the leaf slot holding `key` as a descent from the root would
+ * (mtree_range_walk), but takes the write walk's path ({@link wp}) down to
+ * the deepest level whose node covers `key` (a descent passes the same nodes
+ * there) and scans only from that node on. The pivot words are read in place
+ * (pivots.ts: scanKey; nothing is written here).
+ */
+function descendBelowWrite<V>(core: TreeCore<V>, w: Walker, key: number, leafDepth: number): void {
+  let k = wp.depth;
+  while (k > 0 && (key < (wp.min[k] as number) || key > (wp.max[k] as number))) k--;
+  const wNode = w.node;
+  const wMin = w.min;
+  const wMax = w.max;
+  const wOff = w.off;
+  for (let j = 0; j < k; j++) {
+    wNode[j] = wp.node[j] as number;
+    wMin[j] = wp.min[j] as number;
+    wMax[j] = wp.max[j] as number;
+    wOff[j] = wp.off[j] as number;
+  }
+  const arena = core.arena;
+  const slots = arena.slots;
+  const ends = arena.end;
+  const pivots = arena.pivots;
+  const sk = scanKey(arena, key);
+  let h = wp.node[k] as number;
+  let min = wp.min[k] as number;
+  let max = wp.max[k] as number;
+  for (let d = k; ; d++) {
+    const end = ends[h] as number;
+    const p = h * PIVOT_STRIDE;
+    let off = 0;
+    while (off < end && (pivots[p + off] as number) < sk) off++;
+    wNode[d] = h;
+    wMin[d] = min;
+    wMax[d] = max;
+    wOff[d] = off;
+    if (d === leafDepth) {
+      w.depth = d;
+      return;
+    }
+    // Pivots before the end are their own values; the end one is the node max.
+    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
+    if (off < end) max = pivots[p + off] as number;
+    h = slots[h * SLOT_STRIDE + off] as number;
+  }
 }
 
 /** Copies walker `src`'s path (levels 0..depth) into `dst`. */
