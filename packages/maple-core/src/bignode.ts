@@ -12,11 +12,12 @@ import {
   LEAF_64,
   MT_MIN_SLOTS,
   MT_PIVOTS,
+  PIVOT_STRIDE,
   SLOT_STRIDE,
 } from './constants.js';
 import type { TreeCore } from './core.js';
 import { nodeMaxGap } from './gaps.js';
-import { fillPivots, readPivots } from './pivots.js';
+import { fillPivots } from './pivots.js';
 
 /** Slots (value index or child handle) of the big node. */
 export const bSlot = new Int32Array(BIG_NODE_SLOTS);
@@ -45,14 +46,18 @@ export function bigCopyIn<V>(
   const s = h * SLOT_STRIDE;
   const withGaps = core.alloc && arena.type[h] === ARANGE_64;
   const g = withGaps ? (arena.gapBase[h] as number) : 0;
-  // Pivots from..to, the end slot's being the node max (the row is decoded once).
+  // Pivots from..to, the end slot's being the node max. Pivots before the end
+  // are their own words (pivots.ts: innerPivot), so they are copied as read.
   const stop = to < end ? to + 1 : end;
-  if (stop > from) readPivots(arena, h, from, stop, bPivot, at);
-  if (to >= end) bPivot[at + end - from] = max;
-  for (let i = from; i <= to; i++, at++) {
-    bSlot[at] = slots[s + i] as number;
-    if (withGaps) bGap[at] = arena.gaps[g + i] as number;
-  }
+  const pivots = arena.pivots;
+  const shift = at - from;
+  const p = h * PIVOT_STRIDE;
+  for (let i = from; i < stop; i++) bPivot[i + shift] = pivots[p + i] as number;
+  if (to >= end) bPivot[end + shift] = max;
+  for (let i = from; i <= to; i++) bSlot[i + shift] = slots[s + i] as number;
+  if (!withGaps) return;
+  const gaps = arena.gaps;
+  for (let i = from; i <= to; i++) bGap[i + shift] = gaps[g + i] as number;
 }
 
 /** Shifts the first `count` big-node entries right by `by` (mab_shift_right). */
