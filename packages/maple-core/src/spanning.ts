@@ -31,13 +31,13 @@ import {
   splitResult,
   writeBigInto,
 } from './bignode.js';
-import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
-import { clearPivot, innerPivot, movePivots, scanKey, setPivot } from './pivots.js';
+import { clearPivot, innerPivot, movePivots, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
-import { enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
+import { descendFrom, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
 import { fillStoreBig, growRoot, newRoot, publish, wp, ws } from './write.js';
 
 /** Left and right paths of a spanning store or rebalance. */
@@ -68,7 +68,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
     enterChild(core, rp, leafDepth);
     rp.off[leafDepth] = 0;
   } else {
-    descendBelowWrite(core, rp, last < MAPLE_MAX ? last + 1 : last, leafDepth);
+    descendBelowWrite(core, rp, last < MAPLE_MAX ? last + 1 : last);
   }
   const rd = rp.depth;
   const rLeaf = rp.node[rd] as number;
@@ -78,7 +78,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
   // Left side: the slot holding index. When the write walk reached the leaf
   // (the store runs to the leaf's end), its path is that walk; else walk down.
   if (wp.depth === leafDepth) copyWalk(lp, wp);
-  else descendBelowWrite(core, lp, index, leafDepth);
+  else descendBelowWrite(core, lp, index);
   const ld = lp.depth;
   const lLeaf = lp.node[ld] as number;
   let lOff = lp.off[ld] as number;
@@ -139,48 +139,18 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
  * Points `w` at the leaf slot holding `key` as a descent from the root would
  * (mtree_range_walk), but takes the write walk's path ({@link wp}) down to
  * the deepest level whose node covers `key` (a descent passes the same nodes
- * there) and scans only from that node on. The pivot words are read in place
- * (pivots.ts: scanKey; nothing is written here).
+ * there) and scans only from that node on ({@link descendFrom}).
  */
-function descendBelowWrite<V>(core: TreeCore<V>, w: Walker, key: number, leafDepth: number): void {
+function descendBelowWrite<V>(core: TreeCore<V>, w: Walker, key: number): void {
   let k = wp.depth;
   while (k > 0 && (key < (wp.min[k] as number) || key > (wp.max[k] as number))) k--;
-  const wNode = w.node;
-  const wMin = w.min;
-  const wMax = w.max;
-  const wOff = w.off;
   for (let j = 0; j < k; j++) {
-    wNode[j] = wp.node[j] as number;
-    wMin[j] = wp.min[j] as number;
-    wMax[j] = wp.max[j] as number;
-    wOff[j] = wp.off[j] as number;
+    w.node[j] = wp.node[j] as number;
+    w.min[j] = wp.min[j] as number;
+    w.max[j] = wp.max[j] as number;
+    w.off[j] = wp.off[j] as number;
   }
-  const arena = core.arena;
-  const slots = arena.slots;
-  const ends = arena.end;
-  const pivots = arena.pivots;
-  const sk = scanKey(arena, key);
-  let h = wp.node[k] as number;
-  let min = wp.min[k] as number;
-  let max = wp.max[k] as number;
-  for (let d = k; ; d++) {
-    const end = ends[h] as number;
-    const p = h * PIVOT_STRIDE;
-    let off = 0;
-    while (off < end && (pivots[p + off] as number) < sk) off++;
-    wNode[d] = h;
-    wMin[d] = min;
-    wMax[d] = max;
-    wOff[d] = off;
-    if (d === leafDepth) {
-      w.depth = d;
-      return;
-    }
-    // Pivots before the end are their own values; the end one is the node max.
-    if (off > 0) min = (pivots[p + off - 1] as number) + 1;
-    if (off < end) max = pivots[p + off] as number;
-    h = slots[h * SLOT_STRIDE + off] as number;
-  }
+  descendFrom(core, w, k, wp.node[k] as number, wp.min[k] as number, wp.max[k] as number, key);
 }
 
 /** Copies walker `src`'s path (levels 0..depth) into `dst`. */

@@ -43,10 +43,25 @@ export class Walker {
  * Mirrors mtree_range_walk().
  */
 export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: number): void {
-  if (root === core.root) {
-    descendLive(core, w, index);
-    return;
-  }
+  if (root === core.root) descendLive(core, w, index);
+  else descendFrom(core, w, 0, root, 0, MAPLE_MAX, index);
+}
+
+/**
+ * The rest of a descent: from node `h` at depth `d` (covering `[min, max]`)
+ * down to the leaf slot holding `index`, recording levels `d` onwards of the
+ * path in `w` (the levels above are the caller's). Scans stop at each node's
+ * `end` and the leaf is known by its type, so any version's nodes will do.
+ */
+export function descendFrom<V>(
+  core: TreeCore<V>,
+  w: Walker,
+  d: number,
+  h: number,
+  min: number,
+  max: number,
+  index: number,
+): void {
   const arena = core.arena;
   const slots = arena.slots;
   const types = arena.type;
@@ -58,10 +73,6 @@ export function descend<V>(core: TreeCore<V>, w: Walker, root: number, index: nu
   const wMin = w.min;
   const wMax = w.max;
   const wOff = w.off;
-  let h = root;
-  let min = 0;
-  let max = MAPLE_MAX;
-  let d = 0;
   while (true) {
     const end = ends[h] as number;
     const p = h * PIVOT_STRIDE;
