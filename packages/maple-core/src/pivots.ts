@@ -1,7 +1,11 @@
 /**
- * Reading and writing pivots. Every pivot access in the package goes
- * through these functions, so the width of the stored words is this file's
- * and the arena's business alone.
+ * Reading and writing pivots. Every pivot word is written through these
+ * functions, and read either through them or, in the hot loops (walks,
+ * scans, gap searches), in place from `arena.pivots` by the two rules this
+ * file states: compare words with {@link scanKey}, and decode only a word
+ * that may be a node's end pivot ({@link wordValue}; {@link innerPivot}).
+ * The width of the stored words is otherwise this file's and the arena's
+ * business alone.
  *
  * ```
  *   narrow (32-bit words, while every pivot is below 2^31 - 1 or is MAPLE_MAX):
