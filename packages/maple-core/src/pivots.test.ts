@@ -158,6 +158,36 @@ describe('pivot width in trees', () => {
     expect(t.emptyAreaRev(0, MAPLE_MAX, 2 ** 33)).toBe(MAPLE_MAX - 2 - 2 ** 33);
   });
 
+  it('a scan, an iterator and a cursor go on correctly when a write in their midst widens the pivots', () => {
+    const build = () => {
+      const t = new MapleTree<number>({ allocRange: true });
+      for (let i = 0; i < 3000; i++) t.storeRange(i * 10, i * 10 + 4, i);
+      return t;
+    };
+    // forEach whose callback stores a key past 2^31 - 2: the scan continues after the range it was given.
+    const t = build();
+    const seen: number[] = [];
+    t.forEach((v, first) => {
+      seen.push(v);
+      if (first === 12_340) t.store(2 ** 33, -1);
+    });
+    expect(t.core.arena.wide).toBe(true);
+    expect(seen).toEqual([...Array.from({ length: 3000 }, (_, i) => i), -1]);
+    // An entries() iterator and a cursor started before the widening.
+    const u = build();
+    const it = u.entries(5000);
+    const cursor = u.state(5000);
+    expect(it.next().value).toEqual({ first: 5000, last: 5004, value: 500 });
+    expect(cursor.find(MAPLE_MAX)).toBe(500);
+    u.store(PIVOT_TOP, -2);
+    expect(u.core.arena.wide).toBe(true);
+    expect(it.next().value).toEqual({ first: 5010, last: 5014, value: 501 });
+    expect(cursor.find(MAPLE_MAX)).toBe(501);
+    expect(cursor.index).toBe(5010);
+    expectValid(u);
+    expect([...u.entries(29_990)].map((e) => e.value)).toEqual([2999, -2]);
+  });
+
   it('answers keys above 2^31 - 2 on a narrow tree as the tree does after widening', () => {
     const t = new MapleTree<number>({ allocRange: true });
     for (let i = 0; i < 3000; i++) t.storeRange(i * 1000, i * 1000 + 500, i);

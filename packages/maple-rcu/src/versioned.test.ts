@@ -89,6 +89,27 @@ describe('VersionedMapleTree', () => {
     expect(t.load(3)).toBe(-1);
   });
 
+  it('snapshots taken while the pivots are 32-bit read their versions after a key past 2^31 widens them', () => {
+    const t = new VersionedMapleTree<number>({ allocRange: true });
+    for (let i = 0; i < 2000; i++) t.storeRange(i * 10, i * 10 + 4, i);
+    expect(t.core.arena.wide).toBe(false);
+    const snap = t.snapshot();
+    const before = [...snap];
+    const iter = snap.entries();
+    const firstHalf = Array.from({ length: 1000 }, () => iter.next().value);
+    // Overwrites that retire nodes the snapshot still reads, then a key that needs 64-bit pivots.
+    for (let i = 0; i < 2000; i += 2) t.storeRange(i * 10, i * 10 + 7, -i);
+    t.store(2 ** 40, 1);
+    expect(t.core.arena.wide).toBe(true);
+    expect([...firstHalf, ...iter]).toEqual(before);
+    expect([...snap]).toEqual(before);
+    expect(snap.load(2 ** 40)).toBeUndefined();
+    expect(snap.find(19_992)).toEqual({ first: 19_990, last: 19_994, value: 1999 });
+    expect(t.load(2 ** 40)).toBe(1);
+    snap.release();
+    t.validate();
+  });
+
   it('a snapshot cursor walks its version like a MapleState on a copy', () => {
     const t = new VersionedMapleTree<number>();
     for (let i = 0; i < 300; i++) t.storeRange(i * 10, i * 10 + 4, i);
