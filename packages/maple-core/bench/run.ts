@@ -15,8 +15,9 @@
  *
  * Layout: ranges six indices wide, gaps of four, every 97th gap 24 wide.
  *
- * Run: `pnpm --filter @maple-tree/core bench` (tsx, against src/); `--quick`
- * for a short run; `--only=lookup,gap,step,build,churn,memory` to pick sections.
+ * Run: `pnpm --filter @maple-tree/core bench` (bench/run.mjs bundles this file
+ * and src/ with esbuild and runs the bundle); `--quick` for a short run;
+ * `--only=lookup,gap,step,build,churn,memory` to pick sections.
  */
 
 import BTreeImport from 'sorted-btree';
