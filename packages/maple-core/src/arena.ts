@@ -419,12 +419,8 @@ export class NodeArena {
   widen(): void {
     if (this.wide) return;
     if (this.attached) throw new MapleError('EINVAL', 'an attached arena view cannot change');
-    const narrow = this.pivots;
     const wide = new Float64Array(this.makeBuffer(this.capacity * PIVOT_STRIDE * 8));
-    for (let i = 0; i < narrow.length; i++) {
-      const w = narrow[i] as number;
-      wide[i] = w === PIVOT_TOP ? MAPLE_MAX : w;
-    }
+    widenWords(wide, 0, this.pivots, 0, this.pivots.length);
     this.pivots = wide;
     this.wide = true;
   }
@@ -508,12 +504,18 @@ export class NodeArena {
  * `dst` must be wide if `src` is.
  */
 function copyPivotWords(dst: NodeArena, to: number, src: NodeArena, at: number, count: number): void {
-  const d = dst.pivots;
-  const s = src.pivots;
-  if (dst.wide === src.wide) {
-    d.set(s.subarray(at, at + count), to);
-    return;
-  }
+  if (dst.wide === src.wide) dst.pivots.set(src.pivots.subarray(at, at + count), to);
+  else widenWords(dst.pivots, to, src.pivots, at, count);
+}
+
+/** Copies `count` 32-bit pivot words from `s[at..]` into 64-bit `d[to..]`, PIVOT_TOP becoming MAPLE_MAX. */
+function widenWords(
+  d: Int32Array | Float64Array,
+  to: number,
+  s: Int32Array | Float64Array,
+  at: number,
+  count: number,
+): void {
   for (let i = 0; i < count; i++) {
     const w = s[at + i] as number;
     d[to + i] = w === PIVOT_TOP ? MAPLE_MAX : w;

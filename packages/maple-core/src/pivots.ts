@@ -37,7 +37,15 @@ import { MAPLE_MAX } from './errors.js';
  * own pivot: only PIVOT_TOP needs decoding).
  */
 export function scanKey(a: NodeArena, index: number): number {
-  return a.wide || index < PIVOT_TOP ? index : PIVOT_TOP;
+  return a.wide ? index : narrowKey(index);
+}
+
+/**
+ * {@link scanKey} for 32-bit words, as a 32-bit integer: a loop that holds
+ * one, and 32-bit words, compares integers.
+ */
+export function narrowKey(index: number): number {
+  return index < PIVOT_TOP ? index | 0 : PIVOT_TOP;
 }
 
 /** The pivot a stored word stands for. */
@@ -61,8 +69,7 @@ export function pivotWord(a: NodeArena, v: number): number {
 
 /** Pivot `i` of node `h`. */
 export function pivotOf(a: NodeArena, h: number, i: number): number {
-  const w = a.pivots[h * PIVOT_STRIDE + i] as number;
-  return w !== PIVOT_TOP || a.wide ? w : MAPLE_MAX;
+  return wordValue(a, a.pivots[h * PIVOT_STRIDE + i] as number);
 }
 
 /**
@@ -72,24 +79,6 @@ export function pivotOf(a: NodeArena, h: number, i: number): number {
  */
 export function innerPivot(a: NodeArena, h: number, i: number): number {
   return a.pivots[h * PIVOT_STRIDE + i] as number;
-}
-
-/** Copies pivots `from..stop-1` of node `h` into `dst` from `at` on. */
-export function readPivots(
-  a: NodeArena,
-  h: number,
-  from: number,
-  stop: number,
-  dst: Float64Array,
-  at: number,
-): void {
-  const pivots = a.pivots;
-  const top = a.wide ? PIVOT_TOP : MAPLE_MAX;
-  const p = h * PIVOT_STRIDE;
-  for (let i = from; i < stop; i++) {
-    const w = pivots[p + i] as number;
-    dst[at + i - from] = w !== PIVOT_TOP ? w : top;
-  }
 }
 
 /**
@@ -110,7 +99,7 @@ export function slotFrom(a: NodeArena, h: number, from: number, n: number, index
   } else {
     // 32-bit words against a 32-bit key: an integer comparison.
     const pivots = a.pivots;
-    const k = index < PIVOT_TOP ? index | 0 : PIVOT_TOP;
+    const k = narrowKey(index);
     while (off < n && (pivots[p + off] as number) < k) off++;
   }
   return off;
@@ -130,7 +119,7 @@ export function slotDownTo(a: NodeArena, h: number, off: number, key: number): n
     while (s > 0 && (pivots[p + s - 1] as number) >= key) s--;
   } else {
     const pivots = a.pivots;
-    const k = key < PIVOT_TOP ? key | 0 : PIVOT_TOP;
+    const k = narrowKey(key);
     while (s > 0 && (pivots[p + s - 1] as number) >= k) s--;
   }
   return s;
@@ -138,14 +127,8 @@ export function slotDownTo(a: NodeArena, h: number, off: number, key: number): n
 
 /** Sets pivot `i` of node `h` to `v` (the arena turns wide first if `v` needs it). */
 export function setPivot(a: NodeArena, h: number, i: number, v: number): void {
-  if (v >= PIVOT_TOP && !a.wide) {
-    if (v === MAPLE_MAX) {
-      a.pivots[h * PIVOT_STRIDE + i] = PIVOT_TOP;
-      return;
-    }
-    a.widen();
-  }
-  a.pivots[h * PIVOT_STRIDE + i] = v;
+  fitPivot(a, v);
+  a.pivots[h * PIVOT_STRIDE + i] = pivotWord(a, v);
 }
 
 /** Marks pivot `i` of node `h` unused (0, as the kernel zeroes unused pivots). */
@@ -174,11 +157,11 @@ export function fillPivots(
   // Ascending: the last pivot is the largest; MAPLE_MAX has a word of its own, so then the one before it.
   const top = used > 0 && src[from + used - 1] === MAPLE_MAX ? 1 : 0;
   const plain = used - top;
-  if (plain > 0 && !a.wide && (src[from + plain - 1] as number) >= PIVOT_TOP) a.widen();
+  if (plain > 0) fitPivot(a, src[from + plain - 1] as number);
   const pivots = a.pivots;
   const p = h * PIVOT_STRIDE;
   for (let i = 0; i < plain; i++) pivots[p + i] = src[from + i] as number;
-  if (top === 1) pivots[p + plain] = a.wide ? MAPLE_MAX : PIVOT_TOP;
+  if (top === 1) pivots[p + plain] = pivotWord(a, MAPLE_MAX);
   for (let i = used; i < PIVOT_STRIDE - 1; i++) pivots[p + i] = 0;
 }
 

@@ -15,7 +15,6 @@
  * ```
  */
 
-import { PIVOT_TOP } from './arena.js';
 import {
   ARANGE64_SLOTS,
   LEAF_64,
@@ -26,7 +25,7 @@ import {
 } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { innerPivot, scanKey, slotFor, wordValue } from './pivots.js';
+import { innerPivot, narrowKey, scanKey, slotFor, wordValue } from './pivots.js';
 
 /** A root-to-leaf path with per-level bounds (allocation-free once built). */
 export class Walker {
@@ -100,7 +99,7 @@ function descendLive<V>(core: TreeCore<V>, w: Walker, index: number): void {
   const arena = core.arena;
   // 32-bit pivot words with a 32-bit key, as in lookup().
   if (arena.wide) descendWords(core, w, arena.pivots, index);
-  else descendWords(core, w, arena.pivots, index < PIVOT_TOP ? index | 0 : PIVOT_TOP);
+  else descendWords(core, w, arena.pivots, narrowKey(index));
 }
 
 /** {@link descendLive} comparing the pivot words with `key` (pivots.ts: scanKey). */
@@ -226,7 +225,7 @@ export function lookup<V>(core: TreeCore<V>, index: number): number {
   // pivot words are compared in place with the scan key (pivots.ts); 32-bit
   // words with a 32-bit key, so each loop compares integers.
   if (arena.wide) return lookupWords(core, arena.pivots, index);
-  return lookupWords(core, arena.pivots, index < PIVOT_TOP ? index | 0 : PIVOT_TOP);
+  return lookupWords(core, arena.pivots, narrowKey(index));
 }
 
 /** {@link lookup}'s descent, comparing the pivot words with `key` (pivots.ts: scanKey). */
@@ -259,7 +258,7 @@ export function lookupSlot<V>(core: TreeCore<V>, index: number): number {
   const arena = core.arena;
   // 32-bit pivot words with a 32-bit key, as in lookup().
   if (arena.wide) return lookupSlotWords(core, arena.pivots, index);
-  return lookupSlotWords(core, arena.pivots, index < PIVOT_TOP ? index | 0 : PIVOT_TOP);
+  return lookupSlotWords(core, arena.pivots, narrowKey(index));
 }
 
 /** {@link lookupSlot} comparing the pivot words with `key` (pivots.ts: scanKey). */

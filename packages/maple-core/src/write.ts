@@ -20,7 +20,6 @@
  * with one write of the root ({@link publish}); replaced nodes are retired.
  */
 
-import { PIVOT_TOP } from './arena.js';
 import { big, bigCopyIn, bPivot, bSlot } from './bignode.js';
 import {
   ARANGE64_SLOTS,
@@ -34,7 +33,7 @@ import {
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateGapUp } from './gaps.js';
-import { innerPivot, setPivot } from './pivots.js';
+import { innerPivot, scanKey, setPivot, wordValue } from './pivots.js';
 import { storeStats } from './stats.js';
 import { Walker } from './walk.js';
 
@@ -139,17 +138,16 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
     walks++;
   }
   // Internal levels: mas_is_span_wr against the slot's range. The pivot words
-  // are read here directly (pivots.ts): the key is clamped as scanKey does,
-  // and only a word that may be the end pivot is decoded as wordValue does.
+  // are read here directly (pivots.ts), compared with the scan key, and only a
+  // word that may be the end pivot is decoded.
   const pivots = arena.pivots;
-  const wide = arena.wide;
-  const key = wide || index < PIVOT_TOP ? index : PIVOT_TOP;
+  const key = scanKey(arena, index);
   for (; d < leafDepth; d++) {
     const p = h * PIVOT_STRIDE;
     let o = 0;
     while (o < internalPivots && (pivots[p + o] as number) < key) o++;
     const w = pivots[p + o] as number;
-    const hi = o < internalPivots ? (w !== PIVOT_TOP || wide ? w : MAPLE_MAX) : max;
+    const hi = o < internalPivots ? wordValue(arena, w) : max;
     wNode[d] = h;
     wMin[d] = min;
     wMax[d] = max;
@@ -167,7 +165,7 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   let off = 0;
   while (off < RANGE64_SLOTS - 1 && (pivots[pl + off] as number) < key) off++;
   const wl = pivots[pl + off] as number;
-  const rMax = off < RANGE64_SLOTS - 1 ? (wl !== PIVOT_TOP || wide ? wl : MAPLE_MAX) : max;
+  const rMax = off < RANGE64_SLOTS - 1 ? wordValue(arena, wl) : max;
   const rMin = off > 0 ? (pivots[pl + off - 1] as number) + 1 : min;
   wNode[d] = h;
   wMin[d] = min;
@@ -190,7 +188,7 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   ws.rMax = rMax;
   ws.content = slots[h * SLOT_STRIDE + off] as number;
   // mas_wr_end_piv
-  const lastKey = wide || last < PIVOT_TOP ? last : PIVOT_TOP;
+  const lastKey = scanKey(arena, last);
   let offsetEnd = off;
   while (offsetEnd < end && (pivots[pl + offsetEnd] as number) < lastKey) offsetEnd++;
   ws.offsetEnd = offsetEnd;
