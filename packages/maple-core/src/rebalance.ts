@@ -7,9 +7,10 @@
 
 import { big, bigCopyIn, bigShiftRight } from './bignode.js';
 import type { TreeCore } from './core.js';
+import { keepPrefix } from './inplace.js';
 import { copyWalk, lp, rebuildLevels, rp } from './spanning.js';
 import { enterChild } from './walk.js';
-import { wp } from './write.js';
+import { wp, ws } from './write.js';
 
 /**
  * Commits the big node holding the leaf's new contents when the leaf would be
@@ -29,6 +30,8 @@ export function rebalanceStore<V>(core: TreeCore<V>): void {
     const e = arena.end[n] as number;
     bigCopyIn(core, n, 0, e, rp.max[d] as number, big.count);
     big.count += e + 1;
+    // The big node starts with the leaf's head before the store (store.ts fillLeafBig).
+    keepPrefix(wp.node[d] as number, ws.offset);
   } else {
     lp.off[d - 1] = pOff - 1;
     enterChild(core, lp, d);
@@ -37,6 +40,8 @@ export function rebalanceStore<V>(core: TreeCore<V>): void {
     bigShiftRight(big.count, e + 1);
     bigCopyIn(core, n, 0, e, lp.max[d] as number, 0);
     big.count += e + 1;
+    // The previous sibling's entries before its end are where it holds them.
+    keepPrefix(n, e);
   }
   rebuildLevels(core, d);
 }

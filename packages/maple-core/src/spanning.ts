@@ -29,13 +29,12 @@ import {
   bPivot,
   calcSplit,
   splitResult,
-  writeBigInto,
 } from './bignode.js';
-import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
+import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
-import { clearPivot, innerPivot, movePivots, setPivot } from './pivots.js';
+import { inPlaceMerge, inPlacePair, keepPrefix, writeKept } from './inplace.js';
+import { innerPivot } from './pivots.js';
 import { storeStats } from './stats.js';
 import { descendFrom, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
 import { fillStoreBig, growRoot, newRoot, publish, wp, ws } from './write.js';
@@ -126,6 +125,8 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
     entry,
     lContent,
   );
+  // The big node starts with the left leaf's head, as the leaf holds it.
+  keepPrefix(lLeaf, lOff);
   const rEnd = arena.end[rLeaf] as number;
   if ((rp.max[rd] as number) > last) {
     bigCopyIn(core, rLeaf, rOff, rEnd, rp.max[rd] as number, big.count);
@@ -207,11 +208,11 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
       const old = lp.node[d] as number;
       let neu = old;
       if (core.rcu) neu = bigBuildNode(core, type, 0, bEnd);
-      else writeBigInto(core, old, type, 0, bEnd);
+      else writeKept(core, old, type, 0, bEnd, lp.min[d] as number, rp.max[d] as number);
       publish(core, old, neu, d, lp);
       return;
     }
-    if (single && !core.rcu && d > 0 && inPlaceMerge(core, d, type, bEnd)) return;
+    if (single && !core.rcu && d > 0 && inPlaceMerge(core, lp, rp, d, type, bEnd)) return;
     let split = bEnd;
     let mid = 0;
     if (!single) {
@@ -219,7 +220,7 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
       mid = splitResult.mid;
       if (mid !== 0) storeStats.threeWaySplit++;
     }
-    if (!single && mid === 0 && !core.rcu && d > 0 && inPlacePair(core, d, type, split, bEnd)) return;
+    if (!single && mid === 0 && !core.rcu && d > 0 && inPlacePair(core, lp, rp, d, type, split, bEnd)) return;
     const nL = bigBuildNode(core, type, 0, split);
     const lMax = single ? rMax : (bPivot[split] as number);
     let nM = 0;
@@ -258,6 +259,7 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
     const lo = lp.off[d - 1] as number;
     const ro = rp.off[d - 1] as number;
     if (lo > 0) bigCopyIn(core, pL, 0, lo - 1, lp.max[d - 1] as number, 0);
+    keepPrefix(pL, lo);
     big.count = lo;
     pushNew(core, nL, lMin, lMax, nM, mMax, nR, rMax);
     const pRMax = rp.max[d - 1] as number;
@@ -273,97 +275,6 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
     if (d === 0) continue;
     borrow(core, d);
   }
-}
-
-/**
- * Outside RCU mode, a level whose old contents are two neighbours in one
- * parent and whose new contents are two nodes again: both are rewritten in
- * place, and the parent (which keeps its entry count, so would be rebuilt
- * unchanged but for the pivot between them and their gaps, and then end the
- * climb) gets just those. Declines, leaving everything as it was, when the
- * parent would have been short of entries (the general path borrows there).
- * @returns true when done
- */
-function inPlacePair<V>(core: TreeCore<V>, d: number, type: number, split: number, bEnd: number): boolean {
-  const arena = core.arena;
-  const parent = lp.node[d - 1] as number;
-  const lo = lp.off[d - 1] as number;
-  if (rp.node[d - 1] !== parent || rp.off[d - 1] !== lo + 1) return false;
-  if (
-    d - 1 > 0 &&
-    (arena.end[parent] as number) + 1 <= (MT_MIN_SLOTS[arena.type[parent] as number] as number)
-  )
-    return false;
-  const a = lp.node[d] as number;
-  const b = rp.node[d] as number;
-  const lMin = lp.min[d] as number;
-  const rMax = rp.max[d] as number;
-  const lMax = bPivot[split] as number;
-  writeBigInto(core, a, type, 0, split);
-  writeBigInto(core, b, type, split + 1, bEnd);
-  setPivot(arena, parent, lo, lMax);
-  if (core.alloc) {
-    const g = arena.gapBase[parent] as number;
-    arena.gaps[g + lo] = nodeMaxGap(core, a, lMin, lMax);
-    arena.gaps[g + lo + 1] = nodeMaxGap(core, b, lMax + 1, rMax);
-    refreshGapOffset(core, parent);
-    updateGapUp(core, parent, lp.min[d - 1] as number, lp.max[d - 1] as number);
-  }
-  return true;
-}
-
-/**
- * Outside RCU mode, a level whose old contents are two neighbours in one
- * parent and whose new contents fit in one node: the left one is rewritten in
- * place and the right one leaves the parent, whose later slots move down by
- * one. The general path would rebuild the parent with one entry fewer and, as
- * that parent keeps enough entries (or is a root keeping two or more), put it
- * in the old one's place and end the climb: the tree ends up the same.
- * Declines, leaving everything as it was, when the parent would run short.
- * @returns true when done
- */
-function inPlaceMerge<V>(core: TreeCore<V>, d: number, type: number, bEnd: number): boolean {
-  const arena = core.arena;
-  const parent = lp.node[d - 1] as number;
-  const lo = lp.off[d - 1] as number;
-  if (rp.node[d - 1] !== parent || rp.off[d - 1] !== lo + 1) return false;
-  const pEnd = arena.end[parent] as number;
-  const pType = arena.type[parent] as number;
-  // The parent keeps pEnd entries: the general path borrows below the minimum
-  // (or, for a root, collapses a root left with one child).
-  if (d - 1 > 0 ? pEnd <= (MT_MIN_SLOTS[pType] as number) : pEnd < 2) return false;
-  const a = lp.node[d] as number;
-  const b = rp.node[d] as number;
-  const lMin = lp.min[d] as number;
-  const rMax = rp.max[d] as number;
-  const pMax = lp.max[d - 1] as number;
-  writeBigInto(core, a, type, 0, bEnd);
-  const slots = arena.slots;
-  const s = parent * SLOT_STRIDE;
-  setPivot(arena, parent, lo, rMax);
-  movePivots(arena, parent, lo + 2, lo + 1, pEnd - lo - 2);
-  // The new end pivot holds the parent's max (a full parent had no end pivot).
-  setPivot(arena, parent, pEnd - 1, pMax);
-  if (pEnd < RANGE64_SLOTS - 1) clearPivot(arena, parent, pEnd);
-  const gaps = arena.gaps;
-  const g = core.alloc ? (arena.gapBase[parent] as number) : 0;
-  const alloc = core.alloc;
-  for (let i = lo + 1; i < pEnd; i++) {
-    const child = slots[s + i + 1] as number;
-    slots[s + i] = child;
-    arena.parentSlot[child] = i;
-    if (alloc) gaps[g + i] = gaps[g + i + 1] as number;
-  }
-  slots[s + pEnd] = 0;
-  if (alloc) gaps[g + pEnd] = 0;
-  arena.end[parent] = pEnd - 1;
-  core.retire(b);
-  if (alloc) {
-    gaps[g + lo] = nodeMaxGap(core, a, lMin, rMax);
-    refreshGapOffset(core, parent);
-    updateGapUp(core, parent, lp.min[d - 1] as number, pMax);
-  }
-  return true;
 }
 
 /** Appends the one to three new nodes of a level to the big node. */
@@ -415,6 +326,8 @@ function borrow<V>(core: TreeCore<V>, d: number): boolean {
       const e = ends[n] as number;
       bigShiftRight(big.count, e + 1);
       bigCopyIn(core, n, 0, e, lp.max[d] as number, 0);
+      // The borrowed node's entries before its end are where it holds them.
+      keepPrefix(n, e);
       big.count += e + 1;
       storeStats.borrow++;
       return true;
