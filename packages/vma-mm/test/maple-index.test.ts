@@ -1,7 +1,11 @@
-// The maple index's remembered neighbours: answers for one page are reused
-// (after a gap search, find_vma and the VMA below come from the cursor), and
-// never outlive a write through the index.
+// The maple index's look-up shortcuts: after a gap search find_vma and the
+// VMA below come from the cursor, the four-slot VMA cache never outlives a
+// write, and the hole record stays true through every write (checked
+// against the legacy index, also while NULL stores are pending).
+
+import { MapleTree } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../bench/measure.js';
 import { AddressSpace, LegacyIndex, MAP, MapleIndex, PROT, Vma } from '../src/index.js';
 
 const vma = (s: number, e: number) => new Vma(4096, s, e, 0, s, null);
@@ -169,5 +173,140 @@ describe('the vmaCache option', () => {
       /option of the maple backend/,
     );
     expect(() => new AddressSpace({ arch: 'x86_64', vmaCache: 1 as unknown as boolean })).toThrow(TypeError);
+  });
+});
+
+describe('MapleIndex hole record', () => {
+  it('answers the neighbour questions of a run of brk grows with no tree walk', () => {
+    const tree = new MapleTree<Vma>({ allocRange: true, compactPivots: false });
+    const reads: string[] = [];
+    tree.trace = (e) => {
+      if (e.kind === 'read') reads.push(e.fn);
+    };
+    const idx = new MapleIndex(tree);
+    const text = vma(100, 110);
+    const heap = vma(110, 120);
+    const lib = vma(5000, 5010);
+    for (const v of [text, heap, lib]) idx.insert(v);
+    expect(idx.findAbove(120)).toBe(lib); // walks, and records the hole [120, 4999]
+    expect(idx.findBelow(120)).toBe(heap); // one step back from the cursor
+    reads.length = 0;
+    for (let end = 121; end < 200; end++) {
+      // sys_brk: find_vma of the old break, the VMA below it, then the heap grows one page.
+      expect(idx.findAbove(end - 1)).toBe(lib);
+      expect(idx.findBelow(end - 1)).toBe(heap);
+      idx.setRange(heap, 110, end);
+      idx.syscallDone();
+    }
+    expect(reads).toEqual([]);
+    // A shrink gives pages back to the hole, still with no walk.
+    idx.setRange(heap, 110, 150);
+    expect(idx.findAbove(160)).toBe(lib);
+    expect(idx.findBelow(160)).toBe(heap);
+    expect(reads).toEqual([]);
+    idx.syscallDone();
+    idx.validate();
+  });
+
+  it('keeps the hole true through inserts, removals and moves of its neighbours', () => {
+    const idx = new MapleIndex();
+    const a = vma(10, 20);
+    const c = vma(60, 70);
+    idx.insert(a);
+    idx.insert(c);
+    expect(idx.findAbove(30)).toBe(c); // hole [20, 59], lower side not known yet
+    expect(idx.findBelow(30)).toBe(a);
+    const b = vma(40, 45); // lands inside the hole: the part below it stays known
+    idx.insert(b);
+    expect(idx.findAbove(30)).toBe(b);
+    expect(idx.findAbove(50)).toBe(c);
+    expect(idx.findBelow(50)).toBe(b);
+    idx.remove(b); // the hole's upper neighbour goes
+    expect(idx.findAbove(30)).toBe(c);
+    expect(idx.findBelow(50)).toBe(a);
+    idx.setRange(a, 10, 59); // the lower neighbour grows to touch the one above: no hole left
+    expect(idx.findAbove(30)).toBe(a);
+    expect(idx.findBelow(59)).toBe(a);
+    expect(idx.findBelow(61)).toBe(c);
+    idx.setRange(c, 65, 70); // the upper neighbour shrinks from below
+    expect(idx.findAbove(59)).toBe(c);
+    expect(idx.findBelow(64)).toBe(a);
+    idx.remove(a);
+    expect(idx.findBelow(64)).toBeUndefined();
+    expect(idx.findAbove(0)).toBe(c);
+    idx.syscallDone();
+    idx.validate();
+  });
+
+  it('agrees with the legacy index through random writes with pending NULL stores', () => {
+    const rnd = prng(77);
+    const pick = (n: number) => Math.floor(rnd() * n);
+    const maple = new MapleIndex();
+    const legacy = new LegacyIndex();
+    const live: [Vma, Vma][] = [];
+    const key = (v: Vma | undefined) => (v ? `${v.startPage}-${v.endPage}` : '-');
+    const twin = (m: Vma | undefined) => live.find(([x]) => x === m)?.[1];
+    const SPAN = 300;
+    for (let step = 0; step < 4000; step++) {
+      const op = rnd();
+      if (op < 0.15 || live.length < 3) {
+        // A new VMA in a free run of pages.
+        const s = pick(SPAN);
+        const next = legacy.findAbove(s);
+        const room = (next ? next.startPage : SPAN + 10) - s;
+        if (room > 0 && !(next && next.startPage <= s)) {
+          const m = vma(s, s + 1 + pick(Math.min(room, 8)));
+          maple.insert(m);
+          const l = m.dup();
+          legacy.insert(l);
+          live.push([m, l]);
+        }
+      } else if (op < 0.25) {
+        const [m, l] = live.splice(pick(live.length), 1)[0]!;
+        maple.remove(m);
+        legacy.remove(l);
+      } else if (op < 0.5) {
+        // Move one end of a VMA: up to its neighbour, or back inside itself.
+        const [m, l] = live[pick(live.length)]!;
+        const up = legacy.next(l);
+        const down = legacy.prev(l);
+        let s = m.startPage;
+        let e = m.endPage;
+        if (rnd() < 0.5) e = s + 1 + pick((up ? up.startPage : SPAN + 10) - s);
+        else s = e - 1 - pick(e - (down ? down.endPage : 0));
+        maple.setRange(m, s, e);
+        legacy.setRange(l, s, e);
+      } else if (op < 0.9) {
+        const p = pick(SPAN + 20);
+        if (rnd() < 0.5) {
+          expect(key(maple.findAbove(p))).toBe(key(legacy.findAbove(p)));
+          expect(key(maple.findBelow(p))).toBe(key(legacy.findBelow(p)));
+        } else {
+          expect(key(maple.findBelow(p))).toBe(key(legacy.findBelow(p)));
+          expect(key(maple.findAbove(p))).toBe(key(legacy.findAbove(p)));
+        }
+        expect(key(maple.load(p))).toBe(key(legacy.load(p)));
+        const v = maple.findAbove(p);
+        if (v) {
+          expect(key(maple.prev(v))).toBe(key(legacy.prev(twin(v)!)));
+          expect(key(maple.next(v))).toBe(key(legacy.next(twin(v)!)));
+        }
+      } else if (op < 0.95) {
+        const size = 1 + pick(6);
+        const rev = rnd() < 0.5;
+        const at = rev ? maple.emptyAreaRev(0, SPAN, size) : maple.emptyArea(0, SPAN, size);
+        expect(at).toBe(rev ? legacy.emptyAreaRev(0, SPAN, size) : legacy.emptyArea(0, SPAN, size));
+        if (at !== undefined) {
+          expect(key(maple.findAbove(at))).toBe(key(legacy.findAbove(at)));
+          expect(key(maple.findBelow(at))).toBe(key(legacy.findBelow(at)));
+        }
+      } else {
+        maple.syscallDone();
+        if (step % 10 === 0) maple.validate();
+      }
+    }
+    maple.syscallDone();
+    maple.validate();
+    expect(maple.count).toBe(legacy.count);
   });
 });

@@ -17,10 +17,17 @@
  * each. The gap search leaves its cursor (an ma_state) on the gap it found,
  * so the VMA above it is one step forward and the VMA below one step back
  * (mas_empty_area_rev, then mas_next / mas_prev, as unmapped_area_topdown
- * does). The neighbours answered for one page are remembered until the next
- * write through this index (every write bumps `writes`), so asking for the
- * VMA below a page right after the VMA above it (as mmap_region and the
- * guard-gap check do) costs no second walk.
+ * does); prev and next of a VMA the cursor stands on are one step too.
+ *
+ * What a look-up learns about a hole is kept in a hole record: pages
+ * [holeLo, holeHi] hold no VMA, with the VMAs bounding them once known.
+ * Unlike the cursor, the record survives writes through the index: each
+ * write keeps it true (a VMA that takes part of the hole shrinks it and
+ * becomes its neighbour; a neighbour that moves its edge moves the hole's;
+ * one that goes leaves that side unknown). So a run of brk calls, whose
+ * questions (find_vma of the old break, the VMA below it) all fall in the
+ * hole above the heap while the heap grows into it, and the mmaps that land
+ * at the top of that hole, ask the tree nothing.
  *
  * Writes follow the kernel in not clearing what is about to be stored over:
  * a removed VMA's pages, and the pages a VMA gives up when it shrinks, go to
@@ -46,13 +53,6 @@ import { MAPLE_MAX, type MapleEntry, type MapleState, MapleTree } from '@maple-t
 import type { Vma } from '../vma.js';
 import { PendingClears } from './maple-clears.js';
 import type { IndexStats, VmaIndex } from './types.js';
-
-/** Where the look-up cursor stands after the last neighbour question. */
-const CURSOR_NONE = 0;
-/** On the empty range holding `nbPage` (just after a gap search). */
-const CURSOR_GAP = 1;
-/** On the range of `nbAbove`. */
-const CURSOR_ABOVE = 2;
 
 /**
  * After this many look-ups in a row that the VMA cache could not answer,
@@ -90,7 +90,25 @@ export class MapleIndex implements VmaIndex {
   private readonly mas: MapleState<Vma>;
   /** A spare cursor for range(), free while no iteration holds it (made on first use). */
   private iter: MapleState<Vma> | null = null;
-  private cursorAt = CURSOR_NONE;
+  /** Stores made in the tree (puts and NULL stores): the cursor's place is valid while it stands still. */
+  private stores = 0;
+  /** The cursor stands on the empty range holding `holeLo` (a gap search's fit), valid while `stores` is `cursorStores`. */
+  private cursorGap = false;
+  /** The VMA whose entry the cursor stands on (same validity). */
+  private cursorVma: Vma | undefined = undefined;
+  private cursorStores = -1;
+  /**
+   * The hole record: pages [holeLo, holeHi] are known to hold no VMA
+   * (holeLo > holeHi: nothing known). Each write through the index keeps it
+   * true (see holeTaken), so the neighbour questions of a run of brk calls
+   * (the heap's end and the VMA above it) cost no walk.
+   */
+  private holeLo = 1;
+  private holeHi = 0;
+  /** The VMA ending at holeLo (undefined: none, holeLo is 0; null: not known). */
+  private holeBelow: Vma | undefined | null = null;
+  /** The VMA starting at holeHi + 1 (undefined: none, holeHi is MAPLE_MAX; null: not known). */
+  private holeAbove: Vma | undefined | null = null;
   /**
    * A small VMA cache in front of the tree, as the vmacache of Linux 3.15 - 6.0:
    * the last four VMAs found, filled round robin (not by page & 3, so that
@@ -106,16 +124,8 @@ export class MapleIndex implements VmaIndex {
   /** Look-ups since the last cache hit (see CACHE_TRIES). */
   private cacheMisses = 0;
   private cacheWrites = 0;
-  /** The last find_vma for a page not remembered was inside a VMA (predicts the next one). */
+  /** The last find_vma the tree answered was for a page inside a VMA (predicts the next one). */
   private lastHit = true;
-  /** Page the remembered neighbours belong to (-1: none) and the write count they were found at. */
-  private nbPage = -1;
-  private nbWrites = -1;
-  /** find_vma(nbPage), when known (null: not known; undefined: no VMA above). */
-  private nbAbove: Vma | undefined | null = null;
-  /** The last VMA starting below nbPage, when known (same conventions). */
-  private nbBelow: Vma | undefined | null = null;
-
   /** False: find_vma always walks the tree, as Linux >= 6.1 (see {@link MapleIndexOptions.vmaCache}). */
   private readonly cacheOn: boolean;
 
@@ -156,6 +166,7 @@ export class MapleIndex implements VmaIndex {
     if (clears.size === 0) return;
     for (let i = 0; i < clears.size; i++) this.tree.storeRange(clears.first(i), clears.last(i), undefined);
     clears.reset();
+    this.stores++;
   }
 
   /** A system call is done: its pending NULL stores are made (none outlives the call). */
@@ -166,6 +177,7 @@ export class MapleIndex implements VmaIndex {
   /** Stores `vma` over [first, last]; no pending clear there is needed any more. */
   private put(first: number, last: number, vma: Vma): void {
     if (this.clears.size !== 0) this.clears.cut(first, last);
+    this.stores++;
     this.tree.storeRange(first, last, vma);
   }
 
@@ -177,12 +189,16 @@ export class MapleIndex implements VmaIndex {
   insert(vma: Vma): void {
     this.writes++;
     this.vmas++;
+    this.holeTaken(vma, vma.startPage, vma.endPage - 1);
     this.put(vma.startPage, vma.endPage - 1, vma);
   }
 
   remove(vma: Vma): void {
     this.writes++;
     this.vmas--;
+    // The hole grows past a neighbour that goes: which VMA bounds it on that side is not known.
+    if (vma === this.holeBelow) this.holeBelow = null;
+    if (vma === this.holeAbove) this.holeAbove = null;
     this.clear(vma.startPage, vma.endPage - 1);
   }
 
@@ -190,6 +206,14 @@ export class MapleIndex implements VmaIndex {
     this.writes++;
     const os = vma.startPage;
     const oe = vma.endPage;
+    if (vma === this.holeBelow) {
+      // The VMA below the hole moves its end (brk): the hole now starts there.
+      if (end <= this.holeHi) this.holeLo = end;
+      else this.forgetHole();
+    } else if (vma === this.holeAbove) {
+      if (start > this.holeLo) this.holeHi = start - 1;
+      else this.forgetHole();
+    } else this.holeTaken(vma, start, end - 1);
     // What the VMA gives up is cleared later (or stored over first); a VMA that grows is stored again.
     if (start > os) this.clear(os, Math.min(start, oe) - 1);
     if (end < oe) this.clear(Math.max(end, os), oe - 1);
@@ -198,47 +222,126 @@ export class MapleIndex implements VmaIndex {
     if (start < os || end > oe) this.put(start, end - 1, vma);
   }
 
+  /** `vma` now holds [first, last]: the hole record keeps the part of the hole that stays empty. */
+  private holeTaken(vma: Vma, first: number, last: number): void {
+    const lo = this.holeLo;
+    const hi = this.holeHi;
+    if (last < lo || first > hi || lo > hi) return;
+    if (first > lo) {
+      this.holeHi = first - 1;
+      this.holeAbove = vma;
+    } else if (last < hi) {
+      this.holeLo = last + 1;
+      this.holeBelow = vma;
+    } else this.forgetHole();
+  }
+
+  private forgetHole(): void {
+    this.holeLo = 1;
+    this.holeHi = 0;
+    this.holeBelow = null;
+    this.holeAbove = null;
+  }
+
+  /** Records that [lo, hi] holds no VMA, with the neighbours known so far. */
+  private setHole(
+    lo: number,
+    hi: number,
+    below: Vma | undefined | null,
+    above: Vma | undefined | null,
+  ): void {
+    this.holeLo = lo;
+    this.holeHi = hi;
+    this.holeBelow = below;
+    this.holeAbove = above;
+    // The cursor, wherever it stands, is no longer known to be on this hole.
+    this.cursorGap = false;
+  }
+
   load(page: number): Vma | undefined {
     if (this.clears.size !== 0 && this.clears.covers(page, page)) return undefined;
     return this.tree.load(page);
   }
 
   /**
-   * The first VMA with a page at or above `page` (mt_find): one walk, and
-   * one more per entry skipped for lying wholly in a pending range there.
+   * find_vma by the tree: the first entry at or after `page` (mt_find: one
+   * walk, the entry after a hole being in the same leaf), skipping entries
+   * that lie wholly in a pending range. A page in a hole records the hole up
+   * to the VMA found.
    */
-  private above(page: number): Vma | undefined {
+  private treeAbove(page: number): Vma | undefined {
     const clears = this.clears;
     let e = this.tree.find(page);
     while (e !== undefined && clears.size !== 0 && clears.covers(Math.max(e.first, page), e.last)) {
-      if (e.last >= MAPLE_MAX) return undefined;
-      e = this.tree.find(e.last + 1);
+      e = e.last < MAPLE_MAX ? this.tree.find(e.last + 1) : undefined;
     }
-    return e?.value;
+    const v = e?.value;
+    if (v === undefined) this.setHole(page, MAPLE_MAX, null, undefined);
+    else if (v.startPage > page) this.setHole(page, v.startPage - 1, null, v);
+    return v;
   }
 
-  /** The last VMA with a page below `page` (mtree_load of page - 1, else mt_prev), as `above`. */
-  private below(page: number): Vma | undefined {
-    if (page <= 0) return undefined;
+  /** Steps the cursor on to the next entry that is not wholly in a pending range (mas_next). */
+  private nextFrom(): Vma | undefined {
+    const mas = this.mas;
     const clears = this.clears;
-    if (clears.size === 0) return this.tree.load(page - 1) ?? this.tree.prev(page - 1)?.value;
-    let e = this.tree.find(page - 1, page - 1) ?? this.tree.prev(page - 1);
-    while (e !== undefined && clears.covers(e.first, Math.min(e.last, page - 1))) {
-      if (e.first <= 0) return undefined;
-      e = this.tree.prev(e.first);
+    for (;;) {
+      const v = mas.next(MAPLE_MAX);
+      if (v === undefined) return this.offEntry();
+      if (clears.size === 0 || !clears.covers(mas.index, mas.last)) return this.onEntry(v);
     }
-    return e?.value;
   }
 
-  /** Start remembering the neighbours of `page` (forgets those of any other page). */
-  private remember(page: number): void {
-    if (this.nbPage !== page || this.nbWrites !== this.writes) {
-      this.nbPage = page;
-      this.nbWrites = this.writes;
-      this.nbAbove = null;
-      this.nbBelow = null;
-      this.cursorAt = CURSOR_NONE;
+  /**
+   * The last VMA with a page below `page` by the tree: a plain load of
+   * page - 1 (mtree_load) when that page is mapped, else a walk there and a
+   * step back (mas_walk, mas_prev), as treeAbove.
+   */
+  private treeBelow(page: number): Vma | undefined {
+    const clears = this.clears;
+    if (clears.size === 0 || !clears.covers(page - 1, page - 1)) {
+      const hit = this.tree.load(page - 1);
+      if (hit !== undefined) return hit;
     }
+    const mas = this.mas;
+    const v = mas.set(page - 1).walk();
+    if (v !== undefined && !this.stale(mas.index, mas.last, page)) return this.onEntry(v);
+    return this.prevFrom(page);
+  }
+
+  /** Steps the cursor back to the last entry below its range that is not stale below `page` (mas_prev). */
+  private prevFrom(page: number): Vma | undefined {
+    const mas = this.mas;
+    for (;;) {
+      const v = mas.prev(0);
+      if (v === undefined) return this.offEntry();
+      if (!this.stale(mas.index, mas.last, page)) return this.onEntry(v);
+    }
+  }
+
+  /** The entry [first, last] lies wholly in pending ranges as far as it reaches below `page`. */
+  private stale(first: number, last: number, page: number): boolean {
+    return this.clears.size !== 0 && this.clears.covers(first, Math.min(last, page - 1));
+  }
+
+  /** The cursor now stands on the entry of `vma`. */
+  private onEntry(vma: Vma): Vma {
+    this.cursorVma = vma;
+    this.cursorStores = this.stores;
+    this.cursorGap = false;
+    return vma;
+  }
+
+  /** The cursor stands on no VMA's entry. */
+  private offEntry(): undefined {
+    this.cursorVma = undefined;
+    this.cursorGap = false;
+    return undefined;
+  }
+
+  /** True when the cursor stands on the entry of `vma` and the tree has not changed since. */
+  private cursorOn(vma: Vma): boolean {
+    return this.cursorVma === vma && this.cursorStores === this.stores;
   }
 
   /** The cached VMA holding `page`, if any (vmacache_find). */
@@ -266,8 +369,11 @@ export class MapleIndex implements VmaIndex {
 
   findAbove(page: number): Vma | undefined {
     this.stats.lookups++;
-    // A page asked about since the last write (a gap the search just found): no cache, no walk.
-    if (page === this.nbPage && this.nbWrites === this.writes) return this.rememberedAbove(page);
+    // A page in the recorded hole: the VMA above it, once known, answers with no cache and no walk.
+    if (page >= this.holeLo && page <= this.holeHi) {
+      const known = this.holeAbove;
+      return known !== null ? known : this.holeAboveFill(page);
+    }
     if (this.cacheWrites !== this.writes) {
       this.c0 = this.c1 = this.c2 = this.c3 = undefined;
       this.cacheWrites = this.writes;
@@ -282,8 +388,10 @@ export class MapleIndex implements VmaIndex {
       }
       this.cacheMisses++;
     } else if (this.cacheOn && ++this.cacheMisses === CACHE_TRIES + CACHE_REST) this.cacheMisses = 0;
+    // After a hit, a page inside a VMA is likely again: one plain load answers it (mtree_load,
+    // no path recorded). Else one walk answers a page inside a VMA and, one step on, a page in a
+    // hole (mas_walk, mas_next).
     const clears = this.clears;
-    // After a hit, a page inside a VMA is likely again: one plain load answers it (mtree_load).
     if (this.lastHit && (clears.size === 0 || !clears.covers(page, page))) {
       const hit = this.tree.load(page);
       if (hit !== undefined) {
@@ -291,67 +399,62 @@ export class MapleIndex implements VmaIndex {
         return hit;
       }
     }
-    // Else one walk to the entry holding or following `page` (mt_find).
-    const vma = this.above(page);
+    const vma = this.treeAbove(page);
     this.lastHit = vma !== undefined && vma.startPage <= page;
-    if (this.lastHit) {
-      if (probing) this.toCache(vma as Vma);
-      return vma;
-    }
-    this.remember(page);
-    this.nbAbove = vma;
+    if (probing && this.lastHit) this.toCache(vma as Vma);
     return vma;
   }
 
-  /** find_vma(page) for the remembered page. */
-  private rememberedAbove(page: number): Vma | undefined {
-    const known = this.nbAbove;
-    if (known !== null) return known;
-    let vma: Vma | undefined;
-    const below = this.nbBelow;
-    if (this.cursorAt === CURSOR_GAP) {
-      // The gap search left the cursor on the hole holding `page`: the VMA above is the next
-      // entry (no write since the search, so nothing is pending).
-      vma = this.mas.next(MAPLE_MAX);
-      this.cursorAt = vma !== undefined ? CURSOR_ABOVE : CURSOR_NONE;
-    } else if (below !== null && below !== undefined && below.endPage > page) {
-      vma = below;
-    } else {
-      vma = this.above(page);
-      this.cursorAt = CURSOR_NONE;
+  /** find_vma(page) for a page in the recorded hole whose upper neighbour is not known yet. */
+  private holeAboveFill(page: number): Vma | undefined {
+    if (!(this.cursorGap && this.cursorStores === this.stores)) {
+      // From the tree (the lower part of the hole stays known).
+      const lo = this.holeLo;
+      const below = this.holeBelow;
+      const vma = this.treeAbove(page);
+      if (vma === undefined || vma.startPage > page) {
+        this.holeLo = lo;
+        this.holeBelow = below;
+      }
+      return vma;
     }
-    this.nbAbove = vma;
+    // The gap search left the cursor on the empty range holding the hole: the next entry.
+    const vma = this.nextFrom();
+    this.holeHi = vma === undefined ? MAPLE_MAX : vma.startPage - 1;
+    this.holeAbove = vma;
     return vma;
   }
 
   findBelow(page: number): Vma | undefined {
     if (page <= 0) return undefined;
-    this.remember(page);
-    const known = this.nbBelow;
-    if (known !== null) return known;
-    let vma: Vma | undefined;
-    const above = this.nbAbove;
-    if (above !== null && above !== undefined && above.startPage < page) vma = above;
-    else if (this.cursorAt === CURSOR_ABOVE) {
-      // The cursor is on the first VMA ending above `page`, which starts at or after it:
-      // the VMA below is the previous entry (mas_prev).
-      vma = this.mas.prev(0);
-    } else {
-      vma = this.below(page);
+    // A page in the recorded hole or just above it: the VMA below the hole.
+    if (page >= this.holeLo && page <= this.holeHi + 1) {
+      const known = this.holeBelow;
+      if (known !== null) return known;
+      let vma: Vma | undefined;
+      const above = this.holeAbove;
+      if (this.cursorGap && this.cursorStores === this.stores) vma = this.prevFrom(page);
+      else if (above !== null && above !== undefined && this.cursorOn(above)) {
+        // The cursor is on the VMA above the hole: the VMA below is the previous entry (mas_prev).
+        vma = this.prevFrom(page);
+      } else vma = this.treeBelow(page);
+      // No VMA starts between it and `page`, and [page, holeHi] is empty: it bounds the hole.
+      this.holeLo = vma === undefined ? 0 : vma.endPage;
+      this.holeBelow = vma;
+      return vma;
     }
-    this.cursorAt = CURSOR_NONE;
-    this.nbBelow = vma;
-    return vma;
+    return this.treeBelow(page);
   }
 
   prev(vma: Vma): Vma | undefined {
-    if (this.clears.size === 0) return this.tree.prev(vma.startPage)?.value;
-    return this.below(vma.startPage);
+    // From the VMA's own entry when the cursor is on it, else one walk there (mas_prev).
+    if (!this.cursorOn(vma)) this.mas.set(vma.startPage);
+    return this.prevFrom(vma.startPage);
   }
 
   next(vma: Vma): Vma | undefined {
-    if (this.clears.size === 0) return this.tree.next(vma.startPage)?.value;
-    return this.above(vma.endPage);
+    if (!this.cursorOn(vma)) this.mas.set(vma.startPage);
+    return this.nextFrom();
   }
 
   *range(startPage: number, endPage: number): IterableIterator<Vma> {
@@ -389,8 +492,12 @@ export class MapleIndex implements VmaIndex {
     const mas = this.mas;
     if (!(rev ? mas.emptyAreaRev(lo, hi, size) : mas.emptyArea(lo, hi, size))) return undefined;
     const start = mas.index;
-    this.remember(start);
-    this.cursorAt = CURSOR_GAP;
+    // The fit is empty; the cursor stands on the empty range holding it (its neighbours: one
+    // step). A fit inside the recorded hole keeps the record and the neighbours known.
+    if (start < this.holeLo || mas.last > this.holeHi) this.setHole(start, mas.last, null, null);
+    this.cursorVma = undefined;
+    this.cursorGap = true;
+    this.cursorStores = this.stores;
     return start;
   }
 
