@@ -39,11 +39,20 @@ import { growRoot, publish, wp } from './write.js';
  * for one node. Mirrors mas_split().
  */
 export function splitStore<V>(core: TreeCore<V>): void {
-  const arena = core.arena;
-  let d = wp.depth;
-  let cur = wp.node[d] as number;
-  let curMin = wp.min[d] as number;
-  let curMax = wp.max[d] as number;
+  const d = wp.depth;
+  splitLevels(core, d, wp.node[d] as number, wp.min[d] as number, wp.max[d] as number);
+}
+
+/**
+ * The split loop from depth `depth` up: `node` (covering `[min, max]`) takes
+ * the big node's contents, pushes some into a sibling, or splits, and a
+ * split carries on into the parent.
+ */
+function splitLevels<V>(core: TreeCore<V>, depth: number, node: number, min: number, max: number): void {
+  let d = depth;
+  let cur = node;
+  let curMin = min;
+  let curMax = max;
   while (true) {
     const slotCount = MT_SLOTS[big.type] as number;
     if (big.count <= slotCount) {
@@ -62,38 +71,76 @@ export function splitStore<V>(core: TreeCore<V>): void {
     const right = bigBuildNode(core, type, split + 1, big.count - 1);
     const leftMax = bPivot[split] as number;
     if (left !== cur) core.retire(cur);
-    big.count = 0;
-    if (d === 0) {
-      // The root split: a new root above holds the two halves.
-      big.type = core.internalType;
-      bigPushChild(core, left, 0, leftMax);
-      bigPushChild(core, right, leftMax + 1, MAPLE_MAX);
-      const root = bigBuildNode(core, core.internalType, 0, 1);
-      growRoot(core, root);
-      return;
-    }
-    const parent = wp.node[d - 1] as number;
-    const pOff = wp.off[d - 1] as number;
-    const pMax = wp.max[d - 1] as number;
-    if (!core.rcu && (arena.end[parent] as number) + 1 < (MT_SLOTS[arena.type[parent] as number] as number)) {
-      insertChild(core, parent, d - 1, pOff, left, curMin, leftMax, right, curMax);
-      return;
-    }
-    if (pOff > 0) bigCopyIn(core, parent, 0, pOff - 1, pMax, 0);
-    big.count = pOff;
-    bigPushChild(core, left, curMin, leftMax);
-    bigPushChild(core, right, leftMax + 1, curMax);
-    const pEnd = arena.end[parent] as number;
-    if (pOff < pEnd) {
-      bigCopyIn(core, parent, pOff + 1, pEnd, pMax, big.count);
-      big.count += pEnd - pOff;
-    }
-    big.type = arena.type[parent] as number;
+    if (!carryUp(core, d, left, right, leftMax, curMin, curMax)) return;
     d--;
-    cur = parent;
+    cur = wp.node[d] as number;
     curMin = wp.min[d] as number;
-    curMax = pMax;
+    curMax = wp.max[d] as number;
   }
+}
+
+/**
+ * The rest of a split made at depth `d` by leaf-split.ts: node `left` (the
+ * one split, covering `[curMin, curMax]`, now up to `leftMax`) and the new
+ * `right` take its place in the parent, which may split in turn.
+ */
+export function splitAbove<V>(
+  core: TreeCore<V>,
+  d: number,
+  left: number,
+  right: number,
+  leftMax: number,
+  curMin: number,
+  curMax: number,
+): void {
+  if (carryUp(core, d, left, right, leftMax, curMin, curMax))
+    splitLevels(core, d - 1, wp.node[d - 1] as number, wp.min[d - 1] as number, wp.max[d - 1] as number);
+}
+
+/**
+ * Puts the halves of a split at depth `d` in place of the node split: under
+ * a new root, straight into a parent with room (outside RCU mode), or else
+ * into the big node with the rest of the parent's entries.
+ * @returns true when the big node now holds the parent's new contents, to be written in turn
+ */
+function carryUp<V>(
+  core: TreeCore<V>,
+  d: number,
+  left: number,
+  right: number,
+  leftMax: number,
+  curMin: number,
+  curMax: number,
+): boolean {
+  const arena = core.arena;
+  big.count = 0;
+  if (d === 0) {
+    // The root split: a new root above holds the two halves.
+    big.type = core.internalType;
+    bigPushChild(core, left, 0, leftMax);
+    bigPushChild(core, right, leftMax + 1, MAPLE_MAX);
+    const root = bigBuildNode(core, core.internalType, 0, 1);
+    growRoot(core, root);
+    return false;
+  }
+  const parent = wp.node[d - 1] as number;
+  const pOff = wp.off[d - 1] as number;
+  const pMax = wp.max[d - 1] as number;
+  if (!core.rcu && (arena.end[parent] as number) + 1 < (MT_SLOTS[arena.type[parent] as number] as number)) {
+    insertChild(core, parent, d - 1, pOff, left, curMin, leftMax, right, curMax);
+    return false;
+  }
+  if (pOff > 0) bigCopyIn(core, parent, 0, pOff - 1, pMax, 0);
+  big.count = pOff;
+  bigPushChild(core, left, curMin, leftMax);
+  bigPushChild(core, right, leftMax + 1, curMax);
+  const pEnd = arena.end[parent] as number;
+  if (pOff < pEnd) {
+    bigCopyIn(core, parent, pOff + 1, pEnd, pMax, big.count);
+    big.count += pEnd - pOff;
+  }
+  big.type = arena.type[parent] as number;
+  return true;
 }
 
 /**

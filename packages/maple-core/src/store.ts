@@ -9,6 +9,7 @@ import { LEAF_64, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.j
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { updateLeafGap } from './gaps.js';
+import { splitLeafInPlace } from './leaf-split.js';
 import { fitPivot, movePivots, pivotWord, setPivot } from './pivots.js';
 import { rebalanceStore } from './rebalance.js';
 import { spanningStore } from './spanning.js';
@@ -67,8 +68,10 @@ export function executeStore<V>(core: TreeCore<V>, entry: number): void {
       return;
     case WR_SPLIT:
       storeStats.splitStore++;
-      fillLeafBig(core, entry);
-      splitStore(core);
+      if (core.rcu) {
+        fillLeafBig(core, entry);
+        splitStore(core);
+      } else splitLeafInPlace(core, entry);
       return;
     case WR_APPEND:
       storeStats.append++;
