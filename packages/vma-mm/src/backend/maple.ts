@@ -447,12 +447,15 @@ export class MapleIndex implements VmaIndex {
   }
 
   prev(vma: Vma): Vma | undefined {
+    // The VMA above the recorded hole: the one below it, when known.
+    if (vma === this.holeAbove && this.holeBelow !== null) return this.holeBelow;
     // From the VMA's own entry when the cursor is on it, else one walk there (mas_prev).
     if (!this.cursorOn(vma)) this.mas.set(vma.startPage);
     return this.prevFrom(vma.startPage);
   }
 
   next(vma: Vma): Vma | undefined {
+    if (vma === this.holeBelow && this.holeAbove !== null) return this.holeAbove;
     if (!this.cursorOn(vma)) this.mas.set(vma.startPage);
     return this.nextFrom();
   }
