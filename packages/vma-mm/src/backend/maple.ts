@@ -19,15 +19,13 @@
  * (mas_empty_area_rev, then mas_next / mas_prev, as unmapped_area_topdown
  * does); prev and next of a VMA the cursor stands on are one step too.
  *
- * What a look-up learns about a hole is kept in a hole record: pages
- * [holeLo, holeHi] hold no VMA, with the VMAs bounding them once known.
+ * What a look-up learns about a hole is kept in a hole record (maple-hole.ts):
+ * pages known to hold no VMA, with the VMAs bounding them once known.
  * Unlike the cursor, the record survives writes through the index: each
- * write keeps it true (a VMA that takes part of the hole shrinks it and
- * becomes its neighbour; a neighbour that moves its edge moves the hole's;
- * one that goes leaves that side unknown). So a run of brk calls, whose
- * questions (find_vma of the old break, the VMA below it) all fall in the
- * hole above the heap while the heap grows into it, and the mmaps that land
- * at the top of that hole, ask the tree nothing.
+ * write keeps it true. So a run of brk calls, whose questions (find_vma of
+ * the old break, the VMA below it) all fall in the hole above the heap while
+ * the heap grows into it, and the mmaps that land at the top of that hole,
+ * ask the tree nothing.
  *
  * Writes follow the kernel in not clearing what is about to be stored over:
  * a removed VMA's pages, and the pages a VMA gives up when it shrinks, go to
@@ -52,6 +50,7 @@
 import { MAPLE_MAX, type MapleEntry, type MapleState, MapleTree } from '@maple-tree/core';
 import type { Vma } from '../vma.js';
 import { PendingClears } from './maple-clears.js';
+import { HoleRecord } from './maple-hole.js';
 import type { IndexStats, VmaIndex } from './types.js';
 
 /**
@@ -82,7 +81,7 @@ export class MapleIndex implements VmaIndex {
   private ownTree: boolean;
   /** map_count: VMAs stored (the tree may still hold removed ones in pending ranges). */
   private vmas: number;
-  /** Writes through this index; answers remembered below are valid only while it is unchanged. */
+  /** Writes through this index; the VMA cache is valid only while it is unchanged. */
   private writes = 0;
   /** NULL stores not made yet (see maple-clears.ts). */
   private readonly clears = new PendingClears();
@@ -92,23 +91,16 @@ export class MapleIndex implements VmaIndex {
   private iter: MapleState<Vma> | null = null;
   /** Stores made in the tree (puts and NULL stores): the cursor's place is valid while it stands still. */
   private stores = 0;
-  /** The cursor stands on the empty range holding `holeLo` (a gap search's fit), valid while `stores` is `cursorStores`. */
+  /**
+   * The cursor stands on the empty range holding the hole record's pages (a
+   * gap search's fit), valid while `stores` is `cursorStores`.
+   */
   private cursorGap = false;
   /** The VMA whose entry the cursor stands on (same validity). */
   private cursorVma: Vma | undefined = undefined;
   private cursorStores = -1;
-  /**
-   * The hole record: pages [holeLo, holeHi] are known to hold no VMA
-   * (holeLo > holeHi: nothing known). Each write through the index keeps it
-   * true (see holeTaken), so the neighbour questions of a run of brk calls
-   * (the heap's end and the VMA above it) cost no walk.
-   */
-  private holeLo = 1;
-  private holeHi = 0;
-  /** The VMA ending at holeLo (undefined: none, holeLo is 0; null: not known). */
-  private holeBelow: Vma | undefined | null = null;
-  /** The VMA starting at holeHi + 1 (undefined: none, holeHi is MAPLE_MAX; null: not known). */
-  private holeAbove: Vma | undefined | null = null;
+  /** Pages known to hold no VMA and their neighbours, kept true through every write (maple-hole.ts). */
+  private readonly hole = new HoleRecord();
   /**
    * A small VMA cache in front of the tree, as the vmacache of Linux 3.15 - 6.0:
    * the last four VMAs found, filled round robin (not by page & 3, so that
@@ -189,16 +181,14 @@ export class MapleIndex implements VmaIndex {
   insert(vma: Vma): void {
     this.writes++;
     this.vmas++;
-    this.holeTaken(vma, vma.startPage, vma.endPage - 1);
+    this.hole.taken(vma, vma.startPage, vma.endPage - 1);
     this.put(vma.startPage, vma.endPage - 1, vma);
   }
 
   remove(vma: Vma): void {
     this.writes++;
     this.vmas--;
-    // The hole grows past a neighbour that goes: which VMA bounds it on that side is not known.
-    if (vma === this.holeBelow) this.holeBelow = null;
-    if (vma === this.holeAbove) this.holeAbove = null;
+    this.hole.removed(vma);
     this.clear(vma.startPage, vma.endPage - 1);
   }
 
@@ -206,14 +196,7 @@ export class MapleIndex implements VmaIndex {
     this.writes++;
     const os = vma.startPage;
     const oe = vma.endPage;
-    if (vma === this.holeBelow) {
-      // The VMA below the hole moves its end (brk): the hole now starts there.
-      if (end <= this.holeHi) this.holeLo = end;
-      else this.forgetHole();
-    } else if (vma === this.holeAbove) {
-      if (start > this.holeLo) this.holeHi = start - 1;
-      else this.forgetHole();
-    } else this.holeTaken(vma, start, end - 1);
+    this.hole.moved(vma, start, end);
     // What the VMA gives up is cleared later (or stored over first); a VMA that grows is stored again.
     if (start > os) this.clear(os, Math.min(start, oe) - 1);
     if (end < oe) this.clear(Math.max(end, os), oe - 1);
@@ -222,39 +205,14 @@ export class MapleIndex implements VmaIndex {
     if (start < os || end > oe) this.put(start, end - 1, vma);
   }
 
-  /** `vma` now holds [first, last]: the hole record keeps the part of the hole that stays empty. */
-  private holeTaken(vma: Vma, first: number, last: number): void {
-    const lo = this.holeLo;
-    const hi = this.holeHi;
-    if (last < lo || first > hi || lo > hi) return;
-    if (first > lo) {
-      this.holeHi = first - 1;
-      this.holeAbove = vma;
-    } else if (last < hi) {
-      this.holeLo = last + 1;
-      this.holeBelow = vma;
-    } else this.forgetHole();
-  }
-
-  private forgetHole(): void {
-    this.holeLo = 1;
-    this.holeHi = 0;
-    this.holeBelow = null;
-    this.holeAbove = null;
-  }
-
-  /** Records that [lo, hi] holds no VMA, with the neighbours known so far. */
+  /** Records that [lo, hi] holds no VMA (see HoleRecord.set); the cursor is not known to be on it. */
   private setHole(
     lo: number,
     hi: number,
     below: Vma | undefined | null,
     above: Vma | undefined | null,
   ): void {
-    this.holeLo = lo;
-    this.holeHi = hi;
-    this.holeBelow = below;
-    this.holeAbove = above;
-    // The cursor, wherever it stands, is no longer known to be on this hole.
+    this.hole.set(lo, hi, below, above);
     this.cursorGap = false;
   }
 
@@ -370,8 +328,9 @@ export class MapleIndex implements VmaIndex {
   findAbove(page: number): Vma | undefined {
     this.stats.lookups++;
     // A page in the recorded hole: the VMA above it, once known, answers with no cache and no walk.
-    if (page >= this.holeLo && page <= this.holeHi) {
-      const known = this.holeAbove;
+    const hole = this.hole;
+    if (hole.holds(page)) {
+      const known = hole.above;
       return known !== null ? known : this.holeAboveFill(page);
     }
     if (this.cacheWrites !== this.writes) {
@@ -407,40 +366,40 @@ export class MapleIndex implements VmaIndex {
 
   /** find_vma(page) for a page in the recorded hole whose upper neighbour is not known yet. */
   private holeAboveFill(page: number): Vma | undefined {
+    const hole = this.hole;
     if (!(this.cursorGap && this.cursorStores === this.stores)) {
       // From the tree (the lower part of the hole stays known).
-      const lo = this.holeLo;
-      const below = this.holeBelow;
+      const lo = hole.lo;
+      const below = hole.below;
       const vma = this.treeAbove(page);
       if (vma === undefined || vma.startPage > page) {
-        this.holeLo = lo;
-        this.holeBelow = below;
+        hole.lo = lo;
+        hole.below = below;
       }
       return vma;
     }
     // The gap search left the cursor on the empty range holding the hole: the next entry.
     const vma = this.nextFrom();
-    this.holeHi = vma === undefined ? MAPLE_MAX : vma.startPage - 1;
-    this.holeAbove = vma;
+    hole.setAbove(vma);
     return vma;
   }
 
   findBelow(page: number): Vma | undefined {
     if (page <= 0) return undefined;
+    const hole = this.hole;
     // A page in the recorded hole or just above it: the VMA below the hole.
-    if (page >= this.holeLo && page <= this.holeHi + 1) {
-      const known = this.holeBelow;
+    if (page >= hole.lo && page <= hole.hi + 1) {
+      const known = hole.below;
       if (known !== null) return known;
       let vma: Vma | undefined;
-      const above = this.holeAbove;
+      const above = hole.above;
       if (this.cursorGap && this.cursorStores === this.stores) vma = this.prevFrom(page);
       else if (above !== null && above !== undefined && this.cursorOn(above)) {
         // The cursor is on the VMA above the hole: the VMA below is the previous entry (mas_prev).
         vma = this.prevFrom(page);
       } else vma = this.treeBelow(page);
-      // No VMA starts between it and `page`, and [page, holeHi] is empty: it bounds the hole.
-      this.holeLo = vma === undefined ? 0 : vma.endPage;
-      this.holeBelow = vma;
+      // No VMA starts between it and `page`, and [page, hi] is empty: it bounds the hole.
+      hole.setBelow(vma);
       return vma;
     }
     return this.treeBelow(page);
@@ -448,14 +407,16 @@ export class MapleIndex implements VmaIndex {
 
   prev(vma: Vma): Vma | undefined {
     // The VMA above the recorded hole: the one below it, when known.
-    if (vma === this.holeAbove && this.holeBelow !== null) return this.holeBelow;
+    const hole = this.hole;
+    if (vma === hole.above && hole.below !== null) return hole.below;
     // From the VMA's own entry when the cursor is on it, else one walk there (mas_prev).
     if (!this.cursorOn(vma)) this.mas.set(vma.startPage);
     return this.prevFrom(vma.startPage);
   }
 
   next(vma: Vma): Vma | undefined {
-    if (vma === this.holeBelow && this.holeAbove !== null) return this.holeAbove;
+    const hole = this.hole;
+    if (vma === hole.below && hole.above !== null) return hole.above;
     if (!this.cursorOn(vma)) this.mas.set(vma.startPage);
     return this.nextFrom();
   }
@@ -497,7 +458,7 @@ export class MapleIndex implements VmaIndex {
     const start = mas.index;
     // The fit is empty; the cursor stands on the empty range holding it (its neighbours: one
     // step). A fit inside the recorded hole keeps the record and the neighbours known.
-    if (start < this.holeLo || mas.last > this.holeHi) this.setHole(start, mas.last, null, null);
+    if (start < this.hole.lo || mas.last > this.hole.hi) this.setHole(start, mas.last, null, null);
     this.cursorVma = undefined;
     this.cursorGap = true;
     this.cursorStores = this.stores;
