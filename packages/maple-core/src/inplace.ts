@@ -25,7 +25,6 @@
 import { bGap, bPivot, bSlot } from './bignode.js';
 import {
   ARANGE_64,
-  GAP_STRIDE,
   LEAF_64,
   MT_MIN_SLOTS,
   MT_PIVOTS,
@@ -54,9 +53,9 @@ export function keepPrefix(h: number, count: number): void {
 }
 
 /**
- * Writes big-node entries `from..to` into existing node `h` of `type`,
- * clearing what lay beyond, as bignode.ts writeBigInto does, but skipping the
- * entries {@link bigKeep} says `h` already holds. A leaf covers `[min, max]`.
+ * Writes big-node entries `from..to` into existing node `h` of `type` (of
+ * the same type), clearing what lay beyond, as bignode.ts writeBigInto does,
+ * but skipping the entries {@link bigKeep} says `h` already holds. A leaf covers `[min, max]`.
  * @returns the node's largest gap (a leaf's longest empty range, an arange
  *   node's largest child gap; 0 when the tree keeps no gaps)
  */
@@ -73,6 +72,9 @@ export function writeKept<V>(
   const count = to - from + 1;
   let keep = 0;
   if (h === bigKeep.node && from === 0) keep = bigKeep.count < count ? bigKeep.count : count - 1;
+  // Past its old end a node's slots, pivots and gaps are clear (validate checks
+  // it), so only what lay between the new end and the old one is cleared.
+  const oldEnd = arena.end[h] as number;
   arena.type[h] = type;
   arena.end[h] = count - 1;
   const bs = bSlot;
@@ -93,8 +95,8 @@ export function writeKept<V>(
   }
   if (top === 1) pivots[p + plain] = pivotWord(arena, MAPLE_MAX);
   for (let i = Math.max(plain, keep); i < count; i++) slots[s + i] = bs[from + i] as number;
-  for (let i = count; i < SLOT_STRIDE; i++) slots[s + i] = 0;
-  for (let i = used; i < PIVOT_STRIDE - 1; i++) pivots[p + i] = 0;
+  for (let i = count; i <= oldEnd; i++) slots[s + i] = 0;
+  for (let i = used; i <= oldEnd && i < PIVOT_STRIDE - 1; i++) pivots[p + i] = 0;
   if (type === LEAF_64) {
     if (!core.alloc) return 0;
     // The largest empty range, from the big node (leafMaxGap of what was just written).
@@ -130,7 +132,7 @@ export function writeKept<V>(
       best = i;
     }
   }
-  for (let i = count; i < GAP_STRIDE; i++) gaps[g + i] = 0;
+  for (let i = count; i <= oldEnd; i++) gaps[g + i] = 0;
   arena.gapOffset[h] = best;
   return bestGap;
 }
@@ -169,6 +171,26 @@ export function inPlacePair<V>(
   const lMax = bPivot[split] as number;
   const aGap = writeKept(core, a, type, 0, split, lMin, lMax);
   const bGap = writeKept(core, b, type, split + 1, bEnd, lMax + 1, rMax);
+  pairParent(core, lp, d, lMax, aGap, bGap);
+  return true;
+}
+
+/**
+ * The parent's side of a pair rewritten in place at level `d` (the left node
+ * now ending at `lMax`, the two holding largest gaps `aGap` and `bGap`): the
+ * pivot between them, their gap entries, and the gaps above.
+ */
+export function pairParent<V>(
+  core: TreeCore<V>,
+  lp: Walker,
+  d: number,
+  lMax: number,
+  aGap: number,
+  bGap: number,
+): void {
+  const arena = core.arena;
+  const parent = lp.node[d - 1] as number;
+  const lo = lp.off[d - 1] as number;
   setPivot(arena, parent, lo, lMax);
   if (core.alloc) {
     const g = arena.gapBase[parent] as number;
@@ -177,7 +199,6 @@ export function inPlacePair<V>(
     refreshGapOffset(core, parent);
     updateGapUp(core, parent, lp.min[d - 1] as number, lp.max[d - 1] as number);
   }
-  return true;
 }
 
 /**
@@ -208,11 +229,23 @@ export function inPlaceMerge<V>(
   // (or, for a root, collapses a root left with one child).
   if (d - 1 > 0 ? pEnd <= (MT_MIN_SLOTS[pType] as number) : pEnd < 2) return false;
   const a = lp.node[d] as number;
+  mergeIntoLeft(core, lp, rp, d, writeKept(core, a, type, 0, bEnd, lp.min[d] as number, rp.max[d] as number));
+  return true;
+}
+
+/**
+ * The parent's side of a pair merged in place into its left node at level `d`
+ * (now holding largest gap `aGap`): the right node leaves the parent, whose
+ * later slots move down by one, and is retired; gaps are brought up to date.
+ */
+export function mergeIntoLeft<V>(core: TreeCore<V>, lp: Walker, rp: Walker, d: number, aGap: number): void {
+  const arena = core.arena;
+  const parent = lp.node[d - 1] as number;
+  const lo = lp.off[d - 1] as number;
+  const pEnd = arena.end[parent] as number;
   const b = rp.node[d] as number;
-  const lMin = lp.min[d] as number;
   const rMax = rp.max[d] as number;
   const pMax = lp.max[d - 1] as number;
-  const aGap = writeKept(core, a, type, 0, bEnd, lMin, rMax);
   const slots = arena.slots;
   const s = parent * SLOT_STRIDE;
   setPivot(arena, parent, lo, rMax);
@@ -238,5 +271,4 @@ export function inPlaceMerge<V>(
     refreshGapOffset(core, parent);
     updateGapUp(core, parent, lp.min[d - 1] as number, pMax);
   }
-  return true;
 }

@@ -35,6 +35,7 @@ import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { inPlaceMerge, inPlacePair, keepPrefix, writeKept } from './inplace.js';
 import { innerPivot } from './pivots.js';
+import { spanLeavesInPlace } from './span-leaves.js';
 import { storeStats } from './stats.js';
 import { descendFrom, enterChild, levelNext, slotMax, slotMin, Walker } from './walk.js';
 import { fillStoreBig, growRoot, newRoot, publish, wp, ws } from './write.js';
@@ -113,6 +114,8 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
     newRoot(core, entry);
     return;
   }
+  // Two neighbouring leaves of one parent that stay one or two: moved in place (span-leaves.ts).
+  if (spanLeavesInPlace(core, lp, rp, ld, entry, lContent, lOff, first, last, rp.off[rd] as number)) return;
   fillStoreBig(
     core,
     lLeaf,
