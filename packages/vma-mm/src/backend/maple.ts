@@ -409,16 +409,42 @@ export class MapleIndex implements VmaIndex {
     // The VMA above the recorded hole: the one below it, when known.
     const hole = this.hole;
     if (vma === hole.above && hole.below !== null) return hole.below;
-    // From the VMA's own entry when the cursor is on it, else one walk there (mas_prev).
-    if (!this.cursorOn(vma)) this.mas.set(vma.startPage);
-    return this.prevFrom(vma.startPage);
+    // From the VMA's own entry when the cursor is on it (mas_prev).
+    if (this.cursorOn(vma)) return this.prevFrom(vma.startPage);
+    const start = vma.startPage;
+    if (start === 0) return undefined;
+    if (this.clears.size === 0 || !this.clears.covers(start - 1, start - 1)) {
+      // A VMA right below it: one plain load. Else a walk into the hole below it and a step
+      // back, which makes the hole known (both its neighbours).
+      const adjacent = this.tree.load(start - 1);
+      if (adjacent !== undefined) return adjacent;
+      this.mas.set(start - 1);
+      const below = this.prevFrom(start);
+      this.setHole(below === undefined ? 0 : below.endPage, start - 1, below, vma);
+      return below;
+    }
+    // The page below is in a pending range, maybe the stale tail of the VMA sought: from its own entry.
+    this.mas.set(start);
+    return this.prevFrom(start);
   }
 
   next(vma: Vma): Vma | undefined {
     const hole = this.hole;
     if (vma === hole.below && hole.above !== null) return hole.above;
-    if (!this.cursorOn(vma)) this.mas.set(vma.startPage);
-    return this.nextFrom();
+    if (this.cursorOn(vma)) return this.nextFrom();
+    // A VMA right above it: one plain load. Else one mt_find from its end, which makes the hole
+    // above it known.
+    const adjacent = this.loadMapped(vma.endPage);
+    if (adjacent !== undefined) return adjacent;
+    const above = this.treeAbove(vma.endPage);
+    this.hole.setBelow(vma);
+    return above;
+  }
+
+  /** The VMA holding `page` by one plain load (mtree_load), or undefined (a page in a pending range included). */
+  private loadMapped(page: number): Vma | undefined {
+    if (page < 0 || (this.clears.size !== 0 && this.clears.covers(page, page))) return undefined;
+    return this.tree.load(page);
   }
 
   *range(startPage: number, endPage: number): IterableIterator<Vma> {
