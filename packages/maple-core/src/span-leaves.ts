@@ -151,12 +151,12 @@ export function spanLeavesInPlace<V>(
     // right leaf's; the right leaf keeps the rest, moved to its start.
     const moved = split - v.rBase + 1;
     writeLeft(core, split);
-    shiftRight(core, rOff + moved, 0);
+    moveRightEntries(core, rOff + moved, 0);
   } else {
     // The left leaf is cut short (keeping, at most, the head entry); the right
     // leaf takes the rest of its head and the new entries before its own tail.
     const lead = v.rBase - split - 1;
-    shiftRight(core, rOff, lead);
+    moveRightEntries(core, rOff, lead);
     const slots = arena.slots;
     const pivots = arena.pivots;
     const rs = r * SLOT_STRIDE;
@@ -226,7 +226,7 @@ function writeLeft<V>(core: TreeCore<V>, to: number): void {
  * Moves the right leaf's entries from `from` on to start at `to` (either
  * way), its end following, and clears what they left past the new end.
  */
-function shiftRight<V>(core: TreeCore<V>, from: number, to: number): void {
+function moveRightEntries<V>(core: TreeCore<V>, from: number, to: number): void {
   const arena = core.arena;
   const r = v.r;
   const slots = arena.slots;
