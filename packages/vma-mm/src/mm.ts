@@ -60,10 +60,12 @@ export interface AddressSpaceOptions {
    */
   mapleTree?: () => MapleTree<Vma>;
   /**
-   * The maple backend's four-slot VMA cache in front of the tree; default
-   * true. `false` is Linux >= 6.1's own path (no vmacache: every find_vma
-   * walks the tree). Answers are the same either way. Not an option of the
-   * legacy backend, whose vmacache is part of what it rebuilds.
+   * The maple backend's look-up caches: its four-slot VMA cache in front of
+   * the tree and its hole record kept through writes; default true. `false`
+   * is Linux >= 6.1's own path (no vmacache: find_vma walks the tree, and
+   * nothing a look-up learnt outlives a write). Answers are the same either
+   * way. Not an option of the legacy backend, whose vmacache is part of what
+   * it rebuilds.
    */
   vmaCache?: boolean;
   /** mmap layout; default top-down. */

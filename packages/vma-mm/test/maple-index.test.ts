@@ -310,3 +310,32 @@ describe('MapleIndex hole record', () => {
     expect(maple.count).toBe(legacy.count);
   });
 });
+
+describe('the hole record and the vmaCache option', () => {
+  it('is kept through writes only with the caches on; answers are the same', () => {
+    const run = (vmaCache: boolean) => {
+      const tree = new MapleTree<Vma>({ allocRange: true, compactPivots: false });
+      let reads = 0;
+      tree.trace = (e) => {
+        if (e.kind === 'read') reads++;
+      };
+      const idx = new MapleIndex(tree, { vmaCache });
+      const heap = vma(110, 120);
+      const lib = vma(5000, 5010);
+      idx.insert(heap);
+      idx.insert(lib);
+      const answers: (number | undefined)[] = [];
+      for (let end = 121; end < 150; end++) {
+        answers.push(idx.findAbove(end - 1)?.startPage, idx.findBelow(end - 1)?.startPage);
+        idx.setRange(heap, 110, end);
+        idx.syscallDone();
+      }
+      return { reads, answers };
+    };
+    const on = run(true);
+    const off = run(false);
+    expect(off.answers).toEqual(on.answers);
+    expect(on.reads).toBeLessThanOrEqual(3); // the first brk's questions only (load, mt_find, load)
+    expect(off.reads).toBeGreaterThanOrEqual(2 * 29); // find_vma and the VMA below, each brk
+  });
+});

@@ -64,10 +64,13 @@ const CACHE_REST = 248;
 /** Options of a {@link MapleIndex}. */
 export interface MapleIndexOptions {
   /**
-   * Keep the four-slot VMA cache in front of the tree (default true). Linux
-   * 6.1 dropped the per-thread vmacache along with the rb-tree, so `false`
-   * gives the kernel's own look-up path: every find_vma walks the tree.
-   * Answers are the same either way.
+   * Keep what look-ups learn across writes (default true): the four-slot
+   * VMA cache in front of the tree, and the hole record kept true through
+   * each write (maple-hole.ts). Linux 6.1 dropped the per-thread vmacache
+   * along with the rb-tree, so `false` gives the kernel's own look-up path:
+   * find_vma walks the tree, and only what one walk or gap search found is
+   * reused (as a vma_iterator is) until the next write. Answers are the same
+   * either way.
    */
   vmaCache?: boolean;
 }
@@ -118,7 +121,7 @@ export class MapleIndex implements VmaIndex {
   private cacheWrites = 0;
   /** The last find_vma the tree answered was for a page inside a VMA (predicts the next one). */
   private lastHit = true;
-  /** False: find_vma always walks the tree, as Linux >= 6.1 (see {@link MapleIndexOptions.vmaCache}). */
+  /** False: no look-up answer outlives a write, as Linux >= 6.1 (see {@link MapleIndexOptions.vmaCache}). */
   private readonly cacheOn: boolean;
 
   /**
@@ -181,14 +184,16 @@ export class MapleIndex implements VmaIndex {
   insert(vma: Vma): void {
     this.writes++;
     this.vmas++;
-    this.hole.taken(vma, vma.startPage, vma.endPage - 1);
+    if (this.cacheOn) this.hole.taken(vma, vma.startPage, vma.endPage - 1);
+    else this.hole.forget();
     this.put(vma.startPage, vma.endPage - 1, vma);
   }
 
   remove(vma: Vma): void {
     this.writes++;
     this.vmas--;
-    this.hole.removed(vma);
+    if (this.cacheOn) this.hole.removed(vma);
+    else this.hole.forget();
     this.clear(vma.startPage, vma.endPage - 1);
   }
 
@@ -196,7 +201,8 @@ export class MapleIndex implements VmaIndex {
     this.writes++;
     const os = vma.startPage;
     const oe = vma.endPage;
-    this.hole.moved(vma, start, end);
+    if (this.cacheOn) this.hole.moved(vma, start, end);
+    else this.hole.forget();
     // What the VMA gives up is cleared later (or stored over first); a VMA that grows is stored again.
     if (start > os) this.clear(os, Math.min(start, oe) - 1);
     if (end < oe) this.clear(Math.max(end, os), oe - 1);
