@@ -354,8 +354,7 @@ export class MapleIndex implements VmaIndex {
       this.cacheMisses++;
     } else if (this.cacheOn && ++this.cacheMisses === CACHE_TRIES + CACHE_REST) this.cacheMisses = 0;
     // After a hit, a page inside a VMA is likely again: one plain load answers it (mtree_load,
-    // no path recorded). Else one walk answers a page inside a VMA and, one step on, a page in a
-    // hole (mas_walk, mas_next).
+    // no path recorded). Else one mt_find answers either (and records a hole it lands in).
     const clears = this.clears;
     if (this.lastHit && (clears.size === 0 || !clears.covers(page, page))) {
       const hit = this.tree.load(page);
