@@ -29,7 +29,7 @@ import type { NodeArena } from './arena.js';
 import { LEAF_64, MT_MIN_SLOTS, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
+import { leafMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
 import { fitPivot, innerPivot, pivotWord, setPivot, wordValue } from './pivots.js';
 import { splitAbove } from './split.js';
 import { storeStats } from './stats.js';
@@ -177,6 +177,13 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: numbe
   // The room test bounds sib's end by 29 - count (a leaf's new contents have 17 or 18
   // entries), so at least one entry crosses, and each leaf ends with at most 16.
 
+  // The moved entries' largest gap, read before anything moves (gap-tracking trees only).
+  let movedGap = 0;
+  if (core.alloc) {
+    movedGap = left
+      ? viewGap(arena, 0, moved - 1, curMin)
+      : viewGap(arena, split + 1, count - 1, wordValue(arena, vWord(arena.pivots, split)) + 1);
+  }
   const pivots = arena.pivots;
   const sp = sib * PIVOT_STRIDE;
   const pMin = wp.min[d - 1] as number;
@@ -213,13 +220,34 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: numbe
   const first = left ? sibOff : pOff;
   setPivot(arena, parent, first, lMax);
   if (core.alloc) {
+    // sib kept its ranges and gained the moved ones: its largest gap is the larger of its
+    // old one (the parent's, exact) and theirs. The leaf lost and gained ranges: rescanned.
     const g = arena.gapBase[parent] as number;
-    arena.gaps[g + first] = nodeMaxGap(core, left ? sib : h, lMin, lMax);
-    arena.gaps[g + first + 1] = nodeMaxGap(core, left ? h : sib, lMax + 1, rMax);
+    const gaps = arena.gaps;
+    const sibGap = Math.max(gaps[g + sibOff] as number, movedGap);
+    gaps[g + first] = left ? sibGap : leafMaxGap(core, h, lMin, lMax);
+    gaps[g + first + 1] = left ? leafMaxGap(core, h, lMax + 1, rMax) : sibGap;
     refreshGapOffset(core, parent);
     updateGapUp(core, parent, pMin, pMax);
   }
   return true;
+}
+
+/**
+ * The largest empty range among entries `from..to` of the leaf after the
+ * store, the first of which starts at `lo` (mas_leaf_max_gap over them).
+ */
+function viewGap(arena: NodeArena, from: number, to: number, lo: number): number {
+  const slots = arena.slots;
+  const pivots = arena.pivots;
+  let best = 0;
+  let start = lo;
+  for (let v = from; v <= to; v++) {
+    const hi = wordValue(arena, vWord(pivots, v));
+    if (vSlot(slots, v) === 0 && hi - start + 1 > best) best = hi - start + 1;
+    start = hi + 1;
+  }
+  return best;
 }
 
 /**
@@ -237,17 +265,35 @@ function writeViewInto(
 ): void {
   const slots = arena.slots;
   const pivots = arena.pivots;
-  const s = dst * SLOT_STRIDE;
-  const p = dst * PIVOT_STRIDE;
-  for (let v = from; v <= to; v++) {
-    const i = at + v - from;
-    slots[s + i] = vSlot(slots, v);
-    if (i <= LAST_PIVOT) pivots[p + i] = vWord(pivots, v);
+  const s = dst * SLOT_STRIDE - from + at;
+  const p = dst * PIVOT_STRIDE - from + at;
+  const lastPivot = LAST_PIVOT + from - at;
+  const { h, o, rest, shift, end } = view;
+  const hs = h * SLOT_STRIDE;
+  const hp = h * PIVOT_STRIDE;
+  // Entry v goes to slot at + v - from: the old entries before the new ones, the new ones,
+  // then the old ones after them (entry v being old entry v - shift).
+  const leadEnd = Math.min(o, to + 1);
+  for (let v = from; v < leadEnd; v++) {
+    slots[s + v] = slots[hs + v] as number;
+    if (v <= lastPivot) pivots[p + v] = pivots[hp + v] as number;
+  }
+  const newTo = Math.min(rest - 1, to);
+  for (let v = Math.max(o, from); v <= newTo; v++) {
+    slots[s + v] = newSlot[v - o] as number;
+    if (v <= lastPivot) pivots[p + v] = newWord[v - o] as number;
+  }
+  for (let v = Math.max(rest, from); v <= to; v++) {
+    const u = v - shift;
+    slots[s + v] = slots[hs + u] as number;
+    if (v <= lastPivot) pivots[p + v] = u < end ? (pivots[hp + u] as number) : view.maxWord;
   }
   if (!fresh) return;
+  const ds = dst * SLOT_STRIDE;
+  const dp = dst * PIVOT_STRIDE;
   const used = to - from + 1;
-  for (let i = used; i < SLOTS; i++) slots[s + i] = 0;
-  for (let i = used; i <= LAST_PIVOT; i++) pivots[p + i] = 0;
+  for (let i = used; i < SLOTS; i++) slots[ds + i] = 0;
+  for (let i = used; i <= LAST_PIVOT; i++) pivots[dp + i] = 0;
   arena.type[dst] = LEAF_64;
   arena.end[dst] = used - 1;
 }
