@@ -7,7 +7,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { contents, expectValid } from '../test/helpers.js';
+import { contents, expectValid, leaves } from '../test/helpers.js';
 import { prng } from '../test/prng.js';
 import { storeStats } from './stats.js';
 import { MapleTree, type MapleTreeOptions } from './tree.js';
@@ -77,6 +77,22 @@ describe('spanning stores and rebalances in place', () => {
       expect(storeStats.spanningStore).toBeGreaterThan(spans);
     });
   }
+
+  it('a spanning store whose end needs 64-bit pivots widens a 32-bit tree as it goes', () => {
+    const top = 2 ** 31 - 1;
+    // From inside the next-to-last leaf into the last one (which runs to MAPLE_MAX),
+    // over trees whose last parent holds more or fewer leaves.
+    for (let n = 240; n <= 400; n += 16) {
+      const t = pair({ allocRange: true });
+      for (let i = 0; i < n; i++) t.store(top - 3 * n + i * 3, top - 3 * n + i * 3 + 1, i + 1, false);
+      const last = leaves(t.inPlace).at(-1) as { min: number };
+      t.store(last.min - 2, top + 5, 7);
+      expect(t.inPlace.core.arena.wide).toBe(true);
+      t.store(top - 400, top - 330, undefined);
+      expect(t.inPlace.load(top + 5)).toBe(7);
+      expect(t.inPlace.load(top + 6)).toBeUndefined();
+    }
+  });
 
   it('a NULL store running to MAPLE_MAX over the last leaves', () => {
     const t = pair({ allocRange: true });
