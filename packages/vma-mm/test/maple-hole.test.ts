@@ -8,6 +8,12 @@ import { Vma } from '../src/index.js';
 
 const vma = (s: number, e: number) => new Vma(4096, s, e, 0, s, null);
 const state = (h: HoleRecord) => [h.lo, h.hi, h.below, h.above];
+/** What the index does on setRange: the VMA takes its new bounds, then the record follows. */
+const move = (h: HoleRecord, v: Vma, start: number, end: number) => {
+  v.startPage = start;
+  v.endPage = end;
+  h.moved(v);
+};
 
 describe('HoleRecord', () => {
   it('knows nothing at first and after forget', () => {
@@ -18,7 +24,7 @@ describe('HoleRecord', () => {
     expect(h.holds(5) && h.holds(9) && !h.holds(4) && !h.holds(10)).toBe(true);
     h.forget();
     expect(state(h)).toEqual([1, 0, null, null]);
-    h.taken(vma(0, 100), 0, 99); // a write while nothing is known changes nothing
+    h.taken(vma(0, 100)); // a write while nothing is known changes nothing
     expect(state(h)).toEqual([1, 0, null, null]);
   });
 
@@ -41,18 +47,18 @@ describe('HoleRecord', () => {
     const h = new HoleRecord();
     h.set(20, 49, a, c);
     const top = vma(45, 50);
-    h.taken(top, 45, 49); // at the top (a top-down mmap)
+    h.taken(top); // at the top (a top-down mmap)
     expect(state(h)).toEqual([20, 44, a, top]);
     const bottom = vma(20, 22);
-    h.taken(bottom, 20, 21); // at the bottom
+    h.taken(bottom); // at the bottom
     expect(state(h)).toEqual([22, 44, bottom, top]);
     const mid = vma(30, 32);
-    h.taken(mid, 30, 31); // in the middle: the part below stays known
+    h.taken(mid); // in the middle: the part below stays known
     expect(state(h)).toEqual([22, 29, bottom, mid]);
-    h.taken(vma(0, 5), 0, 4); // elsewhere
-    h.taken(vma(35, 40), 35, 39);
+    h.taken(vma(0, 5)); // elsewhere
+    h.taken(vma(35, 40));
     expect(state(h)).toEqual([22, 29, bottom, mid]);
-    h.taken(vma(22, 30), 22, 29); // all of it
+    h.taken(vma(22, 30)); // all of it
     expect(state(h)).toEqual([1, 0, null, null]);
   });
 
@@ -74,21 +80,21 @@ describe('HoleRecord', () => {
     const c = vma(50, 60);
     const h = new HoleRecord();
     h.set(20, 49, heap, c);
-    h.moved(heap, 10, 30); // brk grows
+    move(h, heap, 10, 30); // brk grows
     expect(state(h)).toEqual([30, 49, heap, c]);
-    h.moved(heap, 10, 15); // and shrinks
+    move(h, heap, 10, 15); // and shrinks
     expect(state(h)).toEqual([15, 49, heap, c]);
-    h.moved(c, 40, 60); // the VMA above merged down
+    move(h, c, 40, 60); // the VMA above merged down
     expect(state(h)).toEqual([15, 39, heap, c]);
-    h.moved(c, 45, 60); // and gives pages back
+    move(h, c, 45, 60); // and gives pages back
     expect(state(h)).toEqual([15, 44, heap, c]);
     const other = vma(100, 110);
-    h.moved(other, 20, 25); // a VMA from elsewhere into the hole (mremap in place)
+    move(h, other, 20, 25); // a VMA from elsewhere into the hole (mremap in place)
     expect(state(h)).toEqual([15, 19, heap, other]);
-    h.moved(heap, 10, 20); // up to the next VMA: no hole left
+    move(h, heap, 10, 20); // up to the next VMA: no hole left
     expect(state(h)).toEqual([1, 0, null, null]);
     h.set(20, 49, heap, c);
-    h.moved(c, 20, 60);
+    move(h, c, 20, 60);
     expect(state(h)).toEqual([1, 0, null, null]);
   });
 });

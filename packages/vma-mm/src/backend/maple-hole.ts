@@ -62,8 +62,10 @@ export class HoleRecord {
     this.set(1, 0, null, null);
   }
 
-  /** A new VMA holds [first, last] (mm insert). */
-  taken(vma: Vma, first: number, last: number): void {
+  /** A new VMA now holds its pages (mm insert). */
+  taken(vma: Vma): void {
+    const first = vma.startPage;
+    const last = vma.endPage - 1;
     const lo = this.lo;
     const hi = this.hi;
     if (last < lo || first > hi || lo > hi) return;
@@ -83,8 +85,10 @@ export class HoleRecord {
     if (vma === this.above) this.above = null;
   }
 
-  /** A stored VMA moves to [start, end) (the caller keeps VMAs disjoint). */
-  moved(vma: Vma, start: number, end: number): void {
+  /** A stored VMA has moved its bounds (the caller keeps VMAs disjoint). */
+  moved(vma: Vma): void {
+    const start = vma.startPage;
+    const end = vma.endPage;
     if (vma === this.below) {
       // The VMA below moves its end (brk): the hole now starts there.
       if (end <= this.hi) this.lo = end;
@@ -92,6 +96,6 @@ export class HoleRecord {
     } else if (vma === this.above) {
       if (start > this.lo) this.hi = start - 1;
       else this.forget();
-    } else this.taken(vma, start, end - 1);
+    } else this.taken(vma);
   }
 }

@@ -184,7 +184,7 @@ export class MapleIndex implements VmaIndex {
   insert(vma: Vma): void {
     this.writes++;
     this.vmas++;
-    if (this.cacheOn) this.hole.taken(vma, vma.startPage, vma.endPage - 1);
+    if (this.cacheOn) this.hole.taken(vma);
     else this.hole.forget();
     this.put(vma.startPage, vma.endPage - 1, vma);
   }
@@ -201,13 +201,13 @@ export class MapleIndex implements VmaIndex {
     this.writes++;
     const os = vma.startPage;
     const oe = vma.endPage;
-    if (this.cacheOn) this.hole.moved(vma, start, end);
-    else this.hole.forget();
     // What the VMA gives up is cleared later (or stored over first); a VMA that grows is stored again.
     if (start > os) this.clear(os, Math.min(start, oe) - 1);
     if (end < oe) this.clear(Math.max(end, os), oe - 1);
     vma.startPage = start;
     vma.endPage = end;
+    if (this.cacheOn) this.hole.moved(vma);
+    else this.hole.forget();
     if (start < os || end > oe) this.put(start, end - 1, vma);
   }
 
