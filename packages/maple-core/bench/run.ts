@@ -9,8 +9,9 @@
  * 2. gap search: `emptyArea` / `emptyAreaRev` on a gap-tracking tree;
  * 3. stepping: cursor `next` / `prev` and `entries()` per entry, at 10^3..10^6
  *    entries (flat per-step time: O(1) amortised);
- * 4. building: random-order `storeRange` against sorted-btree `set`; `from()`
- *    and `clone()` against the same entries stored one by one;
+ * 4. building: random-order `storeRange` against sorted-btree `set` (at 10^5,
+ *    and at 10^6 in fewer rounds); `from()` and `clone()` against the same
+ *    entries stored one by one;
  * 5. memory: bytes per range of `from()` trees, array by array (`memory.ts`).
  *
  * Layout: ranges six indices wide, gaps of four, every 97th gap 24 wide.
@@ -54,9 +55,9 @@ function cpuNs(ops: number, run: () => unknown): number {
 type Task = [name: string, ops: number, run: () => unknown];
 
 /** Runs the tasks in interleaved rounds (warm-up calls first) and prints medians and ratios to the first. */
-function report(title: string, tasks: Task[], reps = 4): number[] {
+function report(title: string, tasks: Task[], reps = 4, rounds = ROUNDS): number[] {
   const samples = tasks.map(() => [] as number[]);
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < tasks.length; k++) {
       const [, ops, run] = tasks[k] as Task;
       if (round === 0) for (let w = 0; w < Math.max(2, Math.round(2e5 / ops)); w++) run();
@@ -343,6 +344,25 @@ function builds(n: number): void {
 }
 
 /**
+ * Random-order builds only (sorted-btree `set`, `storeRange` plain and
+ * gap-tracking), for sizes where the whole build section would take too long:
+ * fewer rounds, each a whole build.
+ */
+function randomBuilds(n: number): void {
+  const l = layout(n, 45);
+  report(
+    `building in random order, ${n} ranges (ns per range)`,
+    [
+      ['sorted-btree set, random order', n, () => btreeRandom(l)],
+      ['storeRange, random order', n, () => mapleRandom(l, false)],
+      ['storeRange, random order, gap-tracking', n, () => mapleRandom(l, true)],
+    ],
+    1,
+    quick ? 3 : 7,
+  );
+}
+
+/**
  * munmap/mmap storm: erase `k` random entries one at a time (each erase has
  * empty neighbours and merges with them), then store them back (each store
  * carves a range out of an empty one). Times per erase and per store.
@@ -388,6 +408,9 @@ if (only.includes('churn')) for (const n of [1e3, 1e4, 65536]) churn(n);
 if (only.includes('lookup')) for (const n of [1e5, 1e6]) lookups(n);
 if (only.includes('gap')) for (const n of quick ? [1e5] : [1e3, 1e4, 65536, 1e5]) gaps(n);
 if (only.includes('step')) stepping(quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6]);
-if (only.includes('build')) builds(1e5);
+if (only.includes('build')) {
+  builds(1e5);
+  if (!quick) randomBuilds(1e6);
+}
 if (only.includes('memory')) memory(quick ? [1e5] : [1e5, 1e6]);
 if (sink === 0.5) console.log('');
