@@ -24,18 +24,21 @@ export function leafMaxGap<V>(core: TreeCore<V>, h: number, min: number, max: nu
   const pivots = arena.pivots;
   const slots = arena.slots;
   const end = arena.end[h] as number;
-  const _p = h * PIVOT_STRIDE;
   const s = h * SLOT_STRIDE;
   const p = h * PIVOT_STRIDE;
+  // Each range's size comes from the pivots on either side of it, never from a
+  // running start: a loop variable that begins as the (tagged) parameter would
+  // box every double it is given past 2^30, one allocation a slot.
   let best = 0;
-  let start = min;
-  for (let i = 0; i <= end; i++) {
-    const stop = i < end ? (pivots[p + i] as number) : max;
-    if (slots[s + i] === 0) {
-      const gap = stop - start + 1;
-      if (gap > best) best = gap;
-    }
-    start = stop + 1;
+  if (slots[s] === 0) best = (end > 0 ? (pivots[p] as number) : max) - min + 1;
+  for (let i = 1; i < end; i++) {
+    if (slots[s + i] !== 0) continue;
+    const gap = (pivots[p + i] as number) - (pivots[p + i - 1] as number);
+    if (gap > best) best = gap;
+  }
+  if (end > 0 && slots[s + end] === 0) {
+    const gap = max - (pivots[p + end - 1] as number);
+    if (gap > best) best = gap;
   }
   return best;
 }
