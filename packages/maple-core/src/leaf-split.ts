@@ -7,7 +7,7 @@
  * them to push into it, and writes every node it keeps back whole. When no
  * reader can see a node half-written, the new contents need not be laid out
  * anywhere: entry `v` of them is an old entry of the leaf, or one of the one
- * to three ranges the store writes ({@link StoreView}), and the cuts are
+ * to three ranges the store writes ({@link view}), and the cuts are
  * chosen by reading them where they are. Then only the entries that change
  * place move:
  *

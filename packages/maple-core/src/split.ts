@@ -6,7 +6,8 @@
  * right one (which stops the split there); otherwise cut the big node in two
  * near the middle, and carry the two halves into the parent's big node. A
  * level whose contents fit one node ends the walk; a split of the root grows
- * a new root above it.
+ * a new root above it. Outside RCU mode a leaf's own split or push is done
+ * in place by leaf-split.ts, which hands a split on to {@link splitAbove}.
  *
  * ```
  *   parent:  [ ... | cur | ... ]          parent': [ ... | L | R | ... ]
