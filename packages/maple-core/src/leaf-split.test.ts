@@ -82,7 +82,7 @@ function sameAsBigNodePath(
   return { plain, rcu, stats };
 }
 
-describe('leaf splits and pushes in place', () => {
+describe('splits and pushes in place (leaf-split.ts, and push-in-place.ts above the leaves)', () => {
   for (const allocRange of [false, true]) {
     it(`random-order ranges with holes: the same nodes as the big-node path (allocRange ${allocRange})`, () => {
       // The benchmark's layout: each store into an empty range adds two slots.

@@ -32,6 +32,7 @@ import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
 import { innerPivot, movePivots, setPivot } from './pivots.js';
+import { pushInPlace } from './push-in-place.js';
 import { storeStats } from './stats.js';
 import { growRoot, publish, wp } from './write.js';
 
@@ -60,10 +61,9 @@ function splitLevels<V>(core: TreeCore<V>, depth: number, node: number, min: num
       replaceFromBig(core, cur, d);
       return;
     }
-    if (
-      d > 0 &&
-      (pushData(core, d, cur, curMin, curMax, true) || pushData(core, d, cur, curMin, curMax, false))
-    )
+    // Outside RCU mode a push rewrites the two nodes in place (push-in-place.ts).
+    const push = core.rcu ? pushData : pushInPlace;
+    if (d > 0 && (push(core, d, cur, curMin, curMax, true) || push(core, d, cur, curMin, curMax, false)))
       return;
     const split = calcSplit(slotCount);
     const type = big.type;

@@ -1,0 +1,174 @@
+/**
+ * Pushing an overflowing node's entries into a sibling in place, outside RCU
+ * mode (mas_push_data above the leaves: leaf-split.ts does the leaves).
+ *
+ * The big node holds the node's new contents (its entries with the split
+ * child replaced by the two halves). The general push (split.ts pushData)
+ * lays the sibling into the big node beside them and writes both nodes back
+ * whole, every child's parent pointer included. When no reader can see a
+ * node half-written, the sibling keeps its entries where they are (or moves
+ * them up, for a push into the right sibling) and only the entries that cross
+ * over are written into it; the node itself is written from the big node as
+ * before.
+ *
+ * ```
+ *   push left:   sib [a b c] + big [d e f g ...]   ->  sib [a b c d e]   cur [f g ...]
+ *   push right:  big [... p q r s] + sib [x y]     ->  cur [... p q]     sib [r s x y]
+ * ```
+ *
+ * The room test and the cut are pushData's, on the same combined entries, so
+ * both nodes end up word for word as pushData leaves them (leaf-split.test.ts
+ * compares whole trees with those of RCU mode, which always takes pushData).
+ */
+
+import { bGap, big, bPivot, bSlot, writeBigInto } from './bignode.js';
+import {
+  ARANGE_64,
+  LEAF_64,
+  MT_MIN_SLOTS,
+  MT_PIVOTS,
+  MT_SLOTS,
+  PIVOT_STRIDE,
+  SLOT_STRIDE,
+} from './constants.js';
+import type { TreeCore } from './core.js';
+import { MAPLE_MAX } from './errors.js';
+import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
+import { fitPivot, innerPivot, setPivot } from './pivots.js';
+import { storeStats } from './stats.js';
+import { wp } from './write.js';
+
+/**
+ * Tries to push the big node's entries (the new contents of node `cur`, at
+ * depth `d` of the write path, covering `[curMin, curMax]`) into its left or
+ * right sibling, in place. Outside RCU mode only. Mirrors mas_push_data().
+ * @returns true when the entries were pushed and the split is over
+ */
+export function pushInPlace<V>(
+  core: TreeCore<V>,
+  d: number,
+  cur: number,
+  curMin: number,
+  curMax: number,
+  left: boolean,
+): boolean {
+  const arena = core.arena;
+  const parent = wp.node[d - 1] as number;
+  const pOff = wp.off[d - 1] as number;
+  const pEnd = arena.end[parent] as number;
+  let sibOff: number;
+  if (left) {
+    if (pOff === 0) return false;
+    sibOff = pOff - 1;
+  } else {
+    if (pOff >= pEnd) return false;
+    sibOff = pOff + 1;
+  }
+  const slots = arena.slots;
+  const sib = slots[parent * SLOT_STRIDE + sibOff] as number;
+  const sibEnd = arena.end[sib] as number;
+  const type = big.type;
+  const slotCount = MT_SLOTS[type] as number;
+  const count = big.count;
+  const total = count - 1 + sibEnd;
+  // pushData's room test: two nodes with room to spare.
+  let space = 2 * slotCount - 2;
+  if (type === LEAF_64) space--;
+  if (curMax === MAPLE_MAX) space--;
+  if (total >= space) return false;
+  // The combined entries are sib's then the big node's (left), or the other way round;
+  // pushData's cut, moved off an empty entry as mab_no_null_split moves it.
+  const ss = sib * SLOT_STRIDE;
+  let split = left ? slotCount - 2 : total - (slotCount - 2);
+  const bEnd = left ? total + 1 : total + 2;
+  const cutSlot = left
+    ? split <= sibEnd
+      ? (slots[ss + split] as number)
+      : (bSlot[split - sibEnd - 1] as number)
+    : split < count
+      ? (bSlot[split] as number)
+      : (slots[ss + split - count] as number);
+  if (cutSlot === 0)
+    split = split < slotCount - 1 && bEnd - split > (MT_MIN_SLOTS[type] as number) ? split + 1 : split - 1;
+  // Entries crossing into sib: the big node's first `moved` (left) or its last (right).
+  // The room test bounds sib's end (by slotCount - 3 when the big node holds a full
+  // node and one more, by 29 - count for a leaf's 17 or 18), so at least one crosses
+  // and each node ends with at most slotCount entries.
+  const moved = left ? split - sibEnd : count - 1 - split;
+
+  // Every pivot the big node holds below the top is let in before words are held.
+  const top = bPivot[count - 1] as number;
+  fitPivot(arena, top === MAPLE_MAX ? (bPivot[count - 2] as number) : top);
+  const pivots = arena.pivots;
+  const sp = sib * PIVOT_STRIDE;
+  const lastPivot = (MT_PIVOTS[type] as number) - 1;
+  const withGaps = core.alloc && type === ARANGE_64;
+  const gaps = arena.gaps;
+  const sg = withGaps ? (arena.gapBase[sib] as number) : 0;
+  const parentOf = arena.parent;
+  const slotOf = arena.parentSlot;
+  const internal = type !== LEAF_64;
+  const pMin = wp.min[d - 1] as number;
+  const pMax = wp.max[d - 1] as number;
+  let lMax: number;
+  let lMin: number;
+  let rMax: number;
+  if (left) {
+    lMin = sibOff > 0 ? innerPivot(arena, parent, sibOff - 1) + 1 : pMin;
+    // sib's end pivot (its max) becomes an inner one; the moved entries follow.
+    pivots[sp + sibEnd] = curMin - 1;
+    for (let i = 0; i < moved; i++) {
+      const at = sibEnd + 1 + i;
+      const child = bSlot[i] as number;
+      slots[ss + at] = child;
+      if (at <= lastPivot) pivots[sp + at] = bPivot[i] as number;
+      if (internal) {
+        parentOf[child] = sib;
+        slotOf[child] = at;
+      }
+      if (withGaps) gaps[sg + at] = bGap[i] as number;
+    }
+    arena.end[sib] = split;
+    lMax = bPivot[moved - 1] as number;
+    writeBigInto(core, cur, type, moved, count - 1);
+    rMax = curMax;
+    storeStats.pushLeft++;
+  } else {
+    rMax = sibOff < pEnd ? innerPivot(arena, parent, sibOff) : pMax;
+    // sib's entries move up by `moved` (its end pivot too, unless sib then ends full).
+    for (let i = sibEnd; i >= 0; i--) {
+      const child = slots[ss + i] as number;
+      slots[ss + i + moved] = child;
+      if (i + moved <= lastPivot) pivots[sp + i + moved] = pivots[sp + i] as number;
+      if (internal) slotOf[child] = i + moved;
+      if (withGaps) gaps[sg + i + moved] = gaps[sg + i] as number;
+    }
+    for (let j = 0; j < moved; j++) {
+      const child = bSlot[split + 1 + j] as number;
+      slots[ss + j] = child;
+      pivots[sp + j] = bPivot[split + 1 + j] as number;
+      if (internal) {
+        parentOf[child] = sib;
+        slotOf[child] = j;
+      }
+      if (withGaps) gaps[sg + j] = bGap[split + 1 + j] as number;
+    }
+    arena.end[sib] = sibEnd + moved;
+    lMax = bPivot[split] as number;
+    writeBigInto(core, cur, type, 0, split);
+    lMin = curMin;
+    storeStats.pushRight++;
+  }
+  if (withGaps) refreshGapOffset(core, sib);
+  // Both nodes keep their handles and places: only the pivot between them and their gaps change.
+  const first = left ? sibOff : pOff;
+  setPivot(arena, parent, first, lMax);
+  if (core.alloc) {
+    const g = arena.gapBase[parent] as number;
+    arena.gaps[g + first] = nodeMaxGap(core, left ? sib : cur, lMin, lMax);
+    arena.gaps[g + first + 1] = nodeMaxGap(core, left ? cur : sib, lMax + 1, rMax);
+    refreshGapOffset(core, parent);
+    updateGapUp(core, parent, pMin, pMax);
+  }
+  return true;
+}
