@@ -240,11 +240,29 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: numbe
 function viewGap(arena: NodeArena, from: number, to: number, lo: number): number {
   const slots = arena.slots;
   const pivots = arena.pivots;
+  const { h, o, rest, shift, end } = view;
+  const hs = h * SLOT_STRIDE;
+  const hp = h * PIVOT_STRIDE;
   let best = 0;
   let start = lo;
-  for (let v = from; v <= to; v++) {
-    const hi = wordValue(arena, vWord(pivots, v));
-    if (vSlot(slots, v) === 0 && hi - start + 1 > best) best = hi - start + 1;
+  // As writeViewInto: the old entries before the new ones (inner pivots: words are
+  // values), the new ones, then the old ones after them (the last ends at the node max).
+  const leadEnd = Math.min(o, to + 1);
+  for (let v = from; v < leadEnd; v++) {
+    const hi = pivots[hp + v] as number;
+    if (slots[hs + v] === 0 && hi - start + 1 > best) best = hi - start + 1;
+    start = hi + 1;
+  }
+  const newTo = Math.min(rest - 1, to);
+  for (let v = Math.max(o, from); v <= newTo; v++) {
+    const hi = wordValue(arena, newWord[v - o] as number);
+    if (newSlot[v - o] === 0 && hi - start + 1 > best) best = hi - start + 1;
+    start = hi + 1;
+  }
+  for (let v = Math.max(rest, from); v <= to; v++) {
+    const u = v - shift;
+    const hi = u < end ? (pivots[hp + u] as number) : wordValue(arena, view.maxWord);
+    if (slots[hs + u] === 0 && hi - start + 1 > best) best = hi - start + 1;
     start = hi + 1;
   }
   return best;
