@@ -116,17 +116,19 @@ describe('splits and pushes in place (leaf-split.ts, and push-in-place.ts above 
     });
   }
 
-  it('near MAPLE_MAX (the last leaf keeps a slot more) and past 2^31 (64-bit pivots)', () => {
-    const r = prng(17);
-    const { plain } = sameAsBigNodePath(false, 3000, (op) => {
-      // Half the stores near the top of the key space, half just past 2^31 once op passes 1500.
-      const base = op % 2 === 0 ? MAPLE_MAX - 40000 : op > 1500 ? 2 ** 31 : 0;
-      const first = base + Math.floor(r() * 39000);
-      const last = Math.min(MAPLE_MAX, first + Math.floor(r() * 5));
-      return [first, r() < 0.05 ? MAPLE_MAX : last, op];
+  for (const allocRange of [false, true]) {
+    it(`near MAPLE_MAX (the last leaf keeps a slot more) and past 2^31 (64-bit pivots; allocRange ${allocRange})`, () => {
+      const r = prng(allocRange ? 18 : 17);
+      const { plain } = sameAsBigNodePath(allocRange, 3000, (op) => {
+        // Half the stores near the top of the key space, half just past 2^31 once op passes 1500.
+        const base = op % 2 === 0 ? MAPLE_MAX - 40000 : op > 1500 ? 2 ** 31 : 0;
+        const first = base + Math.floor(r() * 39000);
+        const last = Math.min(MAPLE_MAX, first + Math.floor(r() * 5));
+        return [first, r() < 0.05 ? MAPLE_MAX : last, op];
+      });
+      expect(plain.core.arena.wide).toBe(true);
     });
-    expect(plain.core.arena.wide).toBe(true);
-  });
+  }
 
   it('a store that widens the pivots in the leaf it splits', () => {
     // Small keys fill one leaf to the brim; the next store, past 2^31, splits it.

@@ -236,6 +236,9 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: numbe
 /**
  * The largest empty range among entries `from..to` of the leaf after the
  * store, the first of which starts at `lo` (mas_leaf_max_gap over them).
+ * As gaps.ts's leafMaxGap, each range's size comes from the pivots on either
+ * side of it, never from a running start that began as the (tagged) `lo`,
+ * which would box every double past 2^30.
  */
 function viewGap(arena: NodeArena, from: number, to: number, lo: number): number {
   const slots = arena.slots;
@@ -244,26 +247,31 @@ function viewGap(arena: NodeArena, from: number, to: number, lo: number): number
   const hs = h * SLOT_STRIDE;
   const hp = h * PIVOT_STRIDE;
   let best = 0;
-  let start = lo;
-  // As writeViewInto: the old entries before the new ones (inner pivots: words are
-  // values), the new ones, then the old ones after them (the last ends at the node max).
+  if (vSlot(slots, from) === 0) best = wordValue(arena, vWord(pivots, from)) - lo + 1;
+  // Then as writeViewInto: the old entries before the new ones (inner pivots: their words
+  // are their values), the new ones, then the old ones after them (the last ending at the
+  // node max).
   const leadEnd = Math.min(o, to + 1);
-  for (let v = from; v < leadEnd; v++) {
-    const hi = pivots[hp + v] as number;
-    if (slots[hs + v] === 0 && hi - start + 1 > best) best = hi - start + 1;
-    start = hi + 1;
+  for (let v = from + 1; v < leadEnd; v++) {
+    if (slots[hs + v] !== 0) continue;
+    const gap = (pivots[hp + v] as number) - (pivots[hp + v - 1] as number);
+    if (gap > best) best = gap;
   }
   const newTo = Math.min(rest - 1, to);
-  for (let v = Math.max(o, from); v <= newTo; v++) {
-    const hi = wordValue(arena, newWord[v - o] as number);
-    if (newSlot[v - o] === 0 && hi - start + 1 > best) best = hi - start + 1;
-    start = hi + 1;
+  for (let v = Math.max(o, from + 1); v <= newTo; v++) {
+    if (newSlot[v - o] !== 0) continue;
+    const below = v > o ? wordValue(arena, newWord[v - o - 1] as number) : (pivots[hp + v - 1] as number);
+    const gap = wordValue(arena, newWord[v - o] as number) - below;
+    if (gap > best) best = gap;
   }
-  for (let v = Math.max(rest, from); v <= to; v++) {
+  for (let v = Math.max(rest, from + 1); v <= to; v++) {
     const u = v - shift;
+    if (slots[hs + u] !== 0) continue;
     const hi = u < end ? (pivots[hp + u] as number) : wordValue(arena, view.maxWord);
-    if (slots[hs + u] === 0 && hi - start + 1 > best) best = hi - start + 1;
-    start = hi + 1;
+    const below =
+      v > rest ? (pivots[hp + u - 1] as number) : wordValue(arena, newWord[rest - 1 - o] as number);
+    const gap = hi - below;
+    if (gap > best) best = gap;
   }
   return best;
 }
