@@ -48,9 +48,20 @@ export function narrowKey(index: number): number {
   return index < PIVOT_TOP ? index | 0 : PIVOT_TOP;
 }
 
+/*
+ * Typed constants. A bundle (tsup, esbuild) turns an imported `const` into a
+ * module variable, which TurboFan types as anything: a conditional or loop
+ * variable mixing MAPLE_MAX or PIVOT_TOP with a double is then kept tagged,
+ * and past 2^31 every double flowing into it is boxed in a fresh heap number.
+ * Where such a value merges with a pivot, the store path writes MAPLE_MAX as
+ * `Number.MAX_SAFE_INTEGER` (its definition, which TurboFan folds) and
+ * PIVOT_TOP as the literal 0x7fffffff.
+ */
+
 /** The pivot a stored word stands for. */
 export function wordValue(a: NodeArena, w: number): number {
-  return w !== PIVOT_TOP || a.wide ? w : MAPLE_MAX;
+  // MAPLE_MAX, typed (see "Typed constants" above).
+  return w !== PIVOT_TOP || a.wide ? w : Number.MAX_SAFE_INTEGER;
 }
 
 /**
@@ -64,7 +75,8 @@ export function fitPivot(a: NodeArena, v: number): void {
 
 /** The word that stores pivot `v` (which {@link fitPivot} has let in). */
 export function pivotWord(a: NodeArena, v: number): number {
-  return v !== MAPLE_MAX || a.wide ? v : PIVOT_TOP;
+  // PIVOT_TOP, typed (see "Typed constants" above).
+  return v !== MAPLE_MAX || a.wide ? v : 0x7fffffff;
 }
 
 /** Pivot `i` of node `h`. */

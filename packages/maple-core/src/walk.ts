@@ -114,7 +114,8 @@ function descendWords<V>(core: TreeCore<V>, w: Walker, pivots: Int32Array | Floa
   const leafDepth = core.height - 1;
   let h = core.root;
   let min = 0;
-  let max = MAPLE_MAX;
+  // MAPLE_MAX, typed so that `max` stays a double (pivots.ts: "Typed constants").
+  let max = Number.MAX_SAFE_INTEGER;
   for (let d = 0; ; d++) {
     const npiv = d === leafDepth ? RANGE64_SLOTS - 1 : internalPivots;
     const p = h * PIVOT_STRIDE;
@@ -268,7 +269,8 @@ function lookupSlotWords<V>(core: TreeCore<V>, pivots: Int32Array | Float64Array
   const internalPivots = core.alloc ? ARANGE64_SLOTS - 1 : RANGE64_SLOTS - 1;
   let h = core.root;
   let min = 0;
-  let max = MAPLE_MAX;
+  // MAPLE_MAX, typed so that `max` stays a double (pivots.ts: "Typed constants").
+  let max = Number.MAX_SAFE_INTEGER;
   for (let d = core.height - 1; d > 0; d--) {
     const p = h * PIVOT_STRIDE;
     let off = 0;

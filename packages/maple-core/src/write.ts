@@ -118,7 +118,8 @@ export function classifyStore<V>(core: TreeCore<V>, index: number, last: number,
   const wOff = wp.off;
   let h = core.root;
   let min = 0;
-  let max = MAPLE_MAX;
+  // MAPLE_MAX, typed so that `max` stays a double (pivots.ts: "Typed constants").
+  let max = Number.MAX_SAFE_INTEGER;
   let d = 0;
   if (
     core.pathWalk === walks &&
