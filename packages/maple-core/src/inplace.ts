@@ -99,16 +99,22 @@ export function writeKept<V>(
   for (let i = used; i <= oldEnd && i < PIVOT_STRIDE - 1; i++) pivots[p + i] = 0;
   if (type === LEAF_64) {
     if (!core.alloc) return 0;
-    // The largest empty range, from the big node (leafMaxGap of what was just written).
-    let best = 0;
-    let start = min;
+    // The largest empty range, from the big node (leafMaxGap of what was just
+    // written). As there, each size comes from the pivots on either side, not
+    // from a running start that began as the tagged `min` (which would box a
+    // double per entry past 2^31).
     const last = from + count - 1;
-    for (let i = from; i < last; i++) {
-      const stop = bp[i] as number;
-      if (bs[i] === 0 && stop - start + 1 > best) best = stop - start + 1;
-      start = stop + 1;
+    let best = 0;
+    if (bs[from] === 0) best = (count > 1 ? (bp[from] as number) : max) - min + 1;
+    for (let i = from + 1; i < last; i++) {
+      if (bs[i] !== 0) continue;
+      const gap = (bp[i] as number) - (bp[i - 1] as number);
+      if (gap > best) best = gap;
     }
-    if (bs[last] === 0 && max - start + 1 > best) best = max - start + 1;
+    if (count > 1 && bs[last] === 0) {
+      const gap = max - (bp[last - 1] as number);
+      if (gap > best) best = gap;
+    }
     return best;
   }
   const parent = arena.parent;

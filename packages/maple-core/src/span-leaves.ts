@@ -210,10 +210,13 @@ function writeLeft<V>(core: TreeCore<V>, to: number): void {
   // Entries from the right leaf: inner pivots as stored, the right leaf's last one its max.
   const rs = v.r * SLOT_STRIDE;
   const rpv = v.r * PIVOT_STRIDE;
+  // Two stores rather than one of `cond ? word : pivotWord(...)`: the call's
+  // result is tagged, and a conditional merging it with a 64-bit word would box the word.
   for (let j = v.rOff; at <= to; j++, at++) {
     slots[s + at] = slots[rs + j] as number;
-    if (at < RANGE64_SLOTS - 1)
-      pivots[p + at] = j < v.rEnd ? (pivots[rpv + j] as number) : pivotWord(arena, v.rMax);
+    if (at >= RANGE64_SLOTS - 1) continue;
+    if (j < v.rEnd) pivots[p + at] = pivots[rpv + j] as number;
+    else pivots[p + at] = pivotWord(arena, v.rMax);
   }
   for (let i = to + 1; i <= oldEnd; i++) {
     slots[s + i] = 0;
