@@ -82,7 +82,14 @@ export function updateGapUp<V>(core: TreeCore<V>, h: number, min: number, max: n
   const arena = core.arena;
   const p = arena.parent[h] as number;
   if (p === 0) return;
-  setChildGap(core, p, arena.parentSlot[h] as number, nodeMaxGap(core, h, min, max));
+  // nodeMaxGap, written out: only a leaf's scan is passed `min` and `max` (a
+  // call's double arguments are boxed past 2^31 when it is not inlined, and
+  // most callers here update a parent, which answers from its metadata).
+  const gap =
+    arena.type[h] === LEAF_64
+      ? leafMaxGap(core, h, min, max)
+      : (arena.gaps[(arena.gapBase[h] as number) + (arena.gapOffset[h] as number)] as number);
+  setChildGap(core, p, arena.parentSlot[h] as number, gap);
 }
 
 /**
