@@ -54,8 +54,15 @@ export class TreeCore<V> {
   count = 0;
   /** Internal node type of this tree: arange_64 with gap tracking, range_64 without. */
   readonly internalType: number;
-  /** Nodes removed by the write in progress; retired or freed when it ends. */
+  /**
+   * Nodes removed by the write in progress (the first {@link retiredCount});
+   * retired or freed when it ends. The array is never emptied: setting its
+   * length to 0 drops its backing store, and the next write that retires a
+   * node would allocate a new one.
+   */
   readonly retired: number[] = [];
+  /** Number of entries of {@link retired} that the write in progress queued. */
+  retiredCount = 0;
   /** Trace hook (trace.ts); null when tracing is off, which every call site tests first. */
   trace: MapleTraceHook<V> | null = null;
   /** True while the trace hook runs: writes are refused then. */
@@ -88,7 +95,7 @@ export class TreeCore<V> {
 
   /** Queues `h` for retirement at the end of the current write. */
   retire(h: number): void {
-    this.retired.push(h);
+    this.retired[this.retiredCount++] = h;
   }
 
   /**
@@ -98,18 +105,19 @@ export class TreeCore<V> {
   finishWrite(): void {
     const arena = this.arena;
     const list = this.retired;
-    if (list.length === 0) {
+    const n = this.retiredCount;
+    if (n === 0) {
       this.seq++;
       return;
     }
-    for (let i = 0; i < list.length; i++) arena.markDead(list[i] as number);
+    for (let i = 0; i < n; i++) arena.markDead(list[i] as number);
     const hook = arena.onRetire;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < n; i++) {
       const h = list[i] as number;
       if (hook) hook(h);
       else arena.free(h);
     }
-    list.length = 0;
+    this.retiredCount = 0;
     this.seq++;
   }
 }

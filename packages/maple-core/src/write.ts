@@ -379,14 +379,15 @@ export function adoptChildren<V>(core: TreeCore<V>, h: number): void {
 /** Frees (retires) every node of the subtree under `h`. */
 export function retireSubtree<V>(core: TreeCore<V>, h: number): void {
   const arena = core.arena;
+  // The retire queue doubles as the walk's work list.
   const stack = core.retired;
-  const start = stack.length;
-  stack.push(h);
-  for (let i = start; i < stack.length; i++) {
+  const start = core.retiredCount;
+  core.retire(h);
+  for (let i = start; i < core.retiredCount; i++) {
     const x = stack[i] as number;
     if (arena.type[x] === LEAF_64) continue;
     const end = arena.end[x] as number;
-    for (let j = 0; j <= end; j++) stack.push(arena.slots[x * SLOT_STRIDE + j] as number);
+    for (let j = 0; j <= end; j++) core.retire(arena.slots[x * SLOT_STRIDE + j] as number);
   }
 }
 
