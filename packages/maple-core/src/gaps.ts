@@ -83,12 +83,25 @@ export function updateGapUp<V>(core: TreeCore<V>, h: number, min: number, max: n
   const p = arena.parent[h] as number;
   if (p === 0) return;
   // nodeMaxGap, written out: only a leaf's scan is passed `min` and `max` (a
-  // call's double arguments are boxed past 2^31 when it is not inlined, and
-  // most callers here update a parent, which answers from its metadata).
+  // call's double arguments are boxed past 2^31 when it is not inlined).
   const gap =
     arena.type[h] === LEAF_64
       ? leafMaxGap(core, h, min, max)
       : (arena.gaps[(arena.gapBase[h] as number) + (arena.gapOffset[h] as number)] as number);
+  setChildGap(core, p, arena.parentSlot[h] as number, gap);
+}
+
+/**
+ * {@link updateGapUp} for a node above the leaves, whose largest gap is in its
+ * metadata: it needs no bounds, so a caller passes none to be boxed.
+ * Mirrors mas_update_gap() on an internal node.
+ */
+export function updateParentGapUp<V>(core: TreeCore<V>, h: number): void {
+  if (!core.alloc) return;
+  const arena = core.arena;
+  const p = arena.parent[h] as number;
+  if (p === 0) return;
+  const gap = arena.gaps[(arena.gapBase[h] as number) + (arena.gapOffset[h] as number)] as number;
   setChildGap(core, p, arena.parentSlot[h] as number, gap);
 }
 

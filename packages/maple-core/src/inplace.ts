@@ -34,7 +34,7 @@ import {
 } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { refreshGapOffset, updateGapUp } from './gaps.js';
+import { refreshGapOffset, updateParentGapUp } from './gaps.js';
 import { clearPivot, fitPivot, movePivots, pivotWord, setPivot } from './pivots.js';
 import type { Walker } from './walk.js';
 
@@ -203,7 +203,7 @@ export function pairParent<V>(
     arena.gaps[g + lo] = aGap;
     arena.gaps[g + lo + 1] = bGap;
     refreshGapOffset(core, parent);
-    updateGapUp(core, parent, lp.min[d - 1] as number, lp.max[d - 1] as number);
+    updateParentGapUp(core, parent);
   }
 }
 
@@ -275,6 +275,6 @@ export function mergeIntoLeft<V>(core: TreeCore<V>, lp: Walker, rp: Walker, d: n
   if (alloc) {
     gaps[g + lo] = aGap;
     refreshGapOffset(core, parent);
-    updateGapUp(core, parent, lp.min[d - 1] as number, pMax);
+    updateParentGapUp(core, parent);
   }
 }

@@ -29,7 +29,7 @@ import type { NodeArena } from './arena.js';
 import { LEAF_64, MT_MIN_SLOTS, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { leafMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
+import { leafMaxGap, refreshGapOffset, updateParentGapUp } from './gaps.js';
 import { fitPivot, innerPivot, pivotWord, setPivot, wordValue } from './pivots.js';
 import { splitAbove } from './split.js';
 import { storeStats } from './stats.js';
@@ -228,7 +228,7 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: numbe
     gaps[g + first] = left ? sibGap : leafMaxGap(core, h, lMin, lMax);
     gaps[g + first + 1] = left ? leafMaxGap(core, h, lMax + 1, rMax) : sibGap;
     refreshGapOffset(core, parent);
-    updateGapUp(core, parent, pMin, pMax);
+    updateParentGapUp(core, parent);
   }
   return true;
 }

@@ -33,7 +33,7 @@ import {
 } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
+import { nodeMaxGap, refreshGapOffset, updateParentGapUp } from './gaps.js';
 import { fitPivot, innerPivot, setPivot } from './pivots.js';
 import { storeStats } from './stats.js';
 import { wp } from './write.js';
@@ -168,7 +168,7 @@ export function pushInPlace<V>(
     arena.gaps[g + first] = nodeMaxGap(core, left ? sib : cur, lMin, lMax);
     arena.gaps[g + first + 1] = nodeMaxGap(core, left ? cur : sib, lMax + 1, rMax);
     refreshGapOffset(core, parent);
-    updateGapUp(core, parent, pMin, pMax);
+    updateParentGapUp(core, parent);
   }
   return true;
 }

@@ -24,6 +24,7 @@ import { leafMaxGap } from './gaps.js';
 import { mergeIntoLeft, pairParent } from './inplace.js';
 import { fitPivot, pivotWord } from './pivots.js';
 import type { Walker } from './walk.js';
+import { ws } from './write.js';
 
 /** The store's view of the two leaves: set by {@link spanLeavesInPlace}, read by {@link entryAt}. */
 const v = {
@@ -71,7 +72,8 @@ function noNullSplit<V>(core: TreeCore<V>, split: number, bEnd: number): number 
 }
 
 /**
- * Tries the spanning store of `entry` over `[first, last]` in place: the left
+ * Tries the spanning store of `entry` over `[first, last]` (`ws.index` and
+ * `ws.last`, NULL-extended) in place: the left
  * leaf `lp.node[d]` keeps its first `lOff` entries, then come the head entry
  * (`lContent` up to `first - 1`, when the store starts inside a range), the new
  * entry, and the right leaf `rp.node[d]`'s entries from `rOff` on (when the
@@ -86,11 +88,14 @@ export function spanLeavesInPlace<V>(
   entry: number,
   lContent: number,
   lOff: number,
-  first: number,
-  last: number,
   rOff: number,
 ): boolean {
   if (core.rcu || d === 0) return false;
+  // The range is read from the write state rather than passed: a call's double
+  // arguments are boxed past 2^31 (this one is too large to inline). For the
+  // same reason fitPivot is called only while the arena is still 32-bit.
+  const first = ws.index;
+  const last = ws.last;
   const parent = lp.node[d - 1] as number;
   const lo = lp.off[d - 1] as number;
   if (rp.node[d - 1] !== parent || rp.off[d - 1] !== lo + 1) return false;
@@ -130,8 +135,10 @@ export function spanLeavesInPlace<V>(
   if (bEnd < slotCount) {
     // One node: inplace.ts inPlaceMerge's conditions.
     if (d - 1 > 0 ? pEnd <= (MT_MIN_SLOTS[pType] as number) : pEnd < 2) return false;
-    fitPivot(arena, first - 1);
-    fitPivot(arena, last);
+    if (!arena.wide) {
+      fitPivot(arena, first - 1);
+      fitPivot(arena, last);
+    }
     writeLeft(core, bEnd);
     const gap = core.alloc ? leafMaxGap(core, l, lMin, rMax) : 0;
     mergeIntoLeft(core, lp, rp, d, gap);
@@ -143,8 +150,10 @@ export function spanLeavesInPlace<V>(
   split = noNullSplit(core, split, bEnd);
   // inplace.ts inPlacePair's condition.
   if (d - 1 > 0 && pEnd + 1 <= (MT_MIN_SLOTS[pType] as number)) return false;
-  fitPivot(arena, first - 1);
-  fitPivot(arena, last);
+  if (!arena.wide) {
+    fitPivot(arena, first - 1);
+    fitPivot(arena, last);
+  }
   const aMax = entryAt(core, split);
   if (split >= v.rBase - 1) {
     // The left leaf keeps its head and takes the new entries and some of the

@@ -115,7 +115,7 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
     return;
   }
   // Two neighbouring leaves of one parent that stay one or two: moved in place (span-leaves.ts).
-  if (spanLeavesInPlace(core, lp, rp, ld, entry, lContent, lOff, first, last, rp.off[rd] as number)) return;
+  if (spanLeavesInPlace(core, lp, rp, ld, entry, lContent, lOff, rp.off[rd] as number)) return;
   fillStoreBig(
     core,
     lLeaf,

@@ -30,7 +30,7 @@ import {
 import { LEAF_64, MT_PIVOTS, MT_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { nodeMaxGap, refreshGapOffset, updateGapUp } from './gaps.js';
+import { nodeMaxGap, refreshGapOffset, updateGapUp, updateParentGapUp } from './gaps.js';
 import { innerPivot, movePivots, setPivot } from './pivots.js';
 import { pushInPlace } from './push-in-place.js';
 import { storeStats } from './stats.js';
@@ -128,7 +128,7 @@ function carryUp<V>(
   const pOff = wp.off[d - 1] as number;
   const pMax = wp.max[d - 1] as number;
   if (!core.rcu && (arena.end[parent] as number) + 1 < (MT_SLOTS[arena.type[parent] as number] as number)) {
-    insertChild(core, parent, d - 1, pOff, left, curMin, leftMax, right, curMax);
+    insertChild(core, parent, pOff, left, curMin, leftMax, right, curMax);
     return false;
   }
   if (pOff > 0) bigCopyIn(core, parent, 0, pOff - 1, pMax, 0);
@@ -222,7 +222,7 @@ function pushData<V>(
       arena.gaps[g + first] = nodeMaxGap(core, lNode, lMin, lMax);
       arena.gaps[g + first + 1] = nodeMaxGap(core, rNode, lMax + 1, rMax);
       refreshGapOffset(core, parent);
-      updateGapUp(core, parent, pMin, pMax);
+      updateParentGapUp(core, parent);
     }
     return true;
   }
@@ -277,7 +277,6 @@ function replaceFromBig<V>(core: TreeCore<V>, h: number, d: number): void {
 function insertChild<V>(
   core: TreeCore<V>,
   parent: number,
-  pd: number,
   pOff: number,
   left: number,
   leftMin: number,
@@ -309,6 +308,6 @@ function insertChild<V>(
     gaps[g + pOff] = nodeMaxGap(core, left, leftMin, leftMax);
     gaps[g + pOff + 1] = nodeMaxGap(core, right, leftMax + 1, rightMax);
     refreshGapOffset(core, parent);
-    updateGapUp(core, parent, wp.min[pd] as number, wp.max[pd] as number);
+    updateParentGapUp(core, parent);
   }
 }
