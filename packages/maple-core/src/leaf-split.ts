@@ -30,7 +30,7 @@ import { LEAF_64, MT_MIN_SLOTS, PIVOT_STRIDE, RANGE64_SLOTS, SLOT_STRIDE } from 
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { leafMaxGap, refreshGapOffset, updateParentGapUp } from './gaps.js';
-import { fitPivot, innerPivot, pivotWord, setPivot, wordValue } from './pivots.js';
+import { fitPivot, pivotWord, setPivot, wordValue } from './pivots.js';
 import { splitAbove } from './split.js';
 import { storeStats } from './stats.js';
 import { wp, ws } from './write.js';
@@ -120,7 +120,7 @@ export function splitLeafInPlace<V>(core: TreeCore<V>, entry: number): void {
   const d = ws.depth;
   const curMin = ws.min;
   const curMax = ws.max;
-  if (d > 0 && (pushLeaf(core, d, curMin, curMax, true) || pushLeaf(core, d, curMin, curMax, false))) return;
+  if (d > 0 && (pushLeaf(core, d, true) || pushLeaf(core, d, false))) return;
 
   // mab_calc_split for a leaf (a three-way cut needs more than two leaves hold).
   const bEnd = view.count - 1;
@@ -138,8 +138,13 @@ export function splitLeafInPlace<V>(core: TreeCore<V>, entry: number): void {
  * mas_push_data for the leaf into its left or right sibling, in place.
  * @returns true when the entries were pushed
  */
-function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: number, left: boolean): boolean {
+function pushLeaf<V>(core: TreeCore<V>, d: number, left: boolean): boolean {
   const arena = core.arena;
+  // Past 2^31 doubles are boxed when passed to a call that is not inlined, or
+  // merged with a call's (tagged) result: the leaf's bounds are read from ws,
+  // pivots are read in place, and a gap is stored by the branch that finds it.
+  const curMin = ws.min;
+  const curMax = ws.max;
   const parent = wp.node[d - 1] as number;
   const pOff = wp.off[d - 1] as number;
   const pEnd = arena.end[parent] as number;
@@ -193,7 +198,7 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: numbe
   let lMin: number;
   let rMax: number;
   if (left) {
-    lMin = sibOff > 0 ? innerPivot(arena, parent, sibOff - 1) + 1 : pMin;
+    lMin = sibOff > 0 ? (pivots[parent * PIVOT_STRIDE + sibOff - 1] as number) + 1 : pMin;
     // sib's end pivot (its max) becomes an inner one; the moved entries follow.
     pivots[sp + sibEnd] = curMin - 1;
     writeViewInto(arena, sib, sibEnd + 1, 0, moved - 1, false);
@@ -203,7 +208,7 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: numbe
     rMax = curMax;
     storeStats.pushLeft++;
   } else {
-    rMax = sibOff < pEnd ? innerPivot(arena, parent, sibOff) : pMax;
+    rMax = sibOff < pEnd ? (pivots[parent * PIVOT_STRIDE + sibOff] as number) : pMax;
     // sib's entries move up by `moved` (its end pivot too, unless sib then ends full).
     for (let i = sibEnd; i >= 0; i--) {
       slots[ss + i + moved] = slots[ss + i] as number;
@@ -225,8 +230,13 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, curMin: number, curMax: numbe
     const g = arena.gapBase[parent] as number;
     const gaps = arena.gaps;
     const sibGap = Math.max(gaps[g + sibOff] as number, movedGap);
-    gaps[g + first] = left ? sibGap : leafMaxGap(core, h, lMin, lMax);
-    gaps[g + first + 1] = left ? leafMaxGap(core, h, lMax + 1, rMax) : sibGap;
+    if (left) {
+      gaps[g + first] = sibGap;
+      gaps[g + first + 1] = leafMaxGap(core, h, lMax + 1, rMax);
+    } else {
+      gaps[g + first] = leafMaxGap(core, h, lMin, lMax);
+      gaps[g + first + 1] = sibGap;
+    }
     refreshGapOffset(core, parent);
     updateParentGapUp(core, parent);
   }
