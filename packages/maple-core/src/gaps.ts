@@ -16,9 +16,26 @@ import { LEAF_64, PIVOT_STRIDE, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 
 /**
+ * The bounds of the leaf {@link leafMaxGap} scans: `[0]` its min, `[1]` its max.
+ * A double passed to a call that is not inlined is boxed past 2^31, and the
+ * scan is too large to inline: its small entry point (which is) puts the
+ * bounds here, so only integers cross the call.
+ */
+const leafBounds = new Float64Array(2);
+
+/**
  * Largest empty run in leaf `h` covering `[min, max]`. Mirrors mas_leaf_max_gap().
  */
 export function leafMaxGap<V>(core: TreeCore<V>, h: number, min: number, max: number): number {
+  leafBounds[0] = min;
+  leafBounds[1] = max;
+  return scanLeafGap(core, h);
+}
+
+/** {@link leafMaxGap} of leaf `h`, its bounds in {@link leafBounds}. */
+function scanLeafGap<V>(core: TreeCore<V>, h: number): number {
+  const min = leafBounds[0] as number;
+  const max = leafBounds[1] as number;
   const arena = core.arena;
   // Pivots before the end: their words are their values (pivots.ts).
   const pivots = arena.pivots;
