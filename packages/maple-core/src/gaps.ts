@@ -45,7 +45,8 @@ function scanLeafGap<V>(core: TreeCore<V>, h: number): number {
   const p = h * PIVOT_STRIDE;
   // Each range's size comes from the pivots on either side of it, never from a
   // running start: a loop variable that begins as the (tagged) parameter would
-  // box every double it is given past 2^30, one allocation a slot.
+  // box every double it is given past 2^31 - 1 (a Smi on 64-bit Node), one
+  // allocation a slot.
   let best = 0;
   if (slots[s] === 0) best = (end > 0 ? (pivots[p] as number) : max) - min + 1;
   for (let i = 1; i < end; i++) {

@@ -248,7 +248,7 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, left: boolean): boolean {
  * store, the first of which starts at `lo` (mas_leaf_max_gap over them).
  * As gaps.ts's leafMaxGap, each range's size comes from the pivots on either
  * side of it, never from a running start that began as the (tagged) `lo`,
- * which would box every double past 2^30.
+ * which would box every double past 2^31 - 1.
  */
 function viewGap(arena: NodeArena, from: number, to: number, lo: number): number {
   const slots = arena.slots;
