@@ -31,6 +31,7 @@ import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { leafMaxGap, refreshGapOffset, updateParentGapUp } from './gaps.js';
 import { fitPivot, pivotWord, setPivot, wordValue } from './pivots.js';
+import { pushFits, pushSibling } from './push-in-place.js';
 import { splitAbove } from './split.js';
 import { storeStats } from './stats.js';
 import { wp, ws } from './write.js';
@@ -148,22 +149,14 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, left: boolean): boolean {
   const parent = wp.node[d - 1] as number;
   const pOff = wp.off[d - 1] as number;
   const pEnd = arena.end[parent] as number;
-  let sibOff: number;
-  if (left) {
-    if (pOff === 0) return false;
-    sibOff = pOff - 1;
-  } else {
-    if (pOff >= pEnd) return false;
-    sibOff = pOff + 1;
-  }
+  const sibOff = pushSibling(pOff, pEnd, left);
+  if (sibOff < 0) return false;
   const slots = arena.slots;
   const sib = slots[parent * SLOT_STRIDE + sibOff] as number;
   const sibEnd = arena.end[sib] as number;
   const count = view.count;
   const total = count - 1 + sibEnd;
-  // Room for both in two leaves, a slot to spare (two when the leaf ends the tree).
-  const space = curMax === MAPLE_MAX ? 2 * SLOTS - 4 : 2 * SLOTS - 3;
-  if (total >= space) return false;
+  if (!pushFits(LEAF_64, total, curMax === MAPLE_MAX)) return false;
   // The combined entries are sib's then the new ones (left), or the other way round;
   // the cut is moved off an empty entry as mab_no_null_split moves it.
   const ss = sib * SLOT_STRIDE;

@@ -39,6 +39,29 @@ import { storeStats } from './stats.js';
 import { wp } from './write.js';
 
 /**
+ * Offset in its parent of the sibling a push goes to: the node at `pOff`
+ * of a parent whose end is `pEnd` pushes into the one before it (`left`)
+ * or after it. Mirrors mas_push_data()'s choice of sibling.
+ * @returns the sibling's offset, or -1 when there is none on that side
+ */
+export function pushSibling(pOff: number, pEnd: number, left: boolean): number {
+  if (left) return pOff === 0 ? -1 : pOff - 1;
+  return pOff >= pEnd ? -1 : pOff + 1;
+}
+
+/**
+ * mas_push_data()'s room test: `total` (the new contents' entries less one,
+ * plus the sibling's end) fits two nodes of `type` with a slot to spare, one
+ * more for a leaf and one more again for a node that ends the tree (`atMax`).
+ */
+export function pushFits(type: number, total: number, atMax: boolean): boolean {
+  let space = 2 * (MT_SLOTS[type] as number) - 2;
+  if (type === LEAF_64) space--;
+  if (atMax) space--;
+  return total < space;
+}
+
+/**
  * Tries to push the big node's entries (the new contents of node `cur`, at
  * depth `d` of the write path, covering `[curMin, curMax]`) into its left or
  * right sibling, in place. Outside RCU mode only. Mirrors mas_push_data().
@@ -56,14 +79,8 @@ export function pushInPlace<V>(
   const parent = wp.node[d - 1] as number;
   const pOff = wp.off[d - 1] as number;
   const pEnd = arena.end[parent] as number;
-  let sibOff: number;
-  if (left) {
-    if (pOff === 0) return false;
-    sibOff = pOff - 1;
-  } else {
-    if (pOff >= pEnd) return false;
-    sibOff = pOff + 1;
-  }
+  const sibOff = pushSibling(pOff, pEnd, left);
+  if (sibOff < 0) return false;
   const slots = arena.slots;
   const sib = slots[parent * SLOT_STRIDE + sibOff] as number;
   const sibEnd = arena.end[sib] as number;
@@ -71,11 +88,7 @@ export function pushInPlace<V>(
   const slotCount = MT_SLOTS[type] as number;
   const count = big.count;
   const total = count - 1 + sibEnd;
-  // pushData's room test: two nodes with room to spare.
-  let space = 2 * slotCount - 2;
-  if (type === LEAF_64) space--;
-  if (curMax === MAPLE_MAX) space--;
-  if (total >= space) return false;
+  if (!pushFits(type, total, curMax === MAPLE_MAX)) return false;
   // The combined entries are sib's then the big node's (left), or the other way round;
   // pushData's cut, moved off an empty entry as mab_no_null_split moves it.
   const ss = sib * SLOT_STRIDE;

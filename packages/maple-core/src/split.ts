@@ -27,12 +27,12 @@ import {
   noNullSplit,
   writeBigInto,
 } from './bignode.js';
-import { LEAF_64, MT_PIVOTS, MT_SLOTS, SLOT_STRIDE } from './constants.js';
+import { MT_PIVOTS, MT_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp, updateParentGapUp } from './gaps.js';
 import { innerPivot, movePivots, setPivot } from './pivots.js';
-import { pushInPlace } from './push-in-place.js';
+import { pushFits, pushInPlace, pushSibling } from './push-in-place.js';
 import { storeStats } from './stats.js';
 import { growRoot, publish, wp } from './write.js';
 
@@ -164,24 +164,15 @@ function pushData<V>(
   const pEnd = arena.end[parent] as number;
   const pMin = wp.min[d - 1] as number;
   const pMax = wp.max[d - 1] as number;
-  let sibOff: number;
-  if (left) {
-    if (pOff === 0) return false;
-    sibOff = pOff - 1;
-  } else {
-    if (pOff >= pEnd) return false;
-    sibOff = pOff + 1;
-  }
+  const sibOff = pushSibling(pOff, pEnd, left);
+  if (sibOff < 0) return false;
   const sib = arena.slots[parent * SLOT_STRIDE + sibOff] as number;
   const sibMin = sibOff > 0 ? innerPivot(arena, parent, sibOff - 1) + 1 : pMin;
   const sibMax = sibOff < pEnd ? innerPivot(arena, parent, sibOff) : pMax;
   const sibEnd = arena.end[sib] as number;
   const slotCount = MT_SLOTS[big.type] as number;
   const total = big.count - 1 + sibEnd;
-  let space = 2 * slotCount - 2;
-  if (big.type === LEAF_64) space--;
-  if (curMax === MAPLE_MAX) space--;
-  if (total >= space) return false;
+  if (!pushFits(big.type, total, curMax === MAPLE_MAX)) return false;
 
   let split: number;
   let lMin: number;
