@@ -27,6 +27,9 @@ export interface CoreFlags {
   compactPivots?: boolean;
 }
 
+/** Entries the retire queue keeps between writes; a longer queue is dropped when its write ends. */
+const RETIRE_KEEP = 1024;
+
 /** One tree's storage and bookkeeping. */
 export class TreeCore<V> {
   readonly arena: NodeArena;
@@ -56,9 +59,10 @@ export class TreeCore<V> {
   readonly internalType: number;
   /**
    * Nodes removed by the write in progress (the first {@link retiredCount});
-   * retired or freed when it ends. The array is never emptied: setting its
-   * length to 0 drops its backing store, and the next write that retires a
-   * node would allocate a new one.
+   * retired or freed when it ends. The array is kept between writes
+   * (setting its length to 0 drops its backing store, and the next write
+   * that retires a node would allocate a new one), unless a write queued
+   * more than RETIRE_KEEP nodes.
    */
   readonly retired: number[] = [];
   /** Number of entries of {@link retired} that the write in progress queued. */
@@ -118,6 +122,9 @@ export class TreeCore<V> {
       else arena.free(h);
     }
     this.retiredCount = 0;
+    // A write that retired a whole tree (clear(), a spanning store over most of it) gives
+    // its large queue back; ordinary writes keep theirs.
+    if (n > RETIRE_KEEP) list.length = 0;
     this.seq++;
   }
 }

@@ -81,6 +81,23 @@ describe('root entry and height', () => {
     expectValid(t);
   });
 
+  it('the retire queue is kept across ordinary writes and given back after clearing a large tree', () => {
+    const t = new MapleTree<number>();
+    for (let i = 0; i < 20000; i++) t.storeRange(i * 4, i * 4 + 1, i);
+    const queue = t.core.retired;
+    t.clear();
+    // More than a thousand nodes went at once: the queue's storage is not kept.
+    expect(queue.length).toBe(0);
+    expect(t.core.retiredCount).toBe(0);
+    for (let i = 0; i < 200; i++) t.storeRange(i * 4, i * 4 + 1, i);
+    t.storeRange(0, MAPLE_MAX, undefined);
+    // A small write that retires nodes leaves them in the kept array (no new array per write).
+    expect(queue.length).toBeGreaterThan(0);
+    expect(queue.length).toBeLessThanOrEqual(1024);
+    expect(t.isEmpty).toBe(true);
+    expectValid(t);
+  });
+
   it('erasing everything one by one shrinks the tree back to nothing', () => {
     const t = new MapleTree<number>({ allocRange: true });
     for (let i = 1; i <= 500; i++) t.store(i * 3, i);
