@@ -145,9 +145,10 @@ function carryUp<V>(
 }
 
 /**
- * Tries to absorb the overflow into a sibling (mas_push_data): when the big
- * node and the sibling together fit two nodes with room to spare, rebuild both
- * as two nodes and the parent around them.
+ * Tries to absorb the overflow into a sibling (mas_push_data), in RCU mode
+ * (push-in-place.ts does it outside): when the big node and the sibling
+ * together fit two nodes with room to spare, build both anew as two nodes and
+ * the parent around them.
  * @returns true when the data was pushed and the split is over
  */
 function pushData<V>(
@@ -194,31 +195,13 @@ function pushData<V>(
     rMax = sibMax;
     storeStats.pushRight++;
   }
-  // Outside RCU mode the two nodes are rewritten in place, in their order.
-  const lNode = buildOrReuse(core, left ? sib : cur, 0, split);
-  const rNode = buildOrReuse(core, left ? cur : sib, split + 1, big.count - 1);
+  const lNode = bigBuildNode(core, big.type, 0, split);
+  const rNode = bigBuildNode(core, big.type, split + 1, big.count - 1);
   const lMax = bPivot[split] as number;
-  if (lNode !== (left ? sib : cur)) {
-    core.retire(cur);
-    core.retire(sib);
-  }
-
+  core.retire(cur);
+  core.retire(sib);
   const first = left ? sibOff : pOff;
-  if (!core.rcu) {
-    // Both nodes kept their handles and places: only the pivot between them
-    // and their gaps change in the parent.
-    setPivot(arena, parent, first, lMax);
-    if (core.alloc) {
-      const g = arena.gapBase[parent] as number;
-      arena.gaps[g + first] = nodeMaxGap(core, lNode, lMin, lMax);
-      arena.gaps[g + first + 1] = nodeMaxGap(core, rNode, lMax + 1, rMax);
-      refreshGapOffset(core, parent);
-      updateParentGapUp(core, parent);
-    }
-    return true;
-  }
   // Rebuild the parent with the pair in place of the two old children.
-
   big.count = 0;
   if (first > 0) bigCopyIn(core, parent, 0, first - 1, pMax, 0);
   big.count = first;
