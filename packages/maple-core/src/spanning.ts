@@ -52,33 +52,18 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
   const arena = core.arena;
   const index = ws.index;
   let last = ws.last;
-  // Right side: the slot just after the range, so its tail can be kept. A store
-  // the write walk found running to its leaf's end (last is the leaf max) has it
-  // in the first slot of the leaf's next sibling when there is one; else walk down.
-  const leafDepth = core.height - 1;
-  const wOff = leafDepth > 0 ? (wp.off[leafDepth - 1] as number) : 0;
-  if (
-    wp.depth === leafDepth &&
-    leafDepth > 0 &&
-    last === (wp.max[leafDepth] as number) &&
-    wOff < (arena.end[wp.node[leafDepth - 1] as number] as number)
-  ) {
-    copyWalk(rp, wp);
-    rp.off[leafDepth - 1] = wOff + 1;
-    enterChild(core, rp, leafDepth);
-    rp.off[leafDepth] = 0;
-  } else {
-    descendBelowWrite(core, rp, last < MAPLE_MAX ? last + 1 : last);
-  }
+  // Right side: the slot just after the range, so its tail can be kept. The
+  // write walk stopped above the leaves (classifyStore's test at an internal
+  // level is the leaf's own test against the same bound, so it never gets
+  // further for a spanning store): both sides walk down from where it stopped.
+  descendBelowWrite(core, rp, last < MAPLE_MAX ? last + 1 : last);
   const rd = rp.depth;
   const rLeaf = rp.node[rd] as number;
   let rOff = rp.off[rd] as number;
   const rContent = arena.slots[rLeaf * SLOT_STRIDE + rOff] as number;
   const rRangeMax = slotMax(core, rp);
-  // Left side: the slot holding index. When the write walk reached the leaf
-  // (the store runs to the leaf's end), its path is that walk; else walk down.
-  if (wp.depth === leafDepth) copyWalk(lp, wp);
-  else descendBelowWrite(core, lp, index);
+  // Left side: the slot holding index.
+  descendBelowWrite(core, lp, index);
   const ld = lp.depth;
   const lLeaf = lp.node[ld] as number;
   let lOff = lp.off[ld] as number;
