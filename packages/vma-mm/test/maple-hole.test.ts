@@ -28,6 +28,22 @@ describe('HoleRecord', () => {
     expect(state(h)).toEqual([1, 0, null, null]);
   });
 
+  it('without keptThroughWrites, forgets at every write', () => {
+    const a = vma(10, 20);
+    const c = vma(50, 60);
+    for (const write of [
+      (h: HoleRecord) => h.taken(vma(30, 31)),
+      (h: HoleRecord) => h.removed(c),
+      (h: HoleRecord) => h.moved(a),
+    ]) {
+      const h = new HoleRecord(false);
+      h.set(20, 49, a, c);
+      expect(h.holds(25)).toBe(true);
+      write(h);
+      expect(state(h)).toEqual([1, 0, null, null]);
+    }
+  });
+
   it('makes a known side exact', () => {
     const h = new HoleRecord();
     const a = vma(10, 20);

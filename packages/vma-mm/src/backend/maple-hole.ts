@@ -25,6 +25,14 @@ import type { Vma } from '../vma.js';
 
 /** Pages [lo, hi] hold no VMA (lo > hi: nothing is known). */
 export class HoleRecord {
+  /**
+   * @param keptThroughWrites - false: every write (taken, removed, moved)
+   *   forgets the record instead of keeping it true, so that only what one
+   *   look-up learnt is reused until the next write (the maple index's
+   *   `vmaCache: false`, Linux 6.1's own path)
+   */
+  constructor(readonly keptThroughWrites = true) {}
+
   lo = 1;
   hi = 0;
   /** The VMA ending at `lo` (undefined: none, `lo` is 0; null: not known). */
@@ -64,6 +72,7 @@ export class HoleRecord {
 
   /** A new VMA now holds its pages (mm insert). */
   taken(vma: Vma): void {
+    if (!this.keptThroughWrites) return this.forget();
     const first = vma.startPage;
     const last = vma.endPage - 1;
     const lo = this.lo;
@@ -81,12 +90,14 @@ export class HoleRecord {
 
   /** `vma` goes (mm remove): the hole reaches past it, up to a VMA not known. */
   removed(vma: Vma): void {
+    if (!this.keptThroughWrites) return this.forget();
     if (vma === this.below) this.below = null;
     if (vma === this.above) this.above = null;
   }
 
   /** A stored VMA has moved its bounds (the caller keeps VMAs disjoint). */
   moved(vma: Vma): void {
+    if (!this.keptThroughWrites) return this.forget();
     const start = vma.startPage;
     const end = vma.endPage;
     if (vma === this.below) {

@@ -102,8 +102,11 @@ export class MapleIndex implements VmaIndex {
   /** The VMA whose entry the cursor stands on (same validity). */
   private cursorVma: Vma | undefined = undefined;
   private cursorStores = -1;
-  /** Pages known to hold no VMA and their neighbours, kept true through every write (maple-hole.ts). */
-  private readonly hole = new HoleRecord();
+  /**
+   * Pages known to hold no VMA and their neighbours, kept true through every
+   * write (maple-hole.ts); forgotten at each write when the caches are off.
+   */
+  private readonly hole: HoleRecord;
   /**
    * A small VMA cache in front of the tree, as the vmacache of Linux 3.15 - 6.0:
    * the last four VMAs found, filled round robin (not by page & 3, so that
@@ -138,6 +141,7 @@ export class MapleIndex implements VmaIndex {
       throw new TypeError('vmaCache must be a boolean');
     }
     this.cacheOn = options.vmaCache ?? true;
+    this.hole = new HoleRecord(this.cacheOn);
     // Page numbers pass 2^31 in any real address space: 64-bit pivots from the start.
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true, compactPivots: false });
     this.ownTree = tree === undefined;
@@ -184,16 +188,14 @@ export class MapleIndex implements VmaIndex {
   insert(vma: Vma): void {
     this.writes++;
     this.vmas++;
-    if (this.cacheOn) this.hole.taken(vma);
-    else this.hole.forget();
+    this.hole.taken(vma);
     this.put(vma.startPage, vma.endPage - 1, vma);
   }
 
   remove(vma: Vma): void {
     this.writes++;
     this.vmas--;
-    if (this.cacheOn) this.hole.removed(vma);
-    else this.hole.forget();
+    this.hole.removed(vma);
     this.clear(vma.startPage, vma.endPage - 1);
   }
 
@@ -206,8 +208,7 @@ export class MapleIndex implements VmaIndex {
     if (end < oe) this.clear(Math.max(end, os), oe - 1);
     vma.startPage = start;
     vma.endPage = end;
-    if (this.cacheOn) this.hole.moved(vma);
-    else this.hole.forget();
+    this.hole.moved(vma);
     if (start < os || end > oe) this.put(start, end - 1, vma);
   }
 
