@@ -72,7 +72,10 @@ export class HoleRecord {
 
   /** A new VMA now holds its pages (mm insert). */
   taken(vma: Vma): void {
-    if (!this.keptThroughWrites) return this.forget();
+    if (!this.keptThroughWrites) {
+      this.forget();
+      return;
+    }
     const first = vma.startPage;
     const last = vma.endPage - 1;
     const lo = this.lo;
@@ -90,14 +93,20 @@ export class HoleRecord {
 
   /** `vma` goes (mm remove): the hole reaches past it, up to a VMA not known. */
   removed(vma: Vma): void {
-    if (!this.keptThroughWrites) return this.forget();
+    if (!this.keptThroughWrites) {
+      this.forget();
+      return;
+    }
     if (vma === this.below) this.below = null;
     if (vma === this.above) this.above = null;
   }
 
   /** A stored VMA has moved its bounds (the caller keeps VMAs disjoint). */
   moved(vma: Vma): void {
-    if (!this.keptThroughWrites) return this.forget();
+    if (!this.keptThroughWrites) {
+      this.forget();
+      return;
+    }
     const start = vma.startPage;
     const end = vma.endPage;
     if (vma === this.below) {
