@@ -1,7 +1,10 @@
 /*
  * vmrun.c - record a real program's address-space history as vmtrace/1
  * JSONL (see ../../fixtures/traces/FORMAT.md). MIT licence, part of
- * @maple-tree/vma-mm. x86_64 programs only.
+ * @maple-tree/vma-mm. Runs on x86_64; records x86_64 programs and ia32
+ * (32-bit) ones, whose header then says "arch":"i386" and whose calls are
+ * decoded by their ia32 numbers (mmap2's offset is in pages; the old
+ * one-argument mmap reads its six arguments from the program's memory).
  *
  *   vmrun [-L] -o OUT.jsonl -n NAME -- PROGRAM [ARGS...]
  *
@@ -15,13 +18,15 @@
  * the program exits, its final /proc/PID/maps.
  *
  * Unlike the synthetic driver the program touches its memory; page faults
- * are not in the log (see FORMAT.md on real-* traces). Calls are logged in
- * the order their syscall-exit stops reach the tracer: when two threads map
- * at the same moment, that order may differ from the order in which the
- * kernel took mmap_lock (two identical mmaps then appear with their answers
- * swapped), so multi-threaded recordings are best checked before use.
+ * are not in the log (see FORMAT.md on real-* traces). The tracer lets one
+ * address-space call run at a time (a thread entering one while another's
+ * is in flight waits at its entry stop), so the log has the order in which
+ * the kernel ran them even in a multi-threaded program; without that, the
+ * exit stops of two threads' calls could reach the tracer in the other
+ * order (a munmap that freed a hole logged after the mmap that took it).
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -37,6 +42,7 @@
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <linux/audit.h>
 #include <unistd.h>
 
 typedef uint64_t u64;
@@ -109,7 +115,20 @@ static void emit_maps(pid_t pid, long at) {
   fputs("]}\n", out);
 }
 
-static void emit_header(pid_t pid, const char *name, int legacy) {
+/* Whether the program pid now runs is a 32-bit ELF image (its class byte). */
+static int image_is_32bit(pid_t pid) {
+  char path[64];
+  unsigned char ident[EI_NIDENT];
+  snprintf(path, sizeof path, "/proc/%d/exe", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) die("cannot open /proc/PID/exe");
+  size_t n = fread(ident, 1, sizeof ident, f);
+  fclose(f);
+  if (n != sizeof ident || memcmp(ident, ELFMAG, SELFMAG) != 0) die("the program is not an ELF image");
+  return ident[EI_CLASS] == ELFCLASS32;
+}
+
+static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   struct utsname u;
   struct rlimit rl;
   if (uname(&u) != 0 || getrlimit(RLIMIT_STACK, &rl) != 0) die("uname/getrlimit failed");
@@ -127,7 +146,8 @@ static void emit_header(pid_t pid, const char *name, int legacy) {
     fclose(f);
   }
   u64 start_brk = stat_field(pid, 47);
-  fprintf(out, "{\"kind\":\"header\",\"format\":\"vmtrace/1\",\"arch\":\"x86_64\",\"page_size\":4096,\"program\":");
+  fprintf(out, "{\"kind\":\"header\",\"format\":\"vmtrace/1\",\"arch\":\"%s\",\"page_size\":4096,\"program\":",
+          is32 ? "i386" : "x86_64");
   json_str(name);
   fprintf(out, ",\"kernel\":");
   json_str(u.release);
@@ -202,71 +222,124 @@ static void answer(long long rval, int is_error) {
   else fprintf(out, ",\"ret\":\"0x%llx\"}\n", (unsigned long long)rval);
 }
 
-/* Calls that touch the address space but are not among the replayed ops. */
-static const char *other_name(long nr) {
+/* What a system call is to the recorder, whichever ABI made it. */
+enum call { C_NONE, C_MMAP, C_MMAP2, C_OLD_MMAP, C_MUNMAP, C_MPROTECT, C_MREMAP, C_BRK, C_OPEN, C_OTHER };
+
+/* The native x86_64 numbers, from the tracer's own headers. */
+static enum call call_x86_64(long nr, const char **other) {
   switch (nr) {
-  case SYS_madvise: return "madvise";
-  case SYS_mlock: return "mlock";
-  case SYS_mlock2: return "mlock2";
-  case SYS_munlock: return "munlock";
-  case SYS_mlockall: return "mlockall";
-  case SYS_munlockall: return "munlockall";
-  case SYS_pkey_mprotect: return "pkey_mprotect";
-  case SYS_shmat: return "shmat";
-  case SYS_shmdt: return "shmdt";
-  case SYS_remap_file_pages: return "remap_file_pages";
-  case SYS_process_madvise: return "process_madvise";
-#ifdef SYS_mseal
-  case SYS_mseal: return "mseal";
-#endif
-  default: return 0;
+  case SYS_mmap: return C_MMAP;
+  case SYS_munmap: return C_MUNMAP;
+  case SYS_mprotect: return C_MPROTECT;
+  case SYS_mremap: return C_MREMAP;
+  case SYS_brk: return C_BRK;
+  case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat: return C_OPEN;
+  case SYS_madvise: *other = "madvise"; return C_OTHER;
+  case SYS_mlock: *other = "mlock"; return C_OTHER;
+  case SYS_mlock2: *other = "mlock2"; return C_OTHER;
+  case SYS_munlock: *other = "munlock"; return C_OTHER;
+  case SYS_mlockall: *other = "mlockall"; return C_OTHER;
+  case SYS_munlockall: *other = "munlockall"; return C_OTHER;
+  case SYS_pkey_mprotect: *other = "pkey_mprotect"; return C_OTHER;
+  case SYS_shmat: *other = "shmat"; return C_OTHER;
+  case SYS_shmdt: *other = "shmdt"; return C_OTHER;
+  case SYS_remap_file_pages: *other = "remap_file_pages"; return C_OTHER;
+  case SYS_process_madvise: *other = "process_madvise"; return C_OTHER;
+  case 462: *other = "mseal"; return C_OTHER;
+  default: return C_NONE;
   }
+}
+
+/* The ia32 numbers (arch/x86/entry/syscalls/syscall_32.tbl); the tracer is 64-bit, so they are spelt out. */
+static enum call call_i386(long nr, const char **other) {
+  switch (nr) {
+  case 90: return C_OLD_MMAP;
+  case 192: return C_MMAP2;
+  case 91: return C_MUNMAP;
+  case 125: return C_MPROTECT;
+  case 163: return C_MREMAP;
+  case 45: return C_BRK;
+  case 5: case 8: case 295: case 437: return C_OPEN; /* open, creat, openat, openat2 */
+  case 219: *other = "madvise"; return C_OTHER;
+  case 150: *other = "mlock"; return C_OTHER;
+  case 376: *other = "mlock2"; return C_OTHER;
+  case 151: *other = "munlock"; return C_OTHER;
+  case 152: *other = "mlockall"; return C_OTHER;
+  case 153: *other = "munlockall"; return C_OTHER;
+  case 380: *other = "pkey_mprotect"; return C_OTHER;
+  case 117: *other = "ipc"; return C_OTHER; /* shmat and shmdt through the multiplexer */
+  case 397: *other = "shmat"; return C_OTHER;
+  case 398: *other = "shmdt"; return C_OTHER;
+  case 257: *other = "remap_file_pages"; return C_OTHER;
+  case 440: *other = "process_madvise"; return C_OTHER;
+  case 462: *other = "mseal"; return C_OTHER;
+  default: return C_NONE;
+  }
+}
+
+/* The old ia32 mmap passes one pointer to six 32-bit words: addr, len, prot, flags, fd, offset. */
+static int read_old_mmap_args(pid_t tid, u64 ptr, u64 a[6]) {
+  uint32_t w[6];
+  for (size_t k = 0; k < sizeof w; k += sizeof(long)) {
+    errno = 0;
+    long v = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)(ptr + k), 0);
+    if (errno) return 0;
+    memcpy((char *)w + k, &v, sizeof w - k < sizeof v ? sizeof w - k : sizeof v);
+  }
+  for (int k = 0; k < 6; k++) a[k] = w[k];
+  return 1;
 }
 
 static void log_call(pid_t tid, struct __ptrace_syscall_info *in, struct __ptrace_syscall_info *ex) {
   long nr = (long)in->entry.nr;
-  const u64 *a = (const u64 *)in->entry.args;
+  int ia32 = in->arch == AUDIT_ARCH_I386;
+  u64 a[6];
+  memcpy(a, in->entry.args, sizeof a);
   long long rv = ex->exit.rval;
   int err = ex->exit.is_error;
-  if ((nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat) && !err) {
+  const char *other = 0;
+  enum call c = ia32 ? call_i386(nr, &other) : call_x86_64(nr, &other);
+  if (c == C_OPEN && !err) {
     emit_open(tid, (long)rv);
     return;
   }
-  const char *other = other_name(nr);
-  int raw = other != 0;
-  if (nr == SYS_mmap && !flags_known(a[3], 0)) raw = 1, other = "mmap_raw";
-  if (nr == SYS_mremap && !flags_known(a[3], 1)) raw = 1, other = "mremap_raw";
-  if (raw) {
+  /* An old mmap whose argument block cannot be read failed with EFAULT before it changed anything. */
+  if (c == C_OLD_MMAP && !read_old_mmap_args(tid, in->entry.args[0], a)) c = C_OTHER, other = "old_mmap";
+  if (c == C_MMAP2) a[5] *= 4096, c = C_MMAP;
+  if (c == C_OLD_MMAP) c = C_MMAP;
+  if (c == C_MMAP && !flags_known(a[3], 0)) c = C_OTHER, other = "mmap_raw";
+  if (c == C_MREMAP && !flags_known(a[3], 1)) c = C_OTHER, other = "mremap_raw";
+  if (c == C_OTHER) {
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"%s\",\"args\":[", ++op_no, other);
     for (int k = 0; k < 6; k++) fprintf(out, "%s\"0x%llx\"", k ? "," : "", (unsigned long long)a[k]);
     fputc(']', out);
     answer(rv, err);
     return;
   }
-  switch (nr) {
-  case SYS_mmap:
+  switch (c) {
+  case C_MMAP:
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"mmap\",\"addr\":\"0x%llx\",\"len\":\"0x%llx\"", ++op_no,
             (unsigned long long)a[0], (unsigned long long)a[1]);
     prot_text(a[2]);
     flags_text(a[3], 0);
     fprintf(out, ",\"fd\":%d,\"off\":\"0x%llx\"", (int)a[4], (unsigned long long)a[5]);
     break;
-  case SYS_munmap:
+  case C_MUNMAP:
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"munmap\",\"addr\":\"0x%llx\",\"len\":\"0x%llx\"", ++op_no,
             (unsigned long long)a[0], (unsigned long long)a[1]);
     break;
-  case SYS_mprotect:
+  case C_MPROTECT:
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"mprotect\",\"addr\":\"0x%llx\",\"len\":\"0x%llx\"", ++op_no,
             (unsigned long long)a[0], (unsigned long long)a[1]);
     prot_text(a[2]);
     break;
-  case SYS_mremap:
+  case C_MREMAP:
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"mremap\",\"addr\":\"0x%llx\",\"old_len\":\"0x%llx\",\"new_len\":\"0x%llx\"",
             ++op_no, (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2]);
     flags_text(a[3], 1);
     fprintf(out, ",\"new_addr\":\"0x%llx\"", (unsigned long long)a[4]);
     break;
-  case SYS_brk:
+  case C_BRK:
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"brk\",\"addr\":\"0x%llx\"", ++op_no, (unsigned long long)a[0]);
     break;
   default:
@@ -279,6 +352,7 @@ static void log_call(pid_t tid, struct __ptrace_syscall_info *in, struct __ptrac
 static struct {
   pid_t tid;
   int have_entry;
+  int held; /* stopped at the entry of an address-space call until the one in flight returns */
   struct __ptrace_syscall_info entry;
 } tids[MAX_TIDS];
 
@@ -289,10 +363,46 @@ static int slot(pid_t tid) {
     if (!tids[k].tid) {
       tids[k].tid = tid;
       tids[k].have_entry = 0;
+      tids[k].held = 0;
       return k;
     }
   die("too many threads");
   return -1;
+}
+
+/*
+ * One address-space call at a time. Two threads' calls would otherwise reach the tracer in the order of their
+ * exit stops, which need not be the order in which the kernel ran them (a munmap that freed a hole could be
+ * logged after the mmap that filled it). So a thread stopped at the entry of such a call while another one is
+ * in flight is held there, and released when that one returns; the log then has the kernel's own order.
+ */
+static pid_t in_flight;
+
+static int orders(const struct __ptrace_syscall_info *in) {
+  const char *other = 0;
+  enum call c = in->arch == AUDIT_ARCH_I386 ? call_i386((long)in->entry.nr, &other)
+                                             : call_x86_64((long)in->entry.nr, &other);
+  return c != C_NONE && c != C_OPEN;
+}
+
+/* The call in flight is over (returned, or its thread is exiting): let the next held thread in. */
+static void release_next(void) {
+  in_flight = 0;
+  for (int k = 0; k < MAX_TIDS; k++)
+    if (tids[k].tid && tids[k].held) {
+      tids[k].held = 0;
+      in_flight = tids[k].tid;
+      if (ptrace(PTRACE_SYSCALL, tids[k].tid, 0, 0) != 0) die("PTRACE_SYSCALL failed");
+      return;
+    }
+}
+
+/* A thread is exiting: it holds nothing and waits for nothing any more. */
+static void forget_thread(pid_t tid) {
+  int s = slot(tid);
+  tids[s].held = 0;
+  tids[s].have_entry = 0;
+  if (in_flight == tid) release_next();
 }
 
 int main(int argc, char **argv) {
@@ -340,6 +450,7 @@ int main(int argc, char **argv) {
     }
     if (WIFEXITED(status) || WIFSIGNALED(status)) {
       if (tid == leader) code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      forget_thread(tid);
       tids[slot(tid)].tid = 0;
       continue;
     }
@@ -348,12 +459,13 @@ int main(int argc, char **argv) {
     if (event == PTRACE_EVENT_EXEC) {
       /* A new program image: the history starts here (a later exec restarts nothing; we keep the first). */
       if (!started) {
-        emit_header(tid, name, legacy);
+        emit_header(tid, name, legacy, image_is_32bit(tid));
         emit_maps(tid, 0);
         started = 1;
       }
       tids[slot(tid)].have_entry = 0;
     } else if (event == PTRACE_EVENT_EXIT) {
+      forget_thread(tid);
       if (tid == leader && started) emit_maps(tid, op_no);
     } else if (event == PTRACE_EVENT_CLONE) {
       /* The new thread is traced from its first instruction; nothing to do here. */
@@ -365,9 +477,17 @@ int main(int argc, char **argv) {
       if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
         tids[s].entry = info;
         tids[s].have_entry = 1;
+        if (started && orders(&info)) {
+          if (in_flight && in_flight != tid) {
+            tids[s].held = 1;
+            continue; /* stays stopped; release_next resumes it */
+          }
+          in_flight = tid;
+        }
       } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && tids[s].have_entry) {
         if (started) log_call(tid, &tids[s].entry, &info);
         tids[s].have_entry = 0;
+        if (in_flight == tid) release_next();
       }
     } else if (WSTOPSIG(status) != SIGTRAP && WSTOPSIG(status) != SIGSTOP) {
       sig = WSTOPSIG(status); /* deliver the program's own signals */
