@@ -240,9 +240,17 @@ function revSearch<V>(
           const child = slots[h * SLOT_STRIDE + off] as number;
           d++;
           sNode[d] = child;
-          sMin[d] = off > 0 ? (pivots[h * PIVOT_STRIDE + off - 1] as number) + 1 : (sMin[d - 1] as number);
+          const childMin =
+            off > 0 ? (pivots[h * PIVOT_STRIDE + off - 1] as number) + 1 : (sMin[d - 1] as number);
+          sMin[d] = childMin;
           sMax[d] = hi;
-          sOff[d] = slotDownTo(arena, child, ends[child] as number, max);
+          // The slot holding `max`, scanned for from the node's nearer end (the search's top is
+          // often low in the child when an earlier fit lowered it: a top-down mmap run).
+          const childEnd = ends[child] as number;
+          sOff[d] =
+            max - childMin < hi - max
+              ? slotFor(arena, child, childEnd, max)
+              : slotDownTo(arena, child, childEnd, max);
           if (visited !== null) visited.push(child);
           continue;
         }
