@@ -49,6 +49,7 @@
  */
 import { MAPLE_MAX, type MapleEntry, type MapleState, MapleTree } from '@maple-tree/core';
 import type { Vma } from '../vma.js';
+import { AreaRecord } from './maple-area.js';
 import { PendingClears } from './maple-clears.js';
 import { HoleRecord } from './maple-hole.js';
 import type { IndexStats, VmaIndex } from './types.js';
@@ -107,6 +108,8 @@ export class MapleIndex implements VmaIndex {
    * write (maple-hole.ts); forgotten at each write when the caches are off.
    */
   private readonly hole: HoleRecord;
+  /** What the last gap search proved about where a fit can lie (maple-area.ts). */
+  private readonly areaRecord: AreaRecord;
   /**
    * A small VMA cache in front of the tree, as the vmacache of Linux 3.15 - 6.0:
    * the last four VMAs found, filled round robin (not by page & 3, so that
@@ -142,6 +145,7 @@ export class MapleIndex implements VmaIndex {
     }
     this.cacheOn = options.vmaCache ?? true;
     this.hole = new HoleRecord(this.cacheOn);
+    this.areaRecord = new AreaRecord(this.cacheOn);
     // Page numbers pass 2^31 in any real address space: 64-bit pivots from the start.
     this.tree = tree ?? new MapleTree<Vma>({ allocRange: true, compactPivots: false });
     this.ownTree = tree === undefined;
@@ -189,6 +193,7 @@ export class MapleIndex implements VmaIndex {
     this.writes++;
     this.vmas++;
     this.hole.taken(vma);
+    this.areaRecord.taken(vma.startPage, vma.endPage - 1);
     this.put(vma.startPage, vma.endPage - 1, vma);
   }
 
@@ -196,6 +201,7 @@ export class MapleIndex implements VmaIndex {
     this.writes++;
     this.vmas--;
     this.hole.removed(vma);
+    this.areaRecord.freed(vma.startPage, vma.endPage - 1);
     this.clear(vma.startPage, vma.endPage - 1);
   }
 
@@ -209,6 +215,11 @@ export class MapleIndex implements VmaIndex {
     vma.startPage = start;
     vma.endPage = end;
     this.hole.moved(vma);
+    const area = this.areaRecord;
+    if (start > os) area.freed(os, Math.min(start, oe) - 1);
+    if (end < oe) area.freed(Math.max(end, os), oe - 1);
+    if (start < os) area.taken(start, Math.min(os, end) - 1);
+    if (end > oe) area.taken(Math.max(oe, start), end - 1);
     if (start < os || end > oe) this.put(start, end - 1, vma);
   }
 
@@ -484,9 +495,18 @@ export class MapleIndex implements VmaIndex {
 
   private area(lo: number, hi: number, size: number, rev: boolean): number | undefined {
     if (size < 1 || lo > hi || size > hi - lo + 1) return undefined;
+    // Where the last search of this window proved a fit can lie, if it covers this size.
+    const record = this.areaRecord;
+    const narrowed = record.covers(lo, hi, size);
+    const a = narrowed ? Math.max(lo, record.bottom) : lo;
+    const b = narrowed ? Math.min(hi, record.top) : hi;
+    if (b - a + 1 < size) return undefined;
     this.sync();
     const mas = this.mas;
-    if (!(rev ? mas.emptyAreaRev(lo, hi, size) : mas.emptyArea(lo, hi, size))) return undefined;
+    const found = rev ? mas.emptyAreaRev(a, b, size) : mas.emptyArea(a, b, size);
+    record.searched(lo, hi, size, rev, found ? mas.index : undefined, narrowed);
+    // A search that found nothing has still moved the cursor off any VMA it stood on.
+    if (!found) return this.offEntry();
     const start = mas.index;
     // The fit is empty; the cursor stands on the empty range holding it (its neighbours: one
     // step). A fit inside the recorded hole keeps the record and the neighbours known.
