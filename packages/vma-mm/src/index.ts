@@ -64,6 +64,8 @@ export {
   type TraceOpenRecord,
   type TraceOpRecord,
   TraceReplayer,
+  type TraceUnlinkRecord,
+  type UnlinkEvent,
 } from './replayer.js';
 export {
   diffMaps,
@@ -76,6 +78,7 @@ export {
   type TraceHeader,
   type TraceRecord,
 } from './trace.js';
+export { openedFile, TraceFiles } from './trace-files.js';
 export {
   isAnonymous,
   MAP,

@@ -107,13 +107,13 @@ export function mmapRegion(
   const err = unmapRange(mm, start, end);
   if (err) return err;
   if (accountable(vmFlags)) vmFlags |= VM_ACCOUNT;
-  if (!file && vmFlags & VM_SHARED) {
-    // shmem_zero_setup: shared anonymous memory is a file of its own.
+  // shmem_zero_setup: shared anonymous memory is a file of its own, so it never merges.
+  const sharedAnon = !file && (vmFlags & VM_SHARED) !== 0;
+  if (sharedAnon)
     file = { path: '/dev/zero (deleted)', dev: '00:01', inode: mm.nextShmemInode++, shmem: true };
-  }
   const prev = mm.index.findBelow(start);
   const next = mm.findVmaPage(start);
-  const merged = file?.shmem
+  const merged = sharedAnon
     ? undefined
     : mergeNewRange(
         mm,
@@ -193,7 +193,8 @@ export function sysMmap(
     if (type === MAP.SHARED || type === MAP.SHARED_VALIDATE) {
       if (type === MAP.SHARED) f &= LEGACY_MAP_MASK;
       // A regular file's mmap_supported_flags add MAP_SYNC (ext4, xfs); mmap_file refuses it below.
-      if (f & ~(LEGACY_MAP_MASK | MAP.SYNC)) return -EOPNOTSUPP;
+      // A shmem file has none, so MAP_SHARED_VALIDATE refuses MAP_SYNC here.
+      if (f & ~(LEGACY_MAP_MASK | (file.shmem ? 0 : MAP.SYNC))) return -EOPNOTSUPP;
       if (p & PROT.WRITE && !writable) return -EACCES;
       vmFlags |= VM_SHARED | VM_MAYSHARE;
       if (!writable) vmFlags &= ~(VM_MAYWRITE | VM_SHARED);
@@ -214,8 +215,9 @@ export function sysMmap(
   } else return -EINVAL;
 
   if (f & MAP.NORESERVE) vmFlags |= VM_NORESERVE;
-  if (file && vmFlags & VM_SYNC) {
-    // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file. The
+  if (file && !file.shmem && vmFlags & VM_SYNC) {
+    // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file
+    // (shmem_mmap does not look at it, so a tmpfs mapping keeps VM_SYNC). The
     // filesystem's mmap refuses it only after __mmap_region cleared the range a MAP_FIXED replaces,
     // so that range is left unmapped (vms_abort_munmap_vmas leaves the gap).
     return unmapRange(mm, a / ps, a / ps + pages) || -EOPNOTSUPP;

@@ -3,6 +3,7 @@
  * AddressSpace: record by record, op by op, or all at once.
  *
  *   open     -> fd table                    (applyTraceOp resolves fd -> file)
+ *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err
  *
@@ -22,14 +23,15 @@ import {
   type TraceHeader,
   type TraceRecord,
 } from './trace.js';
+import { TraceFiles, type TraceOpenRecord, type TraceUnlinkRecord } from './trace-files.js';
 import { MAP, type MappedFile, MREMAP, parseProt } from './vma.js';
+
+export type { TraceOpenRecord, TraceUnlinkRecord } from './trace-files.js';
 
 /** An `op` record of a trace. */
 export type TraceOpRecord = Extract<TraceRecord, { kind: 'op' }>;
 /** A `maps` record of a trace. */
 export type TraceMapsRecord = Extract<TraceRecord, { kind: 'maps' }>;
-/** An `open` record of a trace. */
-export type TraceOpenRecord = Extract<TraceRecord, { kind: 'open' }>;
 
 /** One op whose answer differed. */
 export interface AnswerMismatch {
@@ -66,6 +68,13 @@ export interface OpenEvent {
   file: MappedFile;
 }
 
+/** An `unlink` record handled: `vmas` VMAs now print the file's name with " (deleted)". */
+export interface UnlinkEvent {
+  kind: 'unlink';
+  record: TraceUnlinkRecord;
+  vmas: number;
+}
+
 /** A `maps` record compared with our /proc/PID/maps (built from it when it is the at:0 record). */
 export interface SnapshotEvent {
   kind: 'maps';
@@ -92,7 +101,7 @@ export interface OpEvent {
 }
 
 /** What one record did. */
-export type ReplayEvent = OpenEvent | SnapshotEvent | OpEvent;
+export type ReplayEvent = OpenEvent | UnlinkEvent | SnapshotEvent | OpEvent;
 
 /** What one op did, with the snapshots recorded right after it (before the next op). */
 export interface StepResult extends OpEvent {
@@ -203,7 +212,7 @@ export class TraceReplayer {
   tally!: ReplayTally;
   private readonly options: AddressSpaceOptions;
   private space: AddressSpace | undefined;
-  private files!: Map<number, MappedFile>;
+  private files!: TraceFiles;
   /** Index of the next record to handle. */
   private cursor = 1;
   private applied = 0;
@@ -231,7 +240,7 @@ export class TraceReplayer {
     this.cursor = 1;
     this.applied = 0;
     this.space = undefined;
-    this.files = new Map();
+    this.files = new TraceFiles();
     this.tally = {
       ops: 0,
       answered: 0,
@@ -260,7 +269,7 @@ export class TraceReplayer {
 
   /** The files opened so far, by fd. */
   get openFiles(): ReadonlyMap<number, MappedFile> {
-    return this.files;
+    return this.files.byFd;
   }
 
   /**
@@ -297,7 +306,9 @@ export class TraceReplayer {
       const n = this.cursor;
       const r = this.records[n]!;
       let event: ReplayEvent | undefined;
-      if (r.kind === 'open') event = this.open(r);
+      if (r.kind === 'open') event = { kind: 'open', record: r, file: this.files.open(r, n + 1) };
+      else if (r.kind === 'unlink')
+        event = { kind: 'unlink', record: r, vmas: this.files.unlink(r, this.space, n + 1) };
       else if (r.kind === 'maps') event = this.compare(r, n + 1);
       else if (r.kind === 'op') event = this.apply(r, n + 1);
       this.cursor = n + 1;
@@ -340,17 +351,6 @@ export class TraceReplayer {
     return last;
   }
 
-  private open(r: TraceOpenRecord): OpenEvent {
-    const file: MappedFile = {
-      path: r.path,
-      dev: r.dev,
-      inode: r.inode,
-      size: r.size ? hexValue(r.size) : undefined,
-    };
-    this.files.set(r.fd, file);
-    return { kind: 'open', record: r, file };
-  }
-
   private compare(r: TraceMapsRecord, line: number): SnapshotEvent {
     if (!this.space) this.space = this.build(r, line);
     const actual = this.space.procMaps().trimEnd().split('\n');
@@ -380,7 +380,7 @@ export class TraceReplayer {
 
   private apply(r: TraceOpRecord, line: number): OpEvent {
     if (!this.space) throw new TraceFormatError('an op before the at:0 maps record', line);
-    const answer = applyTraceOp(this.space, r, this.files, line);
+    const answer = applyTraceOp(this.space, r, this.files.byFd, line);
     const t = this.tally;
     t.ops++;
     this.applied++;
@@ -427,7 +427,7 @@ export interface ReplayOptions {
   onRecord?: (event: ReplayEvent) => void;
 }
 
-/** The `--emit` line of an event (FORMAT.md's answer lines), or undefined for an open. */
+/** The `--emit` line of an event (FORMAT.md's answer lines), or undefined for an open or unlink. */
 function emitLine(e: ReplayEvent): string | undefined {
   if (e.kind === 'maps') return JSON.stringify({ at: e.at, lines: e.actual });
   if (e.kind !== 'op') return undefined;
@@ -454,7 +454,7 @@ export function replayTrace(records: TraceRecord[], options: ReplayOptions = {})
       const l = emitLine(e);
       if (l !== undefined) emitted.push(l);
     }
-    if (e.kind === 'open') continue;
+    if (e.kind === 'open' || e.kind === 'unlink') continue;
     if (e.kind === 'maps' ? !e.matched : e.matched === false) {
       if (options.stopAtFirstMismatch) break;
     }

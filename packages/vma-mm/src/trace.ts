@@ -40,7 +40,21 @@ export interface TraceHeader {
 /** Any record of a trace. */
 export type TraceRecord =
   | TraceHeader
-  | { kind: 'open'; fd: number; path: string; dev: string; inode: number; size?: string }
+  | {
+      kind: 'open';
+      fd: number;
+      path: string;
+      dev: string;
+      inode: number;
+      size?: string;
+      /** How the file was opened (O_ACCMODE): `r`, `w` or `rw`; absent means `rw`. */
+      mode?: 'r' | 'w' | 'rw';
+      /** `tmpfs` for a shmem file (memfd_create, /dev/shm); absent for other file systems. */
+      fs?: string;
+      /** The fd duplicates this earlier one (dup, memfd passed on, ...): the same open file. */
+      same_as?: number;
+    }
+  | { kind: 'unlink'; path: string; dev: string; inode: number }
   | { kind: 'maps'; at: number; lines: string[]; final?: boolean }
   | { kind: 'op'; i: number; op: string; ret?: string; err?: number; [key: string]: unknown };
 
@@ -69,7 +83,7 @@ export function parseTrace(text: string): TraceRecord[] {
     if (r.kind === 'header' && r.format !== 'vmtrace/1') {
       throw new TraceFormatError(`unsupported format ${String(r.format)}`, n + 1);
     }
-    if (!['header', 'open', 'maps', 'op'].includes(r.kind))
+    if (!['header', 'open', 'unlink', 'maps', 'op'].includes(r.kind))
       throw new TraceFormatError(`unknown kind ${r.kind}`, n + 1);
     out.push(r);
   }

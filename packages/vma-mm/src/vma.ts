@@ -104,7 +104,11 @@ export interface MappedFile {
   readonly readable?: boolean;
   /** Opened for writing (FMODE_WRITE); default true. */
   readonly writable?: boolean;
-  /** A shmem object (shared anonymous memory): no THP file alignment. */
+  /**
+   * A shmem object: shared anonymous memory, or a tmpfs file (memfd_create, /dev/shm). Placed by
+   * shmem_get_unmapped_area, which aligns nothing while shmem huge pages are off (no THP file
+   * alignment), and mapped by shmem_mmap, which has no mmap_supported_flags and accepts VM_SYNC.
+   */
   readonly shmem?: boolean;
 }
 

@@ -14,8 +14,10 @@
  * every thread, with the kernel's answer (mmap, munmap, mprotect, mremap,
  * brk as ops; madvise, mlock, pkey_mprotect, shmat and friends under their
  * own names with raw args, which a replay may skip); an `open` record for
- * each file descriptor a successful open/openat/openat2 returns; and, when
- * the program exits, its final /proc/PID/maps.
+ * each file descriptor a successful open/openat/openat2 returns, and again
+ * before an mmap of a descriptor whose last record no longer says what it
+ * names (one made by dup or memfd_create, inherited, or a file unlinked
+ * since); and, when the program exits, its final /proc/PID/maps.
  *
  * Unlike the synthetic driver the program touches its memory; page faults
  * are not in the log (see FORMAT.md on real-* traces). The tracer lets one
@@ -37,12 +39,15 @@
 #include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <linux/audit.h>
+#include <linux/kcmp.h>
 #include <unistd.h>
 
 typedef uint64_t u64;
@@ -165,18 +170,149 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   fprintf(out, ",\"recorder\":\"maple-tree tools/recorder/vmrun.c\"}\n");
 }
 
-/* An `open` record for descriptor fd of pid (what it names now). */
-static void emit_open(pid_t pid, long fd) {
+/* What each descriptor was last logged as (by fd number), so that a record is written again only when it changed. */
+struct described {
+  int known;
+  dev_t dev;
+  ino_t ino;
+  int mode;
+  char *path;
+};
+static struct described *described;
+static long n_described;
+
+/* The access mode a descriptor was opened with (O_RDONLY, O_WRONLY or O_RDWR), from /proc/PID/fdinfo. */
+static int access_mode(pid_t pid, long fd) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/fdinfo/%ld", pid, fd);
+  FILE *f = fopen(path, "r");
+  int mode = O_RDWR;
+  if (!f) return mode;
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, "flags:", 6)) {
+      mode = (int)(strtol(line + 6, 0, 8) & O_ACCMODE);
+      break;
+    }
+  fclose(f);
+  return mode;
+}
+
+/*
+ * An `open` record for descriptor fd of pid (what it names now): its path, device and inode, size, access mode
+ * ("mode": r, w or rw) and, for tmpfs and hugetlbfs, the file system ("fs"). With only_if_changed, nothing is
+ * written when the last record for fd already says all that (the check before an mmap of fd, which also
+ * describes descriptors no open call made: dup, memfd_create, inherited ones).
+ */
+/*
+ * The names under which mapped files were opened, to notice when one goes away: the kernel then prints it
+ * with " (deleted)" in the maps of every mapping of that file, so an `unlink` record says so.
+ */
+static struct name {
+  dev_t dev;
+  ino_t ino;
+  char *path;
+} *names;
+static size_t n_names, cap_names;
+
+static int already_deleted(const char *path) {
+  size_t n = strlen(path), k = strlen(" (deleted)");
+  return n >= k && !strcmp(path + n - k, " (deleted)");
+}
+
+static void remember_name(dev_t dev, ino_t ino, const char *path) {
+  if (path[0] != '/' || already_deleted(path)) return; /* anon_inode:..., memfd and O_TMPFILE files have none */
+  for (size_t k = 0; k < n_names; k++)
+    if (names[k].dev == dev && names[k].ino == ino && !strcmp(names[k].path, path)) return;
+  if (n_names == cap_names) {
+    cap_names = cap_names ? 2 * cap_names : 16;
+    names = realloc(names, cap_names * sizeof *names);
+    if (!names) die("out of memory");
+  }
+  names[n_names].dev = dev, names[n_names].ino = ino;
+  names[n_names].path = strdup(path);
+  if (!names[n_names++].path) die("out of memory");
+}
+
+static void emit_dev_inode(dev_t dev, ino_t ino) {
+  fprintf(out, ",\"dev\":\"%02x:%02x\",\"inode\":%llu", major(dev), minor(dev), (unsigned long long)ino);
+}
+
+/*
+ * After an unlink: an `unlink` record for each remembered name that no longer leads to its file, and the
+ * descriptors described under it now read as the kernel shows them (name + " (deleted)"), so that no new
+ * `open` record follows for them. A mapped file renamed away is not followed (its name just vanishes).
+ */
+static void check_names(void) {
+  for (size_t k = 0; k < n_names;) {
+    struct name *m = &names[k];
+    struct stat st;
+    if (stat(m->path, &st) == 0 && st.st_dev == m->dev && st.st_ino == m->ino) {
+      k++;
+      continue;
+    }
+    fputs("{\"kind\":\"unlink\",\"path\":", out);
+    json_str(m->path);
+    emit_dev_inode(m->dev, m->ino);
+    fputs("}\n", out);
+    for (long fd = 0; fd < n_described; fd++) {
+      struct described *d = &described[fd];
+      if (!d->known || d->dev != m->dev || d->ino != m->ino || strcmp(d->path, m->path)) continue;
+      size_t len = strlen(m->path) + sizeof " (deleted)";
+      char *gone = malloc(len);
+      if (!gone) die("out of memory");
+      snprintf(gone, len, "%s (deleted)", m->path);
+      free(d->path);
+      d->path = gone;
+    }
+    free(m->path);
+    *m = names[--n_names];
+  }
+}
+
+/* A described descriptor other than fd that shares fd's open file (kcmp KCMP_FILE), or -1. */
+static long same_open_file(pid_t pid, long fd, dev_t dev, ino_t ino) {
+  for (long k = 0; k < n_described; k++) {
+    if (k == fd || !described[k].known || described[k].dev != dev || described[k].ino != ino) continue;
+    if (syscall(SYS_kcmp, pid, pid, KCMP_FILE, fd, k) == 0) return k;
+  }
+  return -1;
+}
+
+static void emit_open(pid_t pid, long fd, int only_if_changed) {
   char link[64], target[4096];
   snprintf(link, sizeof link, "/proc/%d/fd/%ld", pid, fd);
   ssize_t n = readlink(link, target, sizeof target - 1);
   struct stat st;
+  struct statfs sf;
   if (n < 0 || stat(link, &st) != 0) return; /* already closed by another thread */
   target[n] = 0;
+  int mode = access_mode(pid, fd);
+  if (fd >= n_described) {
+    long grow = fd + 64;
+    described = realloc(described, (size_t)grow * sizeof *described);
+    if (!described) die("out of memory");
+    memset(described + n_described, 0, (size_t)(grow - n_described) * sizeof *described);
+    n_described = grow;
+  }
+  struct described *d = &described[fd];
+  if (only_if_changed) remember_name(st.st_dev, st.st_ino, target);
+  if (only_if_changed && d->known && d->dev == st.st_dev && d->ino == st.st_ino && d->mode == mode &&
+      !strcmp(d->path, target))
+    return;
+  long twin = only_if_changed ? same_open_file(pid, fd, st.st_dev, st.st_ino) : -1;
+  free(d->path);
+  d->path = strdup(target);
+  if (!d->path) die("out of memory");
+  d->known = 1, d->dev = st.st_dev, d->ino = st.st_ino, d->mode = mode;
   fprintf(out, "{\"kind\":\"open\",\"fd\":%ld,\"path\":", fd);
   json_str(target);
-  fprintf(out, ",\"dev\":\"%02x:%02x\",\"inode\":%llu,\"size\":\"0x%llx\"}\n", major(st.st_dev), minor(st.st_dev),
-          (unsigned long long)st.st_ino, (unsigned long long)st.st_size);
+  emit_dev_inode(st.st_dev, st.st_ino);
+  fprintf(out, ",\"size\":\"0x%llx\",\"mode\":\"%s\"", (unsigned long long)st.st_size,
+          mode == O_RDONLY ? "r" : mode == O_WRONLY ? "w" : "rw");
+  if (twin >= 0) fprintf(out, ",\"same_as\":%ld", twin);
+  if (statfs(link, &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == HUGETLBFS_MAGIC))
+    fprintf(out, ",\"fs\":\"%s\"", sf.f_type == TMPFS_MAGIC ? "tmpfs" : "hugetlbfs");
+  fputs("}\n", out);
 }
 
 static void prot_text(u64 p) {
@@ -223,7 +359,7 @@ static void answer(long long rval, int is_error) {
 }
 
 /* What a system call is to the recorder, whichever ABI made it. */
-enum call { C_NONE, C_MMAP, C_MMAP2, C_OLD_MMAP, C_MUNMAP, C_MPROTECT, C_MREMAP, C_BRK, C_OPEN, C_OTHER };
+enum call { C_NONE, C_MMAP, C_MMAP2, C_OLD_MMAP, C_MUNMAP, C_MPROTECT, C_MREMAP, C_BRK, C_OPEN, C_UNLINK, C_OTHER };
 
 /* The native x86_64 numbers, from the tracer's own headers. */
 static enum call call_x86_64(long nr, const char **other) {
@@ -234,6 +370,7 @@ static enum call call_x86_64(long nr, const char **other) {
   case SYS_mremap: return C_MREMAP;
   case SYS_brk: return C_BRK;
   case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat: return C_OPEN;
+  case SYS_unlink: case SYS_unlinkat: return C_UNLINK;
   case SYS_madvise: *other = "madvise"; return C_OTHER;
   case SYS_mlock: *other = "mlock"; return C_OTHER;
   case SYS_mlock2: *other = "mlock2"; return C_OTHER;
@@ -260,6 +397,7 @@ static enum call call_i386(long nr, const char **other) {
   case 163: return C_MREMAP;
   case 45: return C_BRK;
   case 5: case 8: case 295: case 437: return C_OPEN; /* open, creat, openat, openat2 */
+  case 10: case 301: return C_UNLINK;                 /* unlink, unlinkat */
   case 219: *other = "madvise"; return C_OTHER;
   case 150: *other = "mlock"; return C_OTHER;
   case 376: *other = "mlock2"; return C_OTHER;
@@ -300,7 +438,11 @@ static void log_call(pid_t tid, struct __ptrace_syscall_info *in, struct __ptrac
   const char *other = 0;
   enum call c = ia32 ? call_i386(nr, &other) : call_x86_64(nr, &other);
   if (c == C_OPEN && !err) {
-    emit_open(tid, (long)rv);
+    emit_open(tid, (long)rv, 0);
+    return;
+  }
+  if (c == C_UNLINK) {
+    if (!err) check_names();
     return;
   }
   /* An old mmap whose argument block cannot be read failed with EFAULT before it changed anything. */
@@ -309,6 +451,8 @@ static void log_call(pid_t tid, struct __ptrace_syscall_info *in, struct __ptrac
   if (c == C_OLD_MMAP) c = C_MMAP;
   if (c == C_MMAP && !flags_known(a[3], 0)) c = C_OTHER, other = "mmap_raw";
   if (c == C_MREMAP && !flags_known(a[3], 1)) c = C_OTHER, other = "mremap_raw";
+  /* A file mapping's descriptor is described first if no record says what it names now. */
+  if (c == C_MMAP && !(a[3] & 0x20) && (int)a[4] >= 0) emit_open(tid, (int)a[4], 1);
   if (c == C_OTHER) {
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"%s\",\"args\":[", ++op_no, other);
     for (int k = 0; k < 6; k++) fprintf(out, "%s\"0x%llx\"", k ? "," : "", (unsigned long long)a[k]);
@@ -382,7 +526,7 @@ static int orders(const struct __ptrace_syscall_info *in) {
   const char *other = 0;
   enum call c = in->arch == AUDIT_ARCH_I386 ? call_i386((long)in->entry.nr, &other)
                                              : call_x86_64((long)in->entry.nr, &other);
-  return c != C_NONE && c != C_OPEN;
+  return c != C_NONE && c != C_OPEN && c != C_UNLINK;
 }
 
 /* The call in flight is over (returned, or its thread is exiting): let the next held thread in. */

@@ -1,0 +1,120 @@
+/**
+ * The files of a replay (FORMAT.md's `open` and `unlink` records): the fd
+ * table, and what the mappings of a file print once its name is removed.
+ *
+ * An `open` record makes a new open file (a struct file: two VMAs merge only
+ * when they map the same one), except with `same_as`, when the fd shares an
+ * earlier fd's open file (dup, a descriptor passed on), so mappings through
+ * either can merge. `mode` gives FMODE_READ / FMODE_WRITE (do_mmap's EACCES,
+ * VM_MAYWRITE of a shared mapping), `fs: "tmpfs"` a shmem file.
+ *
+ * An `unlink` record says a file's name went away: the kernel's d_path then
+ * prints that name with " (deleted)" for every open file that was opened
+ * under it, whether it is still in the fd table or only mapped.
+ */
+import type { AddressSpace } from './address-space.js';
+import { hexValue, TraceFormatError, type TraceRecord } from './trace.js';
+import type { MappedFile } from './vma.js';
+
+/** An `open` record of a trace. */
+export type TraceOpenRecord = Extract<TraceRecord, { kind: 'open' }>;
+/** An `unlink` record of a trace. */
+export type TraceUnlinkRecord = Extract<TraceRecord, { kind: 'unlink' }>;
+
+/** What d_path appends to the name of an unlinked file. */
+const DELETED = ' (deleted)';
+
+const ACCESS: Readonly<Record<string, readonly [readable: boolean, writable: boolean]>> = {
+  r: [true, false],
+  w: [false, true],
+  rw: [true, true],
+};
+
+function checkName(r: { path: unknown; dev: unknown; inode: unknown }, what: string, line: number): void {
+  if (typeof r.path !== 'string' || typeof r.dev !== 'string' || !Number.isSafeInteger(r.inode))
+    throw new TraceFormatError(`${what} record needs a path, a dev and an inode`, line);
+}
+
+/**
+ * The open file an `open` record describes (without `same_as`: a new one).
+ * @throws TraceFormatError for a missing name or an unknown mode
+ */
+export function openedFile(r: TraceOpenRecord, line: number): MappedFile {
+  checkName(r, 'an open', line);
+  const mode = r.mode ?? 'rw';
+  const access = Object.hasOwn(ACCESS, mode) ? ACCESS[mode] : undefined;
+  if (!access) throw new TraceFormatError(`unknown open mode "${String(mode)}" (r, w or rw)`, line);
+  const file: MappedFile = {
+    path: r.path,
+    dev: r.dev,
+    inode: r.inode,
+    size: r.size ? hexValue(r.size) : undefined,
+    readable: access[0],
+    writable: access[1],
+  };
+  return r.fs === 'tmpfs' ? { ...file, shmem: true } : file;
+}
+
+/** The fd table of a replay, and the renaming an unlink does. */
+export class TraceFiles {
+  private readonly table = new Map<number, MappedFile>();
+
+  /** The open file each fd names. */
+  get byFd(): ReadonlyMap<number, MappedFile> {
+    return this.table;
+  }
+
+  /**
+   * An `open` record: its fd names a new open file, or with `same_as` the one that fd names.
+   * @throws TraceFormatError for a bad record, a `same_as` fd never opened, or one naming another file
+   */
+  open(r: TraceOpenRecord, line: number): MappedFile {
+    let file: MappedFile;
+    if (r.same_as === undefined) file = openedFile(r, line);
+    else {
+      checkName(r, 'an open', line);
+      const shared = this.table.get(r.same_as);
+      if (!shared) throw new TraceFormatError(`fd ${r.same_as} (same_as) was never opened`, line);
+      if (shared.dev !== r.dev || shared.inode !== r.inode)
+        throw new TraceFormatError(`fd ${r.fd} is not the file fd ${r.same_as} names`, line);
+      file = shared;
+    }
+    this.table.set(r.fd, file);
+    return file;
+  }
+
+  /**
+   * An `unlink` record (the kernel's d_path of an unlinked dentry): every open file opened as
+   * `path` (same dev and inode), in the fd table or mapped in `mm`, now prints `path (deleted)`.
+   * Each such file stays one object: all its VMAs and fds get the same renamed copy, so what
+   * merged before still merges.
+   * @param mm - the address space, once built (an unlink before the at:0 snapshot renames fds only)
+   * @returns the VMAs renamed
+   * @throws TraceFormatError for a record without a path, dev and inode
+   */
+  unlink(r: TraceUnlinkRecord, mm: AddressSpace | undefined, line: number): number {
+    checkName(r, 'an unlink', line);
+    const renamed = new Map<MappedFile, MappedFile>();
+    const rename = (f: MappedFile): MappedFile => {
+      if (f.path !== r.path || f.dev !== r.dev || f.inode !== r.inode) return f;
+      let copy = renamed.get(f);
+      if (!copy) {
+        copy = { ...f, path: `${r.path}${DELETED}` };
+        renamed.set(f, copy);
+      }
+      return copy;
+    };
+    for (const [fd, f] of this.table) this.table.set(fd, rename(f));
+    let vmas = 0;
+    if (mm)
+      for (const v of mm.vmas()) {
+        if (!v.file) continue;
+        const f = rename(v.file);
+        if (f !== v.file) {
+          v.file = f;
+          vmas++;
+        }
+      }
+    return vmas;
+  }
+}
