@@ -1,9 +1,10 @@
 /**
  * The vma-mm benchmark: both VMA indexes (maple, legacy) side by side on
- * every workload in one run, plus the seed's maple index on the scaled
- * workloads; prints a Markdown table of median ns per operation with the
- * ratios legacy / maple (above 1: maple is faster) and seed / maple (what
- * the look-up work gained). Run it with `node bench/run.mjs` (see run.mjs).
+ * every workload in one run, plus, on the scaled workloads, the maple index
+ * with its caches off and the seed's maple index; prints a Markdown table of
+ * median ns per operation with the ratios legacy / maple (above 1: maple is
+ * faster), legacy / maple with caches off (the tree alone) and seed / maple
+ * (what the look-up work gained). Run it with `node bench/run.mjs` (see run.mjs).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -27,8 +28,8 @@ export async function main(argv: string[], traces: URL): Promise<void> {
   );
   const results: Result[] = [];
   const rows: string[] = [
-    '| workload | VMAs | maple | legacy | legacy / maple | seed maple index | seed / maple |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| workload | VMAs | maple | legacy | legacy / maple | maple, caches off | legacy / caches off | seed maple index | seed / maple |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   let group = '';
   for (const w of workloads) {
@@ -36,15 +37,22 @@ export async function main(argv: string[], traces: URL): Promise<void> {
     results.push(r);
     if (w.group !== group) {
       group = w.group;
-      rows.push(`| **${group}** | | | | | | |`);
+      rows.push(`| **${group}** | | | | | | | | |`);
     }
-    const { maple, legacy, seed } = r.nsPerOp as { maple: number; legacy: number; seed?: number };
+    const { maple, legacy, bare, seed } = r.nsPerOp as {
+      maple: number;
+      legacy: number;
+      bare?: number;
+      seed?: number;
+    };
     const cells = [
       w.name,
       w.vmas ?? '',
       fmtTime(maple),
       fmtTime(legacy),
       `${(legacy / maple).toFixed(2)}x`,
+      bare === undefined ? '' : fmtTime(bare),
+      bare === undefined ? '' : `${(legacy / bare).toFixed(2)}x`,
       seed === undefined ? '' : fmtTime(seed),
       seed === undefined ? '' : `${(seed / maple).toFixed(2)}x`,
     ];

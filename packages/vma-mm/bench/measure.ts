@@ -13,9 +13,15 @@
  * stayed within a few per cent.
  */
 
-/** What runs: the two backends, and the seed's maple index (the baseline of the look-up work). */
-export type Variant = 'maple' | 'legacy' | 'seed';
-export const VARIANTS: readonly Variant[] = ['maple', 'legacy', 'seed'];
+/**
+ * What runs: the two backends; the maple backend with its caches off
+ * (`vmaCache: false`: no VMA cache, and the hole and area records last only
+ * until the next write, Linux 6.1's own path), which shows what the tree
+ * gives without them; and the seed's maple index (the baseline of the
+ * look-up work).
+ */
+export type Variant = 'maple' | 'legacy' | 'bare' | 'seed';
+export const VARIANTS: readonly Variant[] = ['maple', 'legacy', 'bare', 'seed'];
 
 /** A workload: `setup` runs untimed before each sample and returns the timed body. */
 export interface Workload {

@@ -67,6 +67,7 @@ function layoutPlan(n: number): { start: number; pages: number }[] {
 function makeSpace(variant: Variant): AddressSpace {
   const options: AddressSpaceOptions = { arch: 'x86_64', maxMapCount: 70000 };
   if (variant === 'seed') return new AddressSpace(options, new SeedMapleIndex());
+  if (variant === 'bare') return new AddressSpace({ ...options, backend: 'maple', vmaCache: false });
   return new AddressSpace({ ...options, backend: variant });
 }
 
