@@ -256,16 +256,15 @@ function nodeStoreInPlace<V>(core: TreeCore<V>, entry: number): void {
   // their pivots, of which a full leaf has one fewer (no pivot 15).
   const shift = restFrom - (oe + 1);
   const lastPivot = RANGE64_SLOTS - 2;
+  // Slots and pivots move in loops of their own, each bounded up front.
   if (shift > 0) {
-    for (let i = end; i > oe; i--) {
-      slots[s + i + shift] = slots[s + i] as number;
-      if (i + shift <= lastPivot) pivots[p + i + shift] = pivots[p + i] as number;
-    }
+    for (let i = end; i > oe; i--) slots[s + i + shift] = slots[s + i] as number;
+    for (let i = Math.min(end, lastPivot - shift); i > oe; i--)
+      pivots[p + i + shift] = pivots[p + i] as number;
   } else if (shift < 0) {
-    for (let i = oe + 1; i <= end; i++) {
-      slots[s + i + shift] = slots[s + i] as number;
-      if (i <= lastPivot) pivots[p + i + shift] = pivots[p + i] as number;
-    }
+    for (let i = oe + 1; i <= end; i++) slots[s + i + shift] = slots[s + i] as number;
+    const top = Math.min(end, lastPivot);
+    for (let i = oe + 1; i <= top; i++) pivots[p + i + shift] = pivots[p + i] as number;
   }
   for (let i = newEnd + 1; i <= end; i++) {
     slots[s + i] = 0;
