@@ -14,7 +14,7 @@
  *   [--------)[================)[---------)
  *             ^ start          ^ end
  */
-import { ENOMEM } from './errno.js';
+import { EINVAL, ENOMEM } from './errno.js';
 import type { MmCore } from './mm.js';
 import { type MappedFile, VM_SOFTDIRTY, VM_SPECIAL, type Vma } from './vma.js';
 
@@ -194,8 +194,10 @@ export function mergeExistingRange(
 
 /**
  * vma_modify_flags: give [start, end) of `vma` new flags, merging where the
- * kernel would and splitting otherwise (split_vma refuses at max_map_count).
- * @returns the VMA covering [start, end), or -ENOMEM
+ * kernel would and splitting otherwise. split_vma refuses at max_map_count,
+ * then a special mapping's may_split refuses any split (special_mapping_split);
+ * a failed second split leaves the first one done.
+ * @returns the VMA covering [start, end), or -ENOMEM / -EINVAL
  */
 export function modifyFlags(
   mm: MmCore,
@@ -209,10 +211,12 @@ export function modifyFlags(
   if (merged) return merged;
   if (vma.startPage < start) {
     if (mm.mapCount >= mm.maxMapCount) return -ENOMEM;
+    if (vma.special) return -EINVAL;
     mm.split(vma, start, true);
   }
   if (vma.endPage > end) {
     if (mm.mapCount >= mm.maxMapCount) return -ENOMEM;
+    if (vma.special) return -EINVAL;
     mm.split(vma, end, false);
   }
   vma.flags = flags;

@@ -124,6 +124,8 @@ const DONTUNMAP_CLEARS = VM_LOCKED_MASK;
 function moveVma(mm: MmCore, r: Remap): number {
   if (mm.mapCount >= mm.maxMapCount - 3) return -ENOMEM;
   const vma = r.vma!;
+  // prep_move_vma: a special mapping moves whole or not at all (may_split refuses).
+  if (vma.special && (vma.startPage !== r.addr || vma.endPage !== r.addr + r.oldLen)) return -EINVAL;
   const newPgoff = vma.pgoff + (r.addr - vma.startPage);
   const created = copyVma(mm, vma, r.newAddr, r.newLen, newPgoff);
   if (r.flags & MREMAP.DONTUNMAP) {

@@ -7,7 +7,9 @@
  *     [ A ]                   [ C ]            A and C are split-off pieces
  *
  * Splitting one VMA into three needs a free map slot: at vm.max_map_count the
- * call fails with ENOMEM before changing anything.
+ * call fails with ENOMEM before changing anything. A special mapping ([vdso],
+ * [vvar]) cannot be split at all (special_mapping_split): EINVAL, and when
+ * the range starts inside another VMA that one stays split.
  */
 import { EINVAL, ENOMEM } from './errno.js';
 import { argValue, type MmCore } from './mm.js';
@@ -21,7 +23,8 @@ import type { Vma } from './vma.js';
  * it), the VMA is removed or cut down with no further walk; only a range
  * reaching past it iterates over the VMAs it covers (splitting the edges off
  * and removing everything inside, as vms_gather_munmap_vmas).
- * @returns 0, or -ENOMEM when a middle split would pass max_map_count
+ * @returns 0, -ENOMEM when a middle split would pass max_map_count, or -EINVAL when a special
+ *   mapping would have to be split
  */
 export function unmapRange(mm: MmCore, start: number, end: number): number {
   if (start >= end) return 0;
@@ -30,6 +33,7 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
   // vms_gather_munmap_vmas: cutting [start, end) out of the middle of one VMA needs a free map slot.
   if (start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount) return -ENOMEM;
   if (end <= first.endPage) {
+    if (first.special && (start > first.startPage || end < first.endPage)) return -EINVAL;
     // The whole range lies in `first`: what is left of it is one or two pieces, so `first`
     // is cut down in place (one tree write, none of the kernel's split-then-remove; only a
     // hole in the middle needs a new VMA, for the piece above it).
@@ -42,11 +46,17 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
     }
     return 0;
   }
-  if (start > first.startPage) mm.split(first, start, true);
-  const doomed: Vma[] = [];
-  for (const vma of mm.index.range(start, end)) {
-    if (vma.endPage > end) mm.split(vma, end, false);
-    doomed.push(vma);
+  if (start > first.startPage) {
+    if (first.special) return -EINVAL;
+    mm.split(first, start, true);
+  }
+  const doomed: Vma[] = [...mm.index.range(start, end)];
+  const last = doomed[doomed.length - 1]!;
+  if (last.endPage > end) {
+    // The end split fails after the start split succeeded: the kernel puts the detached VMAs back
+    // (abort_munmap_vmas) and the start split stays.
+    if (last.special) return -EINVAL;
+    mm.split(last, end, false);
   }
   for (const vma of doomed) mm.unlink(vma);
   return 0;

@@ -208,4 +208,28 @@ describe.each<BackendName>(['maple', 'legacy'])('mprotect of mlocked memory on t
       mm.validate();
     }
   });
+  it('never splits a special mapping (special_mapping_split): part of [vdso] is EINVAL, the whole of it is fine', () => {
+    const mm = space(backend);
+    const vdso = 0x7ffff7fc8000; // two pages in PROG_LAYOUT
+    const before = mm.procMaps();
+    expect(mm.mprotect(vdso, PAGE, PROT.READ)).toBe(-EINVAL);
+    expect(mm.munmap(vdso + PAGE, PAGE)).toBe(-EINVAL);
+    expect(mm.munmap(vdso, PAGE)).toBe(-EINVAL);
+    expect(mm.mremap(vdso, PAGE, PAGE, MREMAP.MAYMOVE | MREMAP.FIXED, 0x20000000)).toBe(-EINVAL);
+    expect(mm.mremap(vdso, 2 * PAGE, PAGE, 0)).toBe(-EINVAL);
+    expect(mm.mmap(vdso, PAGE, RW, ANON | MAP.FIXED)).toBe(-EINVAL);
+    expect(mm.procMaps()).toBe(before);
+    // A range from an anonymous VMA into [vdso]: the anonymous VMA is split at the start, then the
+    // split of [vdso] fails and the detached VMAs go back, so that first split stays.
+    const below = vdso - 4 * PAGE;
+    expect(mm.mmap(below, 4 * PAGE, RW, ANON | MAP.FIXED)).toBe(below);
+    expect(mm.munmap(below + 2 * PAGE, 3 * PAGE)).toBe(-EINVAL);
+    expect([...mm.vmas(below, vdso)].map((v) => [v.start, v.end])).toEqual([
+      [below, below + 2 * PAGE],
+      [below + 2 * PAGE, vdso],
+    ]);
+    expect(mm.mprotect(vdso, 2 * PAGE, PROT.READ)).toBe(0);
+    expect(mm.mremap(vdso, 2 * PAGE, 2 * PAGE, MREMAP.MAYMOVE | MREMAP.FIXED, 0x20000000)).toBe(0x20000000);
+    mm.validate();
+  });
 });
