@@ -8,6 +8,7 @@
 import { sysBrk } from './brk.js';
 import { EINVAL } from './errno.js';
 import { handleFault } from './fault.js';
+import { sysMadvise } from './madvise.js';
 import { type AddressSpaceOptions, argValue, MmCore } from './mm.js';
 import { sysMmap } from './mmap.js';
 import { sysMprotect } from './mprotect.js';
@@ -15,7 +16,7 @@ import { sysMremap } from './mremap.js';
 import { sysMunmap } from './munmap.js';
 import { type FromMapsOptions, formatMaps, loadMaps } from './procmaps.js';
 import { getUnmappedArea, vmUnmappedArea } from './unmapped-area.js';
-import { type MappedFile, VM_WIPEONFORK, type Vma } from './vma.js';
+import { type MappedFile, VM_DONTCOPY, VM_WIPEONFORK, type Vma } from './vma.js';
 
 /** struct mm_struct with the memory system calls. */
 export class AddressSpace extends MmCore {
@@ -50,6 +51,15 @@ export class AddressSpace extends MmCore {
   /** mremap(2). @returns the address or -errno. */
   mremap(addr: number, oldLen: number, newLen: number, flags: number, newAddr = 0): number {
     return this.synced(sysMremap(this, addr, oldLen, newLen, flags, newAddr));
+  }
+
+  /**
+   * madvise(2) with advice that changes VMA flags (MADV in madvise.ts).
+   * @returns 0 or -errno
+   * @throws RangeError for other advice (page-level advice is not modelled)
+   */
+  madvise(addr: number, len: number, advice: number): number {
+    return this.synced(sysMadvise(this, addr, len, advice));
   }
 
   /** brk(2). @returns the new break, or the old one when the change failed. */
@@ -171,8 +181,9 @@ export class AddressSpace extends MmCore {
   }
 
   /**
-   * dup_mmap: a child address space with a copy of every VMA. Each child VMA
-   * that had an anonymous identity gets its own new one (anon_vma_fork).
+   * dup_mmap: a child address space with a copy of every VMA but those marked
+   * VM_DONTCOPY (MADV_DONTFORK). Each child VMA that had an anonymous
+   * identity gets its own new one (anon_vma_fork).
    */
   fork(): AddressSpace {
     let anon = this.nextAnon;
@@ -189,6 +200,8 @@ export class AddressSpace extends MmCore {
     });
     this.nextAnon = anon;
     const child = new AddressSpace(this.options, index);
+    for (const vma of [...child.vmas()]) if (vma.flags & VM_DONTCOPY) child.unlink(vma);
+    child.synced(0);
     child.nextAnon = anon;
     child.startBrk = this.startBrk;
     child.brkValue = this.brkValue;

@@ -43,6 +43,7 @@ export { LegacyIndex } from './backend/legacy.js';
 export { MapleIndex, type MapleIndexOptions } from './backend/maple.js';
 export type { BackendName, IndexStats, VmaIndex } from './backend/types.js';
 export * from './errno.js';
+export { MADV, madviseChangesFlags } from './madvise.js';
 export { type AddressSpaceOptions, defaultBackend, type MmapLayout } from './mm.js';
 export { type FromMapsOptions, formatVma, type MapsLine, parseMapsLine } from './procmaps.js';
 export {
@@ -70,6 +71,7 @@ export {
 export {
   diffMaps,
   headerOptions,
+  hexValue,
   mapsLineKey,
   mapsLinesEqual,
   parseTrace,
@@ -88,11 +90,19 @@ export {
   parseProt,
   protToVmFlags,
   VM_ACCOUNT,
+  VM_DONTCOPY,
+  VM_DONTDUMP,
   VM_EXEC,
   VM_GROWSDOWN,
+  VM_HUGEPAGE,
   VM_MAYSHARE,
+  VM_MERGEABLE,
+  VM_NOHUGEPAGE,
+  VM_RAND_READ,
   VM_READ,
+  VM_SEQ_READ,
   VM_SHARED,
+  VM_WIPEONFORK,
   VM_WRITE,
   Vma,
   type VmaKind,

@@ -14,13 +14,16 @@ import {
   parseProt,
   protToVmFlags,
   VM_ACCOUNT,
+  VM_DONTDUMP,
   VM_DONTEXPAND,
   VM_EXEC,
   VM_GROWSDOWN,
+  VM_IO,
   VM_MAYEXEC,
   VM_MAYREAD,
   VM_MAYSHARE,
   VM_MAYWRITE,
+  VM_PFNMAP,
   VM_READ,
   VM_SHARED,
   VM_WRITE,
@@ -148,6 +151,11 @@ export function loadMaps(mm: MmCore, text: string, options: FromMapsOptions = {}
     prevEnd = end;
     let vma: Vma;
     if (isBracket && l.name !== '[heap]' && l.name !== '[stack]' && !l.name.startsWith('[anon:')) {
+      // _install_special_mapping adds VM_DONTEXPAND. The vDSO data pages ([vvar], [vvar_vclock]) are
+      // read-only I/O memory that is never dumped: VM_READ | VM_MAYREAD | VM_IO | VM_DONTDUMP | VM_PFNMAP, so
+      // mprotect cannot make them writable or executable and MADV_DOFORK refuses them.
+      if (l.name.startsWith('[vvar'))
+        flags = protToVmFlags(prot) | VM_MAYREAD | VM_IO | VM_DONTDUMP | VM_PFNMAP;
       vma = new Vma(
         mm.pageSize,
         start,

@@ -6,6 +6,7 @@
  *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err
+ *                                           (madvise: flag-changing advice only)
  *
  * TraceReplayer is the one implementation of that mapping and of the
  * comparisons: `nextRecord()` handles one record, `step()` one op and the
@@ -14,6 +15,7 @@
  */
 import { AddressSpace } from './address-space.js';
 import type { BackendName } from './backend/types.js';
+import { madviseChangesFlags } from './madvise.js';
 import type { AddressSpaceOptions } from './mm.js';
 import {
   headerOptions,
@@ -187,6 +189,12 @@ function applyOp(
       );
     case 'brk':
       return mm.brk(hex(r.addr));
+    case 'madvise': {
+      // Recorded with raw arguments (addr, len, advice, ...); only advice that changes VMA flags is applied.
+      if (!Array.isArray(r.args) || r.args.length < 3) throw new TraceFormatError('madvise needs args', line);
+      const advice = hex(r.args[2]);
+      return madviseChangesFlags(advice) ? mm.madvise(hex(r.args[0]), hex(r.args[1]), advice) : undefined;
+    }
     default:
       return undefined;
   }

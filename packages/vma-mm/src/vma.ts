@@ -17,9 +17,17 @@ export const VM_MAYWRITE = 0x20;
 export const VM_MAYEXEC = 0x40;
 export const VM_MAYSHARE = 0x80;
 export const VM_GROWSDOWN = 0x100;
+/**
+ * VM_MERGEABLE (KSM may merge its pages): bit 31 in the kernel; kept here in the slot of
+ * VM_UFFD_MISSING (userfaultfd, which nothing here registers) so that flags stay 31-bit.
+ */
+export const VM_MERGEABLE = 0x200;
 export const VM_PFNMAP = 0x400;
 export const VM_LOCKED = 0x2000;
 export const VM_IO = 0x4000;
+export const VM_SEQ_READ = 0x8000;
+export const VM_RAND_READ = 0x10000;
+export const VM_DONTCOPY = 0x20000;
 export const VM_DONTEXPAND = 0x40000;
 export const VM_LOCKONFAULT = 0x80000;
 export const VM_ACCOUNT = 0x100000;
@@ -34,6 +42,7 @@ export const VM_WIPEONFORK = 0x2000000;
 export const VM_DONTDUMP = 0x4000000;
 export const VM_SOFTDIRTY = 0x8000000;
 export const VM_MIXEDMAP = 0x10000000;
+export const VM_HUGEPAGE = 0x20000000;
 export const VM_NOHUGEPAGE = 0x40000000;
 
 /** VM_READ | VM_WRITE | VM_EXEC. */

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
   type BackendName,
   headerOptions,
+  hexValue,
+  madviseChangesFlags,
   replayTrace,
   type TraceHeader,
   type TraceRecord,
@@ -35,6 +37,13 @@ const TRACES = [
 const REAL = ['rec-real-python', 'rec-real-perl', 'rec-real-node', 'rec-real-sort-legacy'];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = ['mmap', 'munmap', 'mprotect', 'mremap', 'brk'];
+
+/** A call the replay answers: a layout call, or madvise with advice that changes VMA flags. */
+function answerable(r: TraceRecord): boolean {
+  if (r.kind !== 'op') return false;
+  if (r.op === 'madvise') return Array.isArray(r.args) && madviseChangesFlags(hexValue(r.args[2]));
+  return LAYOUT_CALLS.includes(r.op);
+}
 
 const load = (name: string): TraceRecord[] => loadTrace(`recorded/${name}`);
 
@@ -100,8 +109,9 @@ describe.each(BACKENDS)('recorded traces on the %s backend', (backend) => {
       const records = load(name);
       const r = replayTrace(records, { backend });
       expect(r.ops).toBe(records.filter((x) => x.kind === 'op').length);
-      // Every layout call is answered (madvise and the like in real programs are skipped), and exactly.
-      expect(r.answered).toBe(records.filter((x) => x.kind === 'op' && LAYOUT_CALLS.includes(x.op)).length);
+      // Every layout call and flag-changing madvise is answered (other calls of real programs are skipped),
+      // and exactly.
+      expect(r.answered).toBe(records.filter(answerable).length);
       expect(r.answersMatched, explainMismatches(r)).toBe(r.answered);
       expect(r.snapshots).toBe(records.filter((x) => x.kind === 'maps').length);
       expect(r.snapshotsMatched, explainMismatches(r)).toBe(r.snapshots);

@@ -1,0 +1,174 @@
+/**
+ * madvise for the advice that changes a VMA's flags (mm/madvise.c do_madvise,
+ * madvise_walk_vmas, madvise_vma_behavior, madvise_update_vma): read-ahead
+ * hints, fork and core-dump behaviour, transparent huge pages, KSM.
+ *
+ *   MADV_NORMAL / SEQUENTIAL / RANDOM    VM_SEQ_READ, VM_RAND_READ
+ *   MADV_DONTFORK / DOFORK               VM_DONTCOPY (DOFORK: not on VM_IO)
+ *   MADV_WIPEONFORK / KEEPONFORK         VM_WIPEONFORK (private anonymous only)
+ *   MADV_DONTDUMP / DODUMP               VM_DONTDUMP (DODUMP: not on special mappings)
+ *   MADV_MERGEABLE / UNMERGEABLE         VM_MERGEABLE (ignored where KSM cannot go)
+ *   MADV_HUGEPAGE / NOHUGEPAGE           VM_HUGEPAGE, VM_NOHUGEPAGE
+ *
+ * Each VMA piece of the range gets its new flags through vma_modify_flags,
+ * so it splits and merges as mprotect's pieces do (EAGAIN where that would
+ * pass vm.max_map_count). Unmapped parts of the range are passed over and
+ * make the answer ENOMEM; a range running past the last VMA stops there.
+ * Advice that acts on pages (DONTNEED, FREE, WILLNEED, ...) leaves the VMAs
+ * as they are and is not modelled here.
+ */
+import { EAGAIN, EINVAL, ENOMEM } from './errno.js';
+import { kernelHugePageSize } from './hugetlb.js';
+import { modifyFlags } from './merge.js';
+import { argValue, type MmCore } from './mm.js';
+import {
+  VM_DONTCOPY,
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_DROPPABLE,
+  VM_HUGEPAGE,
+  VM_IO,
+  VM_MAYSHARE,
+  VM_MERGEABLE,
+  VM_MIXEDMAP,
+  VM_NOHUGEPAGE,
+  VM_PFNMAP,
+  VM_RAND_READ,
+  VM_SEQ_READ,
+  VM_SHARED,
+  VM_SPECIAL,
+  VM_WIPEONFORK,
+  type Vma,
+} from './vma.js';
+
+/** The madvise advice values that change VMA flags (include/uapi/asm-generic/mman-common.h). */
+export const MADV = Object.freeze({
+  NORMAL: 0,
+  RANDOM: 1,
+  SEQUENTIAL: 2,
+  DONTFORK: 10,
+  DOFORK: 11,
+  MERGEABLE: 12,
+  UNMERGEABLE: 13,
+  HUGEPAGE: 14,
+  NOHUGEPAGE: 15,
+  DONTDUMP: 16,
+  DODUMP: 17,
+  WIPEONFORK: 18,
+  KEEPONFORK: 19,
+});
+
+const FLAG_ADVICE: ReadonlySet<number> = new Set(Object.values(MADV));
+
+/** Whether `advice` is one that changes VMA flags (the advice sysMadvise models). */
+export function madviseChangesFlags(advice: number): boolean {
+  return FLAG_ADVICE.has(advice);
+}
+
+/** vma_ksm_compatible: mappings KSM leaves alone (MADV_MERGEABLE is then ignored). */
+const KSM_INCOMPATIBLE =
+  VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_MIXEDMAP | VM_DROPPABLE;
+
+/**
+ * madvise_vma_behavior for the flag advice: the flags `vma` would get, or -EINVAL when the
+ * advice does not apply to it.
+ */
+function adviseFlags(vma: Vma, advice: number): number {
+  const f = vma.flags;
+  switch (advice) {
+    case MADV.NORMAL:
+      return f & ~(VM_RAND_READ | VM_SEQ_READ);
+    case MADV.SEQUENTIAL:
+      return (f & ~VM_RAND_READ) | VM_SEQ_READ;
+    case MADV.RANDOM:
+      return (f & ~VM_SEQ_READ) | VM_RAND_READ;
+    case MADV.DONTFORK:
+      return f | VM_DONTCOPY;
+    case MADV.DOFORK:
+      return f & VM_IO ? -EINVAL : f & ~VM_DONTCOPY;
+    case MADV.WIPEONFORK:
+      // Anonymous private memory only.
+      return vma.file || f & VM_SHARED ? -EINVAL : f | VM_WIPEONFORK;
+    case MADV.KEEPONFORK:
+      return f & VM_DROPPABLE ? -EINVAL : f & ~VM_WIPEONFORK;
+    case MADV.DONTDUMP:
+      return f | VM_DONTDUMP;
+    case MADV.DODUMP:
+      // No hugetlb VMA exists here, so every special mapping is refused.
+      return f & (VM_SPECIAL | VM_DROPPABLE) ? -EINVAL : f & ~VM_DONTDUMP;
+    case MADV.MERGEABLE:
+      return f & KSM_INCOMPATIBLE ? f : f | VM_MERGEABLE;
+    case MADV.UNMERGEABLE:
+      return f & ~VM_MERGEABLE;
+    case MADV.HUGEPAGE:
+      return (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+    default:
+      return (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+  }
+}
+
+/** One piece [start, end) of `vma`: its new flags, then madvise_update_vma. @returns the VMA now covering it, or -errno */
+function advise(
+  mm: MmCore,
+  vma: Vma,
+  prev: Vma | undefined,
+  start: number,
+  end: number,
+  advice: number,
+): Vma | number {
+  const flags = adviseFlags(vma, advice);
+  if (flags < 0) return flags;
+  if (flags === vma.flags) return vma;
+  const r = modifyFlags(mm, vma, prev, start, end, flags);
+  // madvise_vma_behavior answers EAGAIN where a split ran out of map slots.
+  return r === -ENOMEM ? -EAGAIN : r;
+}
+
+/**
+ * The madvise system call, for the advice that changes VMA flags (madviseChangesFlags).
+ * @param mm - the address space
+ * @param addr - start (bytes, page aligned)
+ * @param len - length in bytes (rounded up to pages; 0 is a no-op)
+ * @param advice - one of MADV
+ * @returns 0 or -errno (EINVAL for bad arguments or advice that does not apply to a VMA,
+ *   ENOMEM when part of the range is unmapped, EAGAIN at vm.max_map_count)
+ * @throws RangeError for advice that does not change VMA flags (not modelled)
+ */
+export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unknown): number {
+  const a = argValue(addr);
+  const l = argValue(len);
+  const adv = argValue(advice);
+  if (!madviseChangesFlags(adv)) throw new RangeError(`madvise advice ${adv} does not change VMA flags`);
+  if (Number.isNaN(a) || Number.isNaN(l)) return -EINVAL;
+  // madvise_behavior_valid: the huge page advice exists only with transparent huge pages.
+  if ((adv === MADV.HUGEPAGE || adv === MADV.NOHUGEPAGE) && !kernelHugePageSize(mm.arch)) return -EINVAL;
+  const ps = mm.pageSize;
+  if (a % ps) return -EINVAL;
+  const pages = mm.pagesUp(l);
+  // A length that rounds up past 2^64 wraps to 0 (or makes the end wrap): EINVAL.
+  if (a + pages * ps >= 2 ** 64) return -EINVAL;
+  if (!pages) return 0;
+  let start = a / ps;
+  const end = start + pages;
+
+  // madvise_walk_vmas
+  let vma = mm.findVmaPage(start);
+  let prev = vma ? (start > vma.startPage ? vma : mm.index.prev(vma)) : undefined;
+  let unmapped = 0;
+  for (;;) {
+    if (!vma) return -ENOMEM;
+    if (start < vma.startPage) {
+      unmapped = -ENOMEM;
+      start = vma.startPage;
+      if (start >= end) break;
+    }
+    const tmp = Math.min(vma.endPage, end);
+    const r = advise(mm, vma, prev, start, tmp, adv);
+    if (typeof r === 'number') return r;
+    prev = r;
+    start = Math.max(tmp, r.endPage);
+    if (start >= end) break;
+    vma = mm.findVmaPage(start);
+  }
+  return unmapped;
+}
