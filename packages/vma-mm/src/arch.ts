@@ -114,6 +114,17 @@ export function alignUp(x: number, align: number): number {
   return r === 0 ? x : x - r + align;
 }
 
+/**
+ * `x`'s offset into its page, for a power-of-two page size `ps`: zero exactly
+ * when `x % ps` is (for every x, NaN and the infinities included), so it
+ * serves the system calls' alignment checks. V8 computes `%` on doubles (an
+ * address or length past 2^31 is one) by calling fmod, about ten times the
+ * cost of this division, floor and multiply, which are exact for a power of two.
+ */
+export function pageOffset(x: number, ps: number): number {
+  return x - Math.floor(x / ps) * ps;
+}
+
 /** Round `x` down to a multiple of `align`. */
 export function alignDown(x: number, align: number): number {
   return x - (x % align);

@@ -231,12 +231,15 @@ export class MmCore {
 
   /** Bytes to pages, rounding up (PAGE_ALIGN(len) >> PAGE_SHIFT). */
   pagesUp(bytes: number): number {
-    return alignUp(bytes, this.pageSize) / this.pageSize;
+    const ps = this.pageSize;
+    // A division by the power-of-two page size is exact, and needs no fmod (see pageOffset).
+    return bytes >= 0 && bytes !== Infinity ? Math.ceil(bytes / ps) : alignUp(bytes, ps) / ps;
   }
 
   /** Bytes to pages, rounding down. */
   pagesDown(bytes: number): number {
-    return alignDown(bytes, this.pageSize) / this.pageSize;
+    const ps = this.pageSize;
+    return bytes >= 0 && bytes !== Infinity ? Math.floor(bytes / ps) : alignDown(bytes, ps) / ps;
   }
 
   /** find_vma: the first VMA ending above page `page`. */

@@ -10,6 +10,7 @@
  * file-type and sharing rules (EOPNOTSUPP / EACCES / EINVAL), and finally
  * the edge splits of a MAP_FIXED replacement (ENOMEM).
  */
+import { pageOffset } from './arch.js';
 import { EACCES, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno.js';
 import { populateRange } from './fault.js';
 import { hugetlbMmap, kernelHugePageSize } from './hugetlb.js';
@@ -152,7 +153,7 @@ export function sysMmap(
   const off = argValue(offset ?? 0);
   if ([a, l, p, f, off].some(Number.isNaN)) return -EINVAL;
   const ps = mm.pageSize;
-  if (off % ps) return -EINVAL;
+  if (pageOffset(off, ps)) return -EINVAL;
   const anonymous = (f & MAP.ANONYMOUS) !== 0;
   if (!anonymous) {
     if (!isMappedFile(file)) return -EBADF;

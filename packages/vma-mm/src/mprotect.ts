@@ -9,6 +9,7 @@
  * that never had a page faulted in gives the charge back. An mlocked
  * private mapping made writable is populated for writing at once.
  */
+import { pageOffset } from './arch.js';
 import { EACCES, EINVAL, ENOMEM } from './errno.js';
 import { populateRange } from './fault.js';
 import { modifyFlags } from './merge.js';
@@ -75,7 +76,7 @@ export function sysMprotect(mm: MmCore, addr: unknown, len: unknown, prot: unkno
   p &= ~(PROT.GROWSDOWN | PROT.GROWSUP);
   if (grows === (PROT.GROWSDOWN | PROT.GROWSUP)) return -EINVAL;
   const ps = mm.pageSize;
-  if (a % ps) return -EINVAL;
+  if (pageOffset(a, ps)) return -EINVAL;
   if (!l) return 0;
   const pages = mm.pagesUp(l);
   let start = a / ps;

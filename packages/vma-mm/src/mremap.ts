@@ -10,6 +10,7 @@
  *                              -> mremap_to  (fixed / dontunmap)
  *                              -> mremap_at  (shrink, no-op, expand / move)
  */
+import { pageOffset } from './arch.js';
 import { EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { mergeNewRange } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
@@ -276,13 +277,13 @@ export function sysMremap(
   const oldPages = mm.pagesUp(ol);
   const newPages = mm.pagesUp(nl);
   if (f & ~(MREMAP.MAYMOVE | MREMAP.FIXED | MREMAP.DONTUNMAP)) return -EINVAL;
-  if (a % ps) return -EINVAL;
+  if (pageOffset(a, ps)) return -EINVAL;
   if (!newPages || newPages * ps >= 2 ** 64) return -EINVAL;
   if (newPages * ps > task) return -EINVAL;
   const r: Remap = { addr: a / ps, oldLen: oldPages, newLen: newPages, flags: f, newAddr: 0, vma: undefined };
   if (impliesNewAddr(r)) {
     if (na > task - newPages * ps) return -EINVAL;
-    if (na % ps) return -EINVAL;
+    if (pageOffset(na, ps)) return -EINVAL;
     if (!(f & MREMAP.MAYMOVE)) return -EINVAL;
     if (f & MREMAP.DONTUNMAP && oldPages !== newPages) return -EINVAL;
     r.newAddr = na / ps;

@@ -11,6 +11,7 @@
  * [vvar]) cannot be split at all (special_mapping_split): EINVAL, and when
  * the range starts inside another VMA that one stays split.
  */
+import { pageOffset } from './arch.js';
 import { EINVAL, ENOMEM } from './errno.js';
 import { argValue, type MmCore } from './mm.js';
 import type { Vma } from './vma.js';
@@ -72,7 +73,7 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
 export function doMunmap(mm: MmCore, addr: number, len: number): number {
   const task = mm.arch.taskSize;
   if (Number.isNaN(addr) || Number.isNaN(len)) return -EINVAL;
-  if (addr % mm.pageSize || addr > task || len > task - addr) return -EINVAL;
+  if (pageOffset(addr, mm.pageSize) || addr > task || len > task - addr) return -EINVAL;
   const start = addr / mm.pageSize;
   const pages = mm.pagesUp(len);
   if (pages === 0) return -EINVAL;

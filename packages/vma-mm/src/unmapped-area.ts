@@ -11,7 +11,7 @@
  * profiles with `placement: 'generic'` use mm/mmap.c's generic searches.
  * Addresses are bytes at the edges and pages inside the gap search.
  */
-import { mmapEnd as archMmapEnd, legacyBase, mmapBaseFor } from './arch.js';
+import { mmapEnd as archMmapEnd, legacyBase, mmapBaseFor, pageOffset } from './arch.js';
 import { EINVAL, ENOMEM, EPERM } from './errno.js';
 import type { MmCore } from './mm.js';
 import { MAP, type MappedFile, VM_GROWSDOWN } from './vma.js';
@@ -301,7 +301,7 @@ export function getUnmappedArea(
   else r = mmGetUnmappedArea(mm, addr, len, pgoff, flags);
   if (r < 0) return r;
   if (r > arch.taskSize - len) return -ENOMEM;
-  if (r % mm.pageSize) return -EINVAL;
+  if (pageOffset(r, mm.pageSize)) return -EINVAL;
   // security_mmap_addr (cap_mmap_addr): below vm.mmap_min_addr needs CAP_SYS_RAWIO, which we never have.
   if (r < mm.dacMmapMinAddr) return -EPERM;
   return r;

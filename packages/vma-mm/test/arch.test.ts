@@ -1,6 +1,7 @@
 // Architecture profiles: bases derived from the kernel's formulas, and the
 // syscall code following the profile (no per-arch code outside arch.ts).
 import { describe, expect, it } from 'vitest';
+import { alignDown, alignUp, pageOffset } from '../src/arch.js';
 import {
   AddressSpace,
   ARM64,
@@ -62,5 +63,49 @@ describe('arch profiles', () => {
     const custom: ArchProfile = { ...X86_64, name: 'x86_64-small', taskSize: 2 ** 40, mapWindow: 2 ** 40 };
     expect(resolveArch(custom)).toBe(custom);
     expect(new AddressSpace({ arch: custom }).mmap(0, 0x1000, PROT.READ, ANON)).toBeLessThan(2 ** 40);
+  });
+});
+
+describe('page arithmetic without fmod', () => {
+  const xs = [
+    0,
+    1,
+    4095,
+    4096,
+    4097,
+    -1,
+    -4096,
+    -4097,
+    0.5,
+    4096.5,
+    2 ** 31,
+    2 ** 31 + 4096,
+    2 ** 47 - 4096,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 53 + 4096,
+    2 ** 57 - 4096,
+    2 ** 64,
+    Number.MAX_VALUE,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+  ];
+  it('pageOffset is zero exactly where x % ps is, for every page size', () => {
+    for (const ps of [4096, 16384, 65536])
+      for (const x of xs) {
+        expect(pageOffset(x, ps) === 0, `${x} % ${ps}`).toBe(x % ps === 0);
+        if (x >= 0 && Number.isFinite(x)) expect(pageOffset(x, ps)).toBe(x % ps);
+      }
+  });
+  it('pagesUp and pagesDown round as alignUp and alignDown do', () => {
+    for (const arch of [X86_64, ARM64]) {
+      const mm = new AddressSpace({ arch });
+      const ps = mm.pageSize;
+      for (const x of xs) {
+        expect(mm.pagesUp(x), `up ${x}`).toBe(alignUp(x, ps) / ps);
+        expect(mm.pagesDown(x), `down ${x}`).toBe(alignDown(x, ps) / ps);
+      }
+    }
   });
 });
