@@ -240,16 +240,16 @@ function revSearch<V>(
           const child = slots[h * SLOT_STRIDE + off] as number;
           d++;
           sNode[d] = child;
-          const childMin =
-            off > 0 ? (pivots[h * PIVOT_STRIDE + off - 1] as number) + 1 : (sMin[d - 1] as number);
-          sMin[d] = childMin;
+          sMin[d] = off > 0 ? (pivots[h * PIVOT_STRIDE + off - 1] as number) + 1 : (sMin[d - 1] as number);
           sMax[d] = hi;
-          // The slot holding `max`, scanned for from the node's nearer end (the search's top is
-          // often low in the child when an earlier fit lowered it: a top-down mmap run).
+          // The slot holding `max`: one probe of the middle pivot says which half holds it, and
+          // that half is scanned from its outer end (the search's top often lies low in a child
+          // when an earlier fit lowered it: a top-down run of mappings).
           const childEnd = ends[child] as number;
+          const mid = childEnd >> 1;
           sOff[d] =
-            max - childMin < hi - max
-              ? slotFor(arena, child, childEnd, max)
+            mid > 0 && (pivots[child * PIVOT_STRIDE + mid - 1] as number) >= max
+              ? slotFor(arena, child, mid - 1, max)
               : slotDownTo(arena, child, childEnd, max);
           if (visited !== null) visited.push(child);
           continue;
