@@ -1,7 +1,8 @@
 // Histories recorded on this project's own machine with tools/recorder (fixtures/traces/recorded): seeds and
 // profiles the original fixtures never used, including calls aimed next to existing mappings, boundary
-// arguments and a run into vm.max_map_count, plus four real programs traced with ptrace from execve to exit.
-// They must replay with the kernel's exact answers and maps on both backends.
+// arguments and a run into vm.max_map_count, plus real programs traced with ptrace from execve to exit (among
+// them a 32-bit one and two test programs of tools/recorder/programs). They must replay with the kernel's exact
+// answers and maps on both backends.
 import { describe, expect, it } from 'vitest';
 import {
   type BackendName,
@@ -32,9 +33,21 @@ const TRACES = [
   'rec-i386-115',
   'rec-wide-116',
   'rec-legacy-117',
+  'rec-heap-204',
+  'rec-edge-205',
+  'rec-i386-215',
+  'rec-legacy-223',
 ];
 /** Real programs recorded with tools/recorder/vmrun.c (ptrace), from execve to exit. */
-const REAL = ['rec-real-python', 'rec-real-perl', 'rec-real-node', 'rec-real-sort-legacy'];
+const REAL = [
+  'rec-real-python',
+  'rec-real-perl',
+  'rec-real-node',
+  'rec-real-sort-legacy',
+  'rec-real-java',
+  'rec-real-madv32',
+  'rec-real-filemodes',
+];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = ['mmap', 'munmap', 'mprotect', 'mremap', 'brk'];
 
@@ -77,6 +90,32 @@ describe('recorded traces', () => {
     expect(headerOptions(h).lsmMmapMinAddr).toBe(65536);
     const prefix = records.filter((r) => r.kind !== 'op' && (r.kind !== 'maps' || r.at === 0));
     expect(replayTrace(prefix).mm.mmapMinAddr).toBe(65536);
+  });
+
+  it('rec-real-madv32 is a 32-bit program whose flag-changing madvise calls are replayed', () => {
+    const records = load('rec-real-madv32');
+    expect((records[0] as TraceHeader).arch).toBe('i386');
+    const advice = records.filter((r) => r.kind === 'op' && r.op === 'madvise' && answerable(r));
+    expect(advice.length).toBeGreaterThanOrEqual(30);
+    // Some of them fail on purpose: EINVAL (bad arguments, [vvar]), ENOMEM (unmapped parts).
+    expect(new Set(advice.map((r) => r.kind === 'op' && r.err))).toEqual(new Set([undefined, 12, 22]));
+  });
+
+  it('rec-real-filemodes describes its files: access modes, tmpfs, a shared open file, unlinked names', () => {
+    const records = load('rec-real-filemodes');
+    const opens = records.filter((r) => r.kind === 'open');
+    expect(new Set(opens.map((r) => r.kind === 'open' && (r.mode ?? 'rw')))).toEqual(
+      new Set(['r', 'w', 'rw']),
+    );
+    expect(opens.some((r) => r.kind === 'open' && r.fs === 'tmpfs' && r.path.startsWith('/memfd:'))).toBe(
+      true,
+    );
+    expect(opens.filter((r) => r.kind === 'open' && r.same_as !== undefined)).toHaveLength(2);
+    expect(records.filter((r) => r.kind === 'unlink')).toHaveLength(3);
+    const final = records.findLast((r) => r.kind === 'maps');
+    expect(
+      final?.kind === 'maps' && final.lines.filter((l) => l.endsWith(' (deleted)')).length,
+    ).toBeGreaterThan(3);
   });
 
   it('rec-limit-109 really fills the address space to vm.max_map_count', () => {
