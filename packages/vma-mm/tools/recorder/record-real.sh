@@ -20,6 +20,14 @@ if [ "${1:-}" = "--legacy" ]; then legacy="-L"; shift; fi
 name=$1
 out=$2
 shift 3
+# The program runs in a scratch directory: a path relative to here is made absolute first.
+prog=$1
+shift
+case "$prog" in
+  /*) ;;
+  */*) prog="$(cd "$(dirname "$prog")" && pwd)/$(basename "$prog")" ;;
+esac
+set -- "$prog" "$@"
 
 work=$(mktemp -d /tmp/vmrun.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -41,5 +49,9 @@ status=0
 # shellcheck disable=SC2086 # $as_user and $legacy are word lists on purpose
 (cd "$work/out" && VMRUN_LSM_MIN_ADDR="$lsm" $as_user "$work/vmrun" $legacy -o "$work/out/trace.jsonl" -n "$name" \
   -- "$@" > /dev/null 2>&1) || status=$?
+if ! head -n 1 "$work/out/trace.jsonl" 2>/dev/null | grep -q '"kind":"header"'; then
+  echo "record-real.sh: $1 did not start (status $status); nothing written" >&2
+  exit 1
+fi
 gzip -9 -n -c "$work/out/trace.jsonl" > "$out"
 echo "record-real.sh: $name exited $status, $(grep -c '"kind":"op"' "$work/out/trace.jsonl") ops -> $out ($(wc -c < "$out") bytes)"
