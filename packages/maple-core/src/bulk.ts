@@ -86,6 +86,9 @@ export function bulkBuild<V>(core: TreeCore<V>, entries: readonly MapleEntry<V>[
   let k = 0;
   for (let i = 0; i < n; i++) {
     const e = entries[i] as MapleEntry<V>;
+    if (typeof e !== 'object' || e === null) {
+      throw new MapleError('EINVAL', `entry ${i} is not a { first, last, value } object`);
+    }
     const first = e.first;
     const last = e.last;
     // One test: integers (NaN and fractions fail floor) in [0, MAPLE_MAX], sorted, disjoint.

@@ -67,7 +67,13 @@ const tw = new Walker();
 function checkOptions(options: MapleTreeOptions): void {
   if (typeof options !== 'object' || options === null)
     throw new MapleError('EINVAL', 'options must be an object');
-  const { maxNodes, compactPivots } = options;
+  const { allocRange, rcu, maxNodes, compactPivots } = options;
+  if (allocRange !== undefined && typeof allocRange !== 'boolean') {
+    throw new MapleError('EINVAL', `allocRange must be a boolean, got ${String(allocRange)}`);
+  }
+  if (rcu !== undefined && typeof rcu !== 'boolean') {
+    throw new MapleError('EINVAL', `rcu must be a boolean, got ${String(rcu)}`);
+  }
   if (compactPivots !== undefined && typeof compactPivots !== 'boolean') {
     throw new MapleError('EINVAL', `compactPivots must be a boolean, got ${String(compactPivots)}`);
   }
@@ -118,6 +124,9 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
    * @throws MapleError EINVAL on a bad, unsorted or overlapping entry; ENOMEM over maxNodes (nothing is built)
    */
   static from<V>(entries: Iterable<MapleEntry<V>>, options: MapleTreeOptions = {}): MapleTree<V> {
+    if (typeof (entries as Partial<Iterable<unknown>> | null)?.[Symbol.iterator] !== 'function') {
+      throw new MapleError('EINVAL', 'entries must be an iterable of { first, last, value }');
+    }
     const list: readonly MapleEntry<V>[] = Array.isArray(entries)
       ? (entries as readonly MapleEntry<V>[])
       : Array.from(entries);
@@ -269,6 +278,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
    * was given. Mirrors mt_for_each().
    */
   forEach(fn: (value: V, first: number, last: number) => void, first = 0, last: number = MAPLE_MAX): void {
+    if (typeof fn !== 'function') throw new MapleError('EINVAL', 'forEach needs a callback function');
     checkRange(first, last);
     forEachEntry(this.core, first, last, fn);
   }
