@@ -10,7 +10,9 @@
  *
  * The program runs under ptrace with address-space randomisation off (-L:
  * legacy bottom-up layout too). At its execve the tracer writes the header
- * and the starting /proc/PID/maps (at:0); then every memory system call of
+ * and the starting /proc/PID/maps (at:0) - a later execve of the process
+ * starts the file over, so it holds the history of the last program image
+ * (`sh -c '...; exec prog'` records prog); then every memory system call of
  * every thread, with the kernel's answer (mmap, munmap, mprotect, mremap,
  * brk as ops; madvise, mlock, pkey_mprotect, shmat and friends under their
  * own names with raw args, which a replay may skip); an `open` record for
@@ -492,6 +494,25 @@ static void log_call(pid_t tid, struct __ptrace_syscall_info *in, struct __ptrac
   answer(rv, err);
 }
 
+/*
+ * A later exec (a shell's `exec prog`, a launcher) replaced the address space: what was logged belongs to the
+ * old one, so the file starts over and ends up holding the history of the last program the process ran.
+ * Descriptors survive the exec but are described again when next mapped.
+ */
+static void restart_history(void) {
+  fflush(out);
+  if (ftruncate(fileno(out), 0) != 0) die("cannot truncate the output file");
+  rewind(out);
+  op_no = 0;
+  for (long fd = 0; fd < n_described; fd++) {
+    free(described[fd].path);
+    described[fd].path = 0;
+    described[fd].known = 0;
+  }
+  for (size_t k = 0; k < n_names; k++) free(names[k].path);
+  n_names = 0;
+}
+
 #define MAX_TIDS 256
 static struct {
   pid_t tid;
@@ -601,12 +622,11 @@ int main(int argc, char **argv) {
     int sig = 0;
     int event = status >> 16;
     if (event == PTRACE_EVENT_EXEC) {
-      /* A new program image: the history starts here (a later exec restarts nothing; we keep the first). */
-      if (!started) {
-        emit_header(tid, name, legacy, image_is_32bit(tid));
-        emit_maps(tid, 0);
-        started = 1;
-      }
+      /* A new program image, so a new address space: the history starts (again) here. */
+      if (started) restart_history();
+      emit_header(tid, name, legacy, image_is_32bit(tid));
+      emit_maps(tid, 0);
+      started = 1;
       tids[slot(tid)].have_entry = 0;
     } else if (event == PTRACE_EVENT_EXIT) {
       forget_thread(tid);
