@@ -10,8 +10,10 @@
  * walked as a virtual leaf: `[0, MAX]` empty, or `[0, 0]` and `[1, MAX]`.
  *
  * A cursor survives writes to the tree: it remembers the tree's write
- * sequence number and, when that moved, walks again to `index` before
- * stepping (what the kernel asks of callers with mas_pause()).
+ * sequence number and, when that moved, walks again before stepping (what
+ * the kernel asks of callers with mas_pause()): to `last` before a step
+ * forward, to `index` before a step back, the save points of the kernel's
+ * mas_rewalk().
  */
 
 import { areaSearchCount, takeAreaLeaf, takeAreaUpper } from './area.js';
@@ -114,7 +116,7 @@ export class MapleState<V> {
    */
   find(max: number): V | undefined {
     checkIndex(max, 'max');
-    this.revalidate();
+    this.revalidate(true);
     switch (this.status) {
       case ACTIVE:
         if (this.last >= max) return undefined;
@@ -162,7 +164,7 @@ export class MapleState<V> {
    */
   findRev(min: number): V | undefined {
     checkIndex(min, 'min');
-    this.revalidate();
+    this.revalidate(false);
     switch (this.status) {
       case PAUSE:
         if (this.index <= min) {
@@ -182,11 +184,11 @@ export class MapleState<V> {
           this.status = UNDERFLOW;
           return undefined;
         }
-        this.reposition();
+        this.reposition(false);
         break;
       case UNDERFLOW:
         if (this.index <= min) return undefined;
-        this.reposition();
+        this.reposition(false);
         break;
     }
     if (this.status === START) {
@@ -321,7 +323,7 @@ export class MapleState<V> {
 
   private nextCommon(max: number, empty: boolean): V | undefined {
     checkIndex(max, 'max');
-    this.revalidate();
+    this.revalidate(true);
     if (this.last >= max) {
       this.status = OVERFLOW;
       return undefined;
@@ -333,7 +335,7 @@ export class MapleState<V> {
         this.walk();
         break;
       case OVERFLOW:
-        this.reposition();
+        this.reposition(true);
         break;
       case UNDERFLOW: {
         const v = this.walk();
@@ -346,7 +348,7 @@ export class MapleState<V> {
 
   private prevCommon(min: number, empty: boolean): V | undefined {
     checkIndex(min, 'min');
-    this.revalidate();
+    this.revalidate(false);
     if (this.index <= min) {
       this.status = UNDERFLOW;
       return undefined;
@@ -358,7 +360,7 @@ export class MapleState<V> {
         this.walk();
         break;
       case UNDERFLOW:
-        this.reposition();
+        this.reposition(false);
         break;
       case OVERFLOW: {
         const v = this.walk();
@@ -499,19 +501,24 @@ export class MapleState<V> {
     }
   }
 
-  /** An active cursor whose tree changed since it was positioned walks again to `index`. */
-  private revalidate(): void {
+  /**
+   * An active cursor whose tree changed since it was positioned walks again,
+   * as the kernel's mas_rewalk() from its save point: to `last` before a step
+   * forward, so it goes on after the range it returned even when a write split
+   * that range; to `index` before a step back.
+   */
+  private revalidate(forward: boolean): void {
     if (
       (this.status === ACTIVE || this.status === OVERFLOW || this.status === UNDERFLOW) &&
       this.seq !== this.core.seq
     ) {
-      this.position(this.index);
+      this.position(forward ? this.last : this.index);
     }
   }
 
-  /** Puts the walker back on the range holding `index` without touching index/last. */
-  private reposition(): void {
-    if (this.seq !== this.core.seq) this.position(this.index);
+  /** Puts the walker back on the range holding `last` (forward) or `index`, without touching index/last. */
+  private reposition(forward: boolean): void {
+    if (this.seq !== this.core.seq) this.position(forward ? this.last : this.index);
     this.status = ACTIVE;
   }
 
