@@ -161,14 +161,6 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
   /** Next index to look at; -1 once finished. */
   private from: number;
   private seq = -1;
-  /**
-   * The result handed out by every next(): only the entry in it is new per
-   * step (for...of and spreading read `value` before asking again).
-   */
-  private readonly result: { done: boolean; value: MapleEntry<V> | undefined } = {
-    done: false,
-    value: undefined,
-  };
   /** Pinned version: root node and root entry, or -1 to follow the live tree. */
   private readonly pinnedRoot: number;
   private readonly pinnedValue: number;
@@ -250,17 +242,16 @@ export class EntryIterator<V> implements IterableIterator<MapleEntry<V>> {
     return this;
   }
 
+  /**
+   * A new result per step, as built-in iterators give: a caller may keep the
+   * results (not only their values) and read them after later steps.
+   */
   private yield(first: number, last: number, v: number): IteratorResult<MapleEntry<V>> {
-    const r = this.result;
-    r.value = { first, last, value: this.core.values.get(v) as V };
-    return r as IteratorResult<MapleEntry<V>>;
+    return { done: false, value: { first, last, value: this.core.values.get(v) as V } };
   }
 
   private finish(): IteratorResult<MapleEntry<V>> {
     this.from = -1;
-    const r = this.result;
-    r.done = true;
-    r.value = undefined;
-    return r as IteratorResult<MapleEntry<V>>;
+    return { done: true, value: undefined };
   }
 }

@@ -263,8 +263,7 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
 
   /**
    * Iterates the entries overlapping `[first, last]` in order. Mirrors mt_for_each().
-   * Each step allocates only the entry it yields: the iterator hands out one
-   * result object, updated in place by every `next()`.
+   * Each step returns a new result and entry; {@link forEach} allocates nothing.
    */
   entries(first = 0, last: number = MAPLE_MAX): IterableIterator<MapleEntry<V>> {
     checkRange(first, last);

@@ -441,6 +441,15 @@ describe('entries / forEach / iteration (mt_for_each)', () => {
     ]);
   });
 
+  it('each step returns its own result: results kept by the caller do not change', () => {
+    const tree = build();
+    const it = tree.entries();
+    const results = [it.next(), it.next(), it.next(), it.next(), it.next(), it.next()];
+    expect(results.map((r) => r.done)).toEqual([false, false, false, false, true, true]);
+    expect(results.map((r) => r.value?.value)).toEqual(['a', 'b', 'c', 'd', undefined, undefined]);
+    expect(results[0]?.value).toEqual({ first: 0, last: 4, value: 'a' });
+  });
+
   it('an iterator that returned the entry at MAPLE_MAX is done, whatever is written after', () => {
     const tree = new MapleTree<string>();
     tree.store(MAPLE_MAX, 'top');
