@@ -86,6 +86,9 @@ export class SharedMapleTree {
   constructor(options: SharedMapleTreeOptions = {}) {
     if (typeof options !== 'object' || options === null)
       throw new MapleError('EINVAL', 'options must be an object');
+    if (options.allocRange !== undefined && typeof options.allocRange !== 'boolean') {
+      throw new MapleError('EINVAL', `allocRange must be a boolean, got ${String(options.allocRange)}`);
+    }
     const allocRange = options.allocRange === true;
     const maxNodes = checkCount('maxNodes', options.maxNodes ?? DEFAULT_MAX_NODES, 1, 1 << 24);
     const maxReaders = checkCount('maxReaders', options.maxReaders ?? DEFAULT_MAX_READERS, 1, 1 << 16);

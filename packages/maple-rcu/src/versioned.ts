@@ -17,13 +17,21 @@
  */
 
 import type { MapleEntry, MapleTreeOptions } from '@maple-tree/core';
-import { MapleTree } from '@maple-tree/core';
+import { MapleError, MapleTree } from '@maple-tree/core';
 import type { Reclaimer, TreeCore } from '@maple-tree/core/internal';
 import { PinSet, RetireQueue } from './retire.js';
 import { type MapleSnapshot, Snapshot, type SnapshotOwner, versionRoot } from './snapshot.js';
 
 /** Options for a {@link VersionedMapleTree}: those of MapleTree; RCU mode is always on. */
 export type VersionedMapleTreeOptions = Omit<MapleTreeOptions, 'rcu'>;
+
+/** The options with RCU mode on; anything but an object is EINVAL (MapleTree checks the fields). */
+function rcuOptions(options: VersionedMapleTreeOptions): MapleTreeOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new MapleError('EINVAL', 'options must be an object');
+  }
+  return { ...options, rcu: true };
+}
 
 /** A maple tree in RCU mode with O(1) snapshots and epoch-based reclamation. */
 export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner {
@@ -43,7 +51,7 @@ export class VersionedMapleTree<V> extends MapleTree<V> implements SnapshotOwner
    * @param core - internal: a core in RCU mode to adopt (see {@link VersionedMapleTree.from})
    */
   constructor(options: VersionedMapleTreeOptions = {}, core?: TreeCore<V>) {
-    super({ ...options, rcu: true }, undefined, core);
+    super(rcuOptions(options), undefined, core);
     // The version a retiring write is about to publish stamps what it retires.
     this.#freeNode = (h) => this.core.arena.free(h);
     this.#freeValue = (i) => this.core.values.free(i);
