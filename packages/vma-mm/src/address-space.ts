@@ -9,6 +9,7 @@ import { sysBrk } from './brk.js';
 import { EINVAL } from './errno.js';
 import { handleFault } from './fault.js';
 import { sysMadvise } from './madvise.js';
+import { sysMlock, sysMlock2, sysMunlock } from './mlock.js';
 import { type AddressSpaceOptions, argValue, MmCore } from './mm.js';
 import { sysMmap } from './mmap.js';
 import { sysMprotect } from './mprotect.js';
@@ -60,6 +61,21 @@ export class AddressSpace extends MmCore {
    */
   madvise(addr: number, len: number, advice: number): number {
     return this.synced(sysMadvise(this, addr, len, advice));
+  }
+
+  /** mlock(2): lock a range's pages (see mlock.ts). @returns 0 or -errno */
+  mlock(addr: number, len: number): number {
+    return this.synced(sysMlock(this, addr, len));
+  }
+
+  /** mlock2(2): mlock, or with MLOCK_ONFAULT lock pages as they are faulted in. @returns 0 or -errno */
+  mlock2(addr: number, len: number, flags: number): number {
+    return this.synced(sysMlock2(this, addr, len, flags));
+  }
+
+  /** munlock(2): unlock a range. @returns 0 or -errno */
+  munlock(addr: number, len: number): number {
+    return this.synced(sysMunlock(this, addr, len));
   }
 
   /** brk(2). @returns the new break, or the old one when the change failed. */

@@ -17,6 +17,7 @@
  * Advice that acts on pages (DONTNEED, FREE, WILLNEED, ...) leaves the VMAs
  * as they are and is not modelled here.
  */
+import { pageOffset } from './arch.js';
 import { EAGAIN, EINVAL, ENOMEM } from './errno.js';
 import { kernelHugePageSize } from './hugetlb.js';
 import { modifyFlags } from './merge.js';
@@ -143,7 +144,7 @@ export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unkn
   // madvise_behavior_valid: the huge page advice exists only with transparent huge pages.
   if ((adv === MADV.HUGEPAGE || adv === MADV.NOHUGEPAGE) && !kernelHugePageSize(mm.arch)) return -EINVAL;
   const ps = mm.pageSize;
-  if (a % ps) return -EINVAL;
+  if (pageOffset(a, ps)) return -EINVAL;
   const pages = mm.pagesUp(l);
   // A length that rounds up past 2^64 wraps to 0 (or makes the end wrap): EINVAL.
   if (a + pages * ps >= 2 ** 64) return -EINVAL;

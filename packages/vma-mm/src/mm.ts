@@ -86,6 +86,12 @@ export interface AddressSpaceOptions {
   lsmMmapMinAddr?: number;
   /** RLIMIT_STACK soft limit in bytes; default 8 MiB. */
   stackRlimit?: number;
+  /**
+   * RLIMIT_MEMLOCK soft limit in bytes (the process has no CAP_IPC_LOCK):
+   * MAP_LOCKED, mlock and growing a locked mapping stay within it, and 0
+   * forbids locking; default unlimited (Infinity).
+   */
+  memlockRlimit?: number;
   /** stack_guard_gap in pages; default the profile's (256). */
   stackGuardGapPages?: number;
   /** mm->start_brk in bytes; default 0 (no heap). */
@@ -127,6 +133,8 @@ export class MmCore {
   /** dac_mmap_min_addr: vm.mmap_min_addr, in bytes. */
   readonly dacMmapMinAddr: number;
   readonly stackRlimit: number;
+  /** RLIMIT_MEMLOCK in bytes (Infinity: unlimited). */
+  readonly memlockRlimit: number;
   readonly stackGuardGapPages: number;
   /** TASK_SIZE in pages. */
   readonly taskPages: number;
@@ -168,6 +176,10 @@ export class MmCore {
       MmCore.checkedOption(options.lsmMmapMinAddr, 0, 'lsmMmapMinAddr'),
     );
     this.stackRlimit = MmCore.checkedOption(options.stackRlimit, 8 * 1024 * 1024, 'stackRlimit');
+    this.memlockRlimit =
+      options.memlockRlimit === Number.POSITIVE_INFINITY
+        ? options.memlockRlimit
+        : MmCore.checkedOption(options.memlockRlimit, Number.POSITIVE_INFINITY, 'memlockRlimit');
     this.stackGuardGapPages = MmCore.checkedOption(
       options.stackGuardGapPages,
       arch.stackGuardGapPages,

@@ -11,10 +11,11 @@
  * the edge splits of a MAP_FIXED replacement (ENOMEM).
  */
 import { pageOffset } from './arch.js';
-import { EACCES, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW } from './errno.js';
+import { EACCES, EAGAIN, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW, EPERM } from './errno.js';
 import { populateRange } from './fault.js';
 import { hugetlbMmap, kernelHugePageSize } from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
+import { canDoMlock, mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
@@ -186,6 +187,9 @@ export function sysMmap(
   if (got < 0) return got;
   a = got;
   if (f & MAP.FIXED_NOREPLACE && mm.intersect(a / ps, a / ps + pages)) return -EEXIST;
+  // RLIMIT_MEMLOCK: 0 forbids MAP_LOCKED (can_do_mlock), and the locked total must stay within it.
+  if (f & MAP.LOCKED && !canDoMlock(mm)) return -EPERM;
+  if (!mlockFutureOk(mm, vmFlags, pages)) return -EAGAIN;
 
   const type = f & MAP.TYPE;
   if (file) {

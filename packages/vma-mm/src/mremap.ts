@@ -11,8 +11,9 @@
  *                              -> mremap_at  (shrink, no-op, expand / move)
  */
 import { pageOffset } from './arch.js';
-import { EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { mergeNewRange } from './merge.js';
+import { mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
@@ -54,7 +55,7 @@ function remapType(r: Remap): RemapType {
 }
 
 /** check_prep_vma: per-VMA checks before anything changes. */
-function checkPrepVma(r: Remap): number {
+function checkPrepVma(mm: MmCore, r: Remap): number {
   const vma = r.vma;
   if (!vma) return -EFAULT;
   const type = remapType(r);
@@ -66,6 +67,8 @@ function checkPrepVma(r: Remap): number {
   if (needed > vma.endPage - r.addr) return -EFAULT;
   if (r.newLen === r.oldLen) return 0;
   if (vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
+  // A locked mapping that changes size stays within RLIMIT_MEMLOCK (mlock_future_ok on the delta).
+  if (!mlockFutureOk(mm, vma.flags, Math.abs(r.newLen - r.oldLen))) return -EAGAIN;
   return 0;
 }
 
@@ -238,7 +241,7 @@ function remapMove(mm: MmCore, r: Remap): number {
     lastEnd = vma.endPage;
     pos = addr + len;
     const piece: Remap = { addr, oldLen: len, newLen: len, flags: r.flags, newAddr: target + offset, vma };
-    let got = checkPrepVma(piece);
+    let got = checkPrepVma(mm, piece);
     if (!got) got = mremapTo(mm, piece);
     if (got < 0) return got;
     if (!seen) res = got;
@@ -293,7 +296,7 @@ export function sysMremap(
   if (f & MREMAP.FIXED && oldPages === newPages) return remapMove(mm, r);
   r.vma = mm.index.load(r.addr);
   if (!r.vma) return -EFAULT;
-  const err = checkPrepVma(r);
+  const err = checkPrepVma(mm, r);
   if (err) return err;
   return impliesNewAddr(r) ? mremapTo(mm, r) : mremapAt(mm, r);
 }

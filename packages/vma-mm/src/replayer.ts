@@ -6,7 +6,8 @@
  *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err
- *                                           (madvise: flag-changing advice only)
+ *                                           (madvise: flag-changing advice only;
+ *                                           mlock, mlock2 and munlock too)
  *
  * TraceReplayer is the one implementation of that mapping and of the
  * comparisons: `nextRecord()` handles one record, `step()` one op and the
@@ -189,6 +190,15 @@ function applyOp(
       );
     case 'brk':
       return mm.brk(hex(r.addr));
+    case 'mlock':
+    case 'munlock':
+    case 'mlock2': {
+      // Recorded with raw arguments (addr, len[, flags], ...).
+      if (!Array.isArray(r.args) || r.args.length < 3) throw new TraceFormatError(`${r.op} needs args`, line);
+      const [addr, len, flags] = r.args.map(hex) as [number, number, number];
+      if (r.op === 'mlock') return mm.mlock(addr, len);
+      return r.op === 'munlock' ? mm.munlock(addr, len) : mm.mlock2(addr, len, flags);
+    }
     case 'madvise': {
       // Recorded with raw arguments (addr, len, advice, ...); only advice that changes VMA flags is applied.
       if (!Array.isArray(r.args) || r.args.length < 3) throw new TraceFormatError('madvise needs args', line);

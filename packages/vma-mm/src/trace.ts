@@ -30,6 +30,8 @@ export interface TraceHeader {
   /** CONFIG_LSM_MMAP_MIN_ADDR (our recorder writes it; absent in older traces, meaning 0). */
   lsm_mmap_min_addr?: number;
   stack_rlimit?: number;
+  /** RLIMIT_MEMLOCK in bytes (our recorders write it; absent: unlimited). */
+  memlock_rlimit?: number;
   layout?: 'topdown' | 'legacy';
   start_brk?: string;
   brk_start?: string;
@@ -109,6 +111,7 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     mmapMinAddr: h.mmap_min_addr,
     lsmMmapMinAddr: h.lsm_mmap_min_addr,
     stackRlimit: h.stack_rlimit,
+    memlockRlimit: h.memlock_rlimit,
     startBrk,
     brk: h.brk_start !== undefined ? hexValue(h.brk_start) : startBrk,
     startStack: h.start_stack !== undefined ? hexValue(h.start_stack) : undefined,

@@ -47,11 +47,12 @@ const REAL = [
   'rec-real-java',
   'rec-real-madv32',
   'rec-real-filemodes',
+  'rec-real-locks',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
-const LAYOUT_CALLS = ['mmap', 'munmap', 'mprotect', 'mremap', 'brk'];
+const LAYOUT_CALLS = ['mmap', 'munmap', 'mprotect', 'mremap', 'brk', 'mlock', 'mlock2', 'munlock'];
 
-/** A call the replay answers: a layout call, or madvise with advice that changes VMA flags. */
+/** A call the replay answers: a layout call (memory locking included), or madvise with advice that changes VMA flags. */
 function answerable(r: TraceRecord): boolean {
   if (r.kind !== 'op') return false;
   if (r.op === 'madvise') return Array.isArray(r.args) && madviseChangesFlags(hexValue(r.args[2]));

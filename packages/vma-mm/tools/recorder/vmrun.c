@@ -165,6 +165,10 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   const char *lsm = getenv("VMRUN_LSM_MIN_ADDR");
   if (lsm && *lsm) fprintf(out, ",\"lsm_mmap_min_addr\":%ld", strtol(lsm, 0, 10));
   if (rl.rlim_cur != RLIM_INFINITY) fprintf(out, ",\"stack_rlimit\":%llu", (unsigned long long)rl.rlim_cur);
+  /* The tracer's own limits are the program's: it inherits them through fork and exec. */
+  struct rlimit ml;
+  if (getrlimit(RLIMIT_MEMLOCK, &ml) == 0 && ml.rlim_cur != RLIM_INFINITY)
+    fprintf(out, ",\"memlock_rlimit\":%llu", (unsigned long long)ml.rlim_cur);
   fprintf(out, ",\"aslr\":false,\"layout\":\"%s\",\"uid\":%d", legacy ? "legacy" : "topdown", (int)getuid());
   fprintf(out, ",\"start_brk\":\"0x%llx\",\"brk_start\":\"0x%llx\",\"start_stack\":\"0x%llx\"",
           (unsigned long long)start_brk, (unsigned long long)start_brk,

@@ -263,6 +263,13 @@ static void emit_header(u64 seed, const char *profile, u64 start_stack) {
     outkey("stack_rlimit");
     outdec((long long)rl.rlim_cur);
   }
+  {
+    struct rlimit ml;
+    if (getrlimit(RLIMIT_MEMLOCK, &ml) == 0 && ml.rlim_cur != RLIM_INFINITY) {
+      outkey("memlock_rlimit");
+      outdec((long long)ml.rlim_cur);
+    }
+  }
   outkey("aslr");
   outs(aslr ? "true" : "false");
   outkey("layout");

@@ -1,0 +1,189 @@
+/**
+ * Memory locking (mm/mlock.c) for a process without CAP_IPC_LOCK: mlock,
+ * mlock2 and munlock, and the RLIMIT_MEMLOCK test that a MAP_LOCKED mmap and
+ * the growth of a locked mapping pass too (mlock_future_ok).
+ *
+ *   do_mlock:  RLIMIT_MEMLOCK 0 -> EPERM; round the range out to pages;
+ *              mm->locked_vm + the range (less what is locked already, when
+ *              over) must stay within the limit, else ENOMEM
+ *   apply_vma_lock_flags: each VMA piece gets VM_LOCKED (| VM_LOCKONFAULT)
+ *              through vma_modify_flags, so it splits and merges as
+ *              mprotect's pieces do; a hole stops the walk with ENOMEM
+ *              (special and droppable mappings are passed over, unchanged)
+ *   __mm_populate: fault the range in; a PROT_NONE piece stops it with
+ *              EFAULT, which mlock answers as ENOMEM (its flags stay)
+ *
+ * mm->locked_vm is the size of the VM_LOCKED VMAs, counted when needed.
+ */
+import { pageOffset } from './arch.js';
+import { EFAULT, EINVAL, ENOMEM, EPERM } from './errno.js';
+import { populateRange } from './fault.js';
+import { modifyFlags } from './merge.js';
+import { argValue, type MmCore } from './mm.js';
+import {
+  isAccessible,
+  VM_DROPPABLE,
+  VM_IO,
+  VM_LOCKED,
+  VM_LOCKED_MASK,
+  VM_LOCKONFAULT,
+  VM_PFNMAP,
+  VM_SPECIAL,
+  type Vma,
+} from './vma.js';
+
+/** mlock2's flag: lock pages as they are faulted in, not at once. */
+export const MLOCK_ONFAULT = 1;
+
+/** mm->locked_vm in pages: the VM_LOCKED VMAs. */
+export function lockedPages(mm: MmCore): number {
+  let n = 0;
+  for (const vma of mm.index.range(0, Number.MAX_SAFE_INTEGER))
+    if (vma.flags & VM_LOCKED) n += vma.endPage - vma.startPage;
+  return n;
+}
+
+/** RLIMIT_MEMLOCK in whole pages. */
+function limitPages(mm: MmCore): number {
+  return Math.floor(mm.memlockRlimit / mm.pageSize);
+}
+
+/**
+ * mlock_future_ok: whether `pages` more locked pages stay within RLIMIT_MEMLOCK (always, unless
+ * `vmFlags` has VM_LOCKED).
+ */
+export function mlockFutureOk(mm: MmCore, vmFlags: number, pages: number): boolean {
+  if (!(vmFlags & VM_LOCKED) || mm.memlockRlimit === Number.POSITIVE_INFINITY) return true;
+  return lockedPages(mm) + pages <= limitPages(mm);
+}
+
+/** can_do_mlock: locking is allowed at all (an RLIMIT_MEMLOCK of 0 forbids it). */
+export function canDoMlock(mm: MmCore): boolean {
+  return mm.memlockRlimit !== 0;
+}
+
+/** count_mm_mlocked_page_nr: the pages of [start, end) that VM_LOCKED VMAs cover. */
+function lockedIn(mm: MmCore, start: number, end: number): number {
+  let n = 0;
+  for (const vma of mm.index.range(start, end))
+    if (vma.flags & VM_LOCKED) n += Math.min(vma.endPage, end) - Math.max(vma.startPage, start);
+  return n;
+}
+
+/** mlock_fixup: [start, end) of `vma` with `flags`. @returns the VMA covering it, or -errno */
+function fixup(
+  mm: MmCore,
+  vma: Vma,
+  prev: Vma | undefined,
+  start: number,
+  end: number,
+  flags: number,
+): Vma | number {
+  // Special and droppable mappings neither change nor count.
+  if (flags === vma.flags || vma.flags & (VM_SPECIAL | VM_DROPPABLE)) return vma;
+  return modifyFlags(mm, vma, prev, start, end, flags);
+}
+
+/** apply_vma_lock_flags in pages: give [start, end) the lock bits `lock` (0 unlocks). */
+function applyLockFlags(mm: MmCore, start: number, end: number, lock: number): number {
+  if (end === start) return 0;
+  let vma = mm.findVmaPage(start);
+  if (!vma || vma.startPage > start) return -ENOMEM;
+  let prev = start > vma.startPage ? vma : mm.index.prev(vma);
+  let nstart = start;
+  let tmp = vma.startPage;
+  while (vma && vma.startPage < end) {
+    if (vma.startPage !== tmp) return -ENOMEM;
+    tmp = Math.min(vma.endPage, end);
+    const r = fixup(mm, vma, prev, nstart, tmp, (vma.flags & ~VM_LOCKED_MASK) | lock);
+    if (typeof r === 'number') return r;
+    prev = r;
+    tmp = r.endPage;
+    nstart = tmp;
+    vma = mm.findVmaPage(tmp);
+  }
+  return tmp < end ? -ENOMEM : 0;
+}
+
+/** __mm_populate (errors not ignored): fault [start, end) in. @returns 0, or -EFAULT at a PROT_NONE piece */
+function populate(mm: MmCore, start: number, end: number): number {
+  let pos = start;
+  for (;;) {
+    const vma = mm.intersect(pos, end);
+    if (!vma) return 0;
+    const s = Math.max(pos, vma.startPage);
+    const e = Math.min(end, vma.endPage);
+    pos = vma.endPage;
+    if (vma.flags & (VM_IO | VM_PFNMAP) || vma.flags & VM_LOCKONFAULT) continue;
+    if (!isAccessible(vma)) return -EFAULT;
+    populateRange(mm, s, e);
+  }
+}
+
+/** The range of an mlock-family call in pages (PAGE_ALIGN(len + offset_in_page(start)) from the page of start). */
+interface LockRange {
+  start: number;
+  pages: number;
+  /** The end passes 2^64 (apply_vma_lock_flags: EINVAL). */
+  wraps: boolean;
+}
+
+function lockRange(mm: MmCore, addr: unknown, len: unknown): LockRange | undefined {
+  const a = argValue(addr);
+  const l = argValue(len);
+  if (Number.isNaN(a) || Number.isNaN(l)) return undefined;
+  const ps = mm.pageSize;
+  const off = pageOffset(a, ps);
+  let bytes = mm.pagesUp(l + off) * ps;
+  if (bytes >= 2 ** 64) bytes -= 2 ** 64; // PAGE_ALIGN wrapped (to 0: an empty range)
+  return { start: (a - off) / ps, pages: bytes / ps, wraps: a - off + bytes >= 2 ** 64 };
+}
+
+/** do_mlock: lock [addr, addr + len) with the lock bits `lock`. */
+function doMlock(mm: MmCore, addr: unknown, len: unknown, lock: number): number {
+  if (!canDoMlock(mm)) return -EPERM;
+  const r = lockRange(mm, addr, len);
+  if (!r) return -EINVAL;
+  const end = r.start + r.pages;
+  if (mm.memlockRlimit !== Number.POSITIVE_INFINITY) {
+    let locked = r.pages + lockedPages(mm);
+    // What is locked already in the range does not count twice (nothing, for a range that wraps).
+    if (locked > limitPages(mm) && !r.wraps) locked -= lockedIn(mm, r.start, end);
+    if (locked > limitPages(mm)) return -ENOMEM;
+  }
+  if (r.wraps) return -EINVAL;
+  const err = applyLockFlags(mm, r.start, end, lock);
+  if (err) return err;
+  // __mlock_posix_error_return: a populate EFAULT is reported as ENOMEM.
+  return populate(mm, r.start, end) === -EFAULT ? -ENOMEM : 0;
+}
+
+/**
+ * The mlock system call: lock the pages of a range (VM_LOCKED) and fault them in.
+ * @returns 0 or -errno (EPERM with RLIMIT_MEMLOCK 0, ENOMEM past the limit, at a hole or for
+ *   PROT_NONE memory, EINVAL for a range that wraps)
+ */
+export function sysMlock(mm: MmCore, addr: unknown, len: unknown): number {
+  return doMlock(mm, addr, len, VM_LOCKED);
+}
+
+/**
+ * The mlock2 system call: mlock, or with MLOCK_ONFAULT lock pages only as they are faulted in
+ * (VM_LOCKED | VM_LOCKONFAULT).
+ * @returns 0 or -errno (EINVAL for an unknown flag, else as sysMlock)
+ */
+export function sysMlock2(mm: MmCore, addr: unknown, len: unknown, flags: unknown): number {
+  const f = argValue(flags);
+  if (Number.isNaN(f) || f & ~MLOCK_ONFAULT) return -EINVAL;
+  return doMlock(mm, addr, len, f & MLOCK_ONFAULT ? VM_LOCKED | VM_LOCKONFAULT : VM_LOCKED);
+}
+
+/**
+ * The munlock system call: clear the lock bits of a range.
+ * @returns 0 or -errno (ENOMEM at a hole, EINVAL for a range that wraps)
+ */
+export function sysMunlock(mm: MmCore, addr: unknown, len: unknown): number {
+  const r = lockRange(mm, addr, len);
+  if (!r || r.wraps) return -EINVAL;
+  return applyLockFlags(mm, r.start, r.start + r.pages, 0);
+}

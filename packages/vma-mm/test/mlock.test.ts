@@ -1,0 +1,167 @@
+// Memory locking as a recorded test program (tools/recorder/programs/locks.c) showed Linux 6.18 doing it for an
+// unprivileged process with RLIMIT_MEMLOCK 8 MiB: MAP_LOCKED and the growth of a locked mapping refused with
+// EAGAIN past the limit, mlock with ENOMEM (pages locked already counted once), pieces split off and merged
+// back, holes and PROT_NONE memory answered ENOMEM, special mappings passed over.
+import { describe, expect, it } from 'vitest';
+import {
+  type AddressSpace,
+  type BackendName,
+  EAGAIN,
+  EINVAL,
+  ENOMEM,
+  EPERM,
+  lockedPages,
+  MAP,
+  MLOCK_ONFAULT,
+  MREMAP,
+  PROT,
+  parseTrace,
+  replayTrace,
+} from '../src/index.js';
+import { PROG_LAYOUT, progSpace } from './fixtures.js';
+
+const PAGE = 0x1000;
+const MB = 0x100000;
+const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
+const RW = PROT.READ | PROT.WRITE;
+const X = 0x20000000;
+const VM_LOCKED = 0x2000;
+const VM_LOCKONFAULT = 0x80000;
+
+/** [start, end) of each VMA in [lo, hi), in pages from `lo`, with its lock bits. */
+function pieces(mm: AddressSpace, lo: number, hi: number): [number, number, number][] {
+  return [...mm.vmas(lo, hi)].map((v) => [
+    (v.start - lo) / PAGE,
+    (v.end - lo) / PAGE,
+    v.flags & (VM_LOCKED | VM_LOCKONFAULT),
+  ]);
+}
+
+const limited = (backend: BackendName): AddressSpace => progSpace(backend, { memlockRlimit: 8 * MB });
+
+describe.each<BackendName>(['maple', 'legacy'])('memory locking on the %s backend', (backend) => {
+  it('keeps MAP_LOCKED and the growth of a locked mapping within RLIMIT_MEMLOCK (EAGAIN)', () => {
+    const mm = limited(backend);
+    expect(mm.mmap(0, 16 * MB, PROT.READ, ANON | MAP.LOCKED)).toBe(-EAGAIN);
+    const l = mm.mmap(X, 4 * MB, PROT.READ, ANON | MAP.LOCKED | MAP.FIXED);
+    expect(l).toBe(X);
+    expect(lockedPages(mm)).toBe((4 * MB) / PAGE);
+    expect(mm.mmap(0, 5 * MB, PROT.READ, ANON | MAP.LOCKED)).toBe(-EAGAIN);
+    expect(mm.mremap(l, 4 * MB, 9 * MB, MREMAP.MAYMOVE)).toBe(-EAGAIN);
+    expect(mm.mremap(l, 4 * MB, 5 * MB, MREMAP.MAYMOVE)).toBe(l);
+    // Without a limit (the default) anything goes; with a limit of 0, nothing may be locked.
+    expect(progSpace(backend).mmap(0, 16 * MB, PROT.READ, ANON | MAP.LOCKED)).toBeGreaterThan(0);
+    const none = progSpace(backend, { memlockRlimit: 0 });
+    expect(none.mmap(0, PAGE, PROT.READ, ANON | MAP.LOCKED)).toBe(-EPERM);
+    expect(none.mlock(0x555555554000, PAGE)).toBe(-EPERM);
+  });
+
+  it('splits off what mlock and mlock2 lock, and munlock merges it back', () => {
+    const mm = limited(backend);
+    mm.mmap(X, 64 * PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.mlock(X + 8 * PAGE, 8 * PAGE)).toBe(0);
+    expect(mm.mlock(X + 12 * PAGE, 8 * PAGE)).toBe(0);
+    // The start rounds down and the length up with it: three pages.
+    expect(mm.mlock(X + 24 * PAGE + 100, 2 * PAGE)).toBe(0);
+    expect(mm.mlock2(X + 32 * PAGE, 4 * PAGE, MLOCK_ONFAULT)).toBe(0);
+    expect(mm.mlock2(X + 40 * PAGE, 4 * PAGE, 2)).toBe(-EINVAL);
+    expect(pieces(mm, X, X + 64 * PAGE)).toEqual([
+      [0, 8, 0],
+      [8, 20, VM_LOCKED],
+      [20, 24, 0],
+      [24, 27, VM_LOCKED],
+      [27, 32, 0],
+      [32, 36, VM_LOCKED | VM_LOCKONFAULT],
+      [36, 64, 0],
+    ]);
+    expect(mm.munlock(X + 8 * PAGE, 12 * PAGE)).toBe(0);
+    expect(mm.munlock(X + 32 * PAGE, 4 * PAGE)).toBe(0);
+    expect(mm.munlock(X + 24 * PAGE, 3 * PAGE)).toBe(0);
+    expect(lockedPages(mm)).toBe(0);
+    // mlock faulted the pieces it locked in: [8, 20) and [24, 27) got anon_vmas of their own, so each merges
+    // with never-faulted neighbours but not with the other.
+    expect(pieces(mm, X, X + 64 * PAGE)).toEqual([
+      [0, 24, 0],
+      [24, 64, 0],
+    ]);
+    mm.validate();
+  });
+
+  it('answers ENOMEM past the limit (counting locked pages once), at a hole and for PROT_NONE memory', () => {
+    const mm = limited(backend);
+    mm.mmap(X, 4 * MB, PROT.READ, ANON | MAP.LOCKED | MAP.FIXED);
+    const big = X + 16 * MB;
+    mm.mmap(big, 5 * MB, PROT.READ, ANON | MAP.FIXED);
+    expect(mm.mlock(big, 5 * MB)).toBe(-ENOMEM);
+    expect(mm.mlock(big, 3 * MB)).toBe(0);
+    // 4 + 3 MiB locked; 4 MiB more is over, less the 3 MiB of it locked already: within.
+    expect(mm.mlock(big, 4 * MB)).toBe(0);
+    expect(mm.mlock(big, 5 * MB)).toBe(-ENOMEM);
+    // A hole: the part before it is locked all the same.
+    const h = X + 64 * MB;
+    mm.mmap(h, 8 * PAGE, RW, ANON | MAP.FIXED);
+    mm.mmap(h + 12 * PAGE, 8 * PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.munlock(X, 4 * MB)).toBe(0);
+    expect(mm.mlock(h + 4 * PAGE, 12 * PAGE)).toBe(-ENOMEM);
+    expect(pieces(mm, h, h + 20 * PAGE)).toEqual([
+      [0, 4, 0],
+      [4, 8, VM_LOCKED],
+      [12, 20, 0],
+    ]);
+    // PROT_NONE memory takes the lock bits, then cannot be faulted in: ENOMEM.
+    const n = X + 128 * MB;
+    mm.mmap(n, 4 * PAGE, PROT.NONE, ANON | MAP.FIXED);
+    expect(mm.mlock(n, 4 * PAGE)).toBe(-ENOMEM);
+    expect(pieces(mm, n, n + 4 * PAGE)).toEqual([[0, 4, VM_LOCKED]]);
+    mm.validate();
+  });
+
+  it('passes over special mappings and answers bad ranges', () => {
+    const mm = limited(backend);
+    const before = mm.procMaps();
+    expect(mm.mlock(0x7ffff7fc8000, PAGE)).toBe(0);
+    expect(mm.procMaps()).toBe(before);
+    expect(lockedPages(mm)).toBe(0);
+    expect(mm.mlock(0, 0)).toBe(0);
+    expect(mm.mlock(2 ** 64 - PAGE, 2 * PAGE)).toBe(-EINVAL);
+    expect(mm.munlock(2 ** 64 - PAGE, 2 * PAGE)).toBe(-EINVAL);
+    expect(mm.mlock(X, PAGE)).toBe(-ENOMEM);
+  });
+
+  it('is replayed from mlock, mlock2 and munlock records', () => {
+    const hex = (n: number): string => `0x${n.toString(16)}`;
+    const raw = (op: string, ...args: number[]) => ({ op, args: [...args, 0, 0, 0].slice(0, 6).map(hex) });
+    const ops = [
+      {
+        op: 'mmap',
+        addr: hex(X),
+        len: hex(8 * PAGE),
+        prot: 'rw-',
+        flags: ['PRIVATE', 'ANONYMOUS', 'FIXED'],
+        fd: -1,
+      },
+      raw('mlock', X, PAGE),
+      raw('mlock2', X + 4 * PAGE, PAGE, 1),
+      raw('munlock', X, PAGE),
+    ].map((o, k) => ({ kind: 'op', i: k + 1, ret: '0x0', ...o }));
+    const header = {
+      kind: 'header',
+      format: 'vmtrace/1',
+      arch: 'x86_64',
+      page_size: PAGE,
+      memlock_rlimit: 8 * MB,
+    };
+    const text = [header, { kind: 'maps', at: 0, lines: PROG_LAYOUT.split('\n') }, ...ops]
+      .map((r) => JSON.stringify(r))
+      .join('\n');
+    const r = replayTrace(parseTrace(text), { backend });
+    expect(r.answered).toBe(4);
+    expect(r.mm.memlockRlimit).toBe(8 * MB);
+    // The unlocked first page (faulted in by the mlock) merges back with the never-faulted rest.
+    expect(pieces(r.mm, X, X + 8 * PAGE)).toEqual([
+      [0, 4, 0],
+      [4, 5, VM_LOCKED | VM_LOCKONFAULT],
+      [5, 8, 0],
+    ]);
+  });
+});
