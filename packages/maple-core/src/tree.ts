@@ -429,11 +429,12 @@ export class MapleTree<V> implements Iterable<MapleEntry<V>> {
     // Storing the value that the first or last range it touches already holds
     // (a range that grows up or down: brk, a VMA merge) keeps that index: one
     // more reference, taken before the accounting below drops the old one.
+    // Object.is, not ===: 0 and -0 are different values to keep (NaN the same).
     let entry = 0;
     if (!isNull && inLeaf) {
       const lastContent = core.arena.slots[ws.node * SLOT_STRIDE + ws.offsetEnd] as number;
-      if (ws.content !== 0 && values.get(ws.content) === value) entry = ws.content;
-      else if (lastContent !== 0 && values.get(lastContent) === value) entry = lastContent;
+      if (ws.content !== 0 && Object.is(values.get(ws.content), value)) entry = ws.content;
+      else if (lastContent !== 0 && Object.is(values.get(lastContent), value)) entry = lastContent;
       if (entry !== 0) values.ref(entry);
     }
     if (inLeaf) accountLeaf(core, first, last);

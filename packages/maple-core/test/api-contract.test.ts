@@ -141,6 +141,24 @@ describe('load / store / storeRange (mtree_load, mtree_store, mtree_store_range)
     });
   });
 
+  it('0 and -0 are different values: a store over or beside one keeps the other', () => {
+    const tree = new MapleTree<number>();
+    tree.storeRange(0, 10, 0);
+    tree.store(5, -0);
+    tree.storeRange(10, 20, -0);
+    expect(Object.is(tree.load(5), -0)).toBe(true);
+    expect(Object.is(tree.load(4), 0)).toBe(true);
+    expect(Object.is(tree.load(6), 0)).toBe(true);
+    expect(Object.is(tree.load(15), -0)).toBe(true);
+    tree.storeRange(15, 30, 0);
+    expect(Object.is(tree.load(14), -0)).toBe(true);
+    expect(Object.is(tree.load(30), 0)).toBe(true);
+    tree.storeRange(40, 50, Number.NaN);
+    tree.storeRange(45, 60, Number.NaN);
+    expect(Number.isNaN(tree.load(42))).toBe(true);
+    expect(Number.isNaN(tree.load(60))).toBe(true);
+  });
+
   it('a single entry at index 0 lives in the root (height 0, no node)', () => {
     const tree = new MapleTree<string>();
     tree.store(0, 'zero');

@@ -255,6 +255,18 @@ describe('SharedMapleTree and SharedMapleReader', () => {
     reader.close();
   });
 
+  it('0 and -0 stay different values, for the writer and for readers', () => {
+    const tree = new SharedMapleTree();
+    const reader = SharedMapleTree.attach(tree.handle);
+    tree.storeRange(0, 10, 0);
+    tree.store(5, -0);
+    expect(Object.is(tree.load(5), -0)).toBe(true);
+    expect(Object.is(reader.load(5), -0)).toBe(true);
+    expect(Object.is(reader.load(4), 0)).toBe(true);
+    expect(Object.is(reader.load(6), 0)).toBe(true);
+    reader.close();
+  });
+
   it('a reader range scan shows the one version it started in', () => {
     const tree = new SharedMapleTree({ maxNodes: 1024 });
     for (let i = 0; i < 300; i++) tree.storeRange(i * 10, i * 10 + 5, i);
