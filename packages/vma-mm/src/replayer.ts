@@ -4,6 +4,7 @@
  *
  *   open     -> fd table                    (applyTraceOp resolves fd -> file)
  *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
+ *   fault    -> AddressSpace.fault          (a stack grown by page faults)
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err
  *                                           (madvise: flag-changing advice only;
@@ -33,6 +34,8 @@ export type { TraceOpenRecord, TraceUnlinkRecord } from './trace-files.js';
 
 /** An `op` record of a trace. */
 export type TraceOpRecord = Extract<TraceRecord, { kind: 'op' }>;
+/** A `fault` record of a trace. */
+export type TraceFaultRecord = Extract<TraceRecord, { kind: 'fault' }>;
 /** A `maps` record of a trace. */
 export type TraceMapsRecord = Extract<TraceRecord, { kind: 'maps' }>;
 
@@ -78,6 +81,13 @@ export interface UnlinkEvent {
   vmas: number;
 }
 
+/** A `fault` record applied: `answer` is 0, or -errno where the fault would have been SIGSEGV. */
+export interface FaultEvent {
+  kind: 'fault';
+  record: TraceFaultRecord;
+  answer: number;
+}
+
 /** A `maps` record compared with our /proc/PID/maps (built from it when it is the at:0 record). */
 export interface SnapshotEvent {
   kind: 'maps';
@@ -104,7 +114,7 @@ export interface OpEvent {
 }
 
 /** What one record did. */
-export type ReplayEvent = OpenEvent | UnlinkEvent | SnapshotEvent | OpEvent;
+export type ReplayEvent = OpenEvent | UnlinkEvent | FaultEvent | SnapshotEvent | OpEvent;
 
 /** What one op did, with the snapshots recorded right after it (before the next op). */
 export interface StepResult extends OpEvent {
@@ -327,6 +337,7 @@ export class TraceReplayer {
       if (r.kind === 'open') event = { kind: 'open', record: r, file: this.files.open(r, n + 1) };
       else if (r.kind === 'unlink')
         event = { kind: 'unlink', record: r, vmas: this.files.unlink(r, this.space, n + 1) };
+      else if (r.kind === 'fault') event = this.fault(r, n + 1);
       else if (r.kind === 'maps') event = this.compare(r, n + 1);
       else if (r.kind === 'op') event = this.apply(r, n + 1);
       this.cursor = n + 1;
@@ -367,6 +378,18 @@ export class TraceReplayer {
     let last: StepResult | undefined;
     while (this.applied < target) last = this.step();
     return last;
+  }
+
+  private fault(r: TraceFaultRecord, line: number): FaultEvent {
+    if (!this.space) throw new TraceFormatError('a fault before the at:0 maps record', line);
+    let addr = Number.NaN;
+    try {
+      addr = hexValue(r.addr);
+    } catch {
+      // not a number: refused below
+    }
+    if (!Number.isFinite(addr)) throw new TraceFormatError('a fault record needs an addr', line);
+    return { kind: 'fault', record: r, answer: this.space.fault(addr, r.write !== false) };
   }
 
   private compare(r: TraceMapsRecord, line: number): SnapshotEvent {
@@ -445,7 +468,7 @@ export interface ReplayOptions {
   onRecord?: (event: ReplayEvent) => void;
 }
 
-/** The `--emit` line of an event (FORMAT.md's answer lines), or undefined for an open or unlink. */
+/** The `--emit` line of an event (FORMAT.md's answer lines), or undefined for an open, unlink or fault. */
 function emitLine(e: ReplayEvent): string | undefined {
   if (e.kind === 'maps') return JSON.stringify({ at: e.at, lines: e.actual });
   if (e.kind !== 'op') return undefined;
@@ -472,7 +495,7 @@ export function replayTrace(records: TraceRecord[], options: ReplayOptions = {})
       const l = emitLine(e);
       if (l !== undefined) emitted.push(l);
     }
-    if (e.kind === 'open' || e.kind === 'unlink') continue;
+    if (e.kind === 'open' || e.kind === 'unlink' || e.kind === 'fault') continue;
     if (e.kind === 'maps' ? !e.matched : e.matched === false) {
       if (options.stopAtFirstMismatch) break;
     }

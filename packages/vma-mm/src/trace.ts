@@ -57,6 +57,8 @@ export type TraceRecord =
       same_as?: number;
     }
   | { kind: 'unlink'; path: string; dev: string; inode: number }
+  /** A page fault that changed the layout (vmrun writes one where the main stack grew). */
+  | { kind: 'fault'; addr: string; write?: boolean }
   | { kind: 'maps'; at: number; lines: string[]; final?: boolean }
   | { kind: 'op'; i: number; op: string; ret?: string; err?: number; [key: string]: unknown };
 
@@ -85,7 +87,7 @@ export function parseTrace(text: string): TraceRecord[] {
     if (r.kind === 'header' && r.format !== 'vmtrace/1') {
       throw new TraceFormatError(`unsupported format ${String(r.format)}`, n + 1);
     }
-    if (!['header', 'open', 'unlink', 'maps', 'op'].includes(r.kind))
+    if (!['header', 'open', 'unlink', 'fault', 'maps', 'op'].includes(r.kind))
       throw new TraceFormatError(`unknown kind ${r.kind}`, n + 1);
     out.push(r);
   }

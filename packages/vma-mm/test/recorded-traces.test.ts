@@ -93,9 +93,19 @@ describe('recorded traces', () => {
     expect(replayTrace(prefix).mm.mmapMinAddr).toBe(65536);
   });
 
-  it('rec-real-madv32 is a 32-bit program whose flag-changing madvise calls are replayed', () => {
+  it('rec-real-madv32 is a 32-bit program whose stack grew and whose flag-changing madvise calls are replayed', () => {
     const records = load('rec-real-madv32');
     expect((records[0] as TraceHeader).arch).toBe('i386');
+    // The recursion at its start grew the stack by faults: vmrun wrote where to, and the replay grows it there.
+    const faults = records.filter((r) => r.kind === 'fault');
+    expect(faults).toHaveLength(1);
+    const lo = hexValue(faults[0]!.kind === 'fault' && faults[0]!.addr);
+    const start = records.findIndex((r) => r.kind === 'maps');
+    const initial = (records[start] as { lines: string[] }).lines.find((l) => l.endsWith('[stack]'))!;
+    expect(lo).toBeLessThan(Number.parseInt(initial, 16) - 0x80000); // more than 512 KiB deeper
+    const until = records.indexOf(faults[0]!);
+    const grown = replayTrace(records.slice(0, until + 1)).mm.vmaLookup(lo)!;
+    expect([grown.start, grown.end]).toEqual([lo, Number.parseInt(initial.split(/[- ]/)[1]!, 16)]);
     const advice = records.filter((r) => r.kind === 'op' && r.op === 'madvise' && answerable(r));
     expect(advice.length).toBeGreaterThanOrEqual(30);
     // Some of them fail on purpose: EINVAL (bad arguments, [vvar]), ENOMEM (unmapped parts).

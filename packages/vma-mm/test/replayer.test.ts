@@ -11,11 +11,12 @@ import {
   parseTrace,
   type ReplayEvent,
   replayTrace,
+  TraceFormatError,
   type TraceRecord,
   TraceReplayer,
   type Vma,
 } from '../src/index.js';
-import { loadTrace } from './fixtures.js';
+import { loadTrace, PROG_LAYOUT } from './fixtures.js';
 
 /** The records up to op `n` and the open/maps records after it (what a replay to op n sees). */
 function cutAfterOp(records: readonly TraceRecord[], n: number): TraceRecord[] {
@@ -202,5 +203,34 @@ describe('AddressSpaceOptions.mapleTree', () => {
           mapleTree: () => new MapleTree<Vma>({ allocRange: true }),
         }),
     ).toThrow(/maple backend/);
+  });
+});
+
+describe('fault records', () => {
+  const header = { kind: 'header', format: 'vmtrace/1', arch: 'x86_64', page_size: 0x1000 };
+  const start = { kind: 'maps', at: 0, lines: PROG_LAYOUT.split('\n') };
+  const trace = (...records: object[]): TraceRecord[] =>
+    parseTrace([header, ...records].map((r) => JSON.stringify(r)).join('\n'));
+
+  it('grow the stack where the kernel did, before the calls that follow', () => {
+    const events: ReplayEvent[] = [];
+    const r = replayTrace(
+      trace(
+        start,
+        { kind: 'fault', addr: '0x7fffffe02000', write: true },
+        { kind: 'op', i: 1, op: 'munmap', addr: '0x7fffffe02000', len: '0x1000', ret: '0x0' },
+      ),
+      { onRecord: (e) => events.push(e) },
+    );
+    expect(events.find((e) => e.kind === 'fault')).toMatchObject({ kind: 'fault', answer: 0 });
+    // The stack reached down to the fault; the munmap then cut its lowest page off.
+    expect(r.mm.vmaLookup(0x7fffffe03000)).toMatchObject({ start: 0x7fffffe03000, end: 0x7ffffffff000 });
+    expect(r.answersMatched).toBe(1);
+  });
+
+  it('are refused before the starting layout or without an address', () => {
+    expect(() => replayTrace(trace({ kind: 'fault', addr: '0x1000' }, start))).toThrow(TraceFormatError);
+    expect(() => replayTrace(trace(start, { kind: 'fault', addr: 'zz' }))).toThrow(TraceFormatError);
+    expect(() => replayTrace(trace(start, { kind: 'fault' }))).toThrow(TraceFormatError);
   });
 });

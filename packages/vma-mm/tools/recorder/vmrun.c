@@ -15,7 +15,8 @@
  * (`sh -c '...; exec prog'` records prog); then every memory system call of
  * every thread, with the kernel's answer (mmap, munmap, mprotect, mremap,
  * brk as ops; madvise, mlock, pkey_mprotect, shmat and friends under their
- * own names with raw args, which a replay may skip); an `open` record for
+ * own names with raw args, which a replay may skip); a `fault` record where
+ * the main stack grew (by page faults) since the last call; an `open` record for
  * each file descriptor a successful open/openat/openat2 returns, and again
  * before an mmap of a descriptor whose last record no longer says what it
  * names (one made by dup or memfd_create, inherited, or a file unlinked
@@ -174,6 +175,63 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
           (unsigned long long)start_brk, (unsigned long long)start_brk,
           (unsigned long long)stat_field(pid, 28));
   fprintf(out, ",\"recorder\":\"maple-tree tools/recorder/vmrun.c\"}\n");
+}
+
+/*
+ * The main stack grows by page faults, which ptrace does not see. mm->stack_vm (VmStk in /proc/PID/status)
+ * is cheap to read; when it grew, the stack's new start (from /proc/PID/maps) goes into a `fault` record
+ * before the next call is logged, so a replay grows the stack where the kernel did.
+ */
+static u64 stack_lo;
+static long stack_kb;
+
+static long vm_stk_kb(pid_t pid) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  FILE *f = fopen(path, "r");
+  long kb = -1;
+  if (!f) return kb;
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, "VmStk:", 6)) {
+      kb = strtol(line + 6, 0, 10);
+      break;
+    }
+  fclose(f);
+  return kb;
+}
+
+/* Where the [stack] VMA starts now (0 if there is none). */
+static u64 stack_start(pid_t pid) {
+  char path[64], line[8192];
+  snprintf(path, sizeof path, "/proc/%d/maps", pid);
+  FILE *f = fopen(path, "r");
+  u64 lo = 0;
+  if (!f) return lo;
+  while (fgets(line, sizeof line, f))
+    if (strstr(line, " [stack]")) {
+      lo = strtoull(line, 0, 16);
+      break;
+    }
+  fclose(f);
+  return lo;
+}
+
+static void track_stack(pid_t pid) {
+  stack_kb = vm_stk_kb(pid);
+  stack_lo = stack_start(pid);
+}
+
+static void check_stack(pid_t pid) {
+  long kb = vm_stk_kb(pid);
+  if (kb <= stack_kb) {
+    stack_kb = kb;
+    return;
+  }
+  stack_kb = kb;
+  u64 lo = stack_start(pid);
+  if (lo && lo < stack_lo)
+    fprintf(out, "{\"kind\":\"fault\",\"addr\":\"0x%llx\",\"write\":true}\n", (unsigned long long)lo);
+  if (lo) stack_lo = lo;
 }
 
 /* What each descriptor was last logged as (by fd number), so that a record is written again only when it changed. */
@@ -630,11 +688,15 @@ int main(int argc, char **argv) {
       if (started) restart_history();
       emit_header(tid, name, legacy, image_is_32bit(tid));
       emit_maps(tid, 0);
+      track_stack(tid);
       started = 1;
       tids[slot(tid)].have_entry = 0;
     } else if (event == PTRACE_EVENT_EXIT) {
       forget_thread(tid);
-      if (tid == leader && started) emit_maps(tid, op_no);
+      if (tid == leader && started) {
+        check_stack(tid);
+        emit_maps(tid, op_no);
+      }
     } else if (event == PTRACE_EVENT_CLONE) {
       /* The new thread is traced from its first instruction; nothing to do here. */
     } else if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
@@ -646,6 +708,7 @@ int main(int argc, char **argv) {
         tids[s].entry = info;
         tids[s].have_entry = 1;
         if (started && orders(&info)) {
+          if (!in_flight) check_stack(tid);
           if (in_flight && in_flight != tid) {
             tids[s].held = 1;
             continue; /* stays stopped; release_next resumes it */

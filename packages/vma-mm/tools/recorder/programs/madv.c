@@ -1,10 +1,11 @@
 /*
  * madv.c - a test program for record-real.sh: madvise advice that changes
  * VMA flags (splits, merges back, refusals, unmapped parts), and calls on
- * the special mappings ([vvar], [vvar_vclock], [vdso]) and the stack.
+ * the special mappings ([vvar], [vvar_vclock], [vdso]) and the stack, grown
+ * first by a deep recursion (page faults: vmrun writes a `fault` record).
  * MIT licence, part of @maple-tree/vma-mm. rec-real-madv32 was recorded as
  *
- *   gcc -m32 -O2 -Wall -o madv32 madv.c
+ *   gcc -m32 -O1 -Wall -o madv32 madv.c
  *   record-real.sh madv32 rec-real-madv32.jsonl.gz -- ./madv32
  */
 #define _GNU_SOURCE
@@ -23,7 +24,15 @@ static char *named(const char *name) {
   fclose(f);
   return (char *)lo;
 }
+/* About 1 MiB of stack frames, touched page by page. */
+static int deep(int n) {
+  volatile char frame[1024];
+  memset((char *)frame, n, sizeof frame);
+  return n ? deep(n - 1) + frame[7] : 0;
+}
+
 int main(void) {
+  int d = deep(1000);
   char *r = mmap(0, 128 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   munmap(r + 64 * PG, 64 * PG);
   madvise(r + 4 * PG, 4 * PG, MADV_DONTFORK);
@@ -93,6 +102,6 @@ int main(void) {
   /* the stack: its lowest pages */
   char *stack = named("[stack]");
   madvise(stack, PG, MADV_NOHUGEPAGE);
-  printf("%p %p %p\n", r, vdso, vvar);
+  printf("%p %p %p %d\n", r, vdso, vvar, d);
   return 0;
 }
