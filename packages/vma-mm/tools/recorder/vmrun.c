@@ -9,7 +9,9 @@
  *   vmrun [-L] -o OUT.jsonl -n NAME -- PROGRAM [ARGS...]
  *
  * The program runs under ptrace with address-space randomisation off (-L:
- * legacy bottom-up layout too). At its execve the tracer writes the header
+ * legacy bottom-up layout too), with every task that shares its memory
+ * (threads, CLONE_VM and vfork children until they exec; other children
+ * are let go at their first stop). At its execve the tracer writes the header
  * and the starting /proc/PID/maps (at:0) - a later execve of the process
  * starts the file over, so it holds the history of the last program image
  * (`sh -c '...; exec prog'` records prog); then every memory system call of
@@ -583,6 +585,12 @@ static struct {
   struct __ptrace_syscall_info entry;
 } tids[MAX_TIDS];
 
+static int known(pid_t tid) {
+  for (int k = 0; k < MAX_TIDS; k++)
+    if (tids[k].tid == tid) return 1;
+  return 0;
+}
+
 static int slot(pid_t tid) {
   for (int k = 0; k < MAX_TIDS; k++)
     if (tids[k].tid == tid) return k;
@@ -664,7 +672,7 @@ int main(int argc, char **argv) {
   int status;
   if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) die("child did not stop");
   long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACECLONE |
-              PTRACE_O_EXITKILL;
+              PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_EXITKILL;
   if (ptrace(PTRACE_SETOPTIONS, pid, 0, opts) != 0) die("PTRACE_SETOPTIONS failed");
   int started = 0, code = 0;
   if (ptrace(PTRACE_SYSCALL, pid, 0, 0) != 0) die("PTRACE_SYSCALL failed");
@@ -681,9 +689,23 @@ int main(int argc, char **argv) {
       tids[slot(tid)].tid = 0;
       continue;
     }
+    if (tid != leader && !known(tid) && syscall(SYS_kcmp, leader, tid, KCMP_VM, 0, 0) != 0) {
+      /* A new child with an address space of its own (fork, or a vfork child that already ran another
+         program): not part of the history. Threads and CLONE_VM children share it and stay traced. */
+      ptrace(PTRACE_DETACH, tid, 0, 0);
+      continue;
+    }
     int sig = 0;
     int event = status >> 16;
     if (event == PTRACE_EVENT_EXEC) {
+      if (started && tid != leader) {
+        /* A process that shared this memory (clone with CLONE_VM, not a thread) ran another program: it has
+           an address space of its own now, which is not the one recorded. */
+        forget_thread(tid);
+        tids[slot(tid)].tid = 0;
+        ptrace(PTRACE_DETACH, tid, 0, 0);
+        continue;
+      }
       /* A new program image, so a new address space: the history starts (again) here. */
       if (started) restart_history();
       emit_header(tid, name, legacy, image_is_32bit(tid));
