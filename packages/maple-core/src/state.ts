@@ -56,6 +56,13 @@ export class MapleState<V> {
   private leafOnly = false;
   /** The gap search whose path the walker's leaf came from (-1: a walk), see {@link completePath}. */
   private leafSearch = -1;
+  /**
+   * 1 (-1) when the tree was written since the cursor's last answer and the
+   * walker was put back on the range holding `last` for a step forward
+   * (`index`, back): when that range reaches past `last` (before `index`),
+   * the write made it, and it is the next answer rather than stepped over.
+   */
+  private rewalked: -1 | 0 | 1 = 0;
 
   /** @internal Use `tree.state(first, last)`. */
   constructor(tree: MapleTree<V>, first: number, last: number) {
@@ -68,6 +75,7 @@ export class MapleState<V> {
   /** Walks to `index` and sets index/last to the range holding it. Mirrors mas_walk(). */
   walk(): V | undefined {
     checkIndex(this.index, 'index');
+    this.rewalked = 0;
     const core = this.core;
     if (core.root !== 0 && core.trace === null) {
       // The leaf and slot only (mtree_range_walk): a step out of the leaf completes the path.
@@ -262,8 +270,7 @@ export class MapleState<V> {
     checkIndex(index, 'index');
     this.index = index;
     this.last = index;
-    this.status = START;
-    return this;
+    return this.reset();
   }
 
   /** Points the cursor at `[first, last]` and restarts it. Mirrors mas_set_range(). */
@@ -271,19 +278,27 @@ export class MapleState<V> {
     checkRange(first, last);
     this.index = first;
     this.last = last;
-    this.status = START;
-    return this;
+    return this.reset();
   }
 
-  /** Restarts the cursor: the next call walks from the root. Mirrors mas_reset(). */
+  /**
+   * Restarts the cursor: the next call walks from the root. Mirrors mas_reset().
+   * The walker is forgotten too (the kernel clears mas->node): a call that
+   * overflows or underflows before walking leaves nothing to step from, so
+   * the call after it walks again instead of stepping from an old position.
+   */
   reset(): this {
     this.status = START;
+    this.seq = -1;
+    this.rewalked = 0;
     return this;
   }
 
   /** Drops the position; the next call resumes after the last range. Mirrors mas_pause(). */
   pause(): this {
     this.status = PAUSE;
+    this.seq = -1;
+    this.rewalked = 0;
     return this;
   }
 
@@ -298,6 +313,7 @@ export class MapleState<V> {
     this.last = ws.last;
     this.status = ACTIVE;
     this.seq = -1;
+    this.rewalked = 0;
   }
 
   private area(min: number, max: number, size: number, rev: boolean): boolean {
@@ -307,6 +323,7 @@ export class MapleState<V> {
     if (start === undefined) return false;
     this.index = start;
     this.last = start + size - 1;
+    this.rewalked = 0;
     if (core.root === 0) {
       this.status = START;
     } else {
@@ -387,6 +404,16 @@ export class MapleState<V> {
     let o = w.off[d] as number;
     let end = arena.end[h] as number;
     let hi = o < end ? (pivots[h * PIVOT_STRIDE + o] as number) : (w.max[d] as number);
+    if (this.rewalked !== 0) {
+      this.rewalked = 0;
+      // A write made this range reach past `last`: it holds last + 1 (<= max), so it is next.
+      if (hi > this.last) {
+        this.index = o > 0 ? (pivots[h * PIVOT_STRIDE + o - 1] as number) + 1 : (w.min[d] as number);
+        this.last = hi;
+        const v = arena.slots[h * SLOT_STRIDE + o] as number;
+        if (v !== 0 || empty) return core.values.get(v);
+      }
+    }
     if (hi >= max) {
       this.status = OVERFLOW;
       return undefined;
@@ -418,6 +445,15 @@ export class MapleState<V> {
 
   /** {@link stepNext} on the virtual leaf of a tree with no node. */
   private stepNextVirtual(max: number, empty: boolean): V | undefined {
+    if (this.rewalked !== 0) {
+      this.rewalked = 0;
+      if (this.curHi() > this.last) {
+        this.index = this.curLo();
+        this.last = this.curHi();
+        const v = this.curVal();
+        if (v !== 0 || empty) return this.core.values.get(v);
+      }
+    }
     if (this.curHi() >= max) {
       this.status = OVERFLOW;
       return undefined;
@@ -450,6 +486,17 @@ export class MapleState<V> {
     let h = w.node[d] as number;
     let o = w.off[d] as number;
     let lo = o > 0 ? (pivots[h * PIVOT_STRIDE + o - 1] as number) + 1 : (w.min[d] as number);
+    if (this.rewalked !== 0) {
+      this.rewalked = 0;
+      // A write made this range reach below `index`: it holds index - 1 (>= min), so it is next.
+      if (lo < this.index) {
+        this.index = lo;
+        this.last =
+          o < (arena.end[h] as number) ? (pivots[h * PIVOT_STRIDE + o] as number) : (w.max[d] as number);
+        const v = arena.slots[h * SLOT_STRIDE + o] as number;
+        if (v !== 0 || empty) return core.values.get(v);
+      }
+    }
     if (lo <= min) {
       this.status = UNDERFLOW;
       return undefined;
@@ -481,6 +528,15 @@ export class MapleState<V> {
 
   /** {@link stepPrev} on the virtual leaf of a tree with no node. */
   private stepPrevVirtual(min: number, empty: boolean): V | undefined {
+    if (this.rewalked !== 0) {
+      this.rewalked = 0;
+      if (this.curLo() < this.index) {
+        this.index = this.curLo();
+        this.last = this.curHi();
+        const v = this.curVal();
+        if (v !== 0 || empty) return this.core.values.get(v);
+      }
+    }
     if (this.curLo() <= min) {
       this.status = UNDERFLOW;
       return undefined;
@@ -503,23 +559,41 @@ export class MapleState<V> {
 
   /**
    * An active cursor whose tree changed since it was positioned walks again,
-   * as the kernel's mas_rewalk() from its save point: to `last` before a step
-   * forward, so it goes on after the range it returned even when a write split
-   * that range; to `index` before a step back.
+   * so that it goes on after the range it returned (API.md), wherever the
+   * write moved the ranges: to `last` before a step forward, to `index`
+   * before a step back (the save points of the kernel's mas_rewalk()). The
+   * step then starts with the range holding last + 1 (index - 1), which may
+   * be the range the walk landed on when a write made it reach past `last`
+   * (see {@link rewalked}): as mas_find() after mas_pause(), a range written
+   * across `last` is not skipped; one written inside the returned range is.
    */
   private revalidate(forward: boolean): void {
     if (
       (this.status === ACTIVE || this.status === OVERFLOW || this.status === UNDERFLOW) &&
-      this.seq !== this.core.seq
+      this.stale(forward)
     ) {
       this.position(forward ? this.last : this.index);
+      this.rewalked = forward ? 1 : -1;
     }
   }
 
   /** Puts the walker back on the range holding `last` (forward) or `index`, without touching index/last. */
   private reposition(forward: boolean): void {
-    if (this.seq !== this.core.seq) this.position(forward ? this.last : this.index);
+    if (this.stale(forward)) {
+      this.position(forward ? this.last : this.index);
+      this.rewalked = forward ? 1 : -1;
+    }
     this.status = ACTIVE;
+  }
+
+  /**
+   * True when the walker cannot be stepped from in this direction: the tree
+   * was written since it was placed, or it was placed again after a write for
+   * a step the other way (on `last` instead of `index`, or the reverse) that
+   * has not happened.
+   */
+  private stale(forward: boolean): boolean {
+    return this.seq !== this.core.seq || this.rewalked === (forward ? -1 : 1);
   }
 
   /**

@@ -210,6 +210,28 @@ describe('pause / reset / set / setRange (mas_pause, mas_reset, mas_set, mas_set
     expect(at(mas, mas.find(MAPLE_MAX))).toEqual(['a', 10, 19]);
   });
 
+  it('after set, a call that stops at its limit before walking leaves no old position to step from', () => {
+    // The kernel clears mas->node in mas_set and would step from nothing here.
+    // The cursor goes on from the range it was set to, as after a write: the
+    // next answer is the range holding last + 1 (index - 1 going back).
+    const tree = tree3();
+    const mas = tree.state(0);
+    expect(mas.find(MAPLE_MAX)).toBe('a');
+    mas.set(35);
+    expect(at(mas, mas.next(1))).toEqual([undefined, 35, 35]);
+    expect(at(mas, mas.next(MAPLE_MAX))).toEqual(['b', 30, 39]);
+    expect(at(mas, mas.next(MAPLE_MAX))).toEqual(['top', TOP, MAPLE_MAX]);
+    const back = tree.state(MAPLE_MAX);
+    expect(back.walk()).toBe('top');
+    back.setRange(15, 16);
+    expect(at(back, back.prev(20))).toEqual([undefined, 15, 16]);
+    expect(at(back, back.prev(0))).toEqual(['a', 10, 19]);
+    expect(back.prev(0)).toBeUndefined();
+    back.set(45);
+    expect(back.prev(50)).toBeUndefined();
+    expect(at(back, back.prev(0))).toEqual(['b', 30, 39]);
+  });
+
   it('set and setRange move the cursor and restart it', () => {
     const tree = tree3();
     const mas = tree.state(0);
@@ -281,6 +303,25 @@ describe('a cursor goes on after the range it returned when the tree is written'
     tree.erase(30);
     // The kernel walks again from its save point, last, so [15, 15] is not returned.
     expect(at(mas, mas.find(MAPLE_MAX))).toEqual(['top', TOP, MAPLE_MAX]);
+  });
+
+  it('a range written across last is the next answer, not skipped (as mas_find after mas_pause)', () => {
+    const tree = tree3();
+    const mas = tree.state(15);
+    expect(mas.walk()).toBe('a');
+    tree.storeRange(17, 25, 'across');
+    expect(at(mas, mas.next(MAPLE_MAX))).toEqual(['across', 17, 25]);
+    expect(at(mas, mas.next(MAPLE_MAX))).toEqual(['b', 30, 39]);
+    tree.storeRange(5, 32, 'under');
+    expect(at(mas, mas.prev(0))).toEqual(['under', 5, 32]);
+    const range = tree.state(33);
+    expect(at(range, range.walk())).toEqual(['b', 33, 39]);
+    tree.storeRange(36, 50, undefined);
+    expect(at(range, range.nextRange(MAPLE_MAX))).toEqual([undefined, 36, TOP - 1]);
+    const find = tree.state(0);
+    expect(find.find(MAPLE_MAX)).toBe('under');
+    tree.storeRange(30, 40, 'x');
+    expect(at(find, find.find(MAPLE_MAX))).toEqual(['x', 30, 40]);
   });
 
   it('next after a write inside the current range', () => {
