@@ -77,11 +77,16 @@ function checkOptions(options: MapleTreeOptions): void {
   if (compactPivots !== undefined && typeof compactPivots !== 'boolean') {
     throw new MapleError('EINVAL', `compactPivots must be a boolean, got ${String(compactPivots)}`);
   }
+  // Infinity is the default: no cap.
   if (
     maxNodes !== undefined &&
+    maxNodes !== Number.POSITIVE_INFINITY &&
     (typeof maxNodes !== 'number' || !(maxNodes >= 0) || !Number.isInteger(maxNodes))
   ) {
-    throw new MapleError('EINVAL', `maxNodes must be a non-negative integer, got ${String(maxNodes)}`);
+    throw new MapleError(
+      'EINVAL',
+      `maxNodes must be a non-negative integer or Infinity, got ${String(maxNodes)}`,
+    );
   }
 }
 

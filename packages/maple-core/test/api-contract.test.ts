@@ -51,8 +51,15 @@ describe('exports', () => {
 });
 
 describe('options (mt_init_flags)', () => {
-  it('accepts allocRange, rcu and maxNodes', () => {
-    for (const options of [{}, { allocRange: true }, { rcu: true }, { maxNodes: 10 }, undefined]) {
+  it('accepts allocRange, rcu and maxNodes (Infinity: no cap, the default)', () => {
+    const all = [
+      {},
+      { allocRange: true },
+      { rcu: true },
+      { maxNodes: 10 },
+      { maxNodes: Number.POSITIVE_INFINITY },
+    ];
+    for (const options of [...all, undefined]) {
       const tree = new MapleTree<number>(options);
       tree.storeRange(10, 20, 1);
       expect(tree.load(15)).toBe(1);
@@ -70,6 +77,7 @@ describe('options (mt_init_flags)', () => {
       { maxNodes: -1 },
       { maxNodes: 1.5 },
       { maxNodes: Number.NaN },
+      { maxNodes: Number.NEGATIVE_INFINITY },
       { maxNodes: '10' },
     ];
     for (const options of bad) {
