@@ -749,6 +749,12 @@ describe('maxNodes (ENOMEM)', () => {
     expect(tree.load(0)).toBe(-1);
   });
 
+  it('a bulk build over maxNodes is ENOMEM', () => {
+    const entries = Array.from({ length: 1000 }, (_, i) => ({ first: i * 2, last: i * 2, value: i }));
+    expect(code(() => MapleTree.from(entries, { maxNodes: 2 }))).toBe('ENOMEM');
+    expect(MapleTree.from(entries, { maxNodes: 1000 }).size).toBe(1000);
+  });
+
   it('maxNodes 0 holds only a root entry', () => {
     const tree = new MapleTree<number>({ maxNodes: 0 });
     tree.store(0, 1);

@@ -363,6 +363,19 @@ describe('SharedMapleTree and SharedMapleReader', () => {
     }
   });
 
+  it('attaching past the reader slots is EBUSY; a closed reader gives its slot back', () => {
+    const tree = new SharedMapleTree({ maxReaders: 2 });
+    tree.store(3, 3);
+    const a = SharedMapleTree.attach(tree.handle);
+    const b = SharedMapleTree.attach(tree.handle);
+    expect(code(() => SharedMapleTree.attach(tree.handle))).toBe('EBUSY');
+    a.close();
+    const c = SharedMapleTree.attach(tree.handle);
+    expect([b.load(3), c.load(3)]).toEqual([3, 3]);
+    b.close();
+    c.close();
+  });
+
   it('constructor options are checked: EINVAL for bad ones', () => {
     for (const options of [null, { allocRange: 1 }, { maxNodes: 0 }, { maxNodes: 1.5 }, { maxNodes: '8' }]) {
       expect(code(() => new SharedMapleTree(options as never))).toBe('EINVAL');
