@@ -306,7 +306,7 @@ export class MapleState<V> {
    * As the kernel after mas_store / mas_erase, the cursor stays active on the
    * range written, so find/next continue after it and prev before it. The
    * walker is stale (the write may have moved the range to new nodes): the
-   * next step walks again to `index` first.
+   * next step walks again first, to `last` going forward or `index` going back.
    */
   private afterWrite(): void {
     this.index = ws.index;
