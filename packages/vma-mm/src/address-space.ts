@@ -17,7 +17,7 @@ import { sysMremap } from './mremap.js';
 import { sysMunmap } from './munmap.js';
 import { type FromMapsOptions, formatMaps, loadMaps } from './procmaps.js';
 import { getUnmappedArea, vmUnmappedArea } from './unmapped-area.js';
-import { type MappedFile, VM_DONTCOPY, VM_WIPEONFORK, type Vma } from './vma.js';
+import { type MappedFile, VM_DONTCOPY, VM_LOCKED_MASK, VM_WIPEONFORK, type Vma } from './vma.js';
 
 /** struct mm_struct with the memory system calls. */
 export class AddressSpace extends MmCore {
@@ -199,12 +199,14 @@ export class AddressSpace extends MmCore {
   /**
    * dup_mmap: a child address space with a copy of every VMA but those marked
    * VM_DONTCOPY (MADV_DONTFORK). Each child VMA that had an anonymous
-   * identity gets its own new one (anon_vma_fork).
+   * identity gets its own new one (anon_vma_fork); no lock is inherited
+   * (the copies lose VM_LOCKED, the child's locked_vm starts at 0).
    */
   fork(): AddressSpace {
     let anon = this.nextAnon;
     const index = this.index.clone((vma) => {
       const copy = vma.dup();
+      copy.flags &= ~VM_LOCKED_MASK;
       if (copy.flags & VM_WIPEONFORK) {
         copy.anon = 0; // the child starts with fresh, empty memory
         copy.anonForked = false;

@@ -15,6 +15,8 @@ import {
   VM_ACCESS_FLAGS,
   VM_GROWSDOWN,
   VM_IO,
+  VM_LOCKED,
+  VM_LOCKONFAULT,
   VM_PFNMAP,
   VM_SHARED,
   VM_WRITE,
@@ -31,12 +33,12 @@ function touch(mm: MmCore, vma: Vma, write: boolean): void {
 
 /**
  * populate_vma_page_range over [start, end) (pages): every accessible VMA is
- * faulted, with write faults where the mapping is private and writable.
- * Mirrors __mm_populate.
+ * faulted, with write faults where the mapping is private and writable;
+ * one locked on fault (VM_LOCKONFAULT) is left as it is. Mirrors __mm_populate.
  */
 export function populateRange(mm: MmCore, start: number, end: number): void {
   for (const vma of mm.index.range(start, end)) {
-    if (vma.flags & (VM_IO | VM_PFNMAP) || !isAccessible(vma)) continue;
+    if (vma.flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT) || !isAccessible(vma)) continue;
     touch(mm, vma, (vma.flags & (VM_WRITE | VM_SHARED)) === VM_WRITE);
   }
 }
@@ -62,6 +64,7 @@ export function expandStack(mm: MmCore, vma: Vma, page: number): number {
   if (grow <= 0) return 0;
   // acct_stack_growth: the stack may not pass RLIMIT_STACK, nor its offset go below zero.
   if (grow > vma.pgoff || (vma.endPage - page) * mm.pageSize > mm.stackRlimit) return -ENOMEM;
+  if (vma.flags & VM_LOCKED) mm.lockedVm += grow;
   mm.setRange(vma, page, vma.endPage, vma.pgoff - grow);
   return 0;
 }

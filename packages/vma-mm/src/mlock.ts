@@ -10,10 +10,11 @@
  *              through vma_modify_flags, so it splits and merges as
  *              mprotect's pieces do; a hole stops the walk with ENOMEM
  *              (special and droppable mappings are passed over, unchanged)
- *   __mm_populate: fault the range in; a PROT_NONE piece stops it with
- *              EFAULT, which mlock answers as ENOMEM (its flags stay)
+ *   __mm_populate: fault the range in; a PROT_NONE piece or a file page
+ *              past the end of its file stops it with EFAULT, which mlock
+ *              answers as ENOMEM (the flags stay)
  *
- * mm->locked_vm is the size of the VM_LOCKED VMAs, counted when needed.
+ * mm->locked_vm is MmCore.lockedVm, kept up to date where the kernel keeps it.
  */
 import { pageOffset } from './arch.js';
 import { EFAULT, EINVAL, ENOMEM, EPERM } from './errno.js';
@@ -35,12 +36,9 @@ import {
 /** mlock2's flag: lock pages as they are faulted in, not at once. */
 export const MLOCK_ONFAULT = 1;
 
-/** mm->locked_vm in pages: the VM_LOCKED VMAs. */
+/** mm->locked_vm in pages (MmCore.lockedVm). */
 export function lockedPages(mm: MmCore): number {
-  let n = 0;
-  for (const vma of mm.index.range(0, Number.MAX_SAFE_INTEGER))
-    if (vma.flags & VM_LOCKED) n += vma.endPage - vma.startPage;
-  return n;
+  return mm.lockedVm;
 }
 
 /** RLIMIT_MEMLOCK in whole pages. */
@@ -81,7 +79,11 @@ function fixup(
 ): Vma | number {
   // Special and droppable mappings neither change nor count.
   if (flags === vma.flags || vma.flags & (VM_SPECIAL | VM_DROPPABLE)) return vma;
-  return modifyFlags(mm, vma, prev, start, end, flags);
+  const old = vma.flags;
+  const r = modifyFlags(mm, vma, prev, start, end, flags);
+  if (typeof r !== 'number' && (old ^ flags) & VM_LOCKED)
+    mm.lockedVm += flags & VM_LOCKED ? end - start : start - end;
+  return r;
 }
 
 /** apply_vma_lock_flags in pages: give [start, end) the lock bits `lock` (0 unlocks). */
@@ -117,6 +119,9 @@ function populate(mm: MmCore, start: number, end: number): number {
     if (vma.flags & (VM_IO | VM_PFNMAP) || vma.flags & VM_LOCKONFAULT) continue;
     if (!isAccessible(vma)) return -EFAULT;
     populateRange(mm, s, e);
+    // A file page past the end of the file cannot be faulted in (SIGBUS): the populate stops there.
+    const size = vma.file?.size;
+    if (size !== undefined && vma.pgoff + (e - vma.startPage) > Math.ceil(size / mm.pageSize)) return -EFAULT;
   }
 }
 

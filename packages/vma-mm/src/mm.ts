@@ -155,6 +155,12 @@ export class MmCore {
   gate: Vma | null = null;
   /** Next anon_vma identity to hand out. */
   protected nextAnon = 1;
+  /**
+   * mm->locked_vm in pages: what MAP_LOCKED, mlock, locked growth (mremap, stack) added and unmapping
+   * or munlock took back. Kept as the kernel keeps it, so it is not always the size of the VM_LOCKED
+   * VMAs: an MREMAP_DONTUNMAP move of a locked VMA clears the source's lock bits without taking them back.
+   */
+  lockedVm = 0;
   /** Next inode number for shared anonymous memory (shmem objects). */
   nextShmemInode = 1;
   /** Memo of top-down guard-gap retry chains (see retry-memo.ts). */

@@ -112,7 +112,7 @@ export function mmapRegion(
   // shmem_zero_setup: shared anonymous memory is a file of its own, so it never merges.
   const sharedAnon = !file && (vmFlags & VM_SHARED) !== 0;
   if (sharedAnon)
-    file = { path: '/dev/zero (deleted)', dev: '00:01', inode: mm.nextShmemInode++, shmem: true };
+    file = { path: '/dev/zero (deleted)', dev: '00:01', inode: mm.nextShmemInode++, size: len, shmem: true };
   const prev = mm.index.findBelow(start);
   const next = mm.findVmaPage(start);
   const merged = sharedAnon
@@ -124,6 +124,7 @@ export function mmapRegion(
         next,
       );
   if (!merged) mm.link(new Vma(mm.pageSize, start, end, vmFlags, pgoff, file));
+  if (vmFlags & VM_LOCKED) mm.lockedVm += end - start;
   return addr;
 }
 

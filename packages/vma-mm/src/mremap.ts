@@ -22,6 +22,7 @@ import {
   MAP,
   MREMAP,
   VM_DONTEXPAND,
+  VM_LOCKED,
   VM_LOCKED_MASK,
   VM_MAYSHARE,
   VM_PFNMAP,
@@ -132,6 +133,9 @@ function moveVma(mm: MmCore, r: Remap): number {
   if (vma.special && (vma.startPage !== r.addr || vma.endPage !== r.addr + r.oldLen)) return -EINVAL;
   const newPgoff = vma.pgoff + (r.addr - vma.startPage);
   const created = copyVma(mm, vma, r.newAddr, r.newLen, newPgoff);
+  // vrm_stat_account: the copy is charged to locked_vm before the source goes (or, for DONTUNMAP, only
+  // loses its lock bits: nothing is taken back then).
+  if (vma.flags & VM_LOCKED) mm.lockedVm += r.newLen;
   if (r.flags & MREMAP.DONTUNMAP) {
     // The source may have merged with the destination; look it up again.
     const src = mm.index.load(r.addr);
@@ -196,6 +200,7 @@ function expandVma(mm: MmCore, r: Remap): number {
       name: vma.name,
     };
     if (!mergeNewRange(mm, c, vma, next && next.startPage === end ? next : undefined)) return -ENOMEM;
+    if (vma.flags & VM_LOCKED) mm.lockedVm += delta;
     return r.addr * mm.pageSize;
   }
   if (!(r.flags & MREMAP.MAYMOVE)) return -ENOMEM;

@@ -14,7 +14,7 @@
 import { pageOffset } from './arch.js';
 import { EINVAL, ENOMEM } from './errno.js';
 import { argValue, type MmCore } from './mm.js';
-import type { Vma } from './vma.js';
+import { VM_LOCKED, type Vma } from './vma.js';
 
 /**
  * do_vmi_align_munmap in pages: unmap [start, end), which the caller checked.
@@ -35,6 +35,7 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
   if (start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount) return -ENOMEM;
   if (end <= first.endPage) {
     if (first.special && (start > first.startPage || end < first.endPage)) return -EINVAL;
+    if (first.flags & VM_LOCKED) mm.lockedVm -= end - Math.max(start, first.startPage);
     // The whole range lies in `first`: what is left of it is one or two pieces, so `first`
     // is cut down in place (one tree write, none of the kernel's split-then-remove; only a
     // hole in the middle needs a new VMA, for the piece above it).
@@ -59,7 +60,10 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
     if (last.special) return -EINVAL;
     mm.split(last, end, false);
   }
-  for (const vma of doomed) mm.unlink(vma);
+  for (const vma of doomed) {
+    if (vma.flags & VM_LOCKED) mm.lockedVm -= vma.endPage - vma.startPage;
+    mm.unlink(vma);
+  }
   return 0;
 }
 

@@ -107,7 +107,7 @@ export interface MappedFile {
   /** Device as printed in maps, `major:minor` in hex, e.g. `fe:00`. */
   readonly dev: string;
   readonly inode: number;
-  /** File size in bytes, if known (informational). */
+  /** File size in bytes, if known: a page past it cannot be faulted in (mlock answers ENOMEM). */
   readonly size?: number;
   /** Opened for reading (FMODE_READ); default true. */
   readonly readable?: boolean;

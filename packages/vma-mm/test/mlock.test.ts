@@ -165,3 +165,63 @@ describe.each<BackendName>(['maple', 'legacy'])('memory locking on the %s backen
     ]);
   });
 });
+
+describe.each<BackendName>(['maple', 'legacy'])('locked_vm and populating on the %s backend', (backend) => {
+  it('keeps locked_vm as the kernel does, an MREMAP_DONTUNMAP move of a locked VMA included', () => {
+    const mm = limited(backend);
+    mm.mmap(X, 2 * MB, PROT.READ, ANON | MAP.LOCKED | MAP.FIXED);
+    expect(lockedPages(mm)).toBe((2 * MB) / PAGE);
+    // Growing in place and unmapping count; so does the move, whose copy is charged before the source
+    // goes.
+    expect(mm.mremap(X, 2 * MB, 3 * MB, 0)).toBe(X);
+    expect(lockedPages(mm)).toBe((3 * MB) / PAGE);
+    expect(mm.munmap(X + 2 * MB, MB)).toBe(0);
+    expect(mm.mremap(X, 2 * MB, 2 * MB, MREMAP.MAYMOVE | MREMAP.FIXED, X + 64 * MB)).toBe(X + 64 * MB);
+    expect(lockedPages(mm)).toBe((2 * MB) / PAGE);
+    // DONTUNMAP: the copy is charged, the source loses its lock bits and is not taken back, so 2 MiB stay
+    // counted for a VMA that is not locked any more (and 5 MiB more no longer fit).
+    const y = X + 64 * MB;
+    expect(mm.mremap(y, 2 * MB, 2 * MB, MREMAP.MAYMOVE | MREMAP.DONTUNMAP, 0)).toBeGreaterThan(0);
+    expect(mm.vmaLookup(y)!.flags & VM_LOCKED).toBe(0);
+    expect(lockedPages(mm)).toBe((4 * MB) / PAGE);
+    expect(mm.mmap(0, 5 * MB, PROT.READ, ANON | MAP.LOCKED)).toBe(-EAGAIN);
+    expect(mm.mmap(0, 4 * MB, PROT.READ, ANON | MAP.LOCKED)).toBeGreaterThan(0);
+    // A fork inherits no locks.
+    const child = mm.fork();
+    expect(lockedPages(child)).toBe(0);
+    expect([...child.vmas()].some((v) => v.flags & VM_LOCKED)).toBe(false);
+  });
+
+  it('cannot fault in a file page past the end of the file, nor shared memory past its size', () => {
+    const mm = progSpace(backend);
+    const file = { path: '/tmp/f', dev: 'fe:00', inode: 9, size: 3 * PAGE + 100 };
+    const f = mm.mmap(X, 8 * PAGE, PROT.READ, MAP.PRIVATE | MAP.FIXED, file);
+    expect(mm.mlock(f, 4 * PAGE)).toBe(0);
+    expect(mm.mlock(f, 5 * PAGE)).toBe(-ENOMEM);
+    expect(mm.vmaLookup(f + 4 * PAGE)!.flags & VM_LOCKED).toBe(VM_LOCKED); // the flags stay
+    // Shared anonymous memory is a file the size of its first mapping; mremap can grow past it.
+    const s = mm.mmap(0, 4 * PAGE, RW, MAP.SHARED | MAP.ANONYMOUS);
+    expect(mm.mlock(s, 4 * PAGE)).toBe(0);
+    const t = mm.mremap(s, 4 * PAGE, 6 * PAGE, MREMAP.MAYMOVE);
+    expect(mm.mlock(t, 6 * PAGE)).toBe(-ENOMEM);
+    // Locked on fault: nothing is faulted in, so nothing fails.
+    expect(mm.mlock2(f, 8 * PAGE, MLOCK_ONFAULT)).toBe(0);
+  });
+
+  it('does not fault in memory locked on fault when it becomes writable', () => {
+    const mm = progSpace(backend);
+    mm.mmap(X, 8 * PAGE, PROT.READ, ANON | MAP.FIXED);
+    expect(mm.mlock2(X, 8 * PAGE, MLOCK_ONFAULT)).toBe(0);
+    expect(mm.mprotect(X + 2 * PAGE, 2 * PAGE, RW)).toBe(0);
+    expect(mm.vmaLookup(X + 2 * PAGE)!.anon).toBe(0);
+    // So it merges back once read-only again (no anon_vma, no charge kept).
+    expect(mm.mprotect(X, 8 * PAGE, PROT.READ)).toBe(0);
+    expect(pieces(mm, X, X + 8 * PAGE)).toEqual([[0, 8, VM_LOCKED | VM_LOCKONFAULT]]);
+    // Plain mlock does fault it in.
+    const mm2 = progSpace(backend);
+    mm2.mmap(X, 8 * PAGE, PROT.READ, ANON | MAP.FIXED);
+    mm2.mlock(X, 8 * PAGE);
+    mm2.mprotect(X + 2 * PAGE, 2 * PAGE, RW);
+    expect(mm2.vmaLookup(X + 2 * PAGE)!.anon).not.toBe(0);
+  });
+});

@@ -33,10 +33,10 @@ const TRACES = [
   'rec-i386-115',
   'rec-wide-116',
   'rec-legacy-117',
-  'rec-heap-204',
   'rec-edge-205',
   'rec-i386-215',
   'rec-legacy-223',
+  'rec-advise-227',
 ];
 /** Real programs recorded with tools/recorder/vmrun.c (ptrace), from execve to exit. */
 const REAL = [

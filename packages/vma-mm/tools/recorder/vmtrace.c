@@ -3,13 +3,15 @@
  * (see ../../fixtures/traces/FORMAT.md). MIT licence, part of @maple-tree/vma-mm.
  *
  * A seeded random driver: it issues a mix of mmap / munmap / mprotect /
- * mremap / brk calls through raw system calls and logs each call with the
+ * mremap / brk calls (the advise profile adds madvise, mlock, mlock2 and
+ * munlock) through raw system calls and logs each call with the
  * kernel's own answer, plus /proc/self/maps snapshots (at op 0, every
- * --every ops, and at the end). It never touches the memory it maps and
+ * --every ops, and at the end). It never touches the memory it maps (only
+ * MAP_POPULATE, MAP_LOCKED and mlock fault it in, as the kernel does) and
  * allocates nothing (static buffers, write(2) to stdout), so the logged calls
  * are the only changes to its layout.
  *
- *   vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide --ops N --dir DIR [--every K]
+ *   vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide|advise --ops N --dir DIR [--every K]
  *           [--lsm-min-addr N]
  *
  * --dir is where the four data files are created (and left behind).
@@ -81,6 +83,25 @@ u64 call_mmap(u64 addr, u64 len, int prot, int flags, int fdi, u64 off) {
 static long sys3(long nr, u64 a, u64 b, u64 c) {
   long r = syscall(nr, (unsigned long)a, (unsigned long)b, (unsigned long)c);
   last_errno = r == -1 ? errno : 0;
+  return r;
+}
+
+/* A call a replay finds under its own name with raw arguments, as vmrun logs madvise, mlock and the like. */
+long call_raw(const char *name, long nr, u64 a, u64 b, u64 c) {
+  a = ARG(a);
+  b = ARG(b);
+  c = ARG(c);
+  op_begin(name);
+  outkey("args");
+  outc('[');
+  outhex(a);
+  outc(',');
+  outhex(b);
+  outc(',');
+  outhex(c);
+  outc(']');
+  long r = sys3(nr, a, b, c);
+  op_end((u64)r);
   return r;
 }
 
@@ -322,7 +343,7 @@ static int streq(const char *a, const char *b) {
   return strcmp(a, b) == 0;
 }
 
-static const char usage[] = "usage: vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide --ops N --dir DIR [--every K] [--lsm-min-addr N]";
+static const char usage[] = "usage: vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide|advise --ops N --dir DIR [--every K] [--lsm-min-addr N]";
 
 int main(int argc, char **argv) {
   u64 seed = 1;
@@ -348,6 +369,7 @@ int main(int argc, char **argv) {
   else if (streq(profile, "edge")) W.profile = PROF_EDGE;
   else if (streq(profile, "flags")) W.profile = PROF_FLAGS;
   else if (streq(profile, "wide")) W.profile = PROF_WIDE;
+  else if (streq(profile, "advise")) W.profile = PROF_ADVISE;
   else die("unknown profile");
   if (every <= 0) every = ops;
 #ifdef __i386__
@@ -386,6 +408,7 @@ int main(int argc, char **argv) {
     else if (W.profile == PROF_EDGE && chance(40)) done = chance(35) ? gen_edge() : gen_near();
     else if (W.profile == PROF_FLAGS && chance(40)) done = chance(45) ? gen_flags() : gen_near();
     else if (W.profile == PROF_WIDE && chance(45)) done = chance(60) ? gen_wide() : gen_near();
+    else if (W.profile == PROF_ADVISE && chance(45)) done = chance(60) ? gen_advise() : gen_near();
     if (!done) {
       u64 r = rnd(100);
       if (r < 34) gen_mmap();

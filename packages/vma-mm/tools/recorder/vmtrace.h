@@ -12,6 +12,7 @@
  *   gen-edge.c calls with boundary arguments (wrapping lengths, TASK_SIZE,
  *             mmap_min_addr, MAP_SHARED_VALIDATE) and the rarer MAP_* flags
  *   gen-wide.c terabyte reservations, MAP_32BIT/MAP_ABOVE4G, hints at the top
+ *   gen-advise.c madvise, mlock, mlock2, munlock and MAP_LOCKED
  *   vmtrace.c the system calls, data files, header and main loop
  *
  * Nothing here allocates: every buffer is static.
@@ -43,7 +44,7 @@ typedef uint64_t u64;
 #define MAP_UNINITIALIZED 0x4000000
 #endif
 
-enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE, PROF_FLAGS, PROF_WIDE };
+enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE, PROF_FLAGS, PROF_WIDE, PROF_ADVISE };
 
 /* Where the driver plays, what it opened, and the break. */
 struct world {
@@ -111,6 +112,7 @@ long call_munmap(u64 addr, u64 len);
 long call_mprotect(u64 addr, u64 len, int prot);
 u64 call_mremap(u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
 u64 call_brk(u64 addr);
+long call_raw(const char *name, long nr, u64 a, u64 b, u64 c);
 
 /* gen.c */
 u64 pick_len(void);
@@ -134,5 +136,8 @@ int gen_flags(void);
 
 /* gen-wide.c */
 int gen_wide(void);
+
+/* gen-advise.c */
+int gen_advise(void);
 
 #endif
