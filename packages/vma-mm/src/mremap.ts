@@ -68,8 +68,9 @@ function checkPrepVma(mm: MmCore, r: Remap): number {
   if (needed > vma.endPage - r.addr) return -EFAULT;
   if (r.newLen === r.oldLen) return 0;
   if (vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
-  // A locked mapping that changes size stays within RLIMIT_MEMLOCK (mlock_future_ok on the delta).
-  if (!mlockFutureOk(mm, vma.flags, Math.abs(r.newLen - r.oldLen))) return -EAGAIN;
+  // A locked mapping that grows stays within RLIMIT_MEMLOCK (mlock_future_ok on the growth; a
+  // shrinking move is not held to it).
+  if (r.newLen > r.oldLen && !mlockFutureOk(mm, vma.flags, r.newLen - r.oldLen)) return -EAGAIN;
   return 0;
 }
 

@@ -49,6 +49,12 @@ describe.each<BackendName>(['maple', 'legacy'])('memory locking on the %s backen
     expect(mm.mmap(0, 5 * MB, PROT.READ, ANON | MAP.LOCKED)).toBe(-EAGAIN);
     expect(mm.mremap(l, 4 * MB, 9 * MB, MREMAP.MAYMOVE)).toBe(-EAGAIN);
     expect(mm.mremap(l, 4 * MB, 5 * MB, MREMAP.MAYMOVE)).toBe(l);
+    // At the limit a locked mapping may still shrink while it moves.
+    expect(mm.mmap(X + 32 * MB, 3 * MB, PROT.READ, ANON | MAP.LOCKED | MAP.FIXED)).toBe(X + 32 * MB);
+    expect(mm.mremap(X + 32 * MB, 3 * MB, 2 * MB, MREMAP.MAYMOVE | MREMAP.FIXED, X + 48 * MB)).toBe(
+      X + 48 * MB,
+    );
+    expect(lockedPages(mm)).toBe((7 * MB) / PAGE);
     // Without a limit (the default) anything goes; with a limit of 0, nothing may be locked.
     expect(progSpace(backend).mmap(0, 16 * MB, PROT.READ, ANON | MAP.LOCKED)).toBeGreaterThan(0);
     const none = progSpace(backend, { memlockRlimit: 0 });
