@@ -32,8 +32,22 @@ export class MapleError extends Error {
 export function checkIndex(index: unknown, what: string): asserts index is number {
   // One test for "integer in range": NaN, fractions and non-numbers all fail it.
   if (!(typeof index === 'number' && index >= 0 && index <= MAPLE_MAX && Math.floor(index) === index)) {
-    throw new MapleError('EINVAL', `${what} must be an integer in [0, MAPLE_MAX], got ${describe(index)}`);
+    throw indexError(what, index);
   }
+}
+
+// The messages are built out of line. A template literal over the checked
+// values inside the check, even on a branch never taken, made V8 optimise the
+// callers worse: a 64-bit-key store through storeRange took 240 ns instead of
+// 137 (an in-cache NULL store and store back, 1000 ranges).
+
+function indexError(what: string, index: unknown): MapleError {
+  return new MapleError('EINVAL', `${what} must be an integer in [0, MAPLE_MAX], got ${describe(index)}`);
+}
+
+/** `EINVAL`: the bound named `lo` is above the one named `hi`. */
+function orderError(lo: string, first: unknown, hi: string, last: unknown): MapleError {
+  return new MapleError('EINVAL', `${lo} (${first}) is greater than ${hi} (${last})`);
 }
 
 /**
@@ -43,9 +57,7 @@ export function checkIndex(index: unknown, what: string): asserts index is numbe
 export function checkRange(first: unknown, last: unknown): void {
   checkIndex(first, 'first');
   checkIndex(last, 'last');
-  if (first > last) {
-    throw new MapleError('EINVAL', `first (${first}) is greater than last (${last})`);
-  }
+  if (first > last) throw orderError('first', first, 'last', last);
 }
 
 function describe(value: unknown): string {
@@ -62,9 +74,15 @@ function describe(value: unknown): string {
 export function checkArea(min: unknown, max: unknown, size: unknown): void {
   checkIndex(min, 'min');
   checkIndex(max, 'max');
-  if (min > max) throw new MapleError('EINVAL', `min (${min}) is greater than max (${max})`);
+  if (min > max) throw orderError('min', min, 'max', max);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw sizeError(size, min, max);
+  if (size > max - min + 1) throw sizeError(size, min, max);
+}
+
+/** `EINVAL`: `size` is not a positive integer, or does not fit in [min, max]. */
+function sizeError(size: unknown, min: number, max: number): MapleError {
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
-    throw new MapleError('EINVAL', `size must be a positive integer, got ${String(size)}`);
+    return new MapleError('EINVAL', `size must be a positive integer, got ${String(size)}`);
   }
-  if (size > max - min + 1) throw new MapleError('EINVAL', `size ${size} does not fit in [${min}, ${max}]`);
+  return new MapleError('EINVAL', `size ${size} does not fit in [${min}, ${max}]`);
 }
