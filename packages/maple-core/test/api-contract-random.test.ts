@@ -10,6 +10,7 @@
 
 import { MAPLE_MAX, MapleTree, type MapleTreeOptions } from '@maple-tree/core';
 import { describe, expect, it } from 'vitest';
+import { prng } from './prng.js';
 
 interface Range {
   first: number;
@@ -58,22 +59,16 @@ class Ranges {
   }
 }
 
-/** A small deterministic generator (mulberry32). */
-function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+/** A seeded generator of integers in [0, n) (the tests' mulberry32, prng.ts). */
+function below(seed: number): (n: number) => number {
+  const next = prng(seed);
+  return (n) => Math.floor(next() * n);
 }
 
 const entry = (r: Range | undefined) => (r ? { first: r.first, last: r.last, value: r.value } : undefined);
 
 function run(options: MapleTreeOptions, base: number, mult: number, seed: number, steps: number): void {
-  const rnd = prng(seed);
+  const rnd = below(seed);
   const tree = new MapleTree<number>(options);
   const model = new Ranges();
   const space = 400;
