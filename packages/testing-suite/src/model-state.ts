@@ -20,6 +20,17 @@
  *   cursor still holds the range where it stopped.
  * - `none`: the tree was empty when walked.
  *
+ * Where the next step starts (API.md: cursors continue after the last range
+ * they returned): forward from the slot holding `last + 1`, back from the one
+ * holding `index - 1`, in the tree as it is at that step, so a write between
+ * two steps needs no special case: a range written across `last` is the next
+ * answer, one written inside `[index, last]` is not. The one exception is a
+ * successful gap search: `[index, last]` is then the fit, which may be only
+ * part of an empty slot, and the cursor stands on that whole slot, as the
+ * kernel's mas_empty_area leaves mas->offset on it. Until the tree is written
+ * or the cursor moves, steps start from the slot's ends, not from the fit's
+ * (`@maple-tree/core` state.ts does the same).
+ *
  * The model does not reproduce the kernel's root-pointer special cases (a tree
  * whose only entry is index 0, kept in the root itself): callers compare it
  * only on trees with some other entry.
@@ -38,8 +49,11 @@ export class ModelState<V> {
   index: number;
   last: number;
   status: ModelStatus = 'start';
-  /** True once the cursor has walked to a slot since it was last set, reset or paused. */
-  private positioned = false;
+  /**
+   * After a gap search: the empty slot holding the fit, and the tree's write
+   * count then. Steps start from its ends while that count holds.
+   */
+  private standing: { first: number; last: number; writes: number } | undefined;
 
   constructor(
     private readonly tree: MapleModel<V>,
@@ -53,6 +67,7 @@ export class ModelState<V> {
 
   /** Moves to the slot holding `index` and returns its value (`mas_walk`). */
   walk(): V | undefined {
+    this.standing = undefined;
     if (this.tree.isEmpty) {
       this.status = 'none';
       this.index = 0;
@@ -63,17 +78,7 @@ export class ModelState<V> {
     this.index = slot.first;
     this.last = slot.last;
     this.status = 'active';
-    this.positioned = true;
     return slot.value;
-  }
-
-  /**
-   * False in the one state the kernel leaves undefined: a move that ran into
-   * its limit before the cursor ever walked (overflow or underflow with no
-   * node), after which the kernel would step from a slot it never found.
-   */
-  get defined(): boolean {
-    return this.positioned || (this.status !== 'overflow' && this.status !== 'underflow');
   }
 
   /** Next entry after the cursor, up to `max` (`mas_next`). */
@@ -198,11 +203,15 @@ export class ModelState<V> {
   store(value: V | undefined): void {
     this.tree.storeRange(this.index, this.last, value);
     this.status = 'active';
-    this.positioned = true;
+    this.standing = undefined;
   }
 
-  /** Erases the range holding `index` and returns its value (`mas_erase`). */
+  /**
+   * Erases the range holding `index` and returns its value (`mas_erase`).
+   * Where the cursor is afterwards is not modelled: set it before moving on.
+   */
   erase(): V | undefined {
+    this.standing = undefined;
     return this.tree.erase(this.index);
   }
 
@@ -231,31 +240,60 @@ export class ModelState<V> {
     this.index = first;
     this.last = last;
     this.status = 'start';
-    this.positioned = false;
+    this.standing = undefined;
     return this;
   }
 
   /** Forgets the walked position but keeps index/last (`mas_reset`). */
   reset(): this {
     this.status = 'start';
-    this.positioned = false;
+    this.standing = undefined;
     return this;
   }
 
   /** Marks the cursor paused: the next call walks again (`mas_pause`). */
   pause(): this {
     this.status = 'pause';
-    this.positioned = false;
+    this.standing = undefined;
     return this;
   }
 
+  /**
+   * A gap search's result: the cursor holds the fit and stands on the empty
+   * slot around it; on a tree with no node (empty, or a lone entry at 0 kept
+   * in the root) there is no slot to stand on and the next call walks.
+   */
   private found(start: number | undefined, size: number): boolean {
     if (start === undefined) return false;
     this.index = start;
     this.last = start + size - 1;
-    this.status = 'active';
-    this.positioned = true;
+    if (this.nodeless()) {
+      this.status = 'start';
+      this.standing = undefined;
+    } else {
+      const slot = this.tree.slotAt(start);
+      this.status = 'active';
+      this.standing = { first: slot.first, last: slot.last, writes: this.tree.writes };
+    }
     return true;
+  }
+
+  /** True when the kernel's tree has no node: empty, or one entry `[0, 0]` kept in the root. */
+  private nodeless(): boolean {
+    const t = this.tree;
+    if (t.isEmpty) return true;
+    if (t.size > 1) return false;
+    const only = t.slotAt(0);
+    return only.value !== undefined && only.last === 0;
+  }
+
+  /**
+   * The range a step starts from: the slot a gap search left the cursor on
+   * while the tree is unchanged since, else `[index, last]`.
+   */
+  private origin(): { first: number; last: number } {
+    const s = this.standing;
+    return s !== undefined && s.writes === this.tree.writes ? s : { first: this.index, last: this.last };
   }
 
   /** `mas_find` after setup: step forward, and never leave the cursor in overflow. */
@@ -319,27 +357,31 @@ export class ModelState<V> {
 
   /** `mas_next_slot`: step to following slots until an entry (or any slot when `empty`). */
   private nextSlot(max: number, empty: boolean): V | undefined {
+    let hi = this.origin().last;
     for (;;) {
-      if (this.last >= max) {
+      if (hi >= max) {
         this.status = 'overflow';
         return undefined;
       }
-      const slot = this.tree.slotAt(this.last + 1);
+      const slot = this.tree.slotAt(hi + 1);
+      this.standing = undefined;
       this.index = slot.first;
-      this.last = slot.last;
+      this.last = hi = slot.last;
       if (slot.value !== undefined || empty) return slot.value;
     }
   }
 
   /** `mas_prev_slot`: step to earlier slots until an entry (or any slot when `empty`). */
   private prevSlot(min: number, empty: boolean): V | undefined {
+    let lo = this.origin().first;
     for (;;) {
-      if (this.index <= min) {
+      if (lo <= min) {
         this.status = 'underflow';
         return undefined;
       }
-      const slot = this.tree.slotAt(this.index - 1);
-      this.index = slot.first;
+      const slot = this.tree.slotAt(lo - 1);
+      this.standing = undefined;
+      this.index = lo = slot.first;
       this.last = slot.last;
       if (slot.value !== undefined || empty) return slot.value;
     }

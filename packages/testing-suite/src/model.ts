@@ -81,6 +81,12 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
   /** Sorted, non-overlapping; adjacent ranges may hold equal values (they stay distinct). */
   private ranges: Range<V>[] = [];
   readonly allocRangeEnabled: boolean;
+  /**
+   * Writes made so far (the tree's write sequence number): every store, a
+   * successful insert, erase or alloc, and clear. Cursors compare it to learn
+   * whether the tree changed under them.
+   */
+  private writeCount = 0;
 
   constructor(options: MapleModelOptions = {}) {
     this.allocRangeEnabled = options.allocRange === true;
@@ -89,6 +95,11 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
   /** Number of stored ranges (`MapleTree.size`). */
   get size(): number {
     return this.ranges.length;
+  }
+
+  /** The number of writes made so far; a refused or failed call makes none. */
+  get writes(): number {
+    return this.writeCount;
   }
 
   /** True when nothing is stored (`mtree_empty`). */
@@ -151,6 +162,7 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
     const r = this.rangeAt(index);
     if (r === undefined) return undefined;
     this.ranges.splice(this.ranges.indexOf(r), 1);
+    this.writeCount++;
     return r.value;
   }
 
@@ -256,17 +268,23 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
   clone(): MapleModel<V> {
     const copy = new MapleModel<V>({ allocRange: this.allocRangeEnabled });
     copy.ranges = this.ranges.map((r) => ({ ...r }));
+    copy.writeCount = this.writeCount;
     return copy;
   }
 
-  /** Makes this model hold what `other` holds (to undo a write the tree refused with ENOMEM). */
+  /**
+   * Makes this model hold what `other` holds, write count included (to undo
+   * a write the tree refused with ENOMEM: a refused write is no write).
+   */
   assign(other: MapleModel<V>): void {
     this.ranges = other.ranges.map((r) => ({ ...r }));
+    this.writeCount = other.writeCount;
   }
 
   /** Removes everything (`mtree_destroy`). */
   clear(): void {
     this.ranges = [];
+    this.writeCount++;
   }
 
   /**
@@ -327,6 +345,7 @@ export class MapleModel<V> implements Iterable<MapleEntry<V>> {
       replacement.push({ first: last + 1, last: tail.last, value: tail.value });
     }
     this.ranges.splice(start, end - start, ...replacement);
+    this.writeCount++;
   }
 }
 

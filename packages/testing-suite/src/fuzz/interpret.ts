@@ -147,8 +147,6 @@ function cursorSession(first: number, last: number, moves: Move[], d: Driver): v
       case 'prevRange':
         d.call('cursor', mv.m, [mv.lim], 'same');
         d.cursorRange();
-        // past the kernel's defined behaviour: start again where the cursor is
-        if (!cur.defined) d.call('cursor', 'set', [cur.index], 'void');
         break;
       case 'pause':
       case 'reset':
