@@ -57,7 +57,7 @@ export type TraceRecord =
       same_as?: number;
     }
   | { kind: 'unlink'; path: string; dev: string; inode: number }
-  /** A page fault that changed the layout (vmrun writes one where the main stack grew). */
+  /** A page fault since the last call (vmrun: where the main stack grew, or a VMA got anonymous pages). */
   | { kind: 'fault'; addr: string; write?: boolean }
   | { kind: 'maps'; at: number; lines: string[]; final?: boolean }
   | { kind: 'op'; i: number; op: string; ret?: string; err?: number; [key: string]: unknown };

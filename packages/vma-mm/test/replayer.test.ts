@@ -228,6 +228,38 @@ describe('fault records', () => {
     expect(r.answersMatched).toBe(1);
   });
 
+  it('give a written VMA its anon_vma, which keeps it from merging with another written one', () => {
+    const mmap = (i: number, addr: string) => ({
+      kind: 'op',
+      i,
+      op: 'mmap',
+      addr,
+      len: '0x4000',
+      prot: 'rw-',
+      flags: ['PRIVATE', 'ANONYMOUS', 'FIXED'],
+      fd: -1,
+      ret: addr,
+    });
+    const ops = [mmap(1, '0x20000000'), mmap(2, '0x20008000')];
+    const fill = mmap(3, '0x20004000');
+    const faulted = replayTrace(
+      trace(
+        start,
+        ...ops,
+        { kind: 'fault', addr: '0x20000000', write: true },
+        { kind: 'fault', addr: '0x20008000', write: true },
+        fill,
+      ),
+    );
+    // The hole is filled: it joins the VMA below, but the two written ones stay apart.
+    expect([...faulted.mm.vmas(0x20000000, 0x2000c000)].map((v) => [v.start, v.end])).toEqual([
+      [0x20000000, 0x20008000],
+      [0x20008000, 0x2000c000],
+    ]);
+    const untouched = replayTrace(trace(start, ...ops, fill));
+    expect([...untouched.mm.vmas(0x20000000, 0x2000c000)]).toHaveLength(1);
+  });
+
   it('are refused before the starting layout or without an address', () => {
     expect(() => replayTrace(trace({ kind: 'fault', addr: '0x1000' }, start))).toThrow(TraceFormatError);
     expect(() => replayTrace(trace(start, { kind: 'fault', addr: 'zz' }))).toThrow(TraceFormatError);

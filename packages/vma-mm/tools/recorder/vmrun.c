@@ -187,19 +187,25 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
 static u64 stack_lo;
 static long stack_kb;
 
-static long vm_stk_kb(pid_t pid) {
+/* A kB field of /proc/PID/status ("VmStk:", "RssAnon:"), -1 when absent. */
+static long status_kb(pid_t pid, const char *field) {
   char path[64], line[256];
   snprintf(path, sizeof path, "/proc/%d/status", pid);
   FILE *f = fopen(path, "r");
   long kb = -1;
   if (!f) return kb;
+  size_t n = strlen(field);
   while (fgets(line, sizeof line, f))
-    if (!strncmp(line, "VmStk:", 6)) {
-      kb = strtol(line + 6, 0, 10);
+    if (!strncmp(line, field, n)) {
+      kb = strtol(line + n, 0, 10);
       break;
     }
   fclose(f);
   return kb;
+}
+
+static long vm_stk_kb(pid_t pid) {
+  return status_kb(pid, "VmStk:");
 }
 
 /* Where the [stack] VMA starts now (0 if there is none). */
@@ -218,9 +224,20 @@ static u64 stack_start(pid_t pid) {
   return lo;
 }
 
-static void track_stack(pid_t pid) {
+static void check_stack(pid_t pid);
+static void check_anon(pid_t pid, int emit);
+
+/* The starting layout's stack and anonymous pages, which later faults are told against. */
+static void track_faults(pid_t pid) {
   stack_kb = vm_stk_kb(pid);
   stack_lo = stack_start(pid);
+  check_anon(pid, 0);
+}
+
+/* What page faults changed since the last look: the stack's reach, and which VMAs have anonymous pages. */
+static void check_faults(pid_t pid) {
+  check_stack(pid);
+  check_anon(pid, 1);
 }
 
 static void check_stack(pid_t pid) {
@@ -234,6 +251,62 @@ static void check_stack(pid_t pid) {
   if (lo && lo < stack_lo)
     fprintf(out, "{\"kind\":\"fault\",\"addr\":\"0x%llx\",\"write\":true}\n", (unsigned long long)lo);
   if (lo) stack_lo = lo;
+}
+
+/*
+ * Written pages are page faults too, and they give a private VMA its anon_vma, which decides whether it may
+ * merge with a neighbour later. When RssAnon grew since the last look, /proc/PID/smaps tells which VMAs have
+ * anonymous pages now; each that had none at the last look gets a `fault` record (a write at its start).
+ * Between two logged calls the layout does not change, so a replay that takes the fault before the next
+ * call sees the neighbours the kernel saw at the real fault.
+ */
+static struct span {
+  u64 lo, hi;
+} *anon_now, *anon_before;
+static size_t n_anon_now, n_anon_before, cap_anon_now, cap_anon_before;
+static long rss_anon_kb = -1;
+
+static int had_anon(u64 lo, u64 hi) {
+  for (size_t k = 0; k < n_anon_before; k++)
+    if (anon_before[k].lo == lo && anon_before[k].hi == hi) return 1;
+  return 0;
+}
+
+/* emit 0: only note what is there (the starting layout, which a replay builds with it). */
+static void check_anon(pid_t pid, int emit) {
+  long kb = status_kb(pid, "RssAnon:");
+  if (emit && kb == rss_anon_kb) return;
+  rss_anon_kb = kb;
+  char path[64], line[8192];
+  snprintf(path, sizeof path, "/proc/%d/smaps", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return;
+  n_anon_now = 0;
+  u64 lo = 0, hi = 0;
+  int private_vma = 0;
+  while (fgets(line, sizeof line, f)) {
+    unsigned long long a, b;
+    char perms[8];
+    if (sscanf(line, "%llx-%llx %7s", &a, &b, perms) == 3 && strchr(line, '-') < strchr(line, ' ')) {
+      lo = a, hi = b, private_vma = perms[3] == 'p';
+    } else if (private_vma && !strncmp(line, "Anonymous:", 10) && strtol(line + 10, 0, 10) > 0) {
+      if (emit && !had_anon(lo, hi))
+        fprintf(out, "{\"kind\":\"fault\",\"addr\":\"0x%llx\",\"write\":true}\n", (unsigned long long)lo);
+      if (n_anon_now == cap_anon_now) {
+        cap_anon_now = cap_anon_now ? 2 * cap_anon_now : 64;
+        anon_now = realloc(anon_now, cap_anon_now * sizeof *anon_now);
+        if (!anon_now) die("out of memory");
+      }
+      anon_now[n_anon_now].lo = lo, anon_now[n_anon_now].hi = hi;
+      n_anon_now++;
+    }
+  }
+  fclose(f);
+  struct span *t = anon_before;
+  anon_before = anon_now, anon_now = t;
+  size_t c = cap_anon_before;
+  cap_anon_before = cap_anon_now, cap_anon_now = c;
+  n_anon_before = n_anon_now;
 }
 
 /* What each descriptor was last logged as (by fd number), so that a record is written again only when it changed. */
@@ -710,13 +783,13 @@ int main(int argc, char **argv) {
       if (started) restart_history();
       emit_header(tid, name, legacy, image_is_32bit(tid));
       emit_maps(tid, 0);
-      track_stack(tid);
+      track_faults(tid);
       started = 1;
       tids[slot(tid)].have_entry = 0;
     } else if (event == PTRACE_EVENT_EXIT) {
       forget_thread(tid);
       if (tid == leader && started) {
-        check_stack(tid);
+        check_faults(tid);
         emit_maps(tid, op_no);
       }
     } else if (event == PTRACE_EVENT_CLONE) {
@@ -730,7 +803,7 @@ int main(int argc, char **argv) {
         tids[s].entry = info;
         tids[s].have_entry = 1;
         if (started && orders(&info)) {
-          if (!in_flight) check_stack(tid);
+          if (!in_flight) check_faults(tid);
           if (in_flight && in_flight != tid) {
             tids[s].held = 1;
             continue; /* stays stopped; release_next resumes it */
