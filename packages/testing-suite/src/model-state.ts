@@ -199,20 +199,29 @@ export class ModelState<V> {
     return this.index < min ? undefined : this.prevSlot(min, false);
   }
 
-  /** Stores over `[index, last]`; the cursor then sits on the stored range (`mas_store`). */
+  /**
+   * Stores over `[index, last]` (`mas_store`); the cursor then sits on the
+   * range written: an erasing store widened over the empty runs beside it.
+   */
   store(value: V | undefined): void {
     this.tree.storeRange(this.index, this.last, value);
     this.status = 'active';
     this.standing = undefined;
+    if (value === undefined) {
+      const slot = this.tree.slotAt(this.index);
+      this.index = slot.first;
+      this.last = slot.last;
+    }
   }
 
   /**
-   * Erases the range holding `index` and returns its value (`mas_erase`).
-   * Where the cursor is afterwards is not modelled: set it before moving on.
+   * Erases the range holding `index` and returns its value (`mas_erase`);
+   * the cursor is left on the empty run there.
    */
   erase(): V | undefined {
-    this.standing = undefined;
-    return this.tree.erase(this.index);
+    const value = this.walk();
+    if (value !== undefined) this.store(undefined);
+    return value;
   }
 
   /** Lowest free run of `size` in `[min, max]`; on success the cursor holds it (`mas_empty_area`). */

@@ -9,7 +9,8 @@
  */
 import type { MapleModel } from '../model.js';
 import type { ModelState } from '../model-state.js';
-import { decodeValue, type FuzzCase, type Move, type Op } from './ops.js';
+import { cursorSession } from './cursor-session.js';
+import { decodeValue, type FuzzCase, type Op } from './ops.js';
 
 /** Which object a call goes to. */
 export type Target = 'tree' | 'clone' | 'cursor';
@@ -120,94 +121,6 @@ function fill(op: Extract<Op, { k: 'fill' }>, d: Driver): void {
     const v = op.v < 0 ? -1 : op.v + (n % 7);
     d.call('tree', 'storeRange', [first, first + op.width, decodeValue(v)], 'void');
   }
-}
-
-/**
- * A cursor session. The model follows the kernel's cursor only where the
- * kernel defines it, so the session stops on a tree that is empty or holds
- * only index 0 (the kernel's root-pointer special case), and after an
- * erasing store, an erase or a failed gap search the cursor is set again
- * before moving on (its position there is not part of the contract).
- */
-function cursorSession(first: number, last: number, moves: Move[], d: Driver): void {
-  d.newCursor(first, last);
-  for (const mv of moves) {
-    if (!cursorComparable(d.model)) return;
-    const cur = d.modelCursor!;
-    switch (mv.m) {
-      case 'walk':
-        d.call('cursor', 'walk', [], 'same');
-        d.cursorRange();
-        break;
-      case 'find':
-      case 'findRev':
-      case 'next':
-      case 'prev':
-      case 'nextRange':
-      case 'prevRange':
-        d.call('cursor', mv.m, [mv.lim], 'same');
-        d.cursorRange();
-        break;
-      case 'pause':
-      case 'reset':
-        d.call('cursor', mv.m, [], 'void');
-        break;
-      case 'set':
-        d.call('cursor', 'set', [mv.i], 'void');
-        break;
-      case 'bad':
-        // refused with EINVAL, and the cursor must still be where it was
-        d.call('cursor', mv.call, mv.args, 'einval');
-        d.cursorRange();
-        break;
-      case 'setRange':
-        d.call('cursor', 'setRange', [mv.f, mv.l], 'void');
-        break;
-      case 'erase': {
-        const at = cur.index;
-        d.call('cursor', 'erase', [], 'same');
-        d.checkTree('tree', false);
-        d.call('cursor', 'set', [at], 'void');
-        break;
-      }
-      case 'store': {
-        const at = cur.index;
-        d.call('cursor', 'store', [decodeValue(mv.v)], 'void');
-        d.checkTree('tree', false);
-        if (mv.v < 0 || d.refused) d.call('cursor', 'set', [at], 'void');
-        else d.cursorRange();
-        break;
-      }
-      case 'emptyArea': {
-        d.call('cursor', 'reset', [], 'void');
-        const before = cur.index;
-        const found = d.call(
-          'cursor',
-          mv.rev ? 'emptyAreaRev' : 'emptyArea',
-          [mv.min, mv.max, mv.size],
-          'same',
-        );
-        if (found === true) {
-          // the cursor holds the free run: fill it, as mtree_alloc_range does
-          d.cursorRange();
-          d.call('cursor', 'store', [decodeValue(mv.v)], 'void');
-          d.checkTree('tree', false);
-          if (d.refused) d.call('cursor', 'set', [before], 'void');
-          break;
-        }
-        d.call('cursor', 'set', [before], 'void');
-        break;
-      }
-    }
-  }
-}
-
-/** True where the cursor model is defined: some entry other than a lone `[0, 0]`. */
-function cursorComparable(model: MapleModel<unknown>): boolean {
-  if (model.isEmpty) return false;
-  if (model.size > 1) return true;
-  const only = model.find(0)!;
-  return !(only.first === 0 && only.last === 0);
 }
 
 /** Iterates `entries(first, last)` while writing to the tree between steps. */

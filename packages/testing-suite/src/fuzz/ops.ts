@@ -9,9 +9,28 @@
  * Indices are biased toward where maple trees break: a small space where
  * ranges collide, node-sized strides (16 slots per leaf, 10 per gap-tracking
  * internal node), the top of the index space and a few powers of two.
+ *
+ * A cursor session interleaves the cursor's steps with writes to the tree
+ * under it. Those writes are mostly placed relative to the range the cursor
+ * holds at that moment (see {@link Anchor}), so that the cases cursors get
+ * wrong come up often: a write inside the range just returned, one across
+ * its `last` or `index`, one right after `set()` or a gap search.
  */
 import { MAPLE_MAX } from '@maple-tree/core';
 import fc from 'fast-check';
+
+/**
+ * Where a write in a cursor session goes, from the cursor's `[index, last]`
+ * at that moment and two small offsets `a`, `b` (clamped to the index space):
+ * - `in`: `[index + a, + b]` inside the range; `inEnd`: `[last - a - b, last - a]` inside;
+ * - `acrossLast`: `[last - a, last + 1 + b]`; `acrossIndex`: `[index - 1 - b, index + a]`;
+ * - `after`: `[last + 1 + a, + b]`; `before`: `[index - 1 - a - b, index - 1 - a]`;
+ * - `cover`: `[index - a, last + b]`; `abs`: `[a, b]` as given.
+ */
+export type Anchor = 'in' | 'inEnd' | 'acrossLast' | 'acrossIndex' | 'after' | 'before' | 'cover' | 'abs';
+
+/** A write to the tree (not through the cursor) between cursor steps. */
+export type TreeWrite = 'store' | 'storeRange' | 'erase' | 'insert' | 'insertRange' | 'alloc' | 'allocRev';
 
 /** A cursor move inside a cursor session. */
 export type Move =
@@ -21,7 +40,9 @@ export type Move =
   | { m: 'set'; i: number }
   | { m: 'setRange'; f: number; l: number }
   | { m: 'store'; v: number }
-  | { m: 'emptyArea'; min: number; max: number; size: number; rev: boolean; v: number }
+  /** A gap search through the cursor; with `v`, the fit is then filled with it (as mtree_alloc_range). */
+  | { m: 'emptyArea'; min: number; max: number; size: number; rev: boolean; v?: number }
+  | { m: 'write'; w: TreeWrite; at: Anchor; a: number; b: number; v: number }
   | { m: 'bad'; call: string; args: unknown[] };
 
 /** A bad call: must throw `MapleError('EINVAL')` and change nothing. */
@@ -130,16 +151,53 @@ const areaArb = fc
 
 const writeArb = rangeArb.chain(([f, l]) => valueOrEraseArb.map((v): [number, number, number] => [f, l, v]));
 
+/** Offsets of an anchored write: mostly 0..3, sometimes a stride further. */
+const offsetArb = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }) },
+);
+
+/** A tree write between cursor steps, mostly placed against the cursor's range. */
+const writeMoveArb: fc.Arbitrary<Move> = fc
+  .tuple(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom<TreeWrite>('storeRange') },
+      { weight: 2, arbitrary: fc.constantFrom<TreeWrite>('store', 'erase') },
+      { weight: 1, arbitrary: fc.constantFrom<TreeWrite>('insert', 'insertRange', 'alloc', 'allocRev') },
+    ),
+    fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom<Anchor>('in', 'inEnd', 'acrossLast', 'acrossIndex', 'after', 'before', 'cover'),
+            offsetArb,
+            offsetArb,
+          )
+          .map(([at, a, b]) => ({ at, a, b })),
+      },
+      { weight: 1, arbitrary: rangeArb.map(([a, b]) => ({ at: 'abs' as Anchor, a, b })) },
+    ),
+    valueOrEraseArb,
+  )
+  .map(([w, { at, a, b }, v]): Move => ({ m: 'write', w, at, a, b, v }));
+
+/** A step's limit: anywhere, or the end of the index space either way. */
+const limitArb = fc.oneof(
+  { weight: 3, arbitrary: indexArb },
+  { weight: 1, arbitrary: fc.constantFrom(0, MAPLE_MAX) },
+);
+
 const moveArb: fc.Arbitrary<Move> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<Move>({ m: 'walk' }) },
   {
-    weight: 10,
+    weight: 12,
     arbitrary: fc
-      .tuple(fc.constantFrom('find', 'findRev', 'next', 'prev', 'nextRange', 'prevRange' as const), indexArb)
+      .tuple(fc.constantFrom('find', 'findRev', 'next', 'prev', 'nextRange', 'prevRange' as const), limitArb)
       .map(([m, lim]): Move => ({ m, lim })),
   },
   { weight: 2, arbitrary: fc.constantFrom<Move>({ m: 'pause' }, { m: 'reset' }, { m: 'erase' }) },
-  { weight: 1, arbitrary: indexArb.map((i): Move => ({ m: 'set', i })) },
+  { weight: 2, arbitrary: indexArb.map((i): Move => ({ m: 'set', i })) },
   { weight: 1, arbitrary: rangeArb.map(([f, l]): Move => ({ m: 'setRange', f, l })) },
   { weight: 2, arbitrary: valueOrEraseArb.map((v): Move => ({ m: 'store', v })) },
   {
@@ -148,6 +206,11 @@ const moveArb: fc.Arbitrary<Move> = fc.oneof(
       .tuple(areaArb, fc.boolean(), valueArb)
       .map(([a, rev, v]): Move => ({ m: 'emptyArea', ...a, rev, v })),
   },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(areaArb, fc.boolean()).map(([a, rev]): Move => ({ m: 'emptyArea', ...a, rev })),
+  },
+  { weight: 9, arbitrary: writeMoveArb },
   {
     weight: 1,
     arbitrary: fc.constantFrom<Move>(
@@ -254,7 +317,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc
-      .tuple(rangeArb, fc.array(moveArb, { minLength: 1, maxLength: 12 }))
+      .tuple(rangeArb, fc.array(moveArb, { minLength: 1, maxLength: 16 }))
       .map(([[f, l], moves]): Op => ({ k: 'cursor', f, l, moves })),
   },
   {
