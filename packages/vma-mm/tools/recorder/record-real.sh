@@ -31,7 +31,8 @@ set -- "$prog" "$@"
 
 work=$(mktemp -d /tmp/vmrun.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-gcc -O2 -std=gnu11 -Wall -Wextra -Werror -o "$work/vmrun" "$here/vmrun.c"
+gcc -O2 -std=gnu11 -Wall -Wextra -Werror -o "$work/vmrun" \
+  "$here/vmrun.c" "$here/vmrun-calls.c" "$here/vmrun-files.c" "$here/vmrun-faults.c"
 lsm=""
 if [ -r /proc/config.gz ]; then
   lsm=$(zcat /proc/config.gz | sed -n 's/^CONFIG_LSM_MMAP_MIN_ADDR=//p')

@@ -32,41 +32,32 @@
  * exit stops of two threads' calls could reach the tracer in the other
  * order (a munmap that freed a hole logged after the mmap that took it).
  */
-#define _GNU_SOURCE
+#include "vmrun.h"
+
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <linux/kcmp.h>
 #include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
-#include <linux/magic.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <linux/audit.h>
-#include <linux/kcmp.h>
 #include <unistd.h>
 
-typedef uint64_t u64;
+FILE *out;
+long op_no;
+pid_t leader;
 
-static FILE *out;
-static long op_no;
-static pid_t leader;
-
-static void die(const char *msg) {
+void die(const char *msg) {
   fprintf(stderr, "vmrun: %s%s%s\n", msg, errno ? ": " : "", errno ? strerror(errno) : "");
   exit(2);
 }
 
-static void json_str(const char *s) {
+void json_str(const char *s) {
   fputc('"', out);
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
@@ -180,458 +171,6 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
 }
 
 /*
- * The main stack grows by page faults, which ptrace does not see. mm->stack_vm (VmStk in /proc/PID/status)
- * is cheap to read; when it grew, the stack's new start (from /proc/PID/maps) goes into a `fault` record
- * before the next call is logged, so a replay grows the stack where the kernel did.
- */
-static u64 stack_lo;
-static long stack_kb;
-
-/* A kB field of /proc/PID/status ("VmStk:", "RssAnon:"), -1 when absent. */
-static long status_kb(pid_t pid, const char *field) {
-  char path[64], line[256];
-  snprintf(path, sizeof path, "/proc/%d/status", pid);
-  FILE *f = fopen(path, "r");
-  long kb = -1;
-  if (!f) return kb;
-  size_t n = strlen(field);
-  while (fgets(line, sizeof line, f))
-    if (!strncmp(line, field, n)) {
-      kb = strtol(line + n, 0, 10);
-      break;
-    }
-  fclose(f);
-  return kb;
-}
-
-static long vm_stk_kb(pid_t pid) {
-  return status_kb(pid, "VmStk:");
-}
-
-/* Where the [stack] VMA starts now (0 if there is none). */
-static u64 stack_start(pid_t pid) {
-  char path[64], line[8192];
-  snprintf(path, sizeof path, "/proc/%d/maps", pid);
-  FILE *f = fopen(path, "r");
-  u64 lo = 0;
-  if (!f) return lo;
-  while (fgets(line, sizeof line, f))
-    if (strstr(line, " [stack]")) {
-      lo = strtoull(line, 0, 16);
-      break;
-    }
-  fclose(f);
-  return lo;
-}
-
-static void check_stack(pid_t pid);
-static void check_anon(pid_t pid, int emit);
-
-/* The starting layout's stack and anonymous pages, which later faults are told against. */
-static void track_faults(pid_t pid) {
-  stack_kb = vm_stk_kb(pid);
-  stack_lo = stack_start(pid);
-  check_anon(pid, 0);
-}
-
-/* What page faults changed since the last look: the stack's reach, and which VMAs have anonymous pages. */
-static void check_faults(pid_t pid) {
-  check_stack(pid);
-  check_anon(pid, 1);
-}
-
-static void check_stack(pid_t pid) {
-  long kb = vm_stk_kb(pid);
-  if (kb <= stack_kb) {
-    stack_kb = kb;
-    return;
-  }
-  stack_kb = kb;
-  u64 lo = stack_start(pid);
-  if (lo && lo < stack_lo)
-    fprintf(out, "{\"kind\":\"fault\",\"addr\":\"0x%llx\",\"write\":true}\n", (unsigned long long)lo);
-  if (lo) stack_lo = lo;
-}
-
-/*
- * Written pages are page faults too, and they give a private VMA its anon_vma, which decides whether it may
- * merge with a neighbour later. When RssAnon grew since the last look, /proc/PID/smaps tells which VMAs have
- * anonymous pages now; each that had none at the last look gets a `fault` record (a write at its start).
- * Between two logged calls the layout does not change, so a replay that takes the fault before the next
- * call sees the neighbours the kernel saw at the real fault.
- */
-static struct span {
-  u64 lo, hi;
-} *anon_now, *anon_before;
-static size_t n_anon_now, n_anon_before, cap_anon_now, cap_anon_before;
-static long rss_anon_kb = -1;
-
-static int had_anon(u64 lo, u64 hi) {
-  for (size_t k = 0; k < n_anon_before; k++)
-    if (anon_before[k].lo == lo && anon_before[k].hi == hi) return 1;
-  return 0;
-}
-
-/* emit 0: only note what is there (the starting layout, which a replay builds with it). */
-static void check_anon(pid_t pid, int emit) {
-  long kb = status_kb(pid, "RssAnon:");
-  if (emit && kb == rss_anon_kb) return;
-  rss_anon_kb = kb;
-  char path[64], line[8192];
-  snprintf(path, sizeof path, "/proc/%d/smaps", pid);
-  FILE *f = fopen(path, "r");
-  if (!f) return;
-  n_anon_now = 0;
-  u64 lo = 0, hi = 0;
-  int private_vma = 0;
-  while (fgets(line, sizeof line, f)) {
-    unsigned long long a, b;
-    char perms[8];
-    if (sscanf(line, "%llx-%llx %7s", &a, &b, perms) == 3 && strchr(line, '-') < strchr(line, ' ')) {
-      lo = a, hi = b, private_vma = perms[3] == 'p';
-    } else if (private_vma && !strncmp(line, "Anonymous:", 10) && strtol(line + 10, 0, 10) > 0) {
-      if (emit && !had_anon(lo, hi))
-        fprintf(out, "{\"kind\":\"fault\",\"addr\":\"0x%llx\",\"write\":true}\n", (unsigned long long)lo);
-      if (n_anon_now == cap_anon_now) {
-        cap_anon_now = cap_anon_now ? 2 * cap_anon_now : 64;
-        anon_now = realloc(anon_now, cap_anon_now * sizeof *anon_now);
-        if (!anon_now) die("out of memory");
-      }
-      anon_now[n_anon_now].lo = lo, anon_now[n_anon_now].hi = hi;
-      n_anon_now++;
-    }
-  }
-  fclose(f);
-  struct span *t = anon_before;
-  anon_before = anon_now, anon_now = t;
-  size_t c = cap_anon_before;
-  cap_anon_before = cap_anon_now, cap_anon_now = c;
-  n_anon_before = n_anon_now;
-}
-
-/* What each descriptor was last logged as (by fd number), so that a record is written again only when it changed. */
-struct described {
-  int known;
-  dev_t dev;
-  ino_t ino;
-  int mode;
-  char *path;
-};
-static struct described *described;
-static long n_described;
-
-/* The access mode a descriptor was opened with (O_RDONLY, O_WRONLY or O_RDWR), from /proc/PID/fdinfo. */
-static int access_mode(pid_t pid, long fd) {
-  char path[64], line[256];
-  snprintf(path, sizeof path, "/proc/%d/fdinfo/%ld", pid, fd);
-  FILE *f = fopen(path, "r");
-  int mode = O_RDWR;
-  if (!f) return mode;
-  while (fgets(line, sizeof line, f))
-    if (!strncmp(line, "flags:", 6)) {
-      mode = (int)(strtol(line + 6, 0, 8) & O_ACCMODE);
-      break;
-    }
-  fclose(f);
-  return mode;
-}
-
-/*
- * An `open` record for descriptor fd of pid (what it names now): its path, device and inode, size, access mode
- * ("mode": r, w or rw) and, for tmpfs and hugetlbfs, the file system ("fs"). With only_if_changed, nothing is
- * written when the last record for fd already says all that (the check before an mmap of fd, which also
- * describes descriptors no open call made: dup, memfd_create, inherited ones).
- */
-/*
- * The names under which mapped files were opened, to notice when one goes away: the kernel then prints it
- * with " (deleted)" in the maps of every mapping of that file, so an `unlink` record says so.
- */
-static struct name {
-  dev_t dev;
-  ino_t ino;
-  char *path;
-} *names;
-static size_t n_names, cap_names;
-
-static int already_deleted(const char *path) {
-  size_t n = strlen(path), k = strlen(" (deleted)");
-  return n >= k && !strcmp(path + n - k, " (deleted)");
-}
-
-static void remember_name(dev_t dev, ino_t ino, const char *path) {
-  if (path[0] != '/' || already_deleted(path)) return; /* anon_inode:..., memfd and O_TMPFILE files have none */
-  for (size_t k = 0; k < n_names; k++)
-    if (names[k].dev == dev && names[k].ino == ino && !strcmp(names[k].path, path)) return;
-  if (n_names == cap_names) {
-    cap_names = cap_names ? 2 * cap_names : 16;
-    names = realloc(names, cap_names * sizeof *names);
-    if (!names) die("out of memory");
-  }
-  names[n_names].dev = dev, names[n_names].ino = ino;
-  names[n_names].path = strdup(path);
-  if (!names[n_names++].path) die("out of memory");
-}
-
-static void emit_dev_inode(dev_t dev, ino_t ino) {
-  fprintf(out, ",\"dev\":\"%02x:%02x\",\"inode\":%llu", major(dev), minor(dev), (unsigned long long)ino);
-}
-
-/*
- * After an unlink: an `unlink` record for each remembered name that no longer leads to its file, and the
- * descriptors described under it now read as the kernel shows them (name + " (deleted)"), so that no new
- * `open` record follows for them. A mapped file renamed away is not followed (its name just vanishes).
- */
-static void check_names(void) {
-  for (size_t k = 0; k < n_names;) {
-    struct name *m = &names[k];
-    struct stat st;
-    if (stat(m->path, &st) == 0 && st.st_dev == m->dev && st.st_ino == m->ino) {
-      k++;
-      continue;
-    }
-    fputs("{\"kind\":\"unlink\",\"path\":", out);
-    json_str(m->path);
-    emit_dev_inode(m->dev, m->ino);
-    fputs("}\n", out);
-    for (long fd = 0; fd < n_described; fd++) {
-      struct described *d = &described[fd];
-      if (!d->known || d->dev != m->dev || d->ino != m->ino || strcmp(d->path, m->path)) continue;
-      size_t len = strlen(m->path) + sizeof " (deleted)";
-      char *gone = malloc(len);
-      if (!gone) die("out of memory");
-      snprintf(gone, len, "%s (deleted)", m->path);
-      free(d->path);
-      d->path = gone;
-    }
-    free(m->path);
-    *m = names[--n_names];
-  }
-}
-
-/* A described descriptor other than fd that shares fd's open file (kcmp KCMP_FILE), or -1. */
-static long same_open_file(pid_t pid, long fd, dev_t dev, ino_t ino) {
-  for (long k = 0; k < n_described; k++) {
-    if (k == fd || !described[k].known || described[k].dev != dev || described[k].ino != ino) continue;
-    if (syscall(SYS_kcmp, pid, pid, KCMP_FILE, fd, k) == 0) return k;
-  }
-  return -1;
-}
-
-static void emit_open(pid_t pid, long fd, int only_if_changed) {
-  char link[64], target[4096];
-  snprintf(link, sizeof link, "/proc/%d/fd/%ld", pid, fd);
-  ssize_t n = readlink(link, target, sizeof target - 1);
-  struct stat st;
-  struct statfs sf;
-  if (n < 0 || stat(link, &st) != 0) return; /* already closed by another thread */
-  target[n] = 0;
-  int mode = access_mode(pid, fd);
-  if (fd >= n_described) {
-    long grow = fd + 64;
-    described = realloc(described, (size_t)grow * sizeof *described);
-    if (!described) die("out of memory");
-    memset(described + n_described, 0, (size_t)(grow - n_described) * sizeof *described);
-    n_described = grow;
-  }
-  struct described *d = &described[fd];
-  if (only_if_changed) remember_name(st.st_dev, st.st_ino, target);
-  if (only_if_changed && d->known && d->dev == st.st_dev && d->ino == st.st_ino && d->mode == mode &&
-      !strcmp(d->path, target))
-    return;
-  long twin = only_if_changed ? same_open_file(pid, fd, st.st_dev, st.st_ino) : -1;
-  free(d->path);
-  d->path = strdup(target);
-  if (!d->path) die("out of memory");
-  d->known = 1, d->dev = st.st_dev, d->ino = st.st_ino, d->mode = mode;
-  fprintf(out, "{\"kind\":\"open\",\"fd\":%ld,\"path\":", fd);
-  json_str(target);
-  emit_dev_inode(st.st_dev, st.st_ino);
-  fprintf(out, ",\"size\":\"0x%llx\",\"mode\":\"%s\"", (unsigned long long)st.st_size,
-          mode == O_RDONLY ? "r" : mode == O_WRONLY ? "w" : "rw");
-  if (twin >= 0) fprintf(out, ",\"same_as\":%ld", twin);
-  if (statfs(link, &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == HUGETLBFS_MAGIC))
-    fprintf(out, ",\"fs\":\"%s\"", sf.f_type == TMPFS_MAGIC ? "tmpfs" : "hugetlbfs");
-  fputs("}\n", out);
-}
-
-static void prot_text(u64 p) {
-  fprintf(out, ",\"prot\":\"%c%c%c\"", p & 1 ? 'r' : '-', p & 2 ? 'w' : '-', p & 4 ? 'x' : '-');
-}
-
-static const struct {
-  u64 bit;
-  const char *name;
-} map_names[] = {
-    {0x01, "SHARED"},     {0x02, "PRIVATE"},   {0x08, "DROPPABLE"},  {0x10, "FIXED"},
-    {0x20, "ANONYMOUS"},  {0x40, "32BIT"},     {0x80, "ABOVE4G"},    {0x100, "GROWSDOWN"},
-    {0x800, "DENYWRITE"}, {0x1000, "EXECUTABLE"}, {0x2000, "LOCKED"}, {0x4000, "NORESERVE"},
-    {0x8000, "POPULATE"}, {0x10000, "NONBLOCK"}, {0x20000, "STACK"},  {0x40000, "HUGETLB"},
-    {0x80000, "SYNC"},    {0x100000, "FIXED_NOREPLACE"}, {0x4000000, "UNINITIALIZED"},
-};
-
-/* The flags as names; 0 when a bit has no name (the call is then logged raw). */
-static int flags_known(u64 flags, int mremap) {
-  u64 known = 0;
-  if (mremap) known = 7;
-  else
-    for (size_t k = 0; k < sizeof map_names / sizeof map_names[0]; k++) known |= map_names[k].bit;
-  return (flags & ~known) == 0;
-}
-
-static void flags_text(u64 flags, int mremap) {
-  static const char *const mr[] = {"MAYMOVE", "FIXED", "DONTUNMAP"};
-  fputs(",\"flags\":[", out);
-  int first = 1;
-  size_t n = mremap ? 3 : sizeof map_names / sizeof map_names[0];
-  for (size_t k = 0; k < n; k++) {
-    u64 bit = mremap ? 1ULL << k : map_names[k].bit;
-    if (!(flags & bit)) continue;
-    fprintf(out, "%s\"%s\"", first ? "" : ",", mremap ? mr[k] : map_names[k].name);
-    first = 0;
-  }
-  fputc(']', out);
-}
-
-static void answer(long long rval, int is_error) {
-  if (is_error) fprintf(out, ",\"err\":%lld}\n", -rval);
-  else fprintf(out, ",\"ret\":\"0x%llx\"}\n", (unsigned long long)rval);
-}
-
-/* What a system call is to the recorder, whichever ABI made it. */
-enum call { C_NONE, C_MMAP, C_MMAP2, C_OLD_MMAP, C_MUNMAP, C_MPROTECT, C_MREMAP, C_BRK, C_OPEN, C_UNLINK, C_OTHER };
-
-/* The native x86_64 numbers, from the tracer's own headers. */
-static enum call call_x86_64(long nr, const char **other) {
-  switch (nr) {
-  case SYS_mmap: return C_MMAP;
-  case SYS_munmap: return C_MUNMAP;
-  case SYS_mprotect: return C_MPROTECT;
-  case SYS_mremap: return C_MREMAP;
-  case SYS_brk: return C_BRK;
-  case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat: return C_OPEN;
-  case SYS_unlink: case SYS_unlinkat: return C_UNLINK;
-  case SYS_madvise: *other = "madvise"; return C_OTHER;
-  case SYS_mlock: *other = "mlock"; return C_OTHER;
-  case SYS_mlock2: *other = "mlock2"; return C_OTHER;
-  case SYS_munlock: *other = "munlock"; return C_OTHER;
-  case SYS_mlockall: *other = "mlockall"; return C_OTHER;
-  case SYS_munlockall: *other = "munlockall"; return C_OTHER;
-  case SYS_pkey_mprotect: *other = "pkey_mprotect"; return C_OTHER;
-  case SYS_shmat: *other = "shmat"; return C_OTHER;
-  case SYS_shmdt: *other = "shmdt"; return C_OTHER;
-  case SYS_remap_file_pages: *other = "remap_file_pages"; return C_OTHER;
-  case SYS_process_madvise: *other = "process_madvise"; return C_OTHER;
-  case 462: *other = "mseal"; return C_OTHER;
-  default: return C_NONE;
-  }
-}
-
-/* The ia32 numbers (arch/x86/entry/syscalls/syscall_32.tbl); the tracer is 64-bit, so they are spelt out. */
-static enum call call_i386(long nr, const char **other) {
-  switch (nr) {
-  case 90: return C_OLD_MMAP;
-  case 192: return C_MMAP2;
-  case 91: return C_MUNMAP;
-  case 125: return C_MPROTECT;
-  case 163: return C_MREMAP;
-  case 45: return C_BRK;
-  case 5: case 8: case 295: case 437: return C_OPEN; /* open, creat, openat, openat2 */
-  case 10: case 301: return C_UNLINK;                 /* unlink, unlinkat */
-  case 219: *other = "madvise"; return C_OTHER;
-  case 150: *other = "mlock"; return C_OTHER;
-  case 376: *other = "mlock2"; return C_OTHER;
-  case 151: *other = "munlock"; return C_OTHER;
-  case 152: *other = "mlockall"; return C_OTHER;
-  case 153: *other = "munlockall"; return C_OTHER;
-  case 380: *other = "pkey_mprotect"; return C_OTHER;
-  case 117: *other = "ipc"; return C_OTHER; /* shmat and shmdt through the multiplexer */
-  case 397: *other = "shmat"; return C_OTHER;
-  case 398: *other = "shmdt"; return C_OTHER;
-  case 257: *other = "remap_file_pages"; return C_OTHER;
-  case 440: *other = "process_madvise"; return C_OTHER;
-  case 462: *other = "mseal"; return C_OTHER;
-  default: return C_NONE;
-  }
-}
-
-/* The old ia32 mmap passes one pointer to six 32-bit words: addr, len, prot, flags, fd, offset. */
-static int read_old_mmap_args(pid_t tid, u64 ptr, u64 a[6]) {
-  uint32_t w[6];
-  for (size_t k = 0; k < sizeof w; k += sizeof(long)) {
-    errno = 0;
-    long v = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)(ptr + k), 0);
-    if (errno) return 0;
-    memcpy((char *)w + k, &v, sizeof w - k < sizeof v ? sizeof w - k : sizeof v);
-  }
-  for (int k = 0; k < 6; k++) a[k] = w[k];
-  return 1;
-}
-
-static void log_call(pid_t tid, struct __ptrace_syscall_info *in, struct __ptrace_syscall_info *ex) {
-  long nr = (long)in->entry.nr;
-  int ia32 = in->arch == AUDIT_ARCH_I386;
-  u64 a[6];
-  memcpy(a, in->entry.args, sizeof a);
-  long long rv = ex->exit.rval;
-  int err = ex->exit.is_error;
-  const char *other = 0;
-  enum call c = ia32 ? call_i386(nr, &other) : call_x86_64(nr, &other);
-  if (c == C_OPEN && !err) {
-    emit_open(tid, (long)rv, 0);
-    return;
-  }
-  if (c == C_UNLINK) {
-    if (!err) check_names();
-    return;
-  }
-  /* An old mmap whose argument block cannot be read failed with EFAULT before it changed anything. */
-  if (c == C_OLD_MMAP && !read_old_mmap_args(tid, in->entry.args[0], a)) c = C_OTHER, other = "old_mmap";
-  if (c == C_MMAP2) a[5] *= 4096, c = C_MMAP;
-  if (c == C_OLD_MMAP) c = C_MMAP;
-  if (c == C_MMAP && !flags_known(a[3], 0)) c = C_OTHER, other = "mmap_raw";
-  if (c == C_MREMAP && !flags_known(a[3], 1)) c = C_OTHER, other = "mremap_raw";
-  /* A file mapping's descriptor is described first if no record says what it names now. */
-  if (c == C_MMAP && !(a[3] & 0x20) && (int)a[4] >= 0) emit_open(tid, (int)a[4], 1);
-  if (c == C_OTHER) {
-    fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"%s\",\"args\":[", ++op_no, other);
-    for (int k = 0; k < 6; k++) fprintf(out, "%s\"0x%llx\"", k ? "," : "", (unsigned long long)a[k]);
-    fputc(']', out);
-    answer(rv, err);
-    return;
-  }
-  switch (c) {
-  case C_MMAP:
-    fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"mmap\",\"addr\":\"0x%llx\",\"len\":\"0x%llx\"", ++op_no,
-            (unsigned long long)a[0], (unsigned long long)a[1]);
-    prot_text(a[2]);
-    flags_text(a[3], 0);
-    fprintf(out, ",\"fd\":%d,\"off\":\"0x%llx\"", (int)a[4], (unsigned long long)a[5]);
-    break;
-  case C_MUNMAP:
-    fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"munmap\",\"addr\":\"0x%llx\",\"len\":\"0x%llx\"", ++op_no,
-            (unsigned long long)a[0], (unsigned long long)a[1]);
-    break;
-  case C_MPROTECT:
-    fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"mprotect\",\"addr\":\"0x%llx\",\"len\":\"0x%llx\"", ++op_no,
-            (unsigned long long)a[0], (unsigned long long)a[1]);
-    prot_text(a[2]);
-    break;
-  case C_MREMAP:
-    fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"mremap\",\"addr\":\"0x%llx\",\"old_len\":\"0x%llx\",\"new_len\":\"0x%llx\"",
-            ++op_no, (unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2]);
-    flags_text(a[3], 1);
-    fprintf(out, ",\"new_addr\":\"0x%llx\"", (unsigned long long)a[4]);
-    break;
-  case C_BRK:
-    fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"brk\",\"addr\":\"0x%llx\"", ++op_no, (unsigned long long)a[0]);
-    break;
-  default:
-    return;
-  }
-  answer(rv, err);
-}
-
-/*
  * A later exec (a shell's `exec prog`, a launcher) replaced the address space: what was logged belongs to the
  * old one, so the file starts over and ends up holding the history of the last program the process ran.
  * Descriptors survive the exec but are described again when next mapped.
@@ -641,13 +180,7 @@ static void restart_history(void) {
   if (ftruncate(fileno(out), 0) != 0) die("cannot truncate the output file");
   rewind(out);
   op_no = 0;
-  for (long fd = 0; fd < n_described; fd++) {
-    free(described[fd].path);
-    described[fd].path = 0;
-    described[fd].known = 0;
-  }
-  for (size_t k = 0; k < n_names; k++) free(names[k].path);
-  n_names = 0;
+  files_reset();
 }
 
 #define MAX_TIDS 256
@@ -686,12 +219,6 @@ static int slot(pid_t tid) {
  */
 static pid_t in_flight;
 
-static int orders(const struct __ptrace_syscall_info *in) {
-  const char *other = 0;
-  enum call c = in->arch == AUDIT_ARCH_I386 ? call_i386((long)in->entry.nr, &other)
-                                             : call_x86_64((long)in->entry.nr, &other);
-  return c != C_NONE && c != C_OPEN && c != C_UNLINK;
-}
 
 /* The call in flight is over (returned, or its thread is exiting): let the next held thread in. */
 static void release_next(void) {
@@ -802,7 +329,7 @@ int main(int argc, char **argv) {
       if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
         tids[s].entry = info;
         tids[s].have_entry = 1;
-        if (started && orders(&info)) {
+        if (started && call_orders(&info)) {
           if (!in_flight) check_faults(tid);
           if (in_flight && in_flight != tid) {
             tids[s].held = 1;

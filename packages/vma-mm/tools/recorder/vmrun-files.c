@@ -1,0 +1,177 @@
+/*
+ * vmrun-files.c - vmrun's open and unlink records (MIT licence, part of
+ * @maple-tree/vma-mm): what each file descriptor names (path, device and
+ * inode, size, access mode, tmpfs or not, a duplicate of which earlier
+ * descriptor), written after each open and again before an mmap of a
+ * descriptor no record describes as it is now; and, after an unlink, which
+ * names of mapped files went away.
+ */
+#include "vmrun.h"
+
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <linux/magic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* What each descriptor was last logged as (by fd number), so that a record is written again only when it changed. */
+struct described {
+  int known;
+  dev_t dev;
+  ino_t ino;
+  int mode;
+  char *path;
+};
+static struct described *described;
+static long n_described;
+
+/* The access mode a descriptor was opened with (O_RDONLY, O_WRONLY or O_RDWR), from /proc/PID/fdinfo. */
+static int access_mode(pid_t pid, long fd) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/fdinfo/%ld", pid, fd);
+  FILE *f = fopen(path, "r");
+  int mode = O_RDWR;
+  if (!f) return mode;
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, "flags:", 6)) {
+      mode = (int)(strtol(line + 6, 0, 8) & O_ACCMODE);
+      break;
+    }
+  fclose(f);
+  return mode;
+}
+
+/*
+ * An `open` record for descriptor fd of pid (what it names now): its path, device and inode, size, access mode
+ * ("mode": r, w or rw) and, for tmpfs and hugetlbfs, the file system ("fs"). With only_if_changed, nothing is
+ * written when the last record for fd already says all that (the check before an mmap of fd, which also
+ * describes descriptors no open call made: dup, memfd_create, inherited ones).
+ */
+/*
+ * The names under which mapped files were opened, to notice when one goes away: the kernel then prints it
+ * with " (deleted)" in the maps of every mapping of that file, so an `unlink` record says so.
+ */
+static struct name {
+  dev_t dev;
+  ino_t ino;
+  char *path;
+} *names;
+static size_t n_names, cap_names;
+
+static int already_deleted(const char *path) {
+  size_t n = strlen(path), k = strlen(" (deleted)");
+  return n >= k && !strcmp(path + n - k, " (deleted)");
+}
+
+static void remember_name(dev_t dev, ino_t ino, const char *path) {
+  if (path[0] != '/' || already_deleted(path)) return; /* anon_inode:..., memfd and O_TMPFILE files have none */
+  for (size_t k = 0; k < n_names; k++)
+    if (names[k].dev == dev && names[k].ino == ino && !strcmp(names[k].path, path)) return;
+  if (n_names == cap_names) {
+    cap_names = cap_names ? 2 * cap_names : 16;
+    names = realloc(names, cap_names * sizeof *names);
+    if (!names) die("out of memory");
+  }
+  names[n_names].dev = dev, names[n_names].ino = ino;
+  names[n_names].path = strdup(path);
+  if (!names[n_names++].path) die("out of memory");
+}
+
+static void emit_dev_inode(dev_t dev, ino_t ino) {
+  fprintf(out, ",\"dev\":\"%02x:%02x\",\"inode\":%llu", major(dev), minor(dev), (unsigned long long)ino);
+}
+
+/*
+ * After an unlink: an `unlink` record for each remembered name that no longer leads to its file, and the
+ * descriptors described under it now read as the kernel shows them (name + " (deleted)"), so that no new
+ * `open` record follows for them. A mapped file renamed away is not followed (its name just vanishes).
+ */
+void check_names(void) {
+  for (size_t k = 0; k < n_names;) {
+    struct name *m = &names[k];
+    struct stat st;
+    if (stat(m->path, &st) == 0 && st.st_dev == m->dev && st.st_ino == m->ino) {
+      k++;
+      continue;
+    }
+    fputs("{\"kind\":\"unlink\",\"path\":", out);
+    json_str(m->path);
+    emit_dev_inode(m->dev, m->ino);
+    fputs("}\n", out);
+    for (long fd = 0; fd < n_described; fd++) {
+      struct described *d = &described[fd];
+      if (!d->known || d->dev != m->dev || d->ino != m->ino || strcmp(d->path, m->path)) continue;
+      size_t len = strlen(m->path) + sizeof " (deleted)";
+      char *gone = malloc(len);
+      if (!gone) die("out of memory");
+      snprintf(gone, len, "%s (deleted)", m->path);
+      free(d->path);
+      d->path = gone;
+    }
+    free(m->path);
+    *m = names[--n_names];
+  }
+}
+
+/* A described descriptor other than fd that shares fd's open file (kcmp KCMP_FILE), or -1. */
+static long same_open_file(pid_t pid, long fd, dev_t dev, ino_t ino) {
+  for (long k = 0; k < n_described; k++) {
+    if (k == fd || !described[k].known || described[k].dev != dev || described[k].ino != ino) continue;
+    if (syscall(SYS_kcmp, pid, pid, KCMP_FILE, fd, k) == 0) return k;
+  }
+  return -1;
+}
+
+void emit_open(pid_t pid, long fd, int only_if_changed) {
+  char link[64], target[4096];
+  snprintf(link, sizeof link, "/proc/%d/fd/%ld", pid, fd);
+  ssize_t n = readlink(link, target, sizeof target - 1);
+  struct stat st;
+  struct statfs sf;
+  if (n < 0 || stat(link, &st) != 0) return; /* already closed by another thread */
+  target[n] = 0;
+  int mode = access_mode(pid, fd);
+  if (fd >= n_described) {
+    long grow = fd + 64;
+    described = realloc(described, (size_t)grow * sizeof *described);
+    if (!described) die("out of memory");
+    memset(described + n_described, 0, (size_t)(grow - n_described) * sizeof *described);
+    n_described = grow;
+  }
+  struct described *d = &described[fd];
+  if (only_if_changed) remember_name(st.st_dev, st.st_ino, target);
+  if (only_if_changed && d->known && d->dev == st.st_dev && d->ino == st.st_ino && d->mode == mode &&
+      !strcmp(d->path, target))
+    return;
+  long twin = only_if_changed ? same_open_file(pid, fd, st.st_dev, st.st_ino) : -1;
+  free(d->path);
+  d->path = strdup(target);
+  if (!d->path) die("out of memory");
+  d->known = 1, d->dev = st.st_dev, d->ino = st.st_ino, d->mode = mode;
+  fprintf(out, "{\"kind\":\"open\",\"fd\":%ld,\"path\":", fd);
+  json_str(target);
+  emit_dev_inode(st.st_dev, st.st_ino);
+  fprintf(out, ",\"size\":\"0x%llx\",\"mode\":\"%s\"", (unsigned long long)st.st_size,
+          mode == O_RDONLY ? "r" : mode == O_WRONLY ? "w" : "rw");
+  if (twin >= 0) fprintf(out, ",\"same_as\":%ld", twin);
+  if (statfs(link, &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == HUGETLBFS_MAGIC))
+    fprintf(out, ",\"fs\":\"%s\"", sf.f_type == TMPFS_MAGIC ? "tmpfs" : "hugetlbfs");
+  fputs("}\n", out);
+}
+
+
+/* A new history (after a later exec): every descriptor and name is described again when next mapped. */
+void files_reset(void) {
+  for (long fd = 0; fd < n_described; fd++) {
+    free(described[fd].path);
+    described[fd].path = 0;
+    described[fd].known = 0;
+  }
+  for (size_t k = 0; k < n_names; k++) free(names[k].path);
+  n_names = 0;
+}
