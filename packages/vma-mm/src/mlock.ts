@@ -107,7 +107,7 @@ function applyLockFlags(mm: MmCore, start: number, end: number, lock: number): n
   return tmp < end ? -ENOMEM : 0;
 }
 
-/** __mm_populate (errors not ignored): fault [start, end) in. @returns 0, or -EFAULT at a PROT_NONE piece */
+/** __mm_populate (errors not ignored): fault [start, end) in. @returns 0, or -EFAULT at a PROT_NONE piece or past a file's end */
 function populate(mm: MmCore, start: number, end: number): number {
   let pos = start;
   for (;;) {
