@@ -9,7 +9,7 @@ import { sysBrk } from './brk.js';
 import { EINVAL } from './errno.js';
 import { handleFault } from './fault.js';
 import { sysMadvise } from './madvise.js';
-import { sysMlock, sysMlock2, sysMunlock } from './mlock.js';
+import { sysMlock, sysMlock2, sysMlockall, sysMunlock, sysMunlockall } from './mlock.js';
 import { type AddressSpaceOptions, argValue, MmCore } from './mm.js';
 import { sysMmap } from './mmap.js';
 import { sysMprotect } from './mprotect.js';
@@ -76,6 +76,16 @@ export class AddressSpace extends MmCore {
   /** munlock(2): unlock a range. @returns 0 or -errno */
   munlock(addr: number, len: number): number {
     return this.synced(sysMunlock(this, addr, len));
+  }
+
+  /** mlockall(2): lock every mapping (MCL_CURRENT) and/or every later one (MCL_FUTURE). @returns 0 or -errno */
+  mlockall(flags: number): number {
+    return this.synced(sysMlockall(this, flags));
+  }
+
+  /** munlockall(2): unlock everything, now and later. @returns 0 */
+  munlockall(): number {
+    return this.synced(sysMunlockall(this));
   }
 
   /** brk(2). @returns the new break, or the old one when the change failed. */
@@ -217,7 +227,7 @@ export class AddressSpace extends MmCore {
       return copy;
     });
     this.nextAnon = anon;
-    const child = new AddressSpace(this.options, index);
+    const child = new AddressSpace(this.options, index); // mm_init: no def_flags lock bits, locked_vm 0
     for (const vma of [...child.vmas()]) if (vma.flags & VM_DONTCOPY) child.unlink(vma);
     child.synced(0);
     child.nextAnon = anon;

@@ -8,10 +8,12 @@
  *      |[heap ..........|+++++++++++++|        + = do_brk_flags
  */
 import { alignUp } from './arch.js';
+import { populateRange } from './fault.js';
 import { mergeNewRange } from './merge.js';
+import { mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
-import { VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, Vma } from './vma.js';
+import { VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_LOCKED, Vma } from './vma.js';
 
 /**
  * do_brk_flags: map [addr, addr + len) (pages) as heap, extending `brkVma`
@@ -19,9 +21,11 @@ import { VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, Vma } from './vma.js';
  * @returns true on success
  */
 function doBrkFlags(mm: MmCore, brkVma: Vma | undefined, start: number, pages: number): boolean {
-  const flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT;
+  // mm->def_flags: after mlockall(MCL_FUTURE) the heap grows locked.
+  const flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm.defFlags;
   if (mm.mapCount > mm.maxMapCount) return false;
   const end = start + pages;
+  if (flags & VM_LOCKED) mm.lockedVm += pages;
   if (brkVma && brkVma.endPage === start) {
     const c = { start, end, flags, pgoff: start, file: null, anon: 0, anonForked: false, name: null };
     if (mergeNewRange(mm, c, brkVma, undefined, true)) return true;
@@ -59,12 +63,15 @@ export function sysBrk(mm: MmCore, addr: unknown): number {
     }
     return brk;
   }
-  // Grow: leave a page and the stack guard gap below the next mapping.
+  // Grow (check_brk_limits: a locked heap stays within RLIMIT_MEMLOCK); leave a page and the stack guard gap
+  // below the next mapping.
+  if (!mlockFutureOk(mm, mm.defFlags, newBrk - oldBrk)) return origBrk;
   const next = mm.intersect(oldBrk, newBrk + 1 + mm.stackGuardGapPages);
   if (next && newBrk + 1 > mm.startGap(next)) return origBrk;
   const prev = mm.index.findBelow(oldBrk);
   const brkVma = prev && prev.endPage > mm.startBrk / ps ? prev : undefined;
   if (!doBrkFlags(mm, brkVma, oldBrk, newBrk - oldBrk)) return origBrk;
   mm.brkValue = brk;
+  if (mm.defFlags & VM_LOCKED) populateRange(mm, oldBrk, newBrk);
   return brk;
 }

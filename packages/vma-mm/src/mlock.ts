@@ -192,3 +192,58 @@ export function sysMunlock(mm: MmCore, addr: unknown, len: unknown): number {
   if (!r || r.wraps) return -EINVAL;
   return applyLockFlags(mm, r.start, r.start + r.pages, 0);
 }
+
+/** mlockall's flags (include/uapi/asm-generic/mman-common.h). */
+export const MCL = Object.freeze({ CURRENT: 1, FUTURE: 2, ONFAULT: 4 });
+
+/** mm->total_vm in pages: every VMA (the gate VMA is not in the tree). */
+function totalPages(mm: MmCore): number {
+  let n = 0;
+  for (const vma of mm.index.range(0, Number.MAX_SAFE_INTEGER)) n += vma.endPage - vma.startPage;
+  return n;
+}
+
+/**
+ * apply_mlockall_flags: set mm->def_flags' lock bits for MCL_FUTURE, and with MCL_CURRENT (or with no
+ * flag at all: munlockall) give every VMA the new lock bits, whole, one after another (errors are passed
+ * over).
+ */
+function applyMlockallFlags(mm: MmCore, flags: number): void {
+  mm.defFlags = 0;
+  if (flags & MCL.FUTURE) {
+    mm.defFlags = VM_LOCKED | (flags & MCL.ONFAULT ? VM_LOCKONFAULT : 0);
+    if (!(flags & MCL.CURRENT)) return;
+  }
+  const lock = flags & MCL.CURRENT ? VM_LOCKED | (flags & MCL.ONFAULT ? VM_LOCKONFAULT : 0) : 0;
+  let prev: Vma | undefined;
+  let vma = mm.findVmaPage(0);
+  while (vma) {
+    const r = fixup(mm, vma, prev, vma.startPage, vma.endPage, (vma.flags & ~VM_LOCKED_MASK) | lock);
+    prev = typeof r === 'number' ? vma : r;
+    vma = mm.findVmaPage(prev.endPage);
+  }
+}
+
+/**
+ * The mlockall system call: MCL_CURRENT locks (and faults in, errors passed over) every mapping,
+ * MCL_FUTURE every later one (mm->def_flags), MCL_ONFAULT makes either lock on fault.
+ * @returns 0 or -errno (EINVAL for no flag, an unknown one or MCL_ONFAULT alone, EPERM with
+ *   RLIMIT_MEMLOCK 0, ENOMEM for MCL_CURRENT when the whole address space is past the limit)
+ */
+export function sysMlockall(mm: MmCore, flags: unknown): number {
+  const f = argValue(flags);
+  if (Number.isNaN(f) || !f || f & ~(MCL.CURRENT | MCL.FUTURE | MCL.ONFAULT) || f === MCL.ONFAULT)
+    return -EINVAL;
+  if (!canDoMlock(mm)) return -EPERM;
+  if (f & MCL.CURRENT && mm.memlockRlimit !== Number.POSITIVE_INFINITY && totalPages(mm) > limitPages(mm))
+    return -ENOMEM;
+  applyMlockallFlags(mm, f);
+  if (f & MCL.CURRENT) populateRange(mm, 0, mm.taskPages);
+  return 0;
+}
+
+/** The munlockall system call: no VMA stays locked, nor will a new one be. @returns 0 */
+export function sysMunlockall(mm: MmCore): number {
+  applyMlockallFlags(mm, 0);
+  return 0;
+}

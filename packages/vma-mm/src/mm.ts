@@ -161,6 +161,8 @@ export class MmCore {
    * VMAs: an MREMAP_DONTUNMAP move of a locked VMA clears the source's lock bits without taking them back.
    */
   lockedVm = 0;
+  /** mm->def_flags' lock bits: VM_LOCKED (| VM_LOCKONFAULT) after mlockall(MCL_FUTURE), for every new mapping. */
+  defFlags = 0;
   /** Next inode number for shared anonymous memory (shmem objects). */
   nextShmemInode = 1;
   /** Memo of top-down guard-gap retry chains (see retry-memo.ts). */

@@ -178,7 +178,7 @@ export function sysMmap(
   const bytes = pages * ps;
   if (mm.mapCount > mm.maxMapCount) return -ENOMEM;
 
-  let vmFlags = protToVmFlags(p) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+  let vmFlags = protToVmFlags(p) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm.defFlags;
   if (f & MAP.GROWSDOWN) vmFlags |= VM_GROWSDOWN;
   if (f & MAP.LOCKED) vmFlags |= VM_LOCKED;
   if (f & MAP.SYNC) vmFlags |= VM_SYNC;

@@ -8,7 +8,8 @@
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err
  *                                           (madvise: flag-changing advice only;
- *                                           mlock, mlock2 and munlock too)
+ *                                           mlock, mlock2, munlock, mlockall and
+ *                                           munlockall too)
  *
  * TraceReplayer is the one implementation of that mapping and of the
  * comparisons: `nextRecord()` handles one record, `step()` one op and the
@@ -209,6 +210,12 @@ function applyOp(
       if (r.op === 'mlock') return mm.mlock(addr, len);
       return r.op === 'munlock' ? mm.munlock(addr, len) : mm.mlock2(addr, len, flags);
     }
+    case 'mlockall':
+      if (!Array.isArray(r.args) || r.args.length < 1)
+        throw new TraceFormatError('mlockall needs args', line);
+      return mm.mlockall(hex(r.args[0]));
+    case 'munlockall':
+      return mm.munlockall();
     case 'madvise': {
       // Recorded with raw arguments (addr, len, advice, ...); only advice that changes VMA flags is applied.
       if (!Array.isArray(r.args) || r.args.length < 3) throw new TraceFormatError('madvise needs args', line);

@@ -12,6 +12,7 @@ import {
   EPERM,
   lockedPages,
   MAP,
+  MCL,
   MLOCK_ONFAULT,
   MREMAP,
   PROT,
@@ -229,5 +230,48 @@ describe.each<BackendName>(['maple', 'legacy'])('locked_vm and populating on the
     mm2.mlock(X, 8 * PAGE);
     mm2.mprotect(X + 2 * PAGE, 2 * PAGE, RW);
     expect(mm2.vmaLookup(X + 2 * PAGE)!.anon).not.toBe(0);
+  });
+});
+
+describe.each<BackendName>(['maple', 'legacy'])('mlockall and munlockall on the %s backend', (backend) => {
+  it('refuses bad flags, and with a limit of 0 any', () => {
+    const mm = limited(backend);
+    for (const f of [0, MCL.ONFAULT, 8]) expect(mm.mlockall(f)).toBe(-EINVAL);
+    expect(progSpace(backend, { memlockRlimit: 0 }).mlockall(MCL.FUTURE)).toBe(-EPERM);
+  });
+
+  it('locks every later mapping and heap growth after MCL_FUTURE, until the limit refuses them', () => {
+    const mm = limited(backend);
+    expect(mm.mlockall(MCL.FUTURE)).toBe(0);
+    const a = mm.mmap(X, 2 * MB, RW, ANON | MAP.FIXED);
+    expect(mm.vmaLookup(a)!.flags & VM_LOCKED).toBe(VM_LOCKED);
+    expect(mm.vmaLookup(a)!.anon).not.toBe(0); // faulted in at once
+    expect(mm.mmap(0, 16 * MB, PROT.READ, ANON)).toBe(-EAGAIN);
+    const brk = mm.currentBrk;
+    expect(mm.brk(brk + 64 * PAGE)).toBe(brk + 64 * PAGE);
+    expect(mm.brk(brk + 64 * PAGE + 16 * MB)).toBe(brk + 64 * PAGE); // refused: the old break
+    expect(lockedPages(mm)).toBe((2 * MB) / PAGE + 64);
+    // munlockall: nothing locked, now or later.
+    expect(mm.munlockall()).toBe(0);
+    expect(lockedPages(mm)).toBe(0);
+    expect(mm.mmap(0, 16 * MB, PROT.READ, ANON)).toBeGreaterThan(0);
+    // A child does not inherit MCL_FUTURE.
+    mm.mlockall(MCL.FUTURE);
+    const child = mm.fork();
+    expect(child.vmaLookup(child.mmap(0, PAGE, PROT.READ, ANON))!.flags & VM_LOCKED).toBe(0);
+  });
+
+  it('locks every mapping with MCL_CURRENT when the whole address space fits in the limit', () => {
+    const mm = limited(backend);
+    mm.mmap(X, 8 * PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.mlockall(MCL.CURRENT | MCL.ONFAULT)).toBe(0);
+    // Special mappings are passed over; the rest is locked on fault.
+    for (const v of mm.vmas())
+      expect(v.flags & (VM_LOCKED | VM_LOCKONFAULT)).toBe(v.special ? 0 : VM_LOCKED | VM_LOCKONFAULT);
+    expect(mm.mlockall(MCL.CURRENT)).toBe(0);
+    expect(mm.vmaLookup(X)!.flags & (VM_LOCKED | VM_LOCKONFAULT)).toBe(VM_LOCKED);
+    mm.mmap(X + 16 * PAGE, 8 * MB, PROT.NONE, ANON | MAP.FIXED);
+    expect(mm.mlockall(MCL.CURRENT)).toBe(-ENOMEM); // the process is bigger than 8 MiB now
+    mm.validate();
   });
 });

@@ -50,7 +50,18 @@ const REAL = [
   'rec-real-cc1plus-legacy',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
-const LAYOUT_CALLS = ['mmap', 'munmap', 'mprotect', 'mremap', 'brk', 'mlock', 'mlock2', 'munlock'];
+const LAYOUT_CALLS = [
+  'mmap',
+  'munmap',
+  'mprotect',
+  'mremap',
+  'brk',
+  'mlock',
+  'mlock2',
+  'munlock',
+  'mlockall',
+  'munlockall',
+];
 
 /** A call the replay answers: a layout call (memory locking included), or madvise with advice that changes VMA flags. */
 function answerable(r: TraceRecord): boolean {

@@ -2,7 +2,10 @@
  * locks.c - a test program for record-real.sh: memory locking under
  * RLIMIT_MEMLOCK as an unprivileged process (MAP_LOCKED, mlock, mlock2,
  * munlock, mremap of a locked mapping): the pieces it splits off and merges
- * back, the limit (EAGAIN from mmap and mremap, ENOMEM from mlock), holes.
+ * back, the limit (EAGAIN from mmap and mremap, ENOMEM from mlock), holes;
+ * then mlockall (bad flags; MCL_FUTURE locking and faulting in every later
+ * mapping and heap growth until the limit refuses them; MCL_CURRENT) and
+ * munlockall.
  * MIT licence, part of @maple-tree/vma-mm. rec-real-locks was recorded as
  *
  *   gcc -O2 -Wall -o locks locks.c
@@ -12,6 +15,9 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#ifndef MCL_ONFAULT
+#define MCL_ONFAULT 4
+#endif
 #ifndef MLOCK_ONFAULT
 #define MLOCK_ONFAULT 1
 #endif
@@ -61,6 +67,31 @@ int main(void) {
   mlock(s + 2 * PG, 2 * PG);
   mlock(0, 0);
   mlock((void *)-PG, 2 * PG);
-  printf("%p %p %p\n", l, r, big);
+  /* everything at once: mlockall and munlockall (first unlock what the calls above left locked, and give
+     back enough that the whole process fits in the limit) */
+  munlockall();
+  munmap(l, 4 * MB);
+  munmap(big, 5 * MB);
+  munmap(r, 64 * PG);
+  mlockall(0);
+  mlockall(MCL_ONFAULT);
+  mlockall(8);
+  /* future mappings only: each new one is locked, until the limit */
+  mlockall(MCL_FUTURE);
+  char *fa = mmap(0, 2 * MB, PROT_READ | PROT_WRITE, anon, -1, 0);
+  mmap(0, 16 * MB, PROT_READ, anon, -1, 0);
+  char *fb = mmap(0, 64 * PG, PROT_NONE, anon, -1, 0);
+  sbrk(64 * PG);
+  sbrk(16 * MB);
+  mprotect(fb, 16 * PG, PROT_READ);
+  /* what is there now, locked too (the process is small enough), then on fault */
+  mlockall(MCL_CURRENT);
+  mlockall(MCL_CURRENT | MCL_ONFAULT);
+  mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
+  mmap(0, 8 * PG, PROT_READ | PROT_WRITE, anon, -1, 0);
+  munlockall();
+  mmap(0, 16 * MB, PROT_READ, anon, -1, 0);
+  munmap(fa, MB);
+  printf("%p %p %p %p %p\n", l, r, big, fa, fb);
   return 0;
 }
