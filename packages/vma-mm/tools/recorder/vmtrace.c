@@ -5,8 +5,7 @@
  * A seeded random driver: it issues a mix of mmap / munmap / mprotect /
  * mremap / brk calls (the advise profile adds madvise, mlock, mlock2,
  * munlock, mlockall and munlockall) through raw system calls and logs each
- * call with the
- * kernel's own answer, plus /proc/self/maps snapshots (at op 0, every
+ * call with the kernel's own answer, plus /proc/self/maps snapshots (at op 0, every
  * --every ops, and at the end). It never touches the memory it maps (only
  * MAP_POPULATE, MAP_LOCKED and mlock fault it in, as the kernel does) and
  * allocates nothing (static buffers, write(2) to stdout), so the logged calls
