@@ -227,6 +227,8 @@ static void release_next(void) {
     if (tids[k].tid && tids[k].held) {
       tids[k].held = 0;
       in_flight = tids[k].tid;
+      /* Other threads ran while it waited: what their faults changed goes before its call. */
+      check_faults(tids[k].tid);
       if (ptrace(PTRACE_SYSCALL, tids[k].tid, 0, 0) != 0) die("PTRACE_SYSCALL failed");
       return;
     }
