@@ -4,6 +4,7 @@
  *
  *   open     -> fd table                    (applyTraceOp resolves fd -> file)
  *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
+ *   rename   -> the file's new name
  *   fault    -> AddressSpace.fault          (a stack grown by page faults)
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err
@@ -28,10 +29,15 @@ import {
   type TraceHeader,
   type TraceRecord,
 } from './trace.js';
-import { TraceFiles, type TraceOpenRecord, type TraceUnlinkRecord } from './trace-files.js';
+import {
+  TraceFiles,
+  type TraceOpenRecord,
+  type TraceRenameRecord,
+  type TraceUnlinkRecord,
+} from './trace-files.js';
 import { MAP, type MappedFile, MREMAP, parseProt } from './vma.js';
 
-export type { TraceOpenRecord, TraceUnlinkRecord } from './trace-files.js';
+export type { TraceOpenRecord, TraceRenameRecord, TraceUnlinkRecord } from './trace-files.js';
 
 /** An `op` record of a trace. */
 export type TraceOpRecord = Extract<TraceRecord, { kind: 'op' }>;
@@ -82,6 +88,13 @@ export interface UnlinkEvent {
   vmas: number;
 }
 
+/** A `rename` record handled: `vmas` VMAs now print the file's new name. */
+export interface RenameEvent {
+  kind: 'rename';
+  record: TraceRenameRecord;
+  vmas: number;
+}
+
 /** A `fault` record applied: `answer` is 0, or -errno where the fault would have been SIGSEGV. */
 export interface FaultEvent {
   kind: 'fault';
@@ -115,7 +128,7 @@ export interface OpEvent {
 }
 
 /** What one record did. */
-export type ReplayEvent = OpenEvent | UnlinkEvent | FaultEvent | SnapshotEvent | OpEvent;
+export type ReplayEvent = OpenEvent | UnlinkEvent | RenameEvent | FaultEvent | SnapshotEvent | OpEvent;
 
 /** What one op did, with the snapshots recorded right after it (before the next op). */
 export interface StepResult extends OpEvent {
@@ -344,6 +357,8 @@ export class TraceReplayer {
       if (r.kind === 'open') event = { kind: 'open', record: r, file: this.files.open(r, n + 1) };
       else if (r.kind === 'unlink')
         event = { kind: 'unlink', record: r, vmas: this.files.unlink(r, this.space, n + 1) };
+      else if (r.kind === 'rename')
+        event = { kind: 'rename', record: r, vmas: this.files.rename(r, this.space, n + 1) };
       else if (r.kind === 'fault') event = this.fault(r, n + 1);
       else if (r.kind === 'maps') event = this.compare(r, n + 1);
       else if (r.kind === 'op') event = this.apply(r, n + 1);
@@ -475,7 +490,7 @@ export interface ReplayOptions {
   onRecord?: (event: ReplayEvent) => void;
 }
 
-/** The `--emit` line of an event (FORMAT.md's answer lines), or undefined for an open, unlink or fault. */
+/** The `--emit` line of an event (FORMAT.md's answer lines), or undefined for an open, unlink, rename or fault. */
 function emitLine(e: ReplayEvent): string | undefined {
   if (e.kind === 'maps') return JSON.stringify({ at: e.at, lines: e.actual });
   if (e.kind !== 'op') return undefined;
@@ -502,7 +517,7 @@ export function replayTrace(records: TraceRecord[], options: ReplayOptions = {})
       const l = emitLine(e);
       if (l !== undefined) emitted.push(l);
     }
-    if (e.kind === 'open' || e.kind === 'unlink' || e.kind === 'fault') continue;
+    if (e.kind === 'open' || e.kind === 'unlink' || e.kind === 'rename' || e.kind === 'fault') continue;
     if (e.kind === 'maps' ? !e.matched : e.matched === false) {
       if (options.stopAtFirstMismatch) break;
     }

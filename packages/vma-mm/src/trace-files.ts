@@ -10,7 +10,8 @@
  *
  * An `unlink` record says a file's name went away: the kernel's d_path then
  * prints that name with " (deleted)" for every open file that was opened
- * under it, whether it is still in the fd table or only mapped.
+ * under it, whether it is still in the fd table or only mapped. A `rename`
+ * record says the name moved: those open files print the new one.
  */
 import type { AddressSpace } from './address-space.js';
 import { hexValue, TraceFormatError, type TraceRecord } from './trace.js';
@@ -20,6 +21,8 @@ import type { MappedFile } from './vma.js';
 export type TraceOpenRecord = Extract<TraceRecord, { kind: 'open' }>;
 /** An `unlink` record of a trace. */
 export type TraceUnlinkRecord = Extract<TraceRecord, { kind: 'unlink' }>;
+/** A `rename` record of a trace. */
+export type TraceRenameRecord = Extract<TraceRecord, { kind: 'rename' }>;
 
 /** What d_path appends to the name of an unlinked file. */
 const DELETED = ' (deleted)';
@@ -94,12 +97,32 @@ export class TraceFiles {
    */
   unlink(r: TraceUnlinkRecord, mm: AddressSpace | undefined, line: number): number {
     checkName(r, 'an unlink', line);
+    return this.renameAll(r, `${r.path}${DELETED}`, mm);
+  }
+
+  /**
+   * A `rename` record (d_path of a moved dentry): every open file opened as `path` (same dev and
+   * inode), in the fd table or mapped in `mm`, now prints `to`; each stays one object, as in unlink.
+   * @returns the VMAs renamed
+   * @throws TraceFormatError for a record without a path, dev, inode and new name
+   */
+  rename(r: TraceRenameRecord, mm: AddressSpace | undefined, line: number): number {
+    checkName(r, 'a rename', line);
+    if (typeof r.to !== 'string') throw new TraceFormatError('a rename record needs the new name (to)', line);
+    return this.renameAll(r, r.to, mm);
+  }
+
+  private renameAll(
+    r: { path: string; dev: string; inode: number },
+    to: string,
+    mm: AddressSpace | undefined,
+  ): number {
     const renamed = new Map<MappedFile, MappedFile>();
     const rename = (f: MappedFile): MappedFile => {
       if (f.path !== r.path || f.dev !== r.dev || f.inode !== r.inode) return f;
       let copy = renamed.get(f);
       if (!copy) {
-        copy = { ...f, path: `${r.path}${DELETED}` };
+        copy = { ...f, path: to };
         renamed.set(f, copy);
       }
       return copy;

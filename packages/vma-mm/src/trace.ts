@@ -57,6 +57,7 @@ export type TraceRecord =
       same_as?: number;
     }
   | { kind: 'unlink'; path: string; dev: string; inode: number }
+  | { kind: 'rename'; path: string; dev: string; inode: number; to: string }
   /** A page fault since the last call (vmrun: where the main stack grew, or a VMA got anonymous pages). */
   | { kind: 'fault'; addr: string; write?: boolean }
   | { kind: 'maps'; at: number; lines: string[]; final?: boolean }
@@ -87,7 +88,7 @@ export function parseTrace(text: string): TraceRecord[] {
     if (r.kind === 'header' && r.format !== 'vmtrace/1') {
       throw new TraceFormatError(`unsupported format ${String(r.format)}`, n + 1);
     }
-    if (!['header', 'open', 'unlink', 'fault', 'maps', 'op'].includes(r.kind))
+    if (!['header', 'open', 'unlink', 'rename', 'fault', 'maps', 'op'].includes(r.kind))
       throw new TraceFormatError(`unknown kind ${r.kind}`, n + 1);
     out.push(r);
   }

@@ -136,7 +136,8 @@ describe('recorded traces', () => {
       true,
     );
     expect(opens.filter((r) => r.kind === 'open' && r.same_as !== undefined)).toHaveLength(2);
-    expect(records.filter((r) => r.kind === 'unlink')).toHaveLength(3);
+    expect(records.filter((r) => r.kind === 'unlink')).toHaveLength(4);
+    expect(records.filter((r) => r.kind === 'rename')).toHaveLength(1);
     const final = records.findLast((r) => r.kind === 'maps');
     expect(
       final?.kind === 'maps' && final.lines.filter((l) => l.endsWith(' (deleted)')).length,

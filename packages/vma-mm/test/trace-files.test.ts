@@ -162,6 +162,29 @@ describe.each<BackendName>(['maple', 'legacy'])('trace files on the %s backend',
     expect(linesOf(maps, FILE.path).map((l) => l.split(' ')[0])).toEqual(['7ffff0008000-7ffff000a000']);
   });
 
+  it('prints a renamed file under its new name, and one renamed over as deleted', () => {
+    const base = 0x7ffff0000000;
+    const b = { ...FILE, path: '/tmp/b.dat', inode: 78 };
+    const { maps } = run(
+      [
+        { kind: 'open', fd: 3, ...FILE },
+        { kind: 'open', fd: 4, ...b },
+        mmap(base, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
+        mmap(base + 8 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 4),
+        // rename("/tmp/b.dat", "/tmp/f.dat"): f.dat's file loses its name, b.dat's takes it.
+        { kind: 'unlink', path: FILE.path, dev: FILE.dev, inode: FILE.inode },
+        { kind: 'rename', path: b.path, dev: b.dev, inode: b.inode, to: FILE.path },
+        mmap(base + 10 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 4, 2 * PAGE),
+      ],
+      backend,
+    );
+    expect(linesOf(maps, `${FILE.path} (deleted)`).map((l) => l.split(' ')[0])).toEqual([
+      '7ffff0000000-7ffff0002000',
+    ]);
+    // Still one open file: the mapping made after the rename merges with the one before.
+    expect(linesOf(maps, FILE.path).map((l) => l.split(' ')[0])).toEqual(['7ffff0008000-7ffff000c000']);
+  });
+
   it('refuses inconsistent file records with a TraceFormatError', () => {
     const bad: object[][] = [
       [{ kind: 'open', fd: 4, ...FILE, same_as: 3 }],
@@ -171,6 +194,7 @@ describe.each<BackendName>(['maple', 'legacy'])('trace files on the %s backend',
       ],
       [{ kind: 'open', fd: 3, ...FILE, mode: 'x' }],
       [{ kind: 'unlink', path: FILE.path, dev: FILE.dev }],
+      [{ kind: 'rename', path: FILE.path, dev: FILE.dev, inode: FILE.inode }],
     ];
     for (const records of bad) expect(() => run(records, backend)).toThrow(TraceFormatError);
   });

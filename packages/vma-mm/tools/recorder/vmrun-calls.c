@@ -58,7 +58,7 @@ static void answer(long long rval, int is_error) {
 }
 
 /* What a system call is to the recorder, whichever ABI made it. */
-enum call { C_NONE, C_MMAP, C_MMAP2, C_OLD_MMAP, C_MUNMAP, C_MPROTECT, C_MREMAP, C_BRK, C_OPEN, C_UNLINK, C_OTHER };
+enum call { C_NONE, C_MMAP, C_MMAP2, C_OLD_MMAP, C_MUNMAP, C_MPROTECT, C_MREMAP, C_BRK, C_OPEN, C_NAMES, C_OTHER };
 
 /* The native x86_64 numbers, from the tracer's own headers. */
 static enum call call_x86_64(long nr, const char **other) {
@@ -69,7 +69,7 @@ static enum call call_x86_64(long nr, const char **other) {
   case SYS_mremap: return C_MREMAP;
   case SYS_brk: return C_BRK;
   case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat: return C_OPEN;
-  case SYS_unlink: case SYS_unlinkat: return C_UNLINK;
+  case SYS_unlink: case SYS_unlinkat: case SYS_rename: case SYS_renameat: case SYS_renameat2: return C_NAMES;
   case SYS_madvise: *other = "madvise"; return C_OTHER;
   case SYS_mlock: *other = "mlock"; return C_OTHER;
   case SYS_mlock2: *other = "mlock2"; return C_OTHER;
@@ -96,7 +96,7 @@ static enum call call_i386(long nr, const char **other) {
   case 163: return C_MREMAP;
   case 45: return C_BRK;
   case 5: case 8: case 295: case 437: return C_OPEN; /* open, creat, openat, openat2 */
-  case 10: case 301: return C_UNLINK;                 /* unlink, unlinkat */
+  case 10: case 301: case 38: case 302: case 353: return C_NAMES; /* unlink(at), rename(at)(2) */
   case 219: *other = "madvise"; return C_OTHER;
   case 150: *other = "mlock"; return C_OTHER;
   case 376: *other = "mlock2"; return C_OTHER;
@@ -140,8 +140,8 @@ void log_call(pid_t tid, const struct __ptrace_syscall_info *in, const struct __
     emit_open(tid, (long)rv, 0);
     return;
   }
-  if (c == C_UNLINK) {
-    if (!err) check_names();
+  if (c == C_NAMES) {
+    if (!err) check_names(tid);
     return;
   }
   /* An old mmap whose argument block cannot be read failed with EFAULT before it changed anything. */
@@ -196,5 +196,5 @@ int call_orders(const struct __ptrace_syscall_info *in) {
   const char *other = 0;
   enum call c = in->arch == AUDIT_ARCH_I386 ? call_i386((long)in->entry.nr, &other)
                                              : call_x86_64((long)in->entry.nr, &other);
-  return c != C_NONE && c != C_OPEN && c != C_UNLINK;
+  return c != C_NONE && c != C_OPEN && c != C_NAMES;
 }

@@ -3,8 +3,9 @@
  * @maple-tree/vma-mm): what each file descriptor names (path, device and
  * inode, size, access mode, tmpfs or not, a duplicate of which earlier
  * descriptor), written after each open and again before an mmap of a
- * descriptor no record describes as it is now; and, after an unlink, which
- * names of mapped files went away.
+ * descriptor no record describes as it is now; and, after an unlink or a
+ * rename, which names of mapped files went away (unlinked, or renamed over)
+ * or moved (renamed: the new name, as /proc/PID/maps prints it).
  */
 #include "vmrun.h"
 
@@ -91,7 +92,42 @@ static void emit_dev_inode(dev_t dev, ino_t ino) {
  * descriptors described under it now read as the kernel shows them (name + " (deleted)"), so that no new
  * `open` record follows for them. A mapped file renamed away is not followed (its name just vanishes).
  */
-void check_names(void) {
+/* The name /proc/PID/maps prints now for a mapping of dev:ino (into buf), or 0 when none maps it. */
+static char *mapped_name(pid_t pid, dev_t dev, ino_t ino, char *buf, size_t size) {
+  char path[64], line[8192];
+  snprintf(path, sizeof path, "/proc/%d/maps", pid);
+  FILE *f = fopen(path, "r");
+  char *found = 0;
+  if (!f) return 0;
+  while (!found && fgets(line, sizeof line, f)) {
+    unsigned maj, min;
+    unsigned long long inode;
+    int at = 0;
+    if (sscanf(line, "%*s %*s %*s %x:%x %llu %n", &maj, &min, &inode, &at) != 3 || !at) continue;
+    if (makedev(maj, min) != dev || (ino_t)inode != ino) continue;
+    size_t n = strlen(line + at);
+    while (n && (line[at + n - 1] == '\n' || line[at + n - 1] == ' ')) n--;
+    if (n >= size) n = size - 1;
+    memcpy(buf, line + at, n);
+    buf[n] = 0;
+    found = buf;
+  }
+  fclose(f);
+  return found;
+}
+
+/* Descriptors described under `from` (dev:ino) now read as `to`. */
+static void redescribe(dev_t dev, ino_t ino, const char *from, const char *to) {
+  for (long fd = 0; fd < n_described; fd++) {
+    struct described *d = &described[fd];
+    if (!d->known || d->dev != dev || d->ino != ino || strcmp(d->path, from)) continue;
+    free(d->path);
+    d->path = strdup(to);
+    if (!d->path) die("out of memory");
+  }
+}
+
+void check_names(pid_t pid) {
   for (size_t k = 0; k < n_names;) {
     struct name *m = &names[k];
     struct stat st;
@@ -99,20 +135,29 @@ void check_names(void) {
       k++;
       continue;
     }
+    /* The name is gone. If the file is still mapped, maps says what the kernel calls it now: its new name
+       after a rename (it moved), or the old one with " (deleted)" (unlinked, or renamed over). */
+    char now[4096], gone[4096 + 16];
+    snprintf(gone, sizeof gone, "%s (deleted)", m->path);
+    if (mapped_name(pid, m->dev, m->ino, now, sizeof now) && now[0] == '/' && strcmp(now, gone)) {
+      fputs("{\"kind\":\"rename\",\"path\":", out);
+      json_str(m->path);
+      emit_dev_inode(m->dev, m->ino);
+      fputs(",\"to\":", out);
+      json_str(now);
+      fputs("}\n", out);
+      redescribe(m->dev, m->ino, m->path, now);
+      free(m->path);
+      m->path = strdup(now);
+      if (!m->path) die("out of memory");
+      k++;
+      continue;
+    }
     fputs("{\"kind\":\"unlink\",\"path\":", out);
     json_str(m->path);
     emit_dev_inode(m->dev, m->ino);
     fputs("}\n", out);
-    for (long fd = 0; fd < n_described; fd++) {
-      struct described *d = &described[fd];
-      if (!d->known || d->dev != m->dev || d->ino != m->ino || strcmp(d->path, m->path)) continue;
-      size_t len = strlen(m->path) + sizeof " (deleted)";
-      char *gone = malloc(len);
-      if (!gone) die("out of memory");
-      snprintf(gone, len, "%s (deleted)", m->path);
-      free(d->path);
-      d->path = gone;
-    }
+    redescribe(m->dev, m->ino, m->path, gone);
     free(m->path);
     *m = names[--n_names];
   }

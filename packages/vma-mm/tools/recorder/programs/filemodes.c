@@ -1,7 +1,8 @@
 /*
  * filemodes.c - a test program for record-real.sh: files mapped through
  * read-only and write-only descriptors, a dup, a memfd (and its dup), a
- * /dev/shm (tmpfs) file, MAP_SYNC, and files unlinked while mapped.
+ * /dev/shm (tmpfs) file, MAP_SYNC, and files unlinked or renamed while
+ * mapped.
  * MIT licence, part of @maple-tree/vma-mm. rec-real-filemodes was recorded as
  *
  *   gcc -O2 -Wall -o filemodes filemodes.c
@@ -62,6 +63,14 @@ int main(void) {
   mmap(area + 48 * PG, 2 * PG, PROT_READ, MAP_SHARED | MAP_FIXED, u, 0);
   unlink("gone.dat");
   mmap(area + 50 * PG, 2 * PG, PROT_READ, MAP_SHARED | MAP_FIXED, u, 2 * PG);
+  /* renamed while mapped: one moves (maps prints its new name), one is renamed over (deleted) */
+  int ra = open("ra.dat", O_CREAT | O_RDWR | O_TRUNC, 0600), rb = open("rb.dat", O_CREAT | O_RDWR | O_TRUNC, 0600);
+  ftruncate(ra, 4 * PG);
+  ftruncate(rb, 4 * PG);
+  mmap(area + 54 * PG, 2 * PG, PROT_READ, MAP_SHARED | MAP_FIXED, ra, 0);
+  mmap(area + 57 * PG, 2 * PG, PROT_READ, MAP_SHARED | MAP_FIXED, rb, 0);
+  rename("rb.dat", "ra.dat");
+  mmap(area + 59 * PG, 2 * PG, PROT_READ, MAP_SHARED | MAP_FIXED, rb, 2 * PG);
   /* one more mapped and then unlinked, never mapped again */
   int v = open("gone2.dat", O_CREAT | O_RDWR | O_TRUNC, 0600);
   ftruncate(v, 4 * PG);
