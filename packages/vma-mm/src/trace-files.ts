@@ -112,6 +112,7 @@ export class TraceFiles {
     return this.renameAll(r, r.to, mm);
   }
 
+  /** Every open file named `r.path` (same dev and inode), in the fd table and in the VMAs, takes the name `to`. */
   private renameAll(
     r: { path: string; dev: string; inode: number },
     to: string,
