@@ -24,7 +24,7 @@ import { MAPLE_MAX } from '@maple-tree/core';
 import type { MapleModel } from '../model.js';
 import type { ModelState } from '../model-state.js';
 import type { Driver } from './interpret.js';
-import { type Anchor, decodeValue, type Move, type TreeWrite } from './ops.js';
+import { type Anchor, decodeValue, type Move } from './ops.js';
 
 const clamp = (x: number): number => Math.min(MAPLE_MAX, Math.max(0, x));
 
@@ -173,8 +173,7 @@ function treeWrite(mv: Extract<Move, { m: 'write' }>, d: Driver): void {
   const stored = value === undefined ? 7 : value;
   const call = (method: string, args: unknown[], check: 'same' | 'void' | 'einval' = 'same') =>
     d.call('tree', method, args, check);
-  const w: TreeWrite = mv.w;
-  switch (w) {
+  switch (mv.w) {
     case 'store':
       call('store', [l, value], 'void');
       break;
@@ -193,7 +192,7 @@ function treeWrite(mv: Extract<Move, { m: 'write' }>, d: Driver): void {
     case 'alloc':
     case 'allocRev': {
       const size = 1 + ((mv.a + mv.b) % (l - f + 1));
-      const method = w === 'alloc' ? 'allocRange' : 'allocRangeRev';
+      const method = mv.w === 'alloc' ? 'allocRange' : 'allocRangeRev';
       call(method, [stored, size, f, l], d.model.allocRangeEnabled ? 'same' : 'einval');
       break;
     }
