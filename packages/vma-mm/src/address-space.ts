@@ -214,7 +214,9 @@ export class AddressSpace extends MmCore {
    */
   fork(): AddressSpace {
     let anon = this.nextAnon;
+    let dontCopy = false;
     const index = this.index.clone((vma) => {
+      if (vma.flags & VM_DONTCOPY) dontCopy = true;
       const copy = vma.dup();
       copy.flags &= ~VM_LOCKED_MASK;
       if (copy.flags & VM_WIPEONFORK) {
@@ -228,8 +230,11 @@ export class AddressSpace extends MmCore {
     });
     this.nextAnon = anon;
     const child = new AddressSpace(this.options, index); // mm_init: no def_flags lock bits, locked_vm 0
-    for (const vma of [...child.vmas()]) if (vma.flags & VM_DONTCOPY) child.unlink(vma);
-    child.synced(0);
+    // dup_mmap skips VM_DONTCOPY VMAs (MADV_DONTFORK): copied with the rest, then taken out.
+    if (dontCopy) {
+      for (const vma of [...child.vmas()]) if (vma.flags & VM_DONTCOPY) child.unlink(vma);
+      child.synced(0);
+    }
     child.nextAnon = anon;
     child.startBrk = this.startBrk;
     child.brkValue = this.brkValue;
