@@ -174,6 +174,15 @@ export class MapleState<V> {
     checkIndex(min, 'min');
     this.revalidate(false);
     switch (this.status) {
+      case ACTIVE:
+        // At min, nothing at or above min lies below the range it stands on: it underflows
+        // there, as mas_prev_slot does, even when a write made that range reach below index.
+        // (Below min, the check after the switch answers nothing and leaves it as it is.)
+        if (this.index === min) {
+          this.status = UNDERFLOW;
+          return undefined;
+        }
+        break;
       case PAUSE:
         if (this.index <= min) {
           this.status = UNDERFLOW;

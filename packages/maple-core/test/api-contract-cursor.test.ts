@@ -332,6 +332,22 @@ describe('a cursor goes on after the range it returned when the tree is written'
     expect(at(mas, mas.next(MAPLE_MAX))).toEqual(['b', 30, 39]);
   });
 
+  it('findRev(min) at index = min underflows, even when a write made the range reach below min', () => {
+    const tree = new MapleTree<string>();
+    tree.storeRange(10, 19, 'a');
+    tree.storeRange(30, 39, 'b');
+    const still = tree.state(15);
+    still.walk();
+    expect(at(still, still.findRev(10))).toEqual([undefined, 10, 19]);
+    const mas = tree.state(15);
+    expect(mas.walk()).toBe('a');
+    tree.storeRange(5, 12, 'x'); // the range holding 10 now reaches down to 5
+    // As mas_prev_slot: nothing at or above min lies below the cursor's range.
+    expect(at(mas, mas.findRev(10))).toEqual([undefined, 10, 19]);
+    // Below a lower min, that range is the next answer.
+    expect(at(mas, mas.findRev(0))).toEqual(['x', 5, 12]);
+  });
+
   it('prev / findRev continue before index', () => {
     const tree = tree3();
     const mas = tree.state(35);

@@ -16,13 +16,10 @@
  *   steps are skipped there (writes go on), and once the tree has a node
  *   again the cursor is set to its index before the next step;
  * - after a store or erase through the cursor that the tree refused
- *   (ENOMEM under a node budget) the cursor is set again;
- * - `findRev(min)` with the cursor's index at `min` is left out (see
- *   {@link findRevAtMin}).
+ *   (ENOMEM under a node budget) the cursor is set again.
  */
 import { MAPLE_MAX } from '@maple-tree/core';
 import type { MapleModel } from '../model.js';
-import type { ModelState } from '../model-state.js';
 import type { Driver } from './interpret.js';
 import { type Anchor, decodeValue, type Move } from './ops.js';
 
@@ -96,7 +93,6 @@ export function cursorSession(first: number, last: number, moves: Move[], d: Dri
       case 'prev':
       case 'nextRange':
       case 'prevRange':
-        if (mv.m === 'findRev' && findRevAtMin(cur, mv.lim, d.model)) break;
         d.call('cursor', mv.m, [mv.lim], 'same');
         d.cursorRange();
         break;
@@ -198,20 +194,6 @@ function treeWrite(mv: Extract<Move, { m: 'write' }>, d: Driver): void {
     }
   }
   d.checkTree('tree', false);
-}
-
-/**
- * Left out: `findRev(min)` on an active cursor whose `index` is `min` while
- * the range holding `index` reaches below it. `@maple-tree/core` answers it
- * two ways: with the tree unchanged since the last answer it underflows where
- * it is (as `prev(min)` there, and as the model does), but after a write that
- * made that range reach below `index`, it steps onto the range and returns it
- * when it holds a value (`storeRange(10, 19, a)`, walk at 15,
- * `storeRange(5, 12, x)`, `findRev(10)` gives x `[5, 12]`; `prev(10)` there
- * underflows). Reported, not settled here; drop this once core decides.
- */
-function findRevAtMin(cur: ModelState<unknown>, min: number, model: MapleModel<unknown>): boolean {
-  return cur.status === 'active' && cur.index === min && model.slotAt(cur.index).first < cur.index;
 }
 
 /** True where the cursor model is defined: some entry other than a lone `[0, 0]`. */
