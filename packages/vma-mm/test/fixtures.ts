@@ -67,3 +67,19 @@ export function progSpace(
     ...options,
   });
 }
+
+/** A number as the traces write it: `0x` and lowercase hex. */
+export const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/**
+ * A parsed x86_64 trace made in a test: a header (4 KiB pages, plus the
+ * fields in `header`), PROG_LAYOUT as the maps at op 0, then `records`, each
+ * op numbered in order and answered 0x0 unless it says otherwise.
+ */
+export function syntheticTrace(records: object[], header: object = {}): TraceRecord[] {
+  let i = 0;
+  const body = records.map((r) => ('op' in r ? { kind: 'op', i: ++i, ret: '0x0', ...r } : r));
+  const head = { kind: 'header', format: 'vmtrace/1', arch: 'x86_64', page_size: 0x1000, ...header };
+  const lines = [head, { kind: 'maps', at: 0, lines: PROG_LAYOUT.split('\n') }, ...body];
+  return parseTrace(lines.map((r) => JSON.stringify(r)).join('\n'));
+}

@@ -13,7 +13,6 @@ import {
   MADV,
   MAP,
   PROT,
-  parseTrace,
   replayTrace,
   VM_DONTCOPY,
   VM_HUGEPAGE,
@@ -21,7 +20,7 @@ import {
   VM_NOHUGEPAGE,
   VM_WIPEONFORK,
 } from '../src/index.js';
-import { PROG_LAYOUT, progSpace } from './fixtures.js';
+import { hex, PROG_LAYOUT, progSpace, syntheticTrace } from './fixtures.js';
 
 const PAGE = 0x1000;
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
@@ -170,19 +169,9 @@ describe.each<BackendName>(['maple', 'legacy'])('madvise on the %s backend', (ba
       { op: 'madvise', args: [hex(X), hex(PAGE), '0xa', '0x0', '0x0', '0x0'] },
       { op: 'madvise', args: [hex(X), hex(PAGE), '0x4', '0x0', '0x0', '0x0'] },
       { op: 'madvise', args: [hex(X + 1), hex(PAGE), '0x10', '0x0', '0x0', '0x0'] },
-    ].map((o, k) => ({ kind: 'op', i: k + 1, ret: '0x0', ...o }));
-    const header = {
-      kind: 'header',
-      format: 'vmtrace/1',
-      arch: 'x86_64',
-      page_size: PAGE,
-      mmap_min_addr: PAGE,
-    };
-    const text = [header, { kind: 'maps', at: 0, lines: PROG_LAYOUT.split('\n') }, ...ops]
-      .map((r) => JSON.stringify(r))
-      .join('\n');
+    ];
     const answers: (number | undefined)[] = [];
-    const r = replayTrace(parseTrace(text), {
+    const r = replayTrace(syntheticTrace(ops, { mmap_min_addr: PAGE }), {
       backend,
       onRecord: (e) => {
         if (e.kind === 'op') answers.push(e.answer);
@@ -196,5 +185,3 @@ describe.each<BackendName>(['maple', 'legacy'])('madvise on the %s backend', (ba
     ]);
   });
 });
-
-const hex = (n: number): string => `0x${n.toString(16)}`;

@@ -16,10 +16,9 @@ import {
   MLOCK_ONFAULT,
   MREMAP,
   PROT,
-  parseTrace,
   replayTrace,
 } from '../src/index.js';
-import { PROG_LAYOUT, progSpace } from './fixtures.js';
+import { hex, progSpace, syntheticTrace } from './fixtures.js';
 
 const PAGE = 0x1000;
 const MB = 0x100000;
@@ -136,7 +135,6 @@ describe.each<BackendName>(['maple', 'legacy'])('memory locking on the %s backen
   });
 
   it('is replayed from mlock, mlock2 and munlock records', () => {
-    const hex = (n: number): string => `0x${n.toString(16)}`;
     const raw = (op: string, ...args: number[]) => ({ op, args: [...args, 0, 0, 0].slice(0, 6).map(hex) });
     const ops = [
       {
@@ -150,18 +148,8 @@ describe.each<BackendName>(['maple', 'legacy'])('memory locking on the %s backen
       raw('mlock', X, PAGE),
       raw('mlock2', X + 4 * PAGE, PAGE, 1),
       raw('munlock', X, PAGE),
-    ].map((o, k) => ({ kind: 'op', i: k + 1, ret: '0x0', ...o }));
-    const header = {
-      kind: 'header',
-      format: 'vmtrace/1',
-      arch: 'x86_64',
-      page_size: PAGE,
-      memlock_rlimit: 8 * MB,
-    };
-    const text = [header, { kind: 'maps', at: 0, lines: PROG_LAYOUT.split('\n') }, ...ops]
-      .map((r) => JSON.stringify(r))
-      .join('\n');
-    const r = replayTrace(parseTrace(text), { backend });
+    ];
+    const r = replayTrace(syntheticTrace(ops, { memlock_rlimit: 8 * MB }), { backend });
     expect(r.answered).toBe(4);
     expect(r.mm.memlockRlimit).toBe(8 * MB);
     // The unlocked first page (faulted in by the mlock) merges back with the never-faulted rest.

@@ -3,14 +3,8 @@
 // names unlinked while mapped (maps print " (deleted)"). Each case is what a real program recorded on
 // Linux 6.18 showed (tools/recorder, a test program mapping f.dat, a memfd and /dev/shm files).
 import { describe, expect, it } from 'vitest';
-import {
-  type BackendName,
-  parseTrace,
-  replayTrace,
-  TraceFormatError,
-  type TraceRecord,
-} from '../src/index.js';
-import { PROG_LAYOUT } from './fixtures.js';
+import { type BackendName, replayTrace, TraceFormatError, type TraceRecord } from '../src/index.js';
+import { hex, syntheticTrace } from './fixtures.js';
 
 const PAGE = 0x1000;
 const PMD = 0x200000;
@@ -19,26 +13,14 @@ const MEMFD = { path: '/memfd:m (deleted)', dev: '00:01', inode: 9, size: '0x800
 
 /** A trace: an x86_64 header, PROG_LAYOUT at op 0, then `records` (ops numbered in order). */
 function trace(records: object[]): TraceRecord[] {
-  const header = {
-    kind: 'header',
-    format: 'vmtrace/1',
-    arch: 'x86_64',
-    page_size: PAGE,
+  return syntheticTrace(records, {
     mmap_min_addr: PAGE,
     stack_rlimit: 8 << 20,
     start_brk: '0x555555556000',
     start_stack: '0x7fffffffe000',
-  };
-  let i = 0;
-  const body = records.map((r) => ('op' in r ? { kind: 'op', i: ++i, ret: '0x0', ...r } : r));
-  return parseTrace(
-    [header, { kind: 'maps', at: 0, lines: PROG_LAYOUT.split('\n') }, ...body]
-      .map((r) => JSON.stringify(r))
-      .join('\n'),
-  );
+  });
 }
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 const mmap = (addr: number, len: number, prot: string, flags: string[], fd: number, off = 0) => ({
   op: 'mmap',
   addr: hex(addr),
