@@ -38,8 +38,8 @@ export function checkIndex(index: unknown, what: string): asserts index is numbe
 
 // The messages are built out of line. A template literal over the checked
 // values inside the check, even on a branch never taken, made V8 optimise the
-// callers worse: a 64-bit-key store through storeRange took 240 ns instead of
-// 137 (an in-cache NULL store and store back, 1000 ranges).
+// callers worse: a 64-bit-key store through storeRange took 219-233 ns
+// instead of 130 (an in-cache NULL store and store back, 1000 ranges).
 
 function indexError(what: string, index: unknown): MapleError {
   return new MapleError('EINVAL', `${what} must be an integer in [0, MAPLE_MAX], got ${describe(index)}`);
@@ -75,8 +75,9 @@ export function checkArea(min: unknown, max: unknown, size: unknown): void {
   checkIndex(min, 'min');
   checkIndex(max, 'max');
   if (min > max) throw orderError('min', min, 'max', max);
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw sizeError(size, min, max);
-  if (size > max - min + 1) throw sizeError(size, min, max);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > max - min + 1) {
+    throw sizeError(size, min, max);
+  }
 }
 
 /** `EINVAL`: `size` is not a positive integer, or does not fit in [min, max]. */
