@@ -157,7 +157,7 @@ export class AddressSpace extends MmCore {
     const l = argValue(len);
     const o = argValue(pgoff);
     const f = argValue(flags);
-    if ([a, l, o, f].some(Number.isNaN) || l === 0) return -EINVAL;
+    if (Number.isNaN(a + l + o + f) || l === 0) return -EINVAL; // a NaN (a bad argument) carries through the sum
     return getUnmappedArea(this, file, a, this.pagesUp(l) * this.pageSize, o, f);
   }
 

@@ -153,7 +153,7 @@ export function sysMmap(
   const p = argValue(prot);
   let f = argValue(flags);
   const off = argValue(offset ?? 0);
-  if ([a, l, p, f, off].some(Number.isNaN)) return -EINVAL;
+  if (Number.isNaN(a + l + p + f + off)) return -EINVAL; // argValue's NaN carries through the sum
   const ps = mm.pageSize;
   if (pageOffset(off, ps)) return -EINVAL;
   const anonymous = (f & MAP.ANONYMOUS) !== 0;

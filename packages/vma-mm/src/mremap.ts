@@ -280,7 +280,7 @@ export function sysMremap(
   const nl = argValue(newLen);
   const f = argValue(flags);
   const na = argValue(newAddr ?? 0);
-  if ([a, ol, nl, f, na].some(Number.isNaN)) return -EINVAL;
+  if (Number.isNaN(a + ol + nl + f + na)) return -EINVAL; // argValue's NaN carries through the sum
   const ps = mm.pageSize;
   const task = mm.arch.taskSize;
   const oldPages = mm.pagesUp(ol);
