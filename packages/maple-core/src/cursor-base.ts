@@ -65,7 +65,7 @@ export class CursorBase<V> {
    */
   protected stepNext(max: number, empty: boolean): V | undefined {
     const core = this.core;
-    if (core.root === 0) return this.stepNextVirtual(max, empty);
+    if (core.root === 0) return this.stepVirtual(max, empty, true);
     const w = this.w;
     const arena = core.arena;
     // Pivots before a node's end are their own words (pivots.ts); nothing writes during the step.
@@ -114,41 +114,10 @@ export class CursorBase<V> {
     }
   }
 
-  /** {@link stepNext} on the virtual leaf of a tree with no node. */
-  private stepNextVirtual(max: number, empty: boolean): V | undefined {
-    if (this.rewalked !== 0) {
-      this.rewalked = 0;
-      if (this.curHi() > this.last) {
-        this.index = this.curLo();
-        this.last = this.curHi();
-        const v = this.curVal();
-        if (v !== 0 || empty) return this.core.values.get(v);
-      }
-    }
-    if (this.curHi() >= max) {
-      this.status = OVERFLOW;
-      return undefined;
-    }
-    while (true) {
-      if (!this.advance()) {
-        this.status = OVERFLOW;
-        return undefined;
-      }
-      this.index = this.curLo();
-      this.last = this.curHi();
-      const v = this.curVal();
-      if (v !== 0 || empty) return this.core.values.get(v);
-      if (this.last >= max) {
-        this.status = OVERFLOW;
-        return undefined;
-      }
-    }
-  }
-
   /** mas_prev_slot(): steps back to the previous entry (or range, when `empty`). */
   protected stepPrev(min: number, empty: boolean): V | undefined {
     const core = this.core;
-    if (core.root === 0) return this.stepPrevVirtual(min, empty);
+    if (core.root === 0) return this.stepVirtual(min, empty, false);
     const w = this.w;
     const arena = core.arena;
     // Pivots before a node's end are their own words (pivots.ts); nothing writes during the step.
@@ -197,32 +166,37 @@ export class CursorBase<V> {
     }
   }
 
-  /** {@link stepPrev} on the virtual leaf of a tree with no node. */
-  private stepPrevVirtual(min: number, empty: boolean): V | undefined {
+  /**
+   * {@link stepNext} (`forward`) or {@link stepPrev} on the virtual leaf of a
+   * tree with no node, up to `bound` (the step's max or min).
+   */
+  private stepVirtual(bound: number, empty: boolean, forward: boolean): V | undefined {
+    const stop = forward ? OVERFLOW : UNDERFLOW;
     if (this.rewalked !== 0) {
       this.rewalked = 0;
-      if (this.curLo() < this.index) {
+      // A write made the range the cursor is on reach past last (before index): it is next.
+      if (forward ? this.curHi() > this.last : this.curLo() < this.index) {
         this.index = this.curLo();
         this.last = this.curHi();
         const v = this.curVal();
         if (v !== 0 || empty) return this.core.values.get(v);
       }
     }
-    if (this.curLo() <= min) {
-      this.status = UNDERFLOW;
+    if (forward ? this.curHi() >= bound : this.curLo() <= bound) {
+      this.status = stop;
       return undefined;
     }
     while (true) {
-      if (!this.retreat()) {
-        this.status = UNDERFLOW;
+      if (!(forward ? this.advance() : this.retreat())) {
+        this.status = stop;
         return undefined;
       }
       this.index = this.curLo();
       this.last = this.curHi();
       const v = this.curVal();
       if (v !== 0 || empty) return this.core.values.get(v);
-      if (this.index <= min) {
-        this.status = UNDERFLOW;
+      if (forward ? this.last >= bound : this.index <= bound) {
+        this.status = stop;
         return undefined;
       }
     }
