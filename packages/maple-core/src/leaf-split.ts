@@ -31,7 +31,7 @@ import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { leafMaxGap, refreshGapOffset, updateParentGapUp } from './gaps.js';
 import { fitPivot, pivotWord, setPivot, wordValue } from './pivots.js';
-import { pushFits, pushSibling } from './push-in-place.js';
+import { pushTarget, pushTo } from './push-in-place.js';
 import { splitAbove } from './split.js';
 import { storeStats } from './stats.js';
 import { wp, ws } from './write.js';
@@ -146,17 +146,10 @@ function pushLeaf<V>(core: TreeCore<V>, d: number, left: boolean): boolean {
   // pivots are read in place, and a gap is stored by the branch that finds it.
   const curMin = ws.min;
   const curMax = ws.max;
-  const parent = wp.node[d - 1] as number;
-  const pOff = wp.off[d - 1] as number;
-  const pEnd = arena.end[parent] as number;
-  const sibOff = pushSibling(pOff, pEnd, left);
-  if (sibOff < 0) return false;
-  const slots = arena.slots;
-  const sib = slots[parent * SLOT_STRIDE + sibOff] as number;
-  const sibEnd = arena.end[sib] as number;
   const count = view.count;
-  const total = count - 1 + sibEnd;
-  if (!pushFits(LEAF_64, total, curMax === MAPLE_MAX)) return false;
+  if (!pushTarget(arena, d, left, LEAF_64, count, curMax === MAPLE_MAX)) return false;
+  const { parent, pOff, pEnd, sibOff, sib, sibEnd, total } = pushTo;
+  const slots = arena.slots;
   // The combined entries are sib's then the new ones (left), or the other way round;
   // the cut is moved off an empty entry as mab_no_null_split moves it.
   const ss = sib * SLOT_STRIDE;

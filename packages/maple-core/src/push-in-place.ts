@@ -21,6 +21,7 @@
  * compares whole trees with those of RCU mode, which always takes pushData).
  */
 
+import type { NodeArena } from './arena.js';
 import { bGap, big, bPivot, bSlot, writeBigInto } from './bignode.js';
 import {
   ARANGE_64,
@@ -44,7 +45,7 @@ import { wp } from './write.js';
  * or after it. Mirrors mas_push_data()'s choice of sibling.
  * @returns the sibling's offset, or -1 when there is none on that side
  */
-export function pushSibling(pOff: number, pEnd: number, left: boolean): number {
+function pushSibling(pOff: number, pEnd: number, left: boolean): number {
   if (left) return pOff === 0 ? -1 : pOff - 1;
   return pOff >= pEnd ? -1 : pOff + 1;
 }
@@ -54,11 +55,60 @@ export function pushSibling(pOff: number, pEnd: number, left: boolean): number {
  * plus the sibling's end) fits two nodes of `type` with a slot to spare, one
  * more for a leaf and one more again for a node that ends the tree (`atMax`).
  */
-export function pushFits(type: number, total: number, atMax: boolean): boolean {
+function pushFits(type: number, total: number, atMax: boolean): boolean {
   let space = 2 * (MT_SLOTS[type] as number) - 2;
   if (type === LEAF_64) space--;
   if (atMax) space--;
   return total < space;
+}
+
+/** Where a push goes, as {@link pushTarget} found it (node handles, offsets and counts). */
+export const pushTo = {
+  /** The parent of the node pushing, its offset there and the parent's end. */
+  parent: 0,
+  pOff: 0,
+  pEnd: 0,
+  /** The sibling, its offset in the parent and its end. */
+  sibOff: 0,
+  sib: 0,
+  sibEnd: 0,
+  /** The new contents' entries less one, plus the sibling's end. */
+  total: 0,
+};
+
+/**
+ * The sibling that `count` new entries of a node of `type` at depth `d` of
+ * the write path push into, on the left or the right, when there is one and
+ * the two fit (`atMax`: the node ends the tree). The push paths share it
+ * (leaf-split.ts pushLeaf, pushInPlace below, split.ts pushData), as the
+ * kernel's mas_push_data() makes one choice for all of them.
+ * @returns false when there is no sibling on that side or no room; else true, with {@link pushTo} filled
+ */
+export function pushTarget(
+  arena: NodeArena,
+  d: number,
+  left: boolean,
+  type: number,
+  count: number,
+  atMax: boolean,
+): boolean {
+  const parent = wp.node[d - 1] as number;
+  const pOff = wp.off[d - 1] as number;
+  const pEnd = arena.end[parent] as number;
+  const sibOff = pushSibling(pOff, pEnd, left);
+  if (sibOff < 0) return false;
+  const sib = arena.slots[parent * SLOT_STRIDE + sibOff] as number;
+  const sibEnd = arena.end[sib] as number;
+  const total = count - 1 + sibEnd;
+  if (!pushFits(type, total, atMax)) return false;
+  pushTo.parent = parent;
+  pushTo.pOff = pOff;
+  pushTo.pEnd = pEnd;
+  pushTo.sibOff = sibOff;
+  pushTo.sib = sib;
+  pushTo.sibEnd = sibEnd;
+  pushTo.total = total;
+  return true;
 }
 
 /**
@@ -76,19 +126,12 @@ export function pushInPlace<V>(
   left: boolean,
 ): boolean {
   const arena = core.arena;
-  const parent = wp.node[d - 1] as number;
-  const pOff = wp.off[d - 1] as number;
-  const pEnd = arena.end[parent] as number;
-  const sibOff = pushSibling(pOff, pEnd, left);
-  if (sibOff < 0) return false;
-  const slots = arena.slots;
-  const sib = slots[parent * SLOT_STRIDE + sibOff] as number;
-  const sibEnd = arena.end[sib] as number;
   const type = big.type;
-  const slotCount = MT_SLOTS[type] as number;
   const count = big.count;
-  const total = count - 1 + sibEnd;
-  if (!pushFits(type, total, curMax === MAPLE_MAX)) return false;
+  if (!pushTarget(arena, d, left, type, count, curMax === MAPLE_MAX)) return false;
+  const { parent, pOff, pEnd, sibOff, sib, sibEnd, total } = pushTo;
+  const slots = arena.slots;
+  const slotCount = MT_SLOTS[type] as number;
   // The combined entries are sib's then the big node's (left), or the other way round;
   // pushData's cut, moved off an empty entry as mab_no_null_split moves it.
   const ss = sib * SLOT_STRIDE;

@@ -32,7 +32,7 @@ import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
 import { nodeMaxGap, refreshGapOffset, updateGapUp, updateParentGapUp } from './gaps.js';
 import { innerPivot, movePivots, setPivot } from './pivots.js';
-import { pushFits, pushInPlace, pushSibling } from './push-in-place.js';
+import { pushInPlace, pushTarget, pushTo } from './push-in-place.js';
 import { storeStats } from './stats.js';
 import { growRoot, publish, wp } from './write.js';
 
@@ -160,20 +160,13 @@ function pushData<V>(
   left: boolean,
 ): boolean {
   const arena = core.arena;
-  const parent = wp.node[d - 1] as number;
-  const pOff = wp.off[d - 1] as number;
-  const pEnd = arena.end[parent] as number;
+  if (!pushTarget(arena, d, left, big.type, big.count, curMax === MAPLE_MAX)) return false;
+  const { parent, pOff, pEnd, sibOff, sib, sibEnd, total } = pushTo;
   const pMin = wp.min[d - 1] as number;
   const pMax = wp.max[d - 1] as number;
-  const sibOff = pushSibling(pOff, pEnd, left);
-  if (sibOff < 0) return false;
-  const sib = arena.slots[parent * SLOT_STRIDE + sibOff] as number;
   const sibMin = sibOff > 0 ? innerPivot(arena, parent, sibOff - 1) + 1 : pMin;
   const sibMax = sibOff < pEnd ? innerPivot(arena, parent, sibOff) : pMax;
-  const sibEnd = arena.end[sib] as number;
   const slotCount = MT_SLOTS[big.type] as number;
-  const total = big.count - 1 + sibEnd;
-  if (!pushFits(big.type, total, curMax === MAPLE_MAX)) return false;
 
   let split: number;
   let lMin: number;
