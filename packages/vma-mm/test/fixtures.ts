@@ -71,6 +71,17 @@ export function progSpace(
 /** A number as the traces write it: `0x` and lowercase hex. */
 export const hex = (n: number): string => `0x${n.toString(16)}`;
 
+/** An mmap op record for {@link syntheticTrace} (`fd` -1: anonymous). */
+export const mmapOp = (addr: number, len: number, prot: string, flags: string[], fd: number, off = 0) => ({
+  op: 'mmap',
+  addr: hex(addr),
+  len: hex(len),
+  prot,
+  flags,
+  fd,
+  off: hex(off),
+});
+
 /**
  * A parsed x86_64 trace made in a test: a header (4 KiB pages, plus the
  * fields in `header`), PROG_LAYOUT as the maps at op 0, then `records`, each

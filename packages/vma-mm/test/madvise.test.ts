@@ -20,7 +20,7 @@ import {
   VM_NOHUGEPAGE,
   VM_WIPEONFORK,
 } from '../src/index.js';
-import { hex, PROG_LAYOUT, progSpace, syntheticTrace } from './fixtures.js';
+import { hex, mmapOp, PROG_LAYOUT, progSpace, syntheticTrace } from './fixtures.js';
 
 const PAGE = 0x1000;
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
@@ -158,14 +158,7 @@ describe.each<BackendName>(['maple', 'legacy'])('madvise on the %s backend', (ba
 
   it('is replayed from a trace for flag advice only (page advice is skipped)', () => {
     const ops = [
-      {
-        op: 'mmap',
-        addr: hex(X),
-        len: hex(8 * PAGE),
-        prot: 'rw-',
-        flags: ['PRIVATE', 'ANONYMOUS', 'FIXED'],
-        fd: -1,
-      },
+      mmapOp(X, 8 * PAGE, 'rw-', ['PRIVATE', 'ANONYMOUS', 'FIXED'], -1),
       { op: 'madvise', args: [hex(X), hex(PAGE), '0xa', '0x0', '0x0', '0x0'] },
       { op: 'madvise', args: [hex(X), hex(PAGE), '0x4', '0x0', '0x0', '0x0'] },
       { op: 'madvise', args: [hex(X + 1), hex(PAGE), '0x10', '0x0', '0x0', '0x0'] },

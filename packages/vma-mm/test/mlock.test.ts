@@ -18,7 +18,7 @@ import {
   PROT,
   replayTrace,
 } from '../src/index.js';
-import { hex, progSpace, syntheticTrace } from './fixtures.js';
+import { hex, mmapOp, progSpace, syntheticTrace } from './fixtures.js';
 
 const PAGE = 0x1000;
 const MB = 0x100000;
@@ -137,14 +137,7 @@ describe.each<BackendName>(['maple', 'legacy'])('memory locking on the %s backen
   it('is replayed from mlock, mlock2 and munlock records', () => {
     const raw = (op: string, ...args: number[]) => ({ op, args: [...args, 0, 0, 0].slice(0, 6).map(hex) });
     const ops = [
-      {
-        op: 'mmap',
-        addr: hex(X),
-        len: hex(8 * PAGE),
-        prot: 'rw-',
-        flags: ['PRIVATE', 'ANONYMOUS', 'FIXED'],
-        fd: -1,
-      },
+      mmapOp(X, 8 * PAGE, 'rw-', ['PRIVATE', 'ANONYMOUS', 'FIXED'], -1),
       raw('mlock', X, PAGE),
       raw('mlock2', X + 4 * PAGE, PAGE, 1),
       raw('munlock', X, PAGE),

@@ -4,7 +4,7 @@
 // Linux 6.18 showed (tools/recorder, a test program mapping f.dat, a memfd and /dev/shm files).
 import { describe, expect, it } from 'vitest';
 import { type BackendName, replayTrace, TraceFormatError, type TraceRecord } from '../src/index.js';
-import { hex, syntheticTrace } from './fixtures.js';
+import { hex, mmapOp, syntheticTrace } from './fixtures.js';
 
 const PAGE = 0x1000;
 const PMD = 0x200000;
@@ -20,16 +20,6 @@ function trace(records: object[]): TraceRecord[] {
     start_stack: '0x7fffffffe000',
   });
 }
-
-const mmap = (addr: number, len: number, prot: string, flags: string[], fd: number, off = 0) => ({
-  op: 'mmap',
-  addr: hex(addr),
-  len: hex(len),
-  prot,
-  flags,
-  fd,
-  off: hex(off),
-});
 
 /** Our answers to the trace's ops (address or -errno) and our maps lines at the end. */
 function run(records: object[], backend: BackendName): { answers: number[]; maps: string[] } {
@@ -52,12 +42,12 @@ describe.each<BackendName>(['maple', 'legacy'])('trace files on the %s backend',
       [
         { kind: 'open', fd: 3, ...FILE, mode: 'r' },
         { kind: 'open', fd: 4, ...FILE, mode: 'w' },
-        mmap(0x7ffff0000000, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
+        mmapOp(0x7ffff0000000, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
         { op: 'mprotect', addr: '0x7ffff0000000', len: hex(PAGE), prot: 'rw-' },
         { op: 'mprotect', addr: '0x7ffff0000000', len: hex(PAGE), prot: 'r-x' },
-        mmap(0, 4 * PAGE, 'rw-', ['SHARED'], 3),
-        mmap(0x7ffff0010000, 4 * PAGE, 'rw-', ['PRIVATE', 'FIXED'], 3),
-        mmap(0, 4 * PAGE, 'r--', ['PRIVATE'], 4),
+        mmapOp(0, 4 * PAGE, 'rw-', ['SHARED'], 3),
+        mmapOp(0x7ffff0010000, 4 * PAGE, 'rw-', ['PRIVATE', 'FIXED'], 3),
+        mmapOp(0, 4 * PAGE, 'r--', ['PRIVATE'], 4),
       ],
       backend,
     );
@@ -69,10 +59,10 @@ describe.each<BackendName>(['maple', 'legacy'])('trace files on the %s backend',
       [
         { kind: 'open', fd: 3, ...MEMFD },
         { kind: 'open', fd: 4, ...FILE },
-        mmap(0, 4 << 20, 'rw-', ['SHARED'], 3),
+        mmapOp(0, 4 << 20, 'rw-', ['SHARED'], 3),
         { op: 'munmap', addr: '0x7ffff7bc8000', len: hex(4 << 20) },
-        mmap(0, 4 << 20, 'rw-', ['SHARED', 'ANONYMOUS'], -1),
-        mmap(0, 4 << 20, 'r--', ['SHARED'], 4),
+        mmapOp(0, 4 << 20, 'rw-', ['SHARED', 'ANONYMOUS'], -1),
+        mmapOp(0, 4 << 20, 'r--', ['SHARED'], 4),
       ],
       backend,
     );
@@ -89,12 +79,12 @@ describe.each<BackendName>(['maple', 'legacy'])('trace files on the %s backend',
       [
         { kind: 'open', fd: 3, ...MEMFD },
         { kind: 'open', fd: 4, ...FILE },
-        mmap(base, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
-        mmap(base + 4 * PAGE, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3, 4 * PAGE),
-        mmap(0, 4 * PAGE, 'r--', ['SHARED', 'PRIVATE', 'SYNC'], 3),
-        mmap(0, 4 * PAGE, 'r--', ['SHARED', 'SYNC'], 3),
-        mmap(0, 4 * PAGE, 'r--', ['SHARED', 'PRIVATE', 'SYNC'], 4),
-        mmap(0, 4 * PAGE, 'r--', ['SHARED', 'SYNC'], 4),
+        mmapOp(base, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
+        mmapOp(base + 4 * PAGE, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3, 4 * PAGE),
+        mmapOp(0, 4 * PAGE, 'r--', ['SHARED', 'PRIVATE', 'SYNC'], 3),
+        mmapOp(0, 4 * PAGE, 'r--', ['SHARED', 'SYNC'], 3),
+        mmapOp(0, 4 * PAGE, 'r--', ['SHARED', 'PRIVATE', 'SYNC'], 4),
+        mmapOp(0, 4 * PAGE, 'r--', ['SHARED', 'SYNC'], 4),
       ],
       backend,
     );
@@ -114,9 +104,9 @@ describe.each<BackendName>(['maple', 'legacy'])('trace files on the %s backend',
         { kind: 'open', fd: 3, ...FILE },
         { kind: 'open', fd: 4, ...FILE, same_as: 3 },
         { kind: 'open', fd: 5, ...FILE },
-        mmap(base, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
-        mmap(base + 4 * PAGE, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 4, 4 * PAGE),
-        mmap(base + 8 * PAGE, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 5, 8 * PAGE),
+        mmapOp(base, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
+        mmapOp(base + 4 * PAGE, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 4, 4 * PAGE),
+        mmapOp(base + 8 * PAGE, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 5, 8 * PAGE),
       ],
       backend,
     );
@@ -132,10 +122,10 @@ describe.each<BackendName>(['maple', 'legacy'])('trace files on the %s backend',
     const records = [
       { kind: 'open', fd: 3, ...FILE },
       { kind: 'open', fd: 4, ...other },
-      mmap(base, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
-      mmap(base + 8 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 4),
+      mmapOp(base, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
+      mmapOp(base + 8 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 4),
       { kind: 'unlink', path: FILE.path, dev: FILE.dev, inode: FILE.inode },
-      mmap(base + 2 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 3, 2 * PAGE),
+      mmapOp(base + 2 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 3, 2 * PAGE),
     ];
     const { maps } = run(records, backend);
     expect(linesOf(maps, `${FILE.path} (deleted)`).map((l) => l.split(' ')[0])).toEqual([
@@ -151,12 +141,12 @@ describe.each<BackendName>(['maple', 'legacy'])('trace files on the %s backend',
       [
         { kind: 'open', fd: 3, ...FILE },
         { kind: 'open', fd: 4, ...b },
-        mmap(base, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
-        mmap(base + 8 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 4),
+        mmapOp(base, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 3),
+        mmapOp(base + 8 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 4),
         // rename("/tmp/b.dat", "/tmp/f.dat"): f.dat's file loses its name, b.dat's takes it.
         { kind: 'unlink', path: FILE.path, dev: FILE.dev, inode: FILE.inode },
         { kind: 'rename', path: b.path, dev: b.dev, inode: b.inode, to: FILE.path },
-        mmap(base + 10 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 4, 2 * PAGE),
+        mmapOp(base + 10 * PAGE, 2 * PAGE, 'r--', ['SHARED', 'FIXED'], 4, 2 * PAGE),
       ],
       backend,
     );
