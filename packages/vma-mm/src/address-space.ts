@@ -214,10 +214,11 @@ export class AddressSpace extends MmCore {
    */
   fork(): AddressSpace {
     let anon = this.nextAnon;
-    let dontCopy = false;
+    // dup_mmap leaves VM_DONTCOPY VMAs (MADV_DONTFORK) out: copied with the rest, then taken out.
+    const dontCopy: Vma[] = [];
     const index = this.index.clone((vma) => {
-      if (vma.flags & VM_DONTCOPY) dontCopy = true;
       const copy = vma.dup();
+      if (vma.flags & VM_DONTCOPY) dontCopy.push(copy);
       copy.flags &= ~VM_LOCKED_MASK;
       if (copy.flags & VM_WIPEONFORK) {
         copy.anon = 0; // the child starts with fresh, empty memory
@@ -230,9 +231,8 @@ export class AddressSpace extends MmCore {
     });
     this.nextAnon = anon;
     const child = new AddressSpace(this.options, index); // mm_init: no def_flags lock bits, locked_vm 0
-    // dup_mmap skips VM_DONTCOPY VMAs (MADV_DONTFORK): copied with the rest, then taken out.
-    if (dontCopy) {
-      for (const vma of [...child.vmas()]) if (vma.flags & VM_DONTCOPY) child.unlink(vma);
+    if (dontCopy.length !== 0) {
+      for (const vma of dontCopy) child.unlink(vma);
       child.synced(0);
     }
     child.nextAnon = anon;
