@@ -7,7 +7,6 @@
  *   start_brk          brk (old)      brk (new)
  *      |[heap ..........|+++++++++++++|        + = do_brk_flags
  */
-import { alignUp } from './arch.js';
 import { populateRange } from './fault.js';
 import { mergeNewRange } from './merge.js';
 import { mlockFutureOk } from './mlock.js';
@@ -46,8 +45,9 @@ export function sysBrk(mm: MmCore, addr: unknown): number {
   if (Number.isNaN(brk) || brk < mm.startBrk) return origBrk;
   const ps = mm.pageSize;
   if (brk > mm.arch.taskSize) return origBrk;
-  const newBrk = alignUp(brk, ps) / ps;
-  const oldBrk = alignUp(mm.brkValue, ps) / ps;
+  // PAGE_ALIGN(brk) in pages, by a division rather than alignUp's fmod (brk is past 2^31).
+  const newBrk = mm.pagesUp(brk);
+  const oldBrk = mm.pagesUp(mm.brkValue);
   if (oldBrk === newBrk) {
     mm.brkValue = brk;
     return brk;

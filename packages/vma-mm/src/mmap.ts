@@ -170,7 +170,7 @@ export function sysMmap(
   if (f & MAP.FIXED_NOREPLACE) f |= MAP.FIXED;
   if (!(f & MAP.FIXED)) {
     // round_hint_to_min
-    a -= a % ps;
+    a -= pageOffset(a, ps);
     if (a && a < mm.mmapMinAddr) a = Math.ceil(mm.mmapMinAddr / ps) * ps;
   }
   const pages = mm.pagesUp(l);

@@ -296,7 +296,7 @@ export function getUnmappedArea(
   let r: number;
   if (file && !file.shmem) r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
   else if (file || flags & MAP.SHARED) r = mmGetUnmappedArea(mm, addr, len, pgoff, flags);
-  else if (arch.thpSize && !addr && len % arch.thpSize === 0)
+  else if (arch.thpSize && !addr && pageOffset(len, arch.thpSize) === 0)
     r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
   else r = mmGetUnmappedArea(mm, addr, len, pgoff, flags);
   if (r < 0) return r;
