@@ -200,7 +200,8 @@ export function sysMmap(
       if (type === MAP.SHARED) f &= LEGACY_MAP_MASK;
       // A regular file's mmap_supported_flags add MAP_SYNC (ext4, xfs); mmap_file refuses it below.
       // A shmem file has none, so MAP_SHARED_VALIDATE refuses MAP_SYNC here.
-      if (f & ~(LEGACY_MAP_MASK | (file.shmem ? 0 : MAP.SYNC))) return -EOPNOTSUPP;
+      // Bits above 31 (flags is an unsigned long) are unknown flags too; JS's & sees only the low 32.
+      if (f & ~(LEGACY_MAP_MASK | (file.shmem ? 0 : MAP.SYNC)) || f >= 2 ** 32) return -EOPNOTSUPP;
       if (p & PROT.WRITE && !writable) return -EACCES;
       vmFlags |= VM_SHARED | VM_MAYSHARE;
       if (!writable) vmFlags &= ~(VM_MAYWRITE | VM_SHARED);

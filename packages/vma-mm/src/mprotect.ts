@@ -72,6 +72,8 @@ export function sysMprotect(mm: MmCore, addr: unknown, len: unknown, prot: unkno
   const l = argValue(len);
   let p = argValue(prot);
   if (Number.isNaN(a) || Number.isNaN(l) || Number.isNaN(p)) return -EINVAL;
+  // prot is an unsigned long: bits above 31 (which JS's & does not see) fail arch_validate_prot below.
+  const highBits = p >= 2 ** 32;
   const grows = p & (PROT.GROWSDOWN | PROT.GROWSUP);
   p &= ~(PROT.GROWSDOWN | PROT.GROWSUP);
   if (grows === (PROT.GROWSDOWN | PROT.GROWSUP)) return -EINVAL;
@@ -82,7 +84,7 @@ export function sysMprotect(mm: MmCore, addr: unknown, len: unknown, prot: unkno
   let start = a / ps;
   const end = start + pages;
   if (end * ps >= 2 ** 64) return -ENOMEM;
-  if (p & ~(PROT.READ | PROT.WRITE | PROT.EXEC | PROT.SEM)) return -EINVAL;
+  if (highBits || p & ~(PROT.READ | PROT.WRITE | PROT.EXEC | PROT.SEM)) return -EINVAL;
 
   let vma = mm.intersect(start, end);
   if (!vma) return -ENOMEM;

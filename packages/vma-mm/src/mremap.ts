@@ -283,9 +283,12 @@ export function sysMremap(
   if (Number.isNaN(a + ol + nl + f + na)) return -EINVAL; // argValue's NaN carries through the sum
   const ps = mm.pageSize;
   const task = mm.arch.taskSize;
-  const oldPages = mm.pagesUp(ol);
+  // PAGE_ALIGN(old_len) wraps to 0 for a length in the last page below 2^64: then it is 0 (a private
+  // mapping is refused, a shared one duplicated), not a range reaching the top of the address space.
+  const oldPages = mm.pagesUp(ol) * ps >= 2 ** 64 ? 0 : mm.pagesUp(ol);
   const newPages = mm.pagesUp(nl);
-  if (f & ~(MREMAP.MAYMOVE | MREMAP.FIXED | MREMAP.DONTUNMAP)) return -EINVAL;
+  // flags is an unsigned long: bits above 31, which JS's & does not see, are unknown flags too.
+  if (f & ~(MREMAP.MAYMOVE | MREMAP.FIXED | MREMAP.DONTUNMAP) || f >= 2 ** 32) return -EINVAL;
   if (pageOffset(a, ps)) return -EINVAL;
   if (!newPages || newPages * ps >= 2 ** 64) return -EINVAL;
   if (newPages * ps > task) return -EINVAL;
