@@ -1,4 +1,5 @@
 // The vma-mm CLI: replay summary, --emit lines in input order, clear one-line errors.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,5 +56,15 @@ describe('vma-mm replay', () => {
       expect(r.err).toMatch(/^vma-mm: [^\n]+\n$/); // exactly one line
       expect(r.err).not.toMatch(/\bat .*\(/); // no stack trace
     }
+  });
+
+  it('runs as the package bin, built or not (bin/vma-mm.js falls back to the sources)', () => {
+    const bin = fileURLToPath(new URL('../bin/vma-mm.js', import.meta.url));
+    const ok = spawnSync(process.execPath, [bin, 'replay', trace, '--json'], { encoding: 'utf8' });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ops: 397, answersMatched: 397, backend: 'maple' });
+    const bad = spawnSync(process.execPath, [bin, 'replay'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^vma-mm: usage: [^\n]+\n$/);
   });
 });
