@@ -25,11 +25,14 @@ export class AddressSpace extends MmCore {
    * Build an address space from /proc/PID/maps text (a starting layout).
    * @param text - maps text, one VMA a line
    * @param options - the address space's options, plus `files` to reuse file objects
-   * @throws SyntaxError / RangeError for text that is not a valid maps listing
+   * @throws TypeError for bad options (as the constructor); SyntaxError / RangeError for text that is
+   *   not a valid maps listing (a malformed line, one not page aligned, past TASK_SIZE, or overlapping)
    */
   static fromMaps(text: string, options: AddressSpaceOptions & FromMapsOptions): AddressSpace {
     if (typeof text !== 'string') throw new TypeError('maps text must be a string');
-    const mm = new AddressSpace(options);
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    const { files: _files, ...spaceOptions } = options; // files is for loadMaps only
+    const mm = new AddressSpace(spaceOptions);
     loadMaps(mm, text, options);
     return mm;
   }
@@ -56,8 +59,8 @@ export class AddressSpace extends MmCore {
 
   /**
    * madvise(2) with advice that changes VMA flags (MADV in madvise.ts).
-   * @returns 0 or -errno
-   * @throws RangeError for other advice (page-level advice is not modelled)
+   * @returns 0 or -errno (EINVAL for advice the kernel does not know)
+   * @throws RangeError for advice the kernel knows that acts on pages (DONTNEED, FREE, ...: not modelled)
    */
   madvise(addr: number, len: number, advice: number): number {
     return this.synced(sysMadvise(this, addr, len, advice));

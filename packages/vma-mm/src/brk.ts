@@ -12,7 +12,8 @@ import { mergeNewRange } from './merge.js';
 import { mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
-import { VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_LOCKED, Vma } from './vma.js';
+import { getUnmappedArea } from './unmapped-area.js';
+import { MAP, VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_LOCKED, Vma } from './vma.js';
 
 /**
  * do_brk_flags: map [addr, addr + len) (pages) as heap, extending `brkVma`
@@ -63,8 +64,10 @@ export function sysBrk(mm: MmCore, addr: unknown): number {
     }
     return brk;
   }
-  // Grow (check_brk_limits: a locked heap stays within RLIMIT_MEMLOCK); leave a page and the stack guard gap
-  // below the next mapping.
+  // Grow. check_brk_limits: the new pages must pass get_unmapped_area as a MAP_FIXED request (so none
+  // below vm.mmap_min_addr: EPERM, as for mmap) and a locked heap stays within RLIMIT_MEMLOCK; then
+  // leave a page and the stack guard gap below the next mapping.
+  if (getUnmappedArea(mm, null, oldBrk * ps, (newBrk - oldBrk) * ps, 0, MAP.FIXED) < 0) return origBrk;
   if (!mlockFutureOk(mm, mm.defFlags, newBrk - oldBrk)) return origBrk;
   const next = mm.intersect(oldBrk, newBrk + 1 + mm.stackGuardGapPages);
   if (next && newBrk + 1 > mm.startGap(next)) return origBrk;

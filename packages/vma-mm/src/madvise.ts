@@ -66,6 +66,15 @@ export function madviseChangesFlags(advice: number): boolean {
   return FLAG_ADVICE.has(advice);
 }
 
+/**
+ * Advice the kernel knows (madvise_behavior_valid, 6.18) that acts on pages, not on VMA flags:
+ * WILLNEED, DONTNEED, FREE, REMOVE, COLD, PAGEOUT, POPULATE_READ / WRITE, DONTNEED_LOCKED, COLLAPSE
+ * (with transparent huge pages), HWPOISON, SOFT_OFFLINE, GUARD_INSTALL / REMOVE. Not modelled: sysMadvise
+ * throws for it. Any other value is no advice at all, which the kernel answers with EINVAL.
+ */
+const PAGE_ADVICE: ReadonlySet<number> = new Set([3, 4, 8, 9, 20, 21, 22, 23, 24, 25, 100, 101, 102, 103]);
+const MADV_COLLAPSE = 25;
+
 /** vma_ksm_compatible: mappings KSM leaves alone (MADV_MERGEABLE is then ignored). */
 const KSM_INCOMPATIBLE =
   VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_MIXEDMAP | VM_DROPPABLE;
@@ -131,18 +140,25 @@ function advise(
  * @param addr - start (bytes, page aligned)
  * @param len - length in bytes (rounded up to pages; 0 is a no-op)
  * @param advice - one of MADV
- * @returns 0 or -errno (EINVAL for bad arguments or advice that does not apply to a VMA,
- *   ENOMEM when part of the range is unmapped, EAGAIN at vm.max_map_count)
- * @throws RangeError for advice that does not change VMA flags (not modelled)
+ * @returns 0 or -errno (EINVAL for bad arguments, advice the kernel does not know or advice that does
+ *   not apply to a VMA, ENOMEM when part of the range is unmapped, EAGAIN at vm.max_map_count)
+ * @throws RangeError for advice the kernel knows that acts on pages, not flags (not modelled)
  */
 export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unknown): number {
   const a = argValue(addr);
   const l = argValue(len);
+  // `behavior` is an int: the low 32 bits of what was passed, as a C caller's value would be truncated.
   const adv = argValue(advice);
-  if (!madviseChangesFlags(adv)) throw new RangeError(`madvise advice ${adv} does not change VMA flags`);
+  const behavior = Number.isNaN(adv) ? -1 : adv | 0;
+  // madvise_behavior_valid comes first: the huge page advice exists only with transparent huge pages.
+  const thpAdvice = behavior === MADV.HUGEPAGE || behavior === MADV.NOHUGEPAGE || behavior === MADV_COLLAPSE;
+  if (thpAdvice && !kernelHugePageSize(mm.arch)) return -EINVAL;
+  if (!madviseChangesFlags(behavior)) {
+    if (PAGE_ADVICE.has(behavior))
+      throw new RangeError(`madvise advice ${behavior} does not change VMA flags`);
+    return -EINVAL;
+  }
   if (Number.isNaN(a) || Number.isNaN(l)) return -EINVAL;
-  // madvise_behavior_valid: the huge page advice exists only with transparent huge pages.
-  if ((adv === MADV.HUGEPAGE || adv === MADV.NOHUGEPAGE) && !kernelHugePageSize(mm.arch)) return -EINVAL;
   const ps = mm.pageSize;
   if (pageOffset(a, ps)) return -EINVAL;
   const pages = mm.pagesUp(l);
@@ -164,7 +180,7 @@ export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unkn
       if (start >= end) break;
     }
     const tmp = Math.min(vma.endPage, end);
-    const r = advise(mm, vma, prev, start, tmp, adv);
+    const r = advise(mm, vma, prev, start, tmp, behavior);
     if (typeof r === 'number') return r;
     prev = r;
     start = Math.max(tmp, r.endPage);

@@ -45,7 +45,10 @@ export function defaultBackend(): BackendName {
   return 'maple';
 }
 
-/** Options of an address space (the process's limits and starting layout). */
+/**
+ * Options of an address space (the process's limits and starting layout). The constructor throws a
+ * TypeError for an option name not listed here or a value of the wrong kind.
+ */
 export interface AddressSpaceOptions {
   /** Architecture profile or its name (`x86_64`, ...). */
   arch: ArchProfile | string;
@@ -110,6 +113,37 @@ export interface AddressSpaceOptions {
   mmapRndBits?: number;
 }
 
+/**
+ * Every option an address space takes (a key of AddressSpaceOptions): anything else is refused, so
+ * that a misspelt option is an error rather than a default quietly used instead.
+ */
+const OPTION_KEYS: Readonly<Record<keyof AddressSpaceOptions, true>> = {
+  arch: true,
+  backend: true,
+  mapleTree: true,
+  vmaCache: true,
+  layout: true,
+  maxMapCount: true,
+  mmapMinAddr: true,
+  lsmMmapMinAddr: true,
+  stackRlimit: true,
+  memlockRlimit: true,
+  stackGuardGapPages: true,
+  startBrk: true,
+  brk: true,
+  startStack: true,
+  aslrSeed: true,
+  mmapRndBits: true,
+};
+
+/** Throw for an option name AddressSpaceOptions does not have (undefined values are let through). */
+function checkOptionNames(options: object): void {
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !Object.hasOwn(OPTION_KEYS, key))
+      throw new TypeError(`unknown option "${key}" (known: ${Object.keys(OPTION_KEYS).join(', ')})`);
+  }
+}
+
 /** Normalise a syscall argument: a non-negative integer below 2^64, else NaN. */
 export function argValue(x: unknown): number {
   if (typeof x === 'bigint') {
@@ -170,6 +204,7 @@ export class MmCore {
 
   constructor(options: AddressSpaceOptions, index?: VmaIndex) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    checkOptionNames(options);
     const arch = resolveArch(options.arch);
     this.options = options;
     this.arch = arch;
@@ -196,6 +231,7 @@ export class MmCore {
     this.taskPages = arch.taskSize / arch.pageSize;
     this.startBrk = MmCore.checkedOption(options.startBrk, 0, 'startBrk');
     this.brkValue = MmCore.checkedOption(options.brk, this.startBrk, 'brk');
+    if (this.brkValue < this.startBrk) throw new TypeError('brk must not be below startBrk');
     let rnd = 0;
     if (options.aslrSeed === undefined) {
       if (options.mmapRndBits !== undefined) throw new TypeError('mmapRndBits needs aslrSeed');
@@ -205,6 +241,9 @@ export class MmCore {
       const bits = MmCore.checkedOption(options.mmapRndBits, arch.mmapRndBits ?? 0, 'mmapRndBits');
       if (bits > (arch.mmapRndBitsMax ?? arch.mmapRndBits ?? 0))
         throw new TypeError(`mmapRndBits ${bits} exceeds ${arch.name}'s maximum`);
+      const given: unknown = options.aslrSeed;
+      if (typeof given !== 'bigint' && !Number.isSafeInteger(given))
+        throw new TypeError('aslrSeed must be an integer (a safe-integer number or a bigint)');
       const seed = BigInt(options.aslrSeed);
       const rng = new SeededRandom(seed);
       this.aslr = drawLayout(arch, rng, seed, bits);

@@ -147,6 +147,7 @@ export function loadMaps(mm: MmCore, text: string, options: FromMapsOptions = {}
       mm.gate = new Vma(mm.pageSize, start, end, flags | VM_DONTEXPAND, 0, null, 0, l.name, true);
       continue;
     }
+    if (end > mm.taskPages) throw new RangeError(`maps line past TASK_SIZE of ${mm.arch.name}: "${raw}"`);
     if (start < prevEnd) throw new RangeError(`maps lines overlap or are out of order at "${raw}"`);
     prevEnd = end;
     let vma: Vma;
