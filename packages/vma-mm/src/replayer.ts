@@ -19,8 +19,10 @@
  */
 import { AddressSpace } from './address-space.js';
 import type { BackendName } from './backend/types.js';
-import { madviseChangesFlags } from './madvise.js';
+import { MADV, madviseChangesFlags } from './madvise.js';
+import { MCL, MLOCK_ONFAULT } from './mlock.js';
 import type { AddressSpaceOptions } from './mm.js';
+import { type ArgNames, rawArgs } from './raw-args.js';
 import {
   headerOptions,
   hexValue,
@@ -157,6 +159,11 @@ function flagBits(names: unknown, table: Record<string, number>, what: string, l
   return bits;
 }
 
+/** Names strace prints for the raw arguments decoded below (raw-args.ts). */
+const MADV_NAMES: ArgNames = { prefix: 'MADV_', values: MADV };
+const MCL_NAMES: ArgNames = { prefix: 'MCL_', values: MCL };
+const MLOCK_NAMES: ArgNames = { prefix: 'MLOCK_', values: { ONFAULT: MLOCK_ONFAULT } };
+
 /**
  * Applies one op record to `mm` as the system call it records (the strace
  * decoding of FORMAT.md: flag names, hex arguments, the fd table).
@@ -214,26 +221,31 @@ function applyOp(
       );
     case 'brk':
       return mm.brk(hex(r.addr));
+    // Recorded with raw arguments (raw-args.ts): hex registers, or strace's decimal and symbolic
+    // form. A record whose arguments do not decode is skipped, as FORMAT.md allows for these calls.
     case 'mlock':
-    case 'munlock':
-    case 'mlock2': {
-      // Recorded with raw arguments (addr, len[, flags], ...).
-      if (!Array.isArray(r.args) || r.args.length < 3) throw new TraceFormatError(`${r.op} needs args`, line);
-      const [addr, len, flags] = r.args.map(hex) as [number, number, number];
-      if (r.op === 'mlock') return mm.mlock(addr, len);
-      return r.op === 'munlock' ? mm.munlock(addr, len) : mm.mlock2(addr, len, flags);
+    case 'munlock': {
+      const a = rawArgs(r.args, 2);
+      if (!a) return undefined;
+      return r.op === 'mlock'
+        ? mm.mlock(a[0] as number, a[1] as number)
+        : mm.munlock(a[0] as number, a[1] as number);
     }
-    case 'mlockall':
-      if (!Array.isArray(r.args) || r.args.length < 1)
-        throw new TraceFormatError('mlockall needs args', line);
-      return mm.mlockall(hex(r.args[0]));
+    case 'mlock2': {
+      const a = rawArgs(r.args, 3, [undefined, undefined, MLOCK_NAMES]);
+      return a ? mm.mlock2(a[0] as number, a[1] as number, a[2] as number) : undefined;
+    }
+    case 'mlockall': {
+      const a = rawArgs(r.args, 1, [MCL_NAMES]);
+      return a ? mm.mlockall(a[0] as number) : undefined;
+    }
     case 'munlockall':
       return mm.munlockall();
     case 'madvise': {
-      // Recorded with raw arguments (addr, len, advice, ...); only advice that changes VMA flags is applied.
-      if (!Array.isArray(r.args) || r.args.length < 3) throw new TraceFormatError('madvise needs args', line);
-      const advice = hex(r.args[2]);
-      return madviseChangesFlags(advice) ? mm.madvise(hex(r.args[0]), hex(r.args[1]), advice) : undefined;
+      // Only advice that changes VMA flags is applied; page-level advice leaves the layout as it is.
+      const a = rawArgs(r.args, 3, [undefined, undefined, MADV_NAMES]);
+      if (!a || !madviseChangesFlags(a[2] as number)) return undefined;
+      return mm.madvise(a[0] as number, a[1] as number, a[2] as number);
     }
     default:
       return undefined;

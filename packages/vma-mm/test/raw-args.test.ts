@@ -1,0 +1,89 @@
+// Raw arguments of the calls a trace logs without named fields (FORMAT.md: madvise, the mlock
+// family): hex registers as our recorder writes them, or strace's decimal and symbolic form, which a
+// strace-based recording of a real program carries. Undecodable ones are skipped, never fatal.
+import { describe, expect, it } from 'vitest';
+import type { BackendName } from '../src/index.js';
+import { EINVAL, replayTrace } from '../src/index.js';
+import { rawArg, rawArgs } from '../src/raw-args.js';
+import { hex, mmapOp, syntheticTrace } from './fixtures.js';
+
+const PAGE = 0x1000;
+const X = 0x20000000;
+const MADV = { prefix: 'MADV_', values: { DONTFORK: 10, DOFORK: 11 } };
+const MCL = { prefix: 'MCL_', values: { CURRENT: 1, FUTURE: 2, ONFAULT: 4 } };
+
+describe('rawArg', () => {
+  it('decodes hex registers, decimal strings, numbers and symbolic names', () => {
+    expect(rawArg('0x7f0000000000')).toBe(0x7f0000000000);
+    expect(rawArg('0XFFFFFFFFFFFFF000')).toBe(2 ** 64 - PAGE);
+    expect(rawArg('4096')).toBe(4096);
+    expect(rawArg(4096)).toBe(4096);
+    expect(rawArg('MADV_DONTFORK', MADV)).toBe(10);
+    expect(rawArg('MCL_CURRENT|MCL_FUTURE', MCL)).toBe(3);
+    expect(rawArg('MCL_FUTURE|0x4', MCL)).toBe(6);
+    expect(rawArg(' MCL_CURRENT ', MCL)).toBe(1);
+  });
+
+  it('gives NaN for anything else: unknown names, names without their table, junk, non-integers', () => {
+    for (const [v, names] of [
+      ['MADV_DONTNEED', MADV],
+      ['MADV_DONTFORK', undefined],
+      ['DONTFORK', MADV],
+      ['MCL_CURRENT|MCL_BOGUS', MCL],
+      ['-1', undefined],
+      ['0x', undefined],
+      ['12abc', undefined],
+      ['', undefined],
+      [1.5, undefined],
+      [-4096, undefined],
+      [null, undefined],
+    ] as const) {
+      expect(rawArg(v, names), String(v)).toBeNaN();
+    }
+  });
+
+  it('rawArgs takes the first n, or nothing when one is missing or does not decode', () => {
+    expect(rawArgs(['0x1000', '8192', 'MADV_DOFORK', '0x0'], 3, [undefined, undefined, MADV])).toEqual([
+      0x1000, 8192, 11,
+    ]);
+    expect(rawArgs(['0x1000'], 2)).toBeUndefined();
+    expect(rawArgs('0x1000', 1)).toBeUndefined();
+    expect(rawArgs(['0x1000', 'MADV_WILLNEED'], 2, [undefined, MADV])).toBeUndefined();
+  });
+});
+
+describe.each<BackendName>(['maple', 'legacy'])('strace-style records on the %s backend', (backend) => {
+  it('replays madvise, mlock, mlock2 and mlockall as strace prints them, skipping page advice', () => {
+    const ops = [
+      { ...mmapOp(X, 8 * PAGE, 'rw-', ['PRIVATE', 'ANONYMOUS', 'FIXED'], -1), ret: hex(X) },
+      // madvise(X, 4096, MADV_DONTFORK): splits the first page off.
+      { op: 'madvise', args: [hex(X), '4096', 'MADV_DONTFORK'] },
+      // Page advice leaves the layout alone: skipped.
+      { op: 'madvise', args: [hex(X), '4096', 'MADV_DONTNEED'] },
+      // mlock(X + 2 pages, 8192): two arguments, as strace prints them.
+      { op: 'mlock', args: [hex(X + 2 * PAGE), '8192'] },
+      // mlock2 with an unknown flag name: the call cannot be decoded, so it is skipped.
+      { op: 'mlock2', args: [hex(X + 6 * PAGE), '4096', 'MLOCK_SOMETHING'] },
+      { op: 'mlock2', args: [hex(X + 6 * PAGE), '4096', 'MLOCK_ONFAULT'] },
+      { op: 'mlockall', args: ['MCL_ONFAULT'], err: EINVAL },
+    ];
+    const answers: (number | undefined)[] = [];
+    const r = replayTrace(syntheticTrace(ops, { mmap_min_addr: PAGE, memlock_rlimit: 1 << 20 }), {
+      backend,
+      onRecord: (e) => {
+        if (e.kind === 'op') answers.push(e.answer);
+      },
+    });
+    expect(answers).toEqual([X, 0, undefined, 0, undefined, 0, -EINVAL]);
+    expect(r.answersMatched).toBe(r.answered);
+    const cuts = [...r.mm.vmas(X, X + 8 * PAGE)].map((v) => [(v.start - X) / PAGE, (v.end - X) / PAGE]);
+    expect(cuts).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 4],
+      [4, 6],
+      [6, 7],
+      [7, 8],
+    ]);
+  });
+});
