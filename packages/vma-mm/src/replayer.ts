@@ -148,11 +148,29 @@ export interface ReplayerOptions {
 const MAP_NAMES: Record<string, number> = MAP as unknown as Record<string, number>;
 const MREMAP_NAMES: Record<string, number> = MREMAP as unknown as Record<string, number>;
 
+/** MAP_HUGE_2MB and friends: log2 of the huge page size at bit 26 (MAP_HUGE_SHIFT). */
+const HUGE_SIZE = /^HUGE_([0-9]+)(KB|MB|GB)$/;
+const HUGE_UNIT: Record<string, number> = { KB: 10, MB: 20, GB: 30 };
+
+/** The bits of one flag name (with or without its `MAP_` / `MREMAP_` prefix), or undefined. */
+function flagBit(name: string, table: Record<string, number>, prefix: string): number | undefined {
+  const n = name.startsWith(prefix) ? name.slice(prefix.length) : name;
+  if (Object.hasOwn(table, n)) return table[n];
+  if (table === MAP_NAMES) {
+    if (n === 'FILE') return 0;
+    const huge = HUGE_SIZE.exec(n);
+    const size = huge ? Math.log2(Number(huge[1])) + (HUGE_UNIT[huge[2] as string] as number) : Number.NaN;
+    if (Number.isInteger(size)) return size << 26;
+  }
+  return undefined;
+}
+
 function flagBits(names: unknown, table: Record<string, number>, what: string, line: number): number {
   if (!Array.isArray(names)) throw new TraceFormatError(`${what} must be a list of names`, line);
+  const prefix = table === MAP_NAMES ? 'MAP_' : 'MREMAP_';
   let bits = 0;
   for (const n of names) {
-    const b = Object.hasOwn(table, String(n)) ? table[String(n)] : undefined;
+    const b = flagBit(String(n), table, prefix);
     if (b === undefined) throw new TraceFormatError(`unknown ${what} "${String(n)}"`, line);
     bits |= b;
   }

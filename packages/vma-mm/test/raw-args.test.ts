@@ -3,7 +3,7 @@
 // strace-based recording of a real program carries. Undecodable ones are skipped, never fatal.
 import { describe, expect, it } from 'vitest';
 import type { BackendName } from '../src/index.js';
-import { EINVAL, replayTrace } from '../src/index.js';
+import { AddressSpace, EINVAL, MAP, PROT, replayTrace } from '../src/index.js';
 import { rawArg, rawArgs } from '../src/raw-args.js';
 import { hex, mmapOp, syntheticTrace } from './fixtures.js';
 
@@ -85,5 +85,36 @@ describe.each<BackendName>(['maple', 'legacy'])('strace-style records on the %s 
       [6, 7],
       [7, 8],
     ]);
+  });
+
+  it('takes mmap flag names with their MAP_ prefix, MAP_FILE and MAP_HUGE_<size> as the kernel encodes them', () => {
+    const huge = 21 << 26; // MAP_HUGE_2MB: log2(2 MiB) at MAP_HUGE_SHIFT
+    const direct = new AddressSpace({ arch: 'x86_64', backend, mmapMinAddr: PAGE });
+    const want = direct.mmap(0, 2 << 20, PROT.READ, MAP.PRIVATE | MAP.ANONYMOUS | MAP.HUGETLB | huge);
+    const ops = [
+      {
+        ...mmapOp(X, PAGE, 'rw-', ['MAP_PRIVATE', 'MAP_ANONYMOUS', 'MAP_FIXED', 'MAP_STACK', 'FILE'], -1),
+        ret: hex(X),
+      },
+      {
+        ...mmapOp(0, 2 << 20, 'r--', ['PRIVATE', 'ANONYMOUS', 'HUGETLB', 'MAP_HUGE_2MB'], -1),
+        ...(want < 0 ? { err: -want } : { ret: hex(want) }),
+      },
+      // 1 GiB pages for a 2 MiB length: EINVAL, where a dropped size would give 2 MiB's ENOMEM.
+      { ...mmapOp(0, 2 << 20, 'r--', ['PRIVATE', 'ANONYMOUS', 'HUGETLB', 'HUGE_1GB'], -1), err: EINVAL },
+      {
+        op: 'mremap',
+        addr: hex(X),
+        old_len: hex(PAGE),
+        new_len: hex(2 * PAGE),
+        flags: ['MREMAP_MAYMOVE'],
+        ret: hex(X),
+      },
+    ];
+    const r = replayTrace(syntheticTrace(ops, { mmap_min_addr: PAGE }), { backend });
+    expect(r.answersMatched, JSON.stringify(r.answerMismatches[0])).toBe(4);
+    expect(() => replayTrace(syntheticTrace([mmapOp(X, PAGE, 'rw-', ['PRIVATE', 'HUGE_3MB'], -1)]))).toThrow(
+      /unknown mmap flag "HUGE_3MB"/,
+    );
   });
 });
