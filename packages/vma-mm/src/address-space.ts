@@ -247,7 +247,11 @@ export class AddressSpace extends MmCore {
     return child;
   }
 
-  /** /proc/PID/maps text. */
+  /**
+   * /proc/PID/maps text (show_map_vma), one line per VMA and a newline after each. A line with no
+   * name ends at the inode column: the kernel's trailing space there is left out, as recorded traces
+   * trim it.
+   */
   procMaps(): string {
     return formatMaps(this);
   }

@@ -1,0 +1,157 @@
+// Black-box audit, through the package entry point only, of calls that fail part way or move
+// several VMAs at once, where the kernel does leave changes behind, and of the /proc/PID/maps
+// columns for values past 32 bits. On both backends.
+import {
+  AddressSpace,
+  type BackendName,
+  EAGAIN,
+  EFAULT,
+  EINVAL,
+  ENOMEM,
+  MADV,
+  MAP,
+  MREMAP,
+  PROT,
+} from '@maple-tree/vma-mm';
+import { describe, expect, it } from 'vitest';
+
+const PAGE = 4096;
+const RW = PROT.READ | PROT.WRITE;
+const FIXED_ANON = MAP.PRIVATE | MAP.ANONYMOUS | MAP.FIXED;
+const MOVE_FIXED = MREMAP.MAYMOVE | MREMAP.FIXED;
+
+const lines = (mm: AddressSpace): string[] => mm.procMaps().trimEnd().split('\n');
+
+/** Two three-page anonymous VMAs at 0x40000000 and 0x50000000, with vm.max_map_count `max`. */
+function twoVmas(backend: BackendName, max: number): AddressSpace {
+  const mm = new AddressSpace({ arch: 'x86_64', backend, maxMapCount: max });
+  expect(mm.mmap(0x40000000, 3 * PAGE, RW, FIXED_ANON)).toBe(0x40000000);
+  expect(mm.mmap(0x50000000, 3 * PAGE, RW, FIXED_ANON)).toBe(0x50000000);
+  return mm;
+}
+
+describe.each<BackendName>(['maple', 'legacy'])('failing part way (%s)', (backend) => {
+  const splitLeft = [
+    '40000000-40001000 rw-p 00000000 00:00 0',
+    '40001000-40003000 rw-p 00000000 00:00 0',
+    '50000000-50003000 rw-p 00000000 00:00 0',
+  ];
+
+  it('vma_modify: with one free map slot the first split is made and stays, the second fails', () => {
+    // split_vma refuses at map_count >= max_map_count: mprotect and mlock answer ENOMEM, madvise EAGAIN.
+    const calls: [string, (mm: AddressSpace) => number, number][] = [
+      ['mprotect', (mm) => mm.mprotect(0x40001000, PAGE, PROT.READ), ENOMEM],
+      ['madvise', (mm) => mm.madvise(0x40001000, PAGE, MADV.DONTFORK), EAGAIN],
+      ['mlock', (mm) => mm.mlock(0x40001000, PAGE), ENOMEM],
+    ];
+    for (const [, call, errno] of calls) {
+      const mm = twoVmas(backend, 3);
+      expect(call(mm)).toBe(-errno);
+      expect(lines(mm)).toEqual(splitLeft);
+      expect(mm.lockedVm).toBe(0);
+      mm.validate();
+      // With no free slot at all nothing is split.
+      const full = twoVmas(backend, 2);
+      expect(call(full)).toBe(-errno);
+      expect(lines(full)).toEqual([splitLeft[0]!.replace('40001000 ', '40003000 '), splitLeft[2]]);
+    }
+  });
+
+  it('munmap and MAP_FIXED refuse a middle split at the limit before changing anything', () => {
+    const mm = twoVmas(backend, 2);
+    const before = mm.procMaps();
+    expect(mm.munmap(0x40001000, PAGE)).toBe(-ENOMEM);
+    expect(mm.mmap(0x40001000, PAGE, PROT.READ, FIXED_ANON)).toBe(-ENOMEM);
+    expect(mm.procMaps()).toBe(before);
+    // Cutting from an edge needs no new VMA.
+    expect(mm.munmap(0x40000000, PAGE)).toBe(0);
+    expect(mm.mmap(0x40002000, PAGE, PROT.READ, FIXED_ANON)).toBe(0x40002000);
+    mm.validate();
+  });
+
+  it('move_vma needs map_count below max_map_count - 3; a grow in place does not', () => {
+    const mm = twoVmas(backend, 5); // 2 >= 5 - 3
+    const before = mm.procMaps();
+    expect(mm.mremap(0x40000000, 3 * PAGE, 4 * PAGE, MREMAP.MAYMOVE, 0)).toBe(0x40000000); // in place
+    expect(mm.mremap(0x50000000, PAGE, PAGE, MOVE_FIXED, 0x60000000)).toBe(-ENOMEM);
+    expect(mm.mremap(0x40000000, 4 * PAGE, 0x10001000, MREMAP.MAYMOVE)).toBe(-ENOMEM); // would reach 0x50000000
+    expect(lines(mm)[1]).toBe(before.split('\n')[1]);
+    mm.validate();
+  });
+});
+
+describe.each<BackendName>(['maple', 'legacy'])(
+  'moving several VMAs with one MREMAP_FIXED (%s)',
+  (backend) => {
+    it('remap_move keeps the gaps between the source VMAs, measured from each VMA end', () => {
+      const mm = new AddressSpace({ arch: 'x86_64', backend });
+      mm.mmap(0x40000000, 2 * PAGE, RW, FIXED_ANON);
+      mm.mmap(0x40003000, PAGE, PROT.READ, FIXED_ANON);
+      mm.mmap(0x40005000, PAGE, RW, FIXED_ANON);
+      // The range starts inside the first VMA: its piece moves, then each later VMA one gap further on.
+      expect(mm.mremap(0x40001000, 5 * PAGE, 5 * PAGE, MOVE_FIXED, 0x50000000)).toBe(0x50000000);
+      expect(lines(mm)).toEqual([
+        '40000000-40001000 rw-p 00000000 00:00 0',
+        '50000000-50001000 rw-p 00000000 00:00 0',
+        '50002000-50003000 r--p 00000000 00:00 0',
+        '50004000-50005000 rw-p 00000000 00:00 0',
+      ]);
+      mm.validate();
+    });
+
+    it('a range that starts in a hole, or holds no VMA, is EFAULT and moves nothing', () => {
+      const mm = new AddressSpace({ arch: 'x86_64', backend });
+      mm.mmap(0x40000000, 2 * PAGE, RW, FIXED_ANON);
+      mm.mmap(0x40003000, PAGE, PROT.READ, FIXED_ANON);
+      mm.mmap(0x50000000, PAGE, PROT.READ, FIXED_ANON);
+      const before = mm.procMaps();
+      expect(mm.mremap(0x40002000, 2 * PAGE, 2 * PAGE, MOVE_FIXED, 0x60000000)).toBe(-EFAULT);
+      expect(mm.mremap(0x48000000, 2 * PAGE, 2 * PAGE, MOVE_FIXED, 0x60000000)).toBe(-EFAULT);
+      expect(mm.procMaps()).toBe(before);
+      // check_prep_vma runs before mremap_to unmaps the target: a source range past its VMA leaves it.
+      expect(mm.mremap(0x40000000, 3 * PAGE, 4 * PAGE, MOVE_FIXED, 0x50000000)).toBe(-EFAULT);
+      expect(mm.procMaps()).toBe(before);
+      mm.validate();
+    });
+
+    it('but a move that fails in move_vma has already unmapped the target (part of a special mapping: EINVAL)', () => {
+      const mm = AddressSpace.fromMaps('7ffff7fc8000-7ffff7fca000 r-xp 00000000 00:00 0 [vdso]', {
+        arch: 'x86_64',
+        backend,
+      });
+      mm.mmap(0x50000000, PAGE, PROT.READ, FIXED_ANON);
+      expect(mm.mremap(0x7ffff7fc8000, PAGE, PAGE, MOVE_FIXED, 0x50000000)).toBe(-EINVAL);
+      expect(mm.vmaLookup(0x50000000)).toBeUndefined();
+      expect(mm.vmaLookup(0x7ffff7fc8000)!.end).toBe(0x7ffff7fca000);
+      mm.validate();
+    });
+
+    it('MREMAP_DONTUNMAP takes new_addr as a hint; MREMAP_MAYMOVE alone ignores it', () => {
+      const mm = new AddressSpace({ arch: 'x86_64', backend });
+      mm.mmap(0x40000000, 2 * PAGE, RW, FIXED_ANON);
+      mm.mmap(0x40002000, PAGE, PROT.READ, FIXED_ANON);
+      expect(mm.mremap(0x40000000, 2 * PAGE, 2 * PAGE, MREMAP.MAYMOVE | MREMAP.DONTUNMAP, 0x60000000)).toBe(
+        0x60000000,
+      );
+      expect(mm.vmaLookup(0x40000000)!.end).toBe(0x40002000); // the source stays mapped
+      const moved = mm.mremap(0x40000000, 2 * PAGE, 4 * PAGE, MREMAP.MAYMOVE, 0x70000000);
+      expect(moved).toBeGreaterThan(0);
+      expect(moved).not.toBe(0x70000000);
+      mm.validate();
+    });
+  },
+);
+
+describe('maps columns past 32 bits (show_vma_header_prefix)', () => {
+  it('prints offsets, majors and inodes at full width, the name column padded to 73', () => {
+    const mm = new AddressSpace({ arch: 'x86_64' });
+    const file = { path: '/data/a b', dev: '103:02', inode: 123456789012 };
+    const a = mm.mmap(0x40000000, PAGE, PROT.READ, MAP.PRIVATE | MAP.FIXED, file, 2 ** 40);
+    expect(a).toBe(0x40000000);
+    const [l] = lines(mm);
+    expect(l).toBe(`${'40000000-40001000 r--p 10000000000 103:02 123456789012 '.padEnd(73)}/data/a b`);
+    // A nameless VMA: the line ends at the inode (recorded traces trim the kernel's trailing space).
+    mm.mmap(0x50000000, PAGE, RW, FIXED_ANON);
+    expect(lines(mm)[1]).toBe('50000000-50001000 rw-p 00000000 00:00 0');
+  });
+});
