@@ -53,7 +53,8 @@ export function hugetlbMmap(mm: MmCore, addr: number, len: number, flags: number
   const log = (flags >>> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
   if (!size || (log !== 0 && 2 ** log !== size)) return -EINVAL; // hstate_sizelog finds no hstate
   const bytes = Math.ceil(len / size) * size;
-  if (!bytes) return -EINVAL;
+  // ALIGN(len, huge page size) wraps to 0 past 2^64: do_mmap's zero length.
+  if (!bytes || bytes >= 2 ** 64) return -EINVAL;
   if (mm.mapCount > mm.maxMapCount) return -ENOMEM;
   if (flags & (MAP.FIXED | MAP.FIXED_NOREPLACE)) {
     if (addr % size) return -EINVAL;

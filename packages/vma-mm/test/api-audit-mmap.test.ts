@@ -74,6 +74,9 @@ describe.each<BackendName>(['maple', 'legacy'])('mmap: order of the checks (%s)'
     // PAGE_ALIGN(len) wraps to 0: ENOMEM, before the (missing) mapping type is looked at.
     refused(mm, (m) => m.mmap(0, 2 ** 64 - 2048, RW, MAP.ANONYMOUS), ENOMEM);
     refused(mm, (m) => m.mmap(0x10001, 2 ** 64 - 2048, RW, ANON | MAP.FIXED), ENOMEM);
+    // MAP_HUGETLB: ksys_mmap_pgoff rounds to the huge page size first, and that wraps to 0: EINVAL.
+    refused(mm, (m) => m.mmap(0, 2 ** 64 - 2 ** 20, RW, ANON | MAP.HUGETLB), EINVAL);
+    refused(mm, (m) => m.mmap(0, 2 ** 63, RW, ANON | MAP.HUGETLB), ENOMEM); // no huge pages reserved
     // map_count above the limit beats an unaligned MAP_FIXED address and a missing type (6 VMAs, limit 5).
     const full = space(backend, { maxMapCount: 5 });
     refused(full, (m) => m.mmap(0x10001, PAGE, RW, ANON | MAP.FIXED), ENOMEM);
