@@ -231,9 +231,10 @@ function applyMlockallFlags(mm: MmCore, flags: number): void {
  *   RLIMIT_MEMLOCK 0, ENOMEM for MCL_CURRENT when the whole address space is past the limit)
  */
 export function sysMlockall(mm: MmCore, flags: unknown): number {
-  const f = argValue(flags);
-  if (Number.isNaN(f) || !f || f & ~(MCL.CURRENT | MCL.FUTURE | MCL.ONFAULT) || f === MCL.ONFAULT)
-    return -EINVAL;
+  const v = argValue(flags);
+  if (Number.isNaN(v)) return -EINVAL;
+  const f = v | 0; // flags is an int: the low 32 bits (2^32 is 0, no flag at all)
+  if (!f || f & ~(MCL.CURRENT | MCL.FUTURE | MCL.ONFAULT) || f === MCL.ONFAULT) return -EINVAL;
   if (!canDoMlock(mm)) return -EPERM;
   if (f & MCL.CURRENT && mm.memlockRlimit !== Number.POSITIVE_INFINITY && totalPages(mm) > limitPages(mm))
     return -ENOMEM;

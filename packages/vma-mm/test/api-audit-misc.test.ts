@@ -157,6 +157,10 @@ describe.each<BackendName>(['maple', 'legacy'])('mlock family (%s)', (backend) =
     refused(none, (m) => m.mlock(0x10000, PAGE), EPERM); // before the hole
     refused(none, (m) => m.mlockall(8), EINVAL); // mlockall: its flags first
     refused(none, (m) => m.mlockall(MCL.ONFAULT), EINVAL);
+    refused(none, (m) => m.mlockall(2 ** 32), EINVAL); // an int: 2^32 is 0, no flag
+    refused(none, (m) => m.mlockall(2 ** 31 + MCL.CURRENT), EINVAL); // a negative int: unknown bits
+    refused(none, (m) => m.mlock2(A, PAGE, 2 ** 32 + 2), EINVAL);
+    refused(none, (m) => m.mlock2(A, PAGE, 2 ** 32), EPERM); // flags 0 as an int: then can_do_mlock
     refused(none, (m) => m.mlockall(MCL.FUTURE), EPERM);
     expect(none.munlock(A, PAGE)).toBe(0); // munlock needs no limit
   });
@@ -183,7 +187,7 @@ describe.each<BackendName>(['maple', 'legacy'])('mlock family (%s)', (backend) =
     // MCL_CURRENT when the whole address space is past the limit: ENOMEM; MCL_FUTURE alone is fine.
     const small = space(backend, { memlockRlimit: 4 * PAGE });
     refused(small, (m) => m.mlockall(MCL.CURRENT), ENOMEM);
-    expect(small.mlockall(MCL.FUTURE)).toBe(0);
+    expect(small.mlockall(2 ** 32 + MCL.FUTURE)).toBe(0); // the low 32 bits: MCL_FUTURE
     expect(small.mmap(0, 5 * PAGE, RW, ANON)).toBe(-EAGAIN);
     expect(small.munlockall()).toBe(0);
     expect(small.mmap(0, 5 * PAGE, RW, ANON)).toBeGreaterThan(0);
