@@ -31,7 +31,8 @@ export class AddressSpace extends MmCore {
   static fromMaps(text: string, options: AddressSpaceOptions & FromMapsOptions): AddressSpace {
     if (typeof text !== 'string') throw new TypeError('maps text must be a string');
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-    const { files: _files, ...spaceOptions } = options; // files is for loadMaps only
+    const { files, ...spaceOptions } = options; // files is for loadMaps only
+    if (files !== undefined && !(files instanceof Map)) throw new TypeError('files must be a Map');
     const mm = new AddressSpace(spaceOptions);
     loadMaps(mm, text, options);
     return mm;
@@ -195,8 +196,13 @@ export class AddressSpace extends MmCore {
     return r < 0 ? r : r * ps;
   }
 
-  /** The VMA iterator over [start, end) (bytes), in address order. */
+  /**
+   * The VMA iterator over [start, end) (bytes), in address order.
+   * @throws TypeError when start or end is not a number (NaN included)
+   */
   vmas(start = 0, end = Number.MAX_SAFE_INTEGER): IterableIterator<Vma> {
+    if (typeof start !== 'number' || typeof end !== 'number' || Number.isNaN(start) || Number.isNaN(end))
+      throw new TypeError('vmas(start, end) takes byte addresses (numbers)');
     const s = Math.floor(Math.max(0, start) / this.pageSize);
     const e = end >= Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : Math.ceil(end / this.pageSize);
     return this.index.range(s, e);

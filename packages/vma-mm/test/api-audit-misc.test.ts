@@ -244,6 +244,9 @@ describe('options and maps text that should not be accepted', () => {
     ).toThrow(RangeError);
     expect(() => AddressSpace.fromMaps(42 as never, opts)).toThrow(TypeError);
     expect(() => AddressSpace.fromMaps('', null as never)).toThrow(/options must be an object/);
+    expect(() => AddressSpace.fromMaps('', { arch: 'x86_64', files: {} as never })).toThrow(
+      /files must be a Map/,
+    );
   });
 
   it('look-ups with arguments that are not addresses find nothing', () => {
@@ -254,6 +257,13 @@ describe('options and maps text that should not be accepted', () => {
       expect(mm.findVmaIntersection(v as number, A + PAGE)).toBeUndefined();
     }
     expect(mm.findVmaIntersection(A, A)).toBeUndefined(); // an empty range
+    // The iterator is not a system call: arguments that are not numbers are a TypeError.
+    for (const v of [Number.NaN, 'x', 1n]) {
+      expect(() => mm.vmas(v as number)).toThrow(TypeError);
+      expect(() => mm.vmas(0, v as number)).toThrow(TypeError);
+    }
+    expect([...mm.vmas(-PAGE, Number.POSITIVE_INFINITY)].length).toBe(mm.mapCount);
+    expect([...mm.vmas(A + PAGE, VDSO + 1)].map((v) => v.start)).toEqual([A, VDSO]);
     expect(mm.findVma(VDSO - 1)!.start).toBe(VDSO);
     expect(mm.findVmaPrev(VDSO).prev!.start).toBe(A);
   });
