@@ -214,6 +214,10 @@ export function sysMmap(
     vmFlags |= VM_SHARED | VM_MAYSHARE;
   } else if (type === MAP.PRIVATE || type === MAP.DROPPABLE) {
     if (type === MAP.DROPPABLE) {
+      // VM_DROPPABLE exists only in 64-bit kernels (an ia32 process on x86_64 has it): a 32-bit kernel
+      // (a 32-bit profile without the x86_64 kernel's placement, as kernelHugePageSize tells them
+      // apart) refuses the type outright.
+      if (mm.arch.compat && mm.arch.placement !== 'x86') return -EOPNOTSUPP;
       // Droppable memory: never locked, huge or grows-down; not reserved, wiped on fork, not dumped.
       if (f & (MAP.LOCKED | MAP.HUGETLB) || vmFlags & VM_GROWSDOWN) return -EINVAL;
       vmFlags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;

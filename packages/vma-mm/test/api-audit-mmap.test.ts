@@ -144,6 +144,13 @@ describe.each<BackendName>(['maple', 'legacy'])('mmap: order of the checks (%s)'
     refused(mm, (m) => m.mmap(0, PAGE, RW, MAP.SHARED | MAP.ANONYMOUS | MAP.GROWSDOWN), EINVAL);
     refused(mm, (m) => m.mmap(0, PAGE, RW, MAP.DROPPABLE | MAP.ANONYMOUS | MAP.GROWSDOWN), EINVAL);
     refused(mm, (m) => m.mmap(0, PAGE, RW, MAP.DROPPABLE | MAP.ANONYMOUS | MAP.LOCKED), EINVAL);
+    // VM_DROPPABLE is VM_NONE in a 32-bit kernel: EOPNOTSUPP before its own checks; an ia32 process
+    // on a 64-bit kernel has it.
+    const native = new AddressSpace({ arch: 'i386-native', backend });
+    refused(native, (m) => m.mmap(0, PAGE, RW, MAP.DROPPABLE | MAP.ANONYMOUS | MAP.LOCKED), EOPNOTSUPP);
+    expect(
+      new AddressSpace({ arch: 'i386', backend }).mmap(0, PAGE, RW, MAP.DROPPABLE | MAP.ANONYMOUS),
+    ).toBeGreaterThan(0);
     // calc_vm_prot_bits looks at READ, WRITE and EXEC only; mmap has no arch_validate_prot.
     const a = mm.mmap(0, PAGE, RW | 0x40 | PROT.SEM | PROT.GROWSDOWN, ANON | 0x200 | (2 ** 40));
     expect(a).toBeGreaterThan(0);
