@@ -102,6 +102,17 @@ describe.each<BackendName>(['maple', 'legacy'])('brk (%s)', (backend) => {
     expect(ok.procMaps()).toContain('00010000-00012000 rw-p 00000000 00:00 0');
   });
 
+  it('below a grows-down VMA the heap keeps a page plus stack_guard_gap (vm_start_gap) free', () => {
+    const stack = '7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]';
+    const start = 0x7ffffffde000 - 0x200000;
+    const mm = AddressSpace.fromMaps(stack, { arch: 'x86_64', backend, startBrk: start });
+    const limit = 0x7ffffffde000 - 256 * PAGE - PAGE; // newbrk + PAGE_SIZE <= vm_start_gap(next)
+    brkRefused(mm, limit + 1);
+    expect(mm.brk(limit)).toBe(limit);
+    expect(mm.vmaLookup(limit - PAGE)!.end).toBe(limit);
+    mm.validate();
+  });
+
   it('a locked heap (mlockall MCL_FUTURE) grows within RLIMIT_MEMLOCK only', () => {
     const mm = space(backend, { memlockRlimit: 2 * PAGE });
     expect(mm.mlockall(MCL.FUTURE)).toBe(0);
