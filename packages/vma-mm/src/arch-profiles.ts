@@ -93,6 +93,7 @@ export const I386_NATIVE: ArchProfile = Object.freeze({
   taskSize: 0xc0000000,
   mapWindow: 0xc0000000,
   placement: 'generic',
+  mapFlags: 'x86',
 });
 
 /** Page sizes an arm64 kernel can be built with. */

@@ -47,6 +47,13 @@ export interface ArchProfile {
    */
   readonly placement: 'x86' | 'generic';
   /**
+   * The arch's uapi MAP_* flags: `x86` (asm/mman.h adds MAP_32BIT and MAP_ABOVE4G, which MAP_SHARED
+   * keeps and MAP_SHARED_VALIDATE accepts) or `generic` (arm64, riscv64: those bits are unknown, so
+   * MAP_SHARED_VALIDATE refuses them with EOPNOTSUPP). Default: `x86` with x86 placement, else
+   * `generic`.
+   */
+  readonly mapFlags?: 'x86' | 'generic';
+  /**
    * arch_get_mmap_end / arch_get_mmap_base: `window` (default; x86, arm64)
    * keeps searches below `mapWindow` unless the hint lies above it, and then
    * lifts the top-down base by `taskSize - mapWindow`; `task` (riscv64) ends
@@ -91,6 +98,9 @@ export function checkArch(arch: ArchProfile): ArchProfile {
       `arch ${arch.name}: legacyBaseDivisor >= 1 and placement 'x86' or 'generic' required`,
     );
   }
+  if (arch.mapFlags !== undefined && arch.mapFlags !== 'x86' && arch.mapFlags !== 'generic') {
+    throw new TypeError(`arch ${arch.name}: mapFlags must be 'x86' or 'generic'`);
+  }
   if (arch.searchEnd !== undefined && arch.searchEnd !== 'window' && arch.searchEnd !== 'task') {
     throw new TypeError(`arch ${arch.name}: searchEnd must be 'window' or 'task'`);
   }
@@ -106,6 +116,11 @@ export function checkArch(arch: ArchProfile): ArchProfile {
   const brk = arch.brkRndRange ?? 0;
   if (!Number.isInteger(brk) || brk < 0) throw new TypeError(`arch ${arch.name}: brkRndRange must be >= 0`);
   return arch;
+}
+
+/** Whether the profile's uapi has x86's MAP_32BIT and MAP_ABOVE4G (ArchProfile.mapFlags). */
+export function hasX86MapFlags(arch: ArchProfile): boolean {
+  return (arch.mapFlags ?? (arch.placement === 'x86' ? 'x86' : 'generic')) === 'x86';
 }
 
 /** Round `x` up to a multiple of `align` (a power of two or any positive integer). */

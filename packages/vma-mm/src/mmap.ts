@@ -10,7 +10,7 @@
  * file-type and sharing rules (EOPNOTSUPP / EACCES / EINVAL), and finally
  * the edge splits of a MAP_FIXED replacement (ENOMEM).
  */
-import { pageOffset } from './arch.js';
+import { hasX86MapFlags, pageOffset } from './arch.js';
 import { EACCES, EAGAIN, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW, EPERM } from './errno.js';
 import { populateRange } from './fault.js';
 import { hugetlbMmap, kernelHugePageSize } from './hugetlb.js';
@@ -48,7 +48,8 @@ const MAP_HUGE_1GB = 30 << 26;
 
 /**
  * MAP_* bits that MAP_SHARED keeps and MAP_SHARED_VALIDATE accepts
- * (LEGACY_MAP_MASK): on x86 this includes MAP_32BIT and MAP_ABOVE4G.
+ * (LEGACY_MAP_MASK): on x86 this includes MAP_32BIT and MAP_ABOVE4G, which
+ * other arches do not define (GENERIC_LEGACY_MAP_MASK).
  */
 const LEGACY_MAP_MASK =
   MAP.SHARED |
@@ -69,6 +70,7 @@ const LEGACY_MAP_MASK =
   MAP.ABOVE4G |
   MAP_HUGE_2MB |
   MAP_HUGE_1GB;
+const GENERIC_LEGACY_MAP_MASK = LEGACY_MAP_MASK & ~(MAP['32BIT'] | MAP.ABOVE4G);
 
 /**
  * MAX_LFS_FILESIZE (2^63 - 1) in bytes, the end a regular file's mapping may
@@ -197,11 +199,12 @@ export function sysMmap(
     if (pgoff + pages >= MAX_LFS_END / ps) return -EOVERFLOW;
     const writable = file.writable !== false;
     if (type === MAP.SHARED || type === MAP.SHARED_VALIDATE) {
-      if (type === MAP.SHARED) f &= LEGACY_MAP_MASK;
+      const legacy = hasX86MapFlags(mm.arch) ? LEGACY_MAP_MASK : GENERIC_LEGACY_MAP_MASK;
+      if (type === MAP.SHARED) f &= legacy;
       // A regular file's mmap_supported_flags add MAP_SYNC (ext4, xfs); mmap_file refuses it below.
       // A shmem file has none, so MAP_SHARED_VALIDATE refuses MAP_SYNC here.
       // Bits above 31 (flags is an unsigned long) are unknown flags too; JS's & sees only the low 32.
-      if (f & ~(LEGACY_MAP_MASK | (file.shmem ? 0 : MAP.SYNC)) || f >= 2 ** 32) return -EOPNOTSUPP;
+      if (f & ~(legacy | (file.shmem ? 0 : MAP.SYNC)) || f >= 2 ** 32) return -EOPNOTSUPP;
       if (p & PROT.WRITE && !writable) return -EACCES;
       vmFlags |= VM_SHARED | VM_MAYSHARE;
       if (!writable) vmFlags &= ~(VM_MAYWRITE | VM_SHARED);

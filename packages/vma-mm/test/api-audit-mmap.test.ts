@@ -17,6 +17,7 @@ import {
   MAP,
   type MappedFile,
   PROT,
+  X86_64,
 } from '@maple-tree/vma-mm';
 import { describe, expect, it } from 'vitest';
 
@@ -228,5 +229,23 @@ describe.each<BackendName>(['maple', 'legacy'])('munmap (%s)', (backend) => {
     expect(mm.mapCount).toBe(0);
     expect(mm.procMaps()).toBe('');
     mm.validate();
+  });
+});
+
+describe('MAP_32BIT and MAP_ABOVE4G are x86 flags (LEGACY_MAP_MASK per arch)', () => {
+  const file: MappedFile = { path: '/tmp/data', dev: 'fe:00', inode: 7, size: 1 << 20 };
+  it('MAP_SHARED_VALIDATE refuses them on arm64 and riscv64 (unknown bits), accepts them on x86', () => {
+    for (const arch of ['arm64', 'arm64-64k-52', 'riscv64-sv48']) {
+      const mm = new AddressSpace({ arch });
+      refused(mm, (m) => m.mmap(0, PAGE, PROT.READ, MAP.SHARED_VALIDATE | MAP['32BIT'], file), EOPNOTSUPP);
+      refused(mm, (m) => m.mmap(0, PAGE, PROT.READ, MAP.SHARED_VALIDATE | MAP.ABOVE4G, file), EOPNOTSUPP);
+      expect(mm.mmap(0, PAGE, PROT.READ, MAP.SHARED | MAP['32BIT'], file)).toBeGreaterThan(0); // dropped
+    }
+    for (const arch of ['x86_64', 'i386', 'i386-native']) {
+      const mm = new AddressSpace({ arch });
+      expect(mm.mmap(0, PAGE, PROT.READ, MAP.SHARED_VALIDATE | MAP['32BIT'], file)).toBeGreaterThan(0);
+      expect(mm.mmap(0, PAGE, PROT.READ, MAP.SHARED_VALIDATE | MAP.ABOVE4G, file)).toBeGreaterThan(0);
+    }
+    expect(() => new AddressSpace({ arch: { ...X86_64, mapFlags: 'arm' as never } })).toThrow(/mapFlags/);
   });
 });
