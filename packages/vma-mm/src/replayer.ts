@@ -207,6 +207,23 @@ export function applyTraceOp(
   }
 }
 
+/**
+ * An op's `prot`: the bits of its "rwx" text, or `prot_raw` (the whole value) when the call passed
+ * bits the text cannot show (PROT_SEM, PROT_GROWSDOWN, PROT_GROWSUP, unknown ones).
+ * @throws TraceFormatError when prot_raw's read/write/exec bits are not the text's
+ */
+function protArg(r: { [key: string]: unknown }, line: number): number {
+  const text = parseProt(String(r.prot));
+  if (r.prot_raw === undefined) return text;
+  // BigInt keeps the low bits of values past 2^53 (a SyntaxError for a bad number is reported by the caller).
+  if (typeof r.prot_raw !== 'string' || Number(BigInt(r.prot_raw) & 7n) !== text)
+    throw new TraceFormatError(
+      `prot_raw ${String(r.prot_raw)} does not match prot "${String(r.prot)}"`,
+      line,
+    );
+  return hexValue(r.prot_raw);
+}
+
 function applyOp(
   mm: AddressSpace,
   r: { op: string; [key: string]: unknown },
@@ -223,12 +240,12 @@ function applyOp(
         file = files.get(fd) ?? null;
         if (!file && fd >= 0) throw new TraceFormatError(`fd ${fd} was never opened`, line);
       }
-      return mm.mmap(hex(r.addr), hex(r.len), parseProt(String(r.prot)), flags, file, hex(r.off ?? '0x0'));
+      return mm.mmap(hex(r.addr), hex(r.len), protArg(r, line), flags, file, hex(r.off ?? '0x0'));
     }
     case 'munmap':
       return mm.munmap(hex(r.addr), hex(r.len));
     case 'mprotect':
-      return mm.mprotect(hex(r.addr), hex(r.len), parseProt(String(r.prot)));
+      return mm.mprotect(hex(r.addr), hex(r.len), protArg(r, line));
     case 'mremap':
       return mm.mremap(
         hex(r.addr),

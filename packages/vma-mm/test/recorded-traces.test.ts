@@ -48,6 +48,7 @@ const REAL = [
   'rec-real-filemodes',
   'rec-real-locks',
   'rec-real-cc1plus-legacy',
+  'rec-real-protbits',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
@@ -151,6 +152,22 @@ describe('recorded traces', () => {
     expect(replayTrace(records).snapshotsMatched).toBe(2);
     const blind = replayTrace(records.filter((r) => r.kind !== 'fault'));
     expect(blind.answersMatched).toBe(blind.answered); // faults decide merges, not answers, here
+    expect(blind.snapshotsMatched).toBe(1);
+  });
+
+  it('rec-real-protbits needs prot_raw: without it PROT_GROWSDOWN and the bits mprotect refuses are lost', () => {
+    const records = load('rec-real-protbits');
+    expect(records.filter((r) => r.kind === 'op' && r.prot_raw !== undefined).length).toBeGreaterThanOrEqual(
+      8,
+    );
+    const blind = replayTrace(
+      records.map((r) => {
+        if (r.kind !== 'op') return r;
+        const { prot_raw: _, ...rest } = r;
+        return rest as TraceRecord;
+      }),
+    );
+    expect(blind.answered - blind.answersMatched).toBe(4); // EINVAL for an unknown bit, PROT_GROWSUP (alone, and with PROT_GROWSDOWN) and PROT_GROWSDOWN on a VMA that does not grow down
     expect(blind.snapshotsMatched).toBe(1);
   });
 

@@ -14,9 +14,11 @@ import {
   TraceFormatError,
   type TraceRecord,
   TraceReplayer,
+  VM_READ,
+  VM_WRITE,
   type Vma,
 } from '../src/index.js';
-import { loadTrace, PROG_LAYOUT } from './fixtures.js';
+import { loadTrace, mmapOp, PROG_LAYOUT, syntheticTrace } from './fixtures.js';
 
 /** The records up to op `n` and the open/maps records after it (what a replay to op n sees). */
 function cutAfterOp(records: readonly TraceRecord[], n: number): TraceRecord[] {
@@ -264,5 +266,50 @@ describe('fault records', () => {
     expect(() => replayTrace(trace({ kind: 'fault', addr: '0x1000' }, start))).toThrow(TraceFormatError);
     expect(() => replayTrace(trace(start, { kind: 'fault', addr: 'zz' }))).toThrow(TraceFormatError);
     expect(() => replayTrace(trace(start, { kind: 'fault' }))).toThrow(TraceFormatError);
+  });
+});
+
+describe('prot_raw', () => {
+  // A grows-down VMA of 16 pages at 0x20000000 (as protbits.c maps one).
+  const growsDown = {
+    ...mmapOp(0x20000000, 0x10000, 'rw-', ['PRIVATE', 'ANONYMOUS', 'FIXED', 'GROWSDOWN'], -1),
+    ret: '0x20000000',
+  };
+  const mprotect = (prot: string, raw: string, answer: object = {}) => ({
+    op: 'mprotect',
+    addr: '0x20008000',
+    len: '0x4000',
+    prot,
+    prot_raw: raw,
+    ...answer,
+  });
+
+  it('carries PROT_GROWSDOWN: the change reaches down to the start of the grows-down VMA', () => {
+    const r = replayTrace(syntheticTrace([growsDown, mprotect('r--', '0x1000001')]));
+    expect(r.answersMatched).toBe(2);
+    const access = VM_READ | VM_WRITE;
+    expect([...r.mm.vmas(0x20000000, 0x20010000)].map((v) => [v.start, v.end, v.flags & access])).toEqual([
+      [0x20000000, 0x2000c000, VM_READ],
+      [0x2000c000, 0x20010000, access],
+    ]);
+  });
+
+  it('carries bits mprotect refuses (PROT_GROWSUP, unknown ones) and PROT_SEM, which it takes', () => {
+    const r = replayTrace(
+      syntheticTrace([
+        growsDown,
+        mprotect('r--', '0x2000001', { err: 22 }),
+        mprotect('r--', '0x11', { err: 22 }),
+        mprotect('r--', '0x9'),
+      ]),
+    );
+    expect(r.answerMismatches).toEqual([]);
+  });
+
+  it('must agree with the prot text', () => {
+    expect(() => replayTrace(syntheticTrace([growsDown, mprotect('rw-', '0x1000001')]))).toThrow(
+      /prot_raw 0x1000001 does not match prot "rw-"/,
+    );
+    expect(() => replayTrace(syntheticTrace([growsDown, mprotect('r--', 'zz')]))).toThrow(TraceFormatError);
   });
 });

@@ -110,6 +110,10 @@ void op_prot(int prot) {
   outc(prot & PROT_WRITE ? 'w' : '-');
   outc(prot & PROT_EXEC ? 'x' : '-');
   outc('"');
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) { /* bits the text cannot carry */
+    outkey("prot_raw");
+    outhex((unsigned)prot);
+  }
 }
 
 static const struct {

@@ -16,6 +16,8 @@
 
 static void prot_text(u64 p) {
   fprintf(out, ",\"prot\":\"%c%c%c\"", p & 1 ? 'r' : '-', p & 2 ? 'w' : '-', p & 4 ? 'x' : '-');
+  /* PROT_SEM, PROT_GROWSDOWN, PROT_GROWSUP or an unknown bit: the text cannot say it, prot_raw does. */
+  if (p & ~(u64)7) fprintf(out, ",\"prot_raw\":\"0x%llx\"", (unsigned long long)p);
 }
 
 static const struct {
