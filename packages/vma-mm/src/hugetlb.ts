@@ -54,7 +54,7 @@ export function hugetlbMmap(mm: MmCore, addr: number, len: number, flags: number
   if (!size || (log !== 0 && 2 ** log !== size)) return -EINVAL; // hstate_sizelog finds no hstate
   const bytes = Math.ceil(len / size) * size;
   // ALIGN(len, huge page size) wraps to 0 past 2^64: do_mmap's zero length.
-  if (!bytes || bytes >= 2 ** 64) return -EINVAL;
+  if (!bytes || bytes >= 2 ** mm.kernelBits) return -EINVAL;
   if (mm.mapCount > mm.maxMapCount) return -ENOMEM;
   if (flags & (MAP.FIXED | MAP.FIXED_NOREPLACE)) {
     if (addr % size) return -EINVAL;

@@ -162,8 +162,8 @@ export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unkn
   const ps = mm.pageSize;
   if (pageOffset(a, ps)) return -EINVAL;
   const pages = mm.pagesUp(l);
-  // A length that rounds up past 2^64 wraps to 0 (or makes the end wrap): EINVAL.
-  if (a + pages * ps >= 2 ** 64) return -EINVAL;
+  // A length that rounds up past 2^BITS_PER_LONG wraps to 0 (or makes the end wrap): EINVAL.
+  if (a + pages * ps >= 2 ** mm.kernelBits) return -EINVAL;
   if (!pages) return 0;
   let start = a / ps;
   const end = start + pages;

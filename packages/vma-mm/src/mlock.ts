@@ -129,7 +129,7 @@ function populate(mm: MmCore, start: number, end: number): number {
 interface LockRange {
   start: number;
   pages: number;
-  /** The end passes 2^64 (apply_vma_lock_flags: EINVAL). */
+  /** The end passes 2^BITS_PER_LONG (apply_vma_lock_flags: EINVAL). */
   wraps: boolean;
 }
 
@@ -140,8 +140,9 @@ function lockRange(mm: MmCore, addr: unknown, len: unknown): LockRange | undefin
   const ps = mm.pageSize;
   const off = pageOffset(a, ps);
   let bytes = mm.pagesUp(l + off) * ps;
-  if (bytes >= 2 ** 64) bytes -= 2 ** 64; // PAGE_ALIGN wrapped (to 0: an empty range)
-  return { start: (a - off) / ps, pages: bytes / ps, wraps: a - off + bytes >= 2 ** 64 };
+  const word = 2 ** mm.kernelBits;
+  if (bytes >= word) bytes -= word; // PAGE_ALIGN wrapped (to 0: an empty range)
+  return { start: (a - off) / ps, pages: bytes / ps, wraps: a - off + bytes >= word };
 }
 
 /** do_mlock: lock [addr, addr + len) with the lock bits `lock`. */

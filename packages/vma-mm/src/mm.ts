@@ -160,6 +160,11 @@ export class MmCore {
   /** The options this address space was made with (fork reuses them). */
   readonly options: AddressSpaceOptions;
   readonly pageSize: number;
+  /**
+   * BITS_PER_LONG of the kernel: 32 for a 32-bit kernel (a 32-bit profile without the x86_64
+   * kernel's placement, i386-native), else 64. Lengths and range ends wrap at 2^kernelBits.
+   */
+  readonly kernelBits: 32 | 64;
   readonly layout: MmapLayout;
   readonly maxMapCount: number;
   /** mmap_min_addr: max(vm.mmap_min_addr, CONFIG_LSM_MMAP_MIN_ADDR), in bytes. */
@@ -209,6 +214,7 @@ export class MmCore {
     this.options = options;
     this.arch = arch;
     this.pageSize = arch.pageSize;
+    this.kernelBits = arch.compat && arch.placement !== 'x86' ? 32 : 64;
     this.layout = options.layout ?? 'topdown';
     if (this.layout !== 'topdown' && this.layout !== 'legacy')
       throw new TypeError(`unknown layout ${this.layout}`);

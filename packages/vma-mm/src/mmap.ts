@@ -176,7 +176,7 @@ export function sysMmap(
     if (a && a < mm.mmapMinAddr) a = Math.ceil(mm.mmapMinAddr / ps) * ps;
   }
   const pages = mm.pagesUp(l);
-  if (pages * ps >= 2 ** 64) return -ENOMEM;
+  if (pages * ps >= 2 ** mm.kernelBits) return -ENOMEM; // PAGE_ALIGN(len) wrapped to 0
   const bytes = pages * ps;
   if (mm.mapCount > mm.maxMapCount) return -ENOMEM;
 
@@ -218,9 +218,8 @@ export function sysMmap(
   } else if (type === MAP.PRIVATE || type === MAP.DROPPABLE) {
     if (type === MAP.DROPPABLE) {
       // VM_DROPPABLE exists only in 64-bit kernels (an ia32 process on x86_64 has it): a 32-bit kernel
-      // (a 32-bit profile without the x86_64 kernel's placement, as kernelHugePageSize tells them
-      // apart) refuses the type outright.
-      if (mm.arch.compat && mm.arch.placement !== 'x86') return -EOPNOTSUPP;
+      // refuses the type outright.
+      if (mm.kernelBits === 32) return -EOPNOTSUPP;
       // Droppable memory: never locked, huge or grows-down; not reserved, wiped on fork, not dumped.
       if (f & (MAP.LOCKED | MAP.HUGETLB) || vmFlags & VM_GROWSDOWN) return -EINVAL;
       vmFlags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;

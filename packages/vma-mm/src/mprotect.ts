@@ -83,7 +83,7 @@ export function sysMprotect(mm: MmCore, addr: unknown, len: unknown, prot: unkno
   const pages = mm.pagesUp(l);
   let start = a / ps;
   const end = start + pages;
-  if (end * ps >= 2 ** 64) return -ENOMEM;
+  if (end * ps >= 2 ** mm.kernelBits) return -ENOMEM; // end <= start once it wraps
   if (highBits || p & ~(PROT.READ | PROT.WRITE | PROT.EXEC | PROT.SEM)) return -EINVAL;
 
   let vma = mm.intersect(start, end);

@@ -283,14 +283,14 @@ export function sysMremap(
   if (Number.isNaN(a + ol + nl + f + na)) return -EINVAL; // argValue's NaN carries through the sum
   const ps = mm.pageSize;
   const task = mm.arch.taskSize;
-  // PAGE_ALIGN(old_len) wraps to 0 for a length in the last page below 2^64: then it is 0 (a private
+  // PAGE_ALIGN(old_len) wraps to 0 for a length in the last page below 2^BITS_PER_LONG: then it is 0 (a private
   // mapping is refused, a shared one duplicated), not a range reaching the top of the address space.
-  const oldPages = mm.pagesUp(ol) * ps >= 2 ** 64 ? 0 : mm.pagesUp(ol);
+  const oldPages = mm.pagesUp(ol) * ps >= 2 ** mm.kernelBits ? 0 : mm.pagesUp(ol);
   const newPages = mm.pagesUp(nl);
   // flags is an unsigned long: bits above 31, which JS's & does not see, are unknown flags too.
   if (f & ~(MREMAP.MAYMOVE | MREMAP.FIXED | MREMAP.DONTUNMAP) || f >= 2 ** 32) return -EINVAL;
   if (pageOffset(a, ps)) return -EINVAL;
-  if (!newPages || newPages * ps >= 2 ** 64) return -EINVAL;
+  if (!newPages || newPages * ps >= 2 ** mm.kernelBits) return -EINVAL;
   if (newPages * ps > task) return -EINVAL;
   const r: Remap = { addr: a / ps, oldLen: oldPages, newLen: newPages, flags: f, newAddr: 0, vma: undefined };
   if (impliesNewAddr(r)) {

@@ -155,3 +155,39 @@ describe('maps columns past 32 bits (show_vma_header_prefix)', () => {
     expect(lines(mm)[1]).toBe('50000000-50001000 rw-p 00000000 00:00 0');
   });
 });
+
+describe.each<BackendName>(['maple', 'legacy'])('a 32-bit kernel wraps lengths at 2^32 (%s)', (backend) => {
+  /** One three-page VMA at 0x10000000 in an i386 process. */
+  const space = (arch: string): AddressSpace => {
+    const mm = new AddressSpace({ arch, backend });
+    expect(mm.mmap(0x10000000, 3 * PAGE, RW, FIXED_ANON)).toBe(0x10000000);
+    return mm;
+  };
+  const LEN = 0xf0000000; // 0x10000000 + LEN is 2^32: 0 in a 32-bit unsigned long
+
+  it('i386-native: ranges that end at 2^32 wrap, so nothing is changed', () => {
+    const mm = space('i386-native');
+    const before = mm.procMaps();
+    expect(mm.mprotect(0x10000000, LEN, PROT.READ)).toBe(-ENOMEM); // end <= start
+    expect(mm.mprotect(0x10000000, LEN, 0x40)).toBe(-ENOMEM); // before arch_validate_prot
+    expect(mm.madvise(0x10000000, LEN, MADV.DONTFORK)).toBe(-EINVAL);
+    expect(mm.mlock(0x10000000, LEN)).toBe(-EINVAL);
+    expect(mm.munlock(0x10000000, LEN)).toBe(-EINVAL);
+    expect(mm.mremap(0x10000000, 0xfffff001, PAGE, MREMAP.MAYMOVE)).toBe(-EINVAL); // old_len is 0
+    expect(mm.mremap(0x10000000, PAGE, 0xfffff001, MREMAP.MAYMOVE)).toBe(-EINVAL); // new_len is 0
+    expect(mm.mmap(0, 0xfffff001, RW, MAP.PRIVATE | MAP.ANONYMOUS)).toBe(-ENOMEM);
+    expect(mm.procMaps()).toBe(before);
+    expect(mm.lockedVm).toBe(0);
+    mm.validate();
+  });
+
+  it('an ia32 process on x86_64 computes in 64 bits: the same calls walk the range', () => {
+    const mm = space('i386');
+    expect(mm.mprotect(0x10000000, LEN, PROT.READ)).toBe(-ENOMEM); // the hole after the VMA
+    expect(lines(mm)[0]).toBe('10000000-10003000 r--p 00000000 00:00 0');
+    expect(mm.madvise(0x10000000, LEN, MADV.DONTFORK)).toBe(-ENOMEM);
+    expect(mm.mlock(0x10000000, LEN)).toBe(-ENOMEM);
+    expect(mm.lockedVm).toBe(3);
+    mm.validate();
+  });
+});
