@@ -196,7 +196,8 @@ export function sysMmap(
 
   const type = f & MAP.TYPE;
   if (file) {
-    if (pgoff + pages >= MAX_LFS_END / ps) return -EOVERFLOW;
+    // A 32-bit kernel's MAX_LFS_FILESIZE is ULONG_MAX pages: the range must end below page 2^32 - 1.
+    if (pgoff + pages >= (mm.kernelBits === 32 ? 2 ** 32 : MAX_LFS_END / ps)) return -EOVERFLOW;
     const writable = file.writable !== false;
     if (type === MAP.SHARED || type === MAP.SHARED_VALIDATE) {
       const legacy = hasX86MapFlags(mm.arch) ? LEGACY_MAP_MASK : GENERIC_LEGACY_MAP_MASK;

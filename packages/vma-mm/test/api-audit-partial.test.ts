@@ -1,6 +1,6 @@
 // Black-box audit, through the package entry point only, of calls that fail part way or move
 // several VMAs at once, where the kernel does leave changes behind, and of the /proc/PID/maps
-// columns for values past 32 bits. On both backends.
+// columns for values past 32 bits, and of a 32-bit kernel's unsigned long arithmetic. On both backends.
 import {
   AddressSpace,
   type BackendName,
@@ -8,6 +8,7 @@ import {
   EFAULT,
   EINVAL,
   ENOMEM,
+  EOVERFLOW,
   MADV,
   MAP,
   MREMAP,
@@ -176,6 +177,12 @@ describe.each<BackendName>(['maple', 'legacy'])('a 32-bit kernel wraps lengths a
     expect(mm.mremap(0x10000000, 0xfffff001, PAGE, MREMAP.MAYMOVE)).toBe(-EINVAL); // old_len is 0
     expect(mm.mremap(0x10000000, PAGE, 0xfffff001, MREMAP.MAYMOVE)).toBe(-EINVAL); // new_len is 0
     expect(mm.mmap(0, 0xfffff001, RW, MAP.PRIVATE | MAP.ANONYMOUS)).toBe(-ENOMEM);
+    // MAX_LFS_FILESIZE is ULONG_MAX pages (2^44 - 4 KiB): file_mmap_ok refuses a range ending past it.
+    const file = { path: '/tmp/big', dev: 'fe:00', inode: 9 };
+    expect(mm.mmap(0, 2 * PAGE, PROT.READ, MAP.PRIVATE, file, 2 ** 44 - 2 * PAGE)).toBe(-EOVERFLOW);
+    const at = mm.mmap(0, PAGE, PROT.READ, MAP.PRIVATE, file, 2 ** 44 - 2 * PAGE);
+    expect(at).toBeGreaterThan(0);
+    expect(mm.munmap(at, PAGE)).toBe(0);
     expect(mm.procMaps()).toBe(before);
     expect(mm.lockedVm).toBe(0);
     mm.validate();
