@@ -164,6 +164,7 @@ export interface BaseRandomness {
  * @param guardGapPages - stack_guard_gap in pages
  * @param random - random factor and PF_RANDOMIZE; default none
  * @returns mmap_base in bytes
+ * @throws TypeError when the rlimit, the gap or the random factor is not a non-negative integer
  */
 export function topDownBase(
   arch: ArchProfile,
@@ -171,6 +172,11 @@ export function topDownBase(
   guardGapPages: number,
   random: BaseRandomness = { rnd: 0, randomized: false },
 ): number {
+  const count = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+  if (!count(stackRlimit) || !count(guardGapPages) || !count(random.rnd))
+    throw new TypeError(
+      'topDownBase: stackRlimit, guardGapPages and random.rnd must be non-negative integers',
+    );
   const top = arch.mapWindow;
   let pad = guardGapPages * arch.pageSize;
   if (random.randomized) pad += (arch.stackRndMask ?? 0) * arch.pageSize;

@@ -13,7 +13,9 @@ import {
   MCL,
   MLOCK_ONFAULT,
   PROT,
+  topDownBase,
   VM_DONTCOPY,
+  X86_64,
 } from '@maple-tree/vma-mm';
 import { describe, expect, it } from 'vitest';
 
@@ -232,6 +234,15 @@ describe('options and maps text that should not be accepted', () => {
     expect(make({ backend: 'btree' })).toThrow(/unknown backend "btree"/);
     expect(make({ layout: 'bottom-up' })).toThrow(/unknown layout/);
     expect(() => new AddressSpace(undefined as never)).toThrow(/options must be an object/);
+  });
+
+  it('the exported base helpers refuse values that are not counts', () => {
+    expect(topDownBase(X86_64, 8 * 1024 * 1024, 256)).toBe(0x7ffff7fff000);
+    for (const v of [-1, Number.NaN, 1.5]) {
+      expect(() => topDownBase(X86_64, v, 256)).toThrow(TypeError);
+      expect(() => topDownBase(X86_64, 8 * 1024 * 1024, v)).toThrow(TypeError);
+      expect(() => topDownBase(X86_64, 0, 256, { rnd: v, randomized: true })).toThrow(TypeError);
+    }
   });
 
   it('fromMaps refuses lines past TASK_SIZE (the [vsyscall] gate excepted), unaligned or overlapping', () => {
