@@ -178,6 +178,20 @@ describe.each<BackendName>(['maple', 'legacy'])('mlock family (%s)', (backend) =
     expect(none.munlock(A, PAGE)).toBe(0); // munlock needs no limit
   });
 
+  it('arguments a C caller could not pass are EINVAL and change nothing (madvise, mlock family)', () => {
+    const mm = space(backend);
+    for (const v of [Number.NaN, -4096, 0.5, 2 ** 64, '4096', {}]) {
+      const x = v as number;
+      refused(mm, (m) => m.madvise(x, PAGE, MADV.DONTFORK), EINVAL);
+      refused(mm, (m) => m.madvise(A, x, MADV.DONTFORK), EINVAL);
+      refused(mm, (m) => m.mlock(x, PAGE), EINVAL);
+      refused(mm, (m) => m.mlock(A, x), EINVAL);
+      refused(mm, (m) => m.mlock2(A, PAGE, x), EINVAL);
+      refused(mm, (m) => m.munlock(x, PAGE), EINVAL);
+      refused(mm, (m) => m.mlockall(x), EINVAL);
+    }
+  });
+
   it('RLIMIT_MEMLOCK (ENOMEM) comes before a wrapping range (EINVAL); unlimited, the wrap is EINVAL', () => {
     const limited = space(backend, { memlockRlimit: 4 * PAGE });
     refused(limited, (m) => m.mlock(A, 2 ** 64 - A + 2 * PAGE), ENOMEM);

@@ -187,6 +187,19 @@ describe.each<BackendName>(['maple', 'legacy'])('mremap: check_mremap_params ord
     mm.validate();
   });
 
+  it('arguments a C caller could not pass are EINVAL and change nothing', () => {
+    const mm = space(backend);
+    for (const v of [Number.NaN, -4096, 0.5, 2 ** 64, '4096', {}, -1n, 2n ** 64n]) {
+      const x = v as number;
+      refused(mm, (m) => m.mremap(x, PAGE, 2 * PAGE, MOVE), EINVAL);
+      refused(mm, (m) => m.mremap(A, x, 2 * PAGE, MOVE), EINVAL);
+      refused(mm, (m) => m.mremap(A, PAGE, x, MOVE), EINVAL);
+      refused(mm, (m) => m.mremap(A, PAGE, 2 * PAGE, x), EINVAL);
+      refused(mm, (m) => m.mremap(A, PAGE, PAGE, FIXED, x), EINVAL);
+    }
+    expect(mm.mremap(A, 4096n as unknown as number, 4096n as unknown as number, 0)).toBe(A); // bigints are fine
+  });
+
   it('a special mapping moves only whole; shrinking it would split it (EINVAL)', () => {
     const mm = space(backend);
     refused(mm, (m) => m.mremap(VDSO, 2 * PAGE, PAGE, 0), EINVAL);
