@@ -143,6 +143,37 @@ describe.each<BackendName>(['maple', 'legacy'])(
   },
 );
 
+describe.each<BackendName>(['maple', 'legacy'])('a range ending inside a special mapping (%s)', (backend) => {
+  const layout = [
+    '7ffff7fc4000-7ffff7fc7000 rw-p 00000000 00:00 0',
+    '7ffff7fc8000-7ffff7fca000 r-xp 00000000 00:00 0                          [vdso]',
+  ].join('\n');
+  const split = [
+    '7ffff7fc4000-7ffff7fc5000 rw-p 00000000 00:00 0',
+    '7ffff7fc5000-7ffff7fc7000 rw-p 00000000 00:00 0',
+    '7ffff7fc8000-7ffff7fca000 r-xp 00000000 00:00 0                          [vdso]',
+  ];
+
+  it('munmap and MAP_FIXED: vms_gather_munmap_vmas split the first VMA before the vDSO refused (EINVAL)', () => {
+    for (const call of [
+      (mm: AddressSpace) => mm.munmap(0x7ffff7fc5000, 0x4000),
+      (mm: AddressSpace) => mm.mmap(0x7ffff7fc5000, 0x4000, PROT.READ, FIXED_ANON),
+    ]) {
+      const mm = AddressSpace.fromMaps(layout, { arch: 'x86_64', backend });
+      expect(call(mm)).toBe(-EINVAL);
+      expect(lines(mm)).toEqual(split); // the start split stays, nothing is unmapped
+      mm.validate();
+    }
+  });
+
+  it('MREMAP_FIXED onto part of the vDSO fails unmapping the target, before anything moved', () => {
+    const mm = AddressSpace.fromMaps(layout, { arch: 'x86_64', backend });
+    const before = mm.procMaps();
+    expect(mm.mremap(0x7ffff7fc4000, PAGE, PAGE, MOVE_FIXED, 0x7ffff7fc9000)).toBe(-EINVAL);
+    expect(mm.procMaps()).toBe(before);
+  });
+});
+
 describe('maps columns past 32 bits (show_vma_header_prefix)', () => {
   it('prints offsets, majors and inodes at full width, the name column padded to 73', () => {
     const mm = new AddressSpace({ arch: 'x86_64' });
