@@ -51,6 +51,7 @@ export {
   type AnswerMismatch,
   answerText,
   applyTraceOp,
+  type CloseEvent,
   type FaultEvent,
   type OpEvent,
   type OpenEvent,
@@ -64,6 +65,7 @@ export {
   type SnapshotEvent,
   type SnapshotMismatch,
   type StepResult,
+  type TraceCloseRecord,
   type TraceFaultRecord,
   type TraceMapsRecord,
   type TraceOpenRecord,
@@ -85,8 +87,9 @@ export {
   type TraceHeader,
   type TraceRecord,
 } from './trace.js';
-export { openedFile, TraceFiles } from './trace-files.js';
+export { fileMmapOp, openedFile, TraceFiles } from './trace-files.js';
 export {
+  type FileType,
   isAnonymous,
   MAP,
   type MappedFile,

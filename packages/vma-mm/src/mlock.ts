@@ -23,6 +23,7 @@ import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
 import {
   isAccessible,
+  isAnonymous,
   VM_DROPPABLE,
   VM_IO,
   VM_LOCKED,
@@ -120,7 +121,7 @@ function populate(mm: MmCore, start: number, end: number): number {
     if (!isAccessible(vma)) return -EFAULT;
     populateRange(mm, s, e);
     // A file page past the end of the file cannot be faulted in (SIGBUS): the populate stops there.
-    const size = vma.file?.size;
+    const size = isAnonymous(vma) ? undefined : vma.file?.size; // a private /dev/zero mapping has no end
     if (size !== undefined && vma.pgoff + (e - vma.startPage) > Math.ceil(size / mm.pageSize)) return -EFAULT;
   }
 }

@@ -7,11 +7,23 @@
  * gets the kernel's errno: offset alignment (EINVAL), missing file (EBADF),
  * zero length (EINVAL), length overflow (ENOMEM), map count (ENOMEM), the
  * address search (ENOMEM / EINVAL / EPERM), MAP_FIXED_NOREPLACE (EEXIST),
- * file-type and sharing rules (EOPNOTSUPP / EACCES / EINVAL), and finally
- * the edge splits of a MAP_FIXED replacement (ENOMEM).
+ * file-type and sharing rules (EOPNOTSUPP / EACCES / EPERM on a noexec mount /
+ * ENODEV for a file without mmap / EINVAL), and finally the edge splits of a
+ * MAP_FIXED replacement (ENOMEM) and what the file's own mmap refuses.
  */
 import { hasX86MapFlags, pageOffset } from './arch.js';
-import { EACCES, EAGAIN, EBADF, EEXIST, EINVAL, ENOMEM, EOPNOTSUPP, EOVERFLOW, EPERM } from './errno.js';
+import {
+  EACCES,
+  EAGAIN,
+  EBADF,
+  EEXIST,
+  EINVAL,
+  ENODEV,
+  ENOMEM,
+  EOPNOTSUPP,
+  EOVERFLOW,
+  EPERM,
+} from './errno.js';
 import { populateRange } from './fault.js';
 import { hugetlbMmap, kernelHugePageSize } from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
@@ -27,6 +39,7 @@ import {
   VM_ACCOUNT,
   VM_DONTDUMP,
   VM_DROPPABLE,
+  VM_EXEC,
   VM_GROWSDOWN,
   VM_LOCKED,
   VM_MAYEXEC,
@@ -111,8 +124,10 @@ export function mmapRegion(
   const err = unmapRange(mm, start, end);
   if (err) return err;
   if (accountable(vmFlags)) vmFlags |= VM_ACCOUNT;
-  // shmem_zero_setup: shared anonymous memory is a file of its own, so it never merges.
-  const sharedAnon = !file && (vmFlags & VM_SHARED) !== 0;
+  // shmem_zero_setup: shared anonymous memory is a file of its own, so it never merges. So is a
+  // shared mapping of /dev/zero (mmap_zero), which keeps its offset; a private one (or one that
+  // lost VM_SHARED to a read-only descriptor) stays anonymous memory naming /dev/zero.
+  const sharedAnon = (!file || file.mmapOp === 'zero') && (vmFlags & VM_SHARED) !== 0;
   if (sharedAnon)
     file = { path: '/dev/zero (deleted)', dev: '00:01', inode: mm.nextShmemInode++, size: len, shmem: true };
   const prev = mm.index.findBelow(start);
@@ -196,21 +211,32 @@ export function sysMmap(
 
   const type = f & MAP.TYPE;
   if (file) {
-    // A 32-bit kernel's MAX_LFS_FILESIZE is ULONG_MAX pages: the range must end below page 2^32 - 1.
-    if (pgoff + pages >= (mm.kernelBits === 32 ? 2 ** 32 : MAX_LFS_END / ps)) return -EOVERFLOW;
+    // file_mmap_size_max: a regular file, a block device or a socket ends at MAX_LFS_FILESIZE (on a
+    // 32-bit kernel ULONG_MAX pages: the range must end below page 2^32 - 1); any other file (a
+    // character device such as /dev/zero, a pipe, a directory) at ULONG_MAX bytes.
+    const lfs = file.type === undefined || file.type === 'blk' || file.type === 'sock';
+    const lastPage = lfs ? (mm.kernelBits === 32 ? 2 ** 32 : MAX_LFS_END / ps) : 2 ** mm.kernelBits / ps;
+    if (pgoff + pages >= lastPage) return -EOVERFLOW;
     const writable = file.writable !== false;
     if (type === MAP.SHARED || type === MAP.SHARED_VALIDATE) {
       const legacy = hasX86MapFlags(mm.arch) ? LEGACY_MAP_MASK : GENERIC_LEGACY_MAP_MASK;
       if (type === MAP.SHARED) f &= legacy;
       // A regular file's mmap_supported_flags add MAP_SYNC (ext4, xfs); mmap_file refuses it below.
-      // A shmem file has none, so MAP_SHARED_VALIDATE refuses MAP_SYNC here.
+      // A shmem file, a device or a socket has none, so MAP_SHARED_VALIDATE refuses MAP_SYNC here.
       // Bits above 31 (flags is an unsigned long) are unknown flags too; JS's & sees only the low 32.
-      if (f & ~(legacy | (file.shmem ? 0 : MAP.SYNC)) || f >= 2 ** 32) return -EOPNOTSUPP;
+      const syncFlag = file.shmem || file.type !== undefined ? 0 : MAP.SYNC;
+      if (f & ~(legacy | syncFlag) || f >= 2 ** 32) return -EOPNOTSUPP;
       if (p & PROT.WRITE && !writable) return -EACCES;
       vmFlags |= VM_SHARED | VM_MAYSHARE;
       if (!writable) vmFlags &= ~(VM_MAYWRITE | VM_SHARED);
     } else if (type !== MAP.PRIVATE) return -EINVAL;
     if (file.readable === false) return -EACCES;
+    if (file.noexec) {
+      // path_noexec: no executable mapping, now or later.
+      if (vmFlags & VM_EXEC) return -EPERM;
+      vmFlags &= ~VM_MAYEXEC;
+    }
+    if (file.mmapOp === 'none') return -ENODEV; // the file has no mmap operation
     if (vmFlags & VM_GROWSDOWN) return -EINVAL;
   } else if (type === MAP.SHARED) {
     if (vmFlags & VM_GROWSDOWN) return -EINVAL;
@@ -229,7 +255,10 @@ export function sysMmap(
   } else return -EINVAL;
 
   if (f & MAP.NORESERVE) vmFlags |= VM_NORESERVE;
-  if (file && !file.shmem && vmFlags & VM_SYNC) {
+  // A socket's mmap (sock_no_mmap) refuses only once __mmap_region has cleared the range a MAP_FIXED
+  // replaces: that range is left unmapped, as below.
+  if (file?.mmapOp === 'fails') return unmapRange(mm, a / ps, a / ps + pages) || -ENODEV;
+  if (file && !file.shmem && file.type === undefined && vmFlags & VM_SYNC) {
     // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file
     // (shmem_mmap does not look at it, so a tmpfs mapping keeps VM_SYNC). The
     // filesystem's mmap refuses it only after __mmap_region cleared the range a MAP_FIXED replaces,

@@ -3,6 +3,7 @@
  * AddressSpace: record by record, op by op, or all at once.
  *
  *   open     -> fd table                    (applyTraceOp resolves fd -> file)
+ *   close    -> the fd leaves the table     (an mmap of it: EBADF)
  *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
  *   rename   -> the file's new name
  *   fault    -> AddressSpace.fault          (a stack grown by page faults)
@@ -43,6 +44,8 @@ export type { TraceOpenRecord, TraceRenameRecord, TraceUnlinkRecord } from './tr
 
 /** An `op` record of a trace. */
 export type TraceOpRecord = Extract<TraceRecord, { kind: 'op' }>;
+/** A `close` record of a trace. */
+export type TraceCloseRecord = Extract<TraceRecord, { kind: 'close' }>;
 /** A `fault` record of a trace. */
 export type TraceFaultRecord = Extract<TraceRecord, { kind: 'fault' }>;
 /** A `maps` record of a trace. */
@@ -81,6 +84,12 @@ export interface OpenEvent {
   kind: 'open';
   record: TraceOpenRecord;
   file: MappedFile;
+}
+
+/** A `close` record handled: its fd names nothing now. */
+export interface CloseEvent {
+  kind: 'close';
+  record: TraceCloseRecord;
 }
 
 /** An `unlink` record handled: `vmas` VMAs now print the file's name with " (deleted)". */
@@ -130,7 +139,14 @@ export interface OpEvent {
 }
 
 /** What one record did. */
-export type ReplayEvent = OpenEvent | UnlinkEvent | RenameEvent | FaultEvent | SnapshotEvent | OpEvent;
+export type ReplayEvent =
+  | OpenEvent
+  | CloseEvent
+  | UnlinkEvent
+  | RenameEvent
+  | FaultEvent
+  | SnapshotEvent
+  | OpEvent;
 
 /** What one op did, with the snapshots recorded right after it (before the next op). */
 export interface StepResult extends OpEvent {
@@ -238,7 +254,10 @@ function applyOp(
       let file: MappedFile | null = null;
       if (!(flags & MAP.ANONYMOUS)) {
         file = files.get(fd) ?? null;
-        if (!file && fd >= 0) throw new TraceFormatError(`fd ${fd} was never opened`, line);
+        // An fd no open record names (never opened, or closed): the kernel's EBADF, unless the trace
+        // says the call succeeded, which means a record is missing.
+        if (!file && fd >= 0 && r.err === undefined)
+          throw new TraceFormatError(`fd ${fd} was never opened`, line);
       }
       return mm.mmap(hex(r.addr), hex(r.len), protArg(r, line), flags, file, hex(r.off ?? '0x0'));
     }
@@ -402,7 +421,10 @@ export class TraceReplayer {
       const r = this.records[n]!;
       let event: ReplayEvent | undefined;
       if (r.kind === 'open') event = { kind: 'open', record: r, file: this.files.open(r, n + 1) };
-      else if (r.kind === 'unlink')
+      else if (r.kind === 'close') {
+        this.files.close(r, n + 1);
+        event = { kind: 'close', record: r };
+      } else if (r.kind === 'unlink')
         event = { kind: 'unlink', record: r, vmas: this.files.unlink(r, this.space, n + 1) };
       else if (r.kind === 'rename')
         event = { kind: 'rename', record: r, vmas: this.files.rename(r, this.space, n + 1) };
@@ -564,7 +586,14 @@ export function replayTrace(records: TraceRecord[], options: ReplayOptions = {})
       const l = emitLine(e);
       if (l !== undefined) emitted.push(l);
     }
-    if (e.kind === 'open' || e.kind === 'unlink' || e.kind === 'rename' || e.kind === 'fault') continue;
+    if (
+      e.kind === 'open' ||
+      e.kind === 'close' ||
+      e.kind === 'unlink' ||
+      e.kind === 'rename' ||
+      e.kind === 'fault'
+    )
+      continue;
     if (e.kind === 'maps' ? !e.matched : e.matched === false) {
       if (options.stopAtFirstMismatch) break;
     }

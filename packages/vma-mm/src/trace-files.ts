@@ -6,7 +6,10 @@
  * when they map the same one), except with `same_as`, when the fd shares an
  * earlier fd's open file (dup, a descriptor passed on), so mappings through
  * either can merge. `mode` gives FMODE_READ / FMODE_WRITE (do_mmap's EACCES,
- * VM_MAYWRITE of a shared mapping), `fs: "tmpfs"` a shmem file.
+ * VM_MAYWRITE of a shared mapping), `fs: "tmpfs"` a shmem file, `noexec` a
+ * noexec mount. `type` (and a device's `rdev`) says what a file that is not a
+ * regular one is, and so what its driver's mmap does (fileMmapOp). A `close`
+ * record forgets an fd: an mmap of it is then EBADF.
  *
  * An `unlink` record says a file's name went away: the kernel's d_path then
  * prints that name with " (deleted)" for every open file that was opened
@@ -15,7 +18,7 @@
  */
 import type { AddressSpace } from './address-space.js';
 import { hexValue, TraceFormatError, type TraceRecord } from './trace.js';
-import type { MappedFile } from './vma.js';
+import type { FileType, MappedFile } from './vma.js';
 
 /** An `open` record of a trace. */
 export type TraceOpenRecord = Extract<TraceRecord, { kind: 'open' }>;
@@ -38,24 +41,67 @@ function checkName(r: { path: unknown; dev: unknown; inode: unknown }, what: str
     throw new TraceFormatError(`${what} record needs a path, a dev and an inode`, line);
 }
 
+const FILE_TYPES: readonly string[] = ['dir', 'chr', 'blk', 'fifo', 'sock'] satisfies FileType[];
+
+/**
+ * Names that say what a file is when a record does not (traces from before `type`): the kernel's
+ * own names for pipes and sockets (pipefs and sockfs dentries print as `pipe:[N]`, `socket:[N]`),
+ * and the two memory devices programs map or probe, as devtmpfs names them.
+ */
+function typeByName(path: string): { type?: FileType; rdev?: string } {
+  if (path === '/dev/zero') return { type: 'chr', rdev: '01:05' };
+  if (path === '/dev/null') return { type: 'chr', rdev: '01:03' };
+  if (path.startsWith('pipe:[')) return { type: 'fifo' };
+  if (path.startsWith('socket:[')) return { type: 'sock' };
+  return {};
+}
+
+/**
+ * What the mmap file operation of a file of this kind does (MappedFile.mmapOp), from the drivers:
+ * directories and pipes have none; a socket's is sock_mmap, which nearly every protocol answers with
+ * sock_no_mmap (ENODEV); of the memory devices (major 1) /dev/zero maps (mmap_zero) and /dev/null,
+ * /dev/port, /dev/full, /dev/random, /dev/urandom and /dev/kmsg have none, and neither have
+ * terminals (majors 4 and 5, ptys 136-143). Other devices are taken to map like files.
+ * @param rdev - a device's number, `major:minor` in hex
+ */
+export function fileMmapOp(type: FileType | undefined, rdev: string | undefined): MappedFile['mmapOp'] {
+  if (type === 'dir' || type === 'fifo') return 'none';
+  if (type === 'sock') return 'fails';
+  if (type !== 'chr' || rdev === undefined) return undefined;
+  const [major, minor] = rdev.split(':').map((x) => Number.parseInt(x, 16)) as [number, number];
+  if (major === 1) return minor === 5 ? 'zero' : [3, 4, 7, 8, 9, 11].includes(minor) ? 'none' : undefined;
+  return major === 4 || major === 5 || (major >= 136 && major <= 143) ? 'none' : undefined;
+}
+
 /**
  * The open file an `open` record describes (without `same_as`: a new one).
- * @throws TraceFormatError for a missing name or an unknown mode
+ * @throws TraceFormatError for a missing name, an unknown mode or type, or a device without its rdev
  */
 export function openedFile(r: TraceOpenRecord, line: number): MappedFile {
   checkName(r, 'an open', line);
   const mode = r.mode ?? 'rw';
   const access = Object.hasOwn(ACCESS, mode) ? ACCESS[mode] : undefined;
   if (!access) throw new TraceFormatError(`unknown open mode "${String(mode)}" (r, w or rw)`, line);
-  const file: MappedFile = {
+  if (r.type !== undefined && !FILE_TYPES.includes(r.type))
+    throw new TraceFormatError(`unknown file type "${String(r.type)}" (${FILE_TYPES.join(', ')})`, line);
+  const { type, rdev } =
+    r.type === undefined ? typeByName(r.path) : { type: r.type as FileType, rdev: r.rdev };
+  if ((type === 'chr' || type === 'blk') && !/^[0-9a-f]+:[0-9a-f]+$/.test(String(rdev)))
+    throw new TraceFormatError('a device needs its rdev (major:minor in hex)', line);
+  const mmapOp = fileMmapOp(type, rdev);
+  return {
     path: r.path,
     dev: r.dev,
     inode: r.inode,
     size: r.size ? hexValue(r.size) : undefined,
     readable: access[0],
     writable: access[1],
+    // devtmpfs calls itself tmpfs too: only a regular file there is a shmem file.
+    ...(r.fs === 'tmpfs' && type === undefined && { shmem: true }),
+    ...(type && { type }),
+    ...(mmapOp && { mmapOp }),
+    ...(r.noexec === true && { noexec: true }),
   };
-  return r.fs === 'tmpfs' ? { ...file, shmem: true } : file;
 }
 
 /** The fd table of a replay, and the renaming an unlink does. */
@@ -84,6 +130,15 @@ export class TraceFiles {
     }
     this.table.set(r.fd, file);
     return file;
+  }
+
+  /**
+   * A `close` record: the fd names nothing from here on (until an `open` record names it again).
+   * @throws TraceFormatError for a record without an fd
+   */
+  close(r: { fd?: unknown }, line: number): void {
+    if (!Number.isSafeInteger(r.fd)) throw new TraceFormatError('a close record needs an fd', line);
+    this.table.delete(r.fd as number);
   }
 
   /**

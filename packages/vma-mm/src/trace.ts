@@ -55,7 +55,15 @@ export type TraceRecord =
       fs?: string;
       /** The fd duplicates this earlier one (dup, memfd passed on, ...): the same open file. */
       same_as?: number;
+      /** What the file is when it is not a regular file: `dir`, `chr`, `blk`, `fifo` or `sock`. */
+      type?: string;
+      /** A device's device number, `major:minor` in hex as `dev` is written (`01:05` is /dev/zero). */
+      rdev?: string;
+      /** The file lives on a noexec mount. */
+      noexec?: boolean;
     }
+  /** The fd was closed (vmrun writes it when a call names an fd it described that is no longer open). */
+  | { kind: 'close'; fd: number }
   | { kind: 'unlink'; path: string; dev: string; inode: number }
   | { kind: 'rename'; path: string; dev: string; inode: number; to: string }
   /** A page fault since the last call (vmrun: where the main stack grew, or a VMA got anonymous pages). */
@@ -88,7 +96,7 @@ export function parseTrace(text: string): TraceRecord[] {
     if (r.kind === 'header' && r.format !== 'vmtrace/1') {
       throw new TraceFormatError(`unsupported format ${String(r.format)}`, n + 1);
     }
-    if (!['header', 'open', 'unlink', 'rename', 'fault', 'maps', 'op'].includes(r.kind))
+    if (!['header', 'open', 'close', 'unlink', 'rename', 'fault', 'maps', 'op'].includes(r.kind))
       throw new TraceFormatError(`unknown kind ${r.kind}`, n + 1);
     out.push(r);
   }

@@ -292,6 +292,8 @@ export function getUnmappedArea(
 ): number {
   const arch = mm.arch;
   if (len > arch.taskSize) return -ENOMEM;
+  // get_unmapped_area_zero: a shared /dev/zero mapping is placed as shared anonymous memory.
+  if (file?.mmapOp === 'zero' && flags & MAP.SHARED) file = null;
   if (!file) pgoff = 0;
   let r: number;
   if (file && !file.shmem) r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);

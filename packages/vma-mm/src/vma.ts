@@ -119,7 +119,24 @@ export interface MappedFile {
    * alignment), and mapped by shmem_mmap, which has no mmap_supported_flags and accepts VM_SYNC.
    */
   readonly shmem?: boolean;
+  /** What the file is when it is not a regular file (absent for a regular file). */
+  readonly type?: FileType;
+  /**
+   * What the file's mmap operation does when it is not an ordinary file's:
+   * - `none`: it has none (a directory, a pipe, /dev/null): do_mmap answers ENODEV;
+   * - `fails`: it fails with ENODEV once __mmap_region has cleared the range (a socket: sock_no_mmap);
+   * - `zero`: /dev/zero's mmap_zero. A private mapping (or a shared one through a read-only
+   *   descriptor, which loses VM_SHARED) becomes anonymous memory that still names the file: it
+   *   prints as the file, keeps the offset, and merges only with mappings of the same open file. A
+   *   shared one becomes shared anonymous memory of its own (`/dev/zero (deleted)`), offset kept.
+   */
+  readonly mmapOp?: 'none' | 'fails' | 'zero';
+  /** On a noexec mount: do_mmap refuses PROT_EXEC (EPERM) and drops VM_MAYEXEC, so mprotect cannot add it later. */
+  readonly noexec?: boolean;
 }
+
+/** The kinds of file that are not regular files: directory, character and block device, pipe, socket. */
+export type FileType = 'dir' | 'chr' | 'blk' | 'fifo' | 'sock';
 
 /** What kind of object a VMA maps. */
 export type VmaKind = 'anon' | 'file' | 'special';
@@ -209,9 +226,10 @@ export class Vma {
   }
 }
 
-/** vma_is_anonymous() for our purposes: no file and not a special mapping. */
+/** vma_is_anonymous() for our purposes: not a special mapping, and no file or a private /dev/zero one. */
 export function isAnonymous(vma: Vma): boolean {
-  return vma.file === null && !vma.special;
+  // vma_is_anonymous: no vm_ops. A private /dev/zero mapping is one too, though it keeps its file.
+  return !vma.special && (vma.file === null || vma.file.mmapOp === 'zero');
 }
 
 /** vma_is_accessible(): any of read/write/exec. */

@@ -49,6 +49,7 @@ const REAL = [
   'rec-real-locks',
   'rec-real-cc1plus-legacy',
   'rec-real-protbits',
+  'rec-real-devices',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [

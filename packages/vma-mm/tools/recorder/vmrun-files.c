@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -49,7 +50,8 @@ static int access_mode(pid_t pid, long fd) {
 
 /*
  * An `open` record for descriptor fd of pid (what it names now): its path, device and inode, size, access mode
- * ("mode": r, w or rw) and, for tmpfs and hugetlbfs, the file system ("fs"). With only_if_changed, nothing is
+ * ("mode": r, w or rw), for a regular file on tmpfs or hugetlbfs the file system ("fs"), for anything but a
+ * regular file its "type" (and a device's "rdev"), and "noexec" on a noexec mount. With only_if_changed, nothing is
  * written when the last record for fd already says all that (the check before an mmap of fd, which also
  * describes descriptors no open call made: dup, memfd_create, inherited ones).
  */
@@ -178,7 +180,14 @@ void emit_open(pid_t pid, long fd, int only_if_changed) {
   ssize_t n = readlink(link, target, sizeof target - 1);
   struct stat st;
   struct statfs sf;
-  if (n < 0 || stat(link, &st) != 0) return; /* already closed by another thread */
+  if (n < 0 || stat(link, &st) != 0) {
+    /* Not open (closed, or closed by another thread): an mmap of it is EBADF, so a replay must forget it. */
+    if (only_if_changed && fd < n_described && described[fd].known) {
+      described[fd].known = 0;
+      fprintf(out, "{\"kind\":\"close\",\"fd\":%ld}\n", fd);
+    }
+    return;
+  }
   target[n] = 0;
   int mode = access_mode(pid, fd);
   if (fd >= n_described) {
@@ -204,8 +213,22 @@ void emit_open(pid_t pid, long fd, int only_if_changed) {
   fprintf(out, ",\"size\":\"0x%llx\",\"mode\":\"%s\"", (unsigned long long)st.st_size,
           mode == O_RDONLY ? "r" : mode == O_WRONLY ? "w" : "rw");
   if (twin >= 0) fprintf(out, ",\"same_as\":%ld", twin);
-  if (statfs(link, &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == HUGETLBFS_MAGIC))
-    fprintf(out, ",\"fs\":\"%s\"", sf.f_type == TMPFS_MAGIC ? "tmpfs" : "hugetlbfs");
+  /* What the inode is when not a regular file: its driver decides what mmap does (see FORMAT.md). */
+  const char *type = S_ISDIR(st.st_mode)    ? "dir"
+                     : S_ISCHR(st.st_mode)  ? "chr"
+                     : S_ISBLK(st.st_mode)  ? "blk"
+                     : S_ISFIFO(st.st_mode) ? "fifo"
+                     : S_ISSOCK(st.st_mode) ? "sock"
+                                            : 0;
+  if (type) fprintf(out, ",\"type\":\"%s\"", type);
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+    fprintf(out, ",\"rdev\":\"%02x:%02x\"", major(st.st_rdev), minor(st.st_rdev));
+  if (statfs(link, &sf) == 0) {
+    /* devtmpfs says TMPFS_MAGIC too, but a device node there is no shmem file: only regular files count. */
+    if (S_ISREG(st.st_mode) && (sf.f_type == TMPFS_MAGIC || sf.f_type == HUGETLBFS_MAGIC))
+      fprintf(out, ",\"fs\":\"%s\"", sf.f_type == TMPFS_MAGIC ? "tmpfs" : "hugetlbfs");
+    if (sf.f_flags & ST_NOEXEC) fputs(",\"noexec\":true", out);
+  }
   fputs("}\n", out);
 }
 
