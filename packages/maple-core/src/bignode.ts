@@ -117,9 +117,10 @@ export function writeBigInto<V>(core: TreeCore<V>, h: number, type: number, from
     const gaps = arena.gaps;
     const g = arena.gapBase[h] as number;
     for (let i = count; i < GAP_STRIDE; i++) gaps[g + i] = 0;
+    // mab_mas_cp's metadata: the last slot holding the largest gap, 0 when none has a gap.
     let best = 0;
-    let bestGap = -1;
-    for (let i = 0; i < count; i++) {
+    let bestGap = 0;
+    for (let i = count - 1; i >= 0; i--) {
       const gap = bGap[from + i] as number;
       gaps[g + i] = gap;
       if (gap > bestGap) {

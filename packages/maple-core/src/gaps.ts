@@ -71,15 +71,43 @@ export function nodeMaxGap<V>(core: TreeCore<V>, h: number, min: number, max: nu
   return arena.gaps[(arena.gapBase[h] as number) + (arena.gapOffset[h] as number)] as number;
 }
 
-/** Recomputes the offset of the largest gap of arange node `h`; returns that gap. */
+/**
+ * Recomputes the offset of the largest gap of arange node `h`, which was just
+ * (re)written as a whole, and returns that gap. Ties go to the last slot
+ * holding the largest gap, and a node with no gap at all keeps offset 0, as
+ * mab_mas_cp() sets the metadata of a node it fills (scanning down from the
+ * end, taking only a strictly larger gap).
+ */
 export function refreshGapOffset<V>(core: TreeCore<V>, h: number): number {
   const arena = core.arena;
   const gaps = arena.gaps;
   const g = arena.gapBase[h] as number;
-  const end = arena.end[h] as number;
   let best = 0;
-  let bestGap = -1;
-  for (let i = 0; i <= end; i++) {
+  let bestGap = 0;
+  for (let i = arena.end[h] as number; i >= 0; i--) {
+    const gap = gaps[g + i] as number;
+    if (gap > bestGap) {
+      bestGap = gap;
+      best = i;
+    }
+  }
+  arena.gapOffset[h] = best;
+  return bestGap;
+}
+
+/**
+ * The metadata rescan when the slot holding the largest gap shrank: like
+ * {@link refreshGapOffset}, but a node with no gap at all gets its last slot.
+ * Mirrors ma_max_gap().
+ */
+function rescanGapOffset<V>(core: TreeCore<V>, h: number): number {
+  const arena = core.arena;
+  const gaps = arena.gaps;
+  const g = arena.gapBase[h] as number;
+  const end = arena.end[h] as number;
+  let best = end;
+  let bestGap = 0;
+  for (let i = end; i >= 0; i--) {
     const gap = gaps[g + i] as number;
     if (gap > bestGap) {
       bestGap = gap;
@@ -175,17 +203,17 @@ function setChildGap<V>(core: TreeCore<V>, parent: number, childSlot: number, ch
     const offset = gapOffset[p] as number;
     const before = gaps[g + offset] as number;
     gaps[g + slot] = gap;
-    // The offset stays the first slot holding the largest gap; only a drop of
-    // the slot that held it needs a rescan.
+    // As mas_parent_gap: the offset moves to a slot whose gap grew past the
+    // largest (an equal one leaves it where it was), and only a drop of the
+    // slot that held the largest gap needs a rescan.
     let after: number;
     if (gap > before) {
       gapOffset[p] = slot;
       after = gap;
-    } else if (slot !== offset) {
-      if (gap === before && slot < offset) gapOffset[p] = slot;
+    } else if (slot !== offset || gap === before) {
       return;
     } else {
-      after = refreshGapOffset(core, p);
+      after = rescanGapOffset(core, p);
     }
     if (after === before) return;
     const up = arena.parent[p] as number;

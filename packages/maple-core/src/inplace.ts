@@ -128,9 +128,10 @@ export function writeKept<V>(
   const gaps = arena.gaps;
   const g = arena.gapBase[h] as number;
   const bg = bGap;
+  // mab_mas_cp's metadata: the last slot holding the largest gap, 0 when none has a gap.
   let best = 0;
-  let bestGap = -1;
-  for (let i = 0; i < count; i++) {
+  let bestGap = 0;
+  for (let i = count - 1; i >= 0; i--) {
     const gap = bg[from + i] as number;
     if (i >= keep) gaps[g + i] = gap;
     if (gap > bestGap) {

@@ -2,29 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { expectValid } from '../test/helpers.js';
 import { RangeModel } from '../test/model.js';
 import { prng } from '../test/prng.js';
-import { ARANGE_64, LEAF_64, SLOT_STRIDE } from './constants.js';
 import { resetStoreStats, storeStats } from './stats.js';
 import { MapleTree } from './tree.js';
-
-/** Arange nodes whose largest-gap offset is not the first slot holding the largest gap. */
-function offOffsets(t: MapleTree<number>): number[] {
-  const a = t.core.arena;
-  const bad: number[] = [];
-  const stack = t.core.root === 0 ? [] : [t.core.root];
-  while (stack.length > 0) {
-    const h = stack.pop() as number;
-    if (a.type[h] === LEAF_64) continue;
-    const end = a.end[h] as number;
-    const g = a.gapBase[h] as number;
-    let first = 0;
-    for (let i = 0; i <= end; i++) {
-      if ((a.gaps[g + i] as number) > (a.gaps[g + first] as number)) first = i;
-      stack.push(a.slots[h * SLOT_STRIDE + i] as number);
-    }
-    if (a.type[h] === ARANGE_64 && a.gapOffset[h] !== first) bad.push(h);
-  }
-  return bad;
-}
 
 /** The dump without node handles: the shape and contents only. */
 const shape = (t: MapleTree<number>) => t.dump().replace(/#\d+/g, '#').split('\n').slice(1).join('\n');
@@ -88,9 +67,10 @@ describe('store paths', () => {
         store(a, Math.max(a, b), op);
       }
       expectValid(t, `after op ${op}`);
-      if (op % 300 === 0) expect(shape(t), `after op ${op}`).toBe(shape(rcu));
-      // As a full rescan leaves it: the first slot holding the largest gap.
-      if (op % 10 === 0) expect(offOffsets(t), `after op ${op}`).toEqual([]);
+      // The dump shows each arange node's largest-gap offset (the kernel's
+      // metadata, whose ties depend on the history as in the kernel): the
+      // in-place paths must leave the one RCU mode's rebuilds leave.
+      if (op % 100 === 0) expect(shape(t), `after op ${op}`).toBe(shape(rcu));
     }
     expectValid(rcu);
     expect(shape(t)).toBe(shape(rcu));
@@ -133,10 +113,7 @@ describe('store paths', () => {
       t.storeRange(first, last, undefined);
       rcu.storeRange(first, last, undefined);
       if (op % 5 === 0) expectValid(t, `after op ${op}`);
-      if (op % 100 === 0) {
-        expect(shape(t), `after op ${op}`).toBe(shape(rcu));
-        expect(offOffsets(t), `after op ${op}`).toEqual([]);
-      }
+      if (op % 50 === 0) expect(shape(t), `after op ${op}`).toBe(shape(rcu));
     });
     expect(storeStats.spanningStore).toBeGreaterThan(0);
     expect(storeStats.rebalance).toBeGreaterThan(0);
