@@ -118,7 +118,10 @@ export function checkArch(arch: ArchProfile): ArchProfile {
   return arch;
 }
 
-/** Whether the profile's uapi has x86's MAP_32BIT and MAP_ABOVE4G (ArchProfile.mapFlags). */
+/**
+ * Whether the profile's uapi has x86's MAP_32BIT and MAP_ABOVE4G (ArchProfile.mapFlags): the x86
+ * profiles, whose layout choice (arch/x86/mm/mmap.c) also differs from the generic one.
+ */
 export function hasX86MapFlags(arch: ArchProfile): boolean {
   return (arch.mapFlags ?? (arch.placement === 'x86' ? 'x86' : 'generic')) === 'x86';
 }
@@ -160,7 +163,7 @@ export interface BaseRandomness {
  * Mirrors mmap_base() of arch/x86/mm/mmap.c and of mm/util.c (the generic
  * one applies the 128 MiB floor only while it is below the 5/6 ceiling).
  * @param arch - the profile
- * @param stackRlimit - RLIMIT_STACK soft limit in bytes
+ * @param stackRlimit - RLIMIT_STACK soft limit in bytes (Infinity: RLIM_INFINITY, the gap at its maximum)
  * @param guardGapPages - stack_guard_gap in pages
  * @param random - random factor and PF_RANDOMIZE; default none
  * @returns mmap_base in bytes
@@ -173,9 +176,10 @@ export function topDownBase(
   random: BaseRandomness = { rnd: 0, randomized: false },
 ): number {
   const count = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-  if (!count(stackRlimit) || !count(guardGapPages) || !count(random.rnd))
+  const rlimit = count(stackRlimit) || stackRlimit === Number.POSITIVE_INFINITY; // RLIM_INFINITY
+  if (!rlimit || !count(guardGapPages) || !count(random.rnd))
     throw new TypeError(
-      'topDownBase: stackRlimit, guardGapPages and random.rnd must be non-negative integers',
+      'topDownBase: stackRlimit (or Infinity), guardGapPages and random.rnd must be non-negative integers',
     );
   const top = arch.mapWindow;
   let pad = guardGapPages * arch.pageSize;

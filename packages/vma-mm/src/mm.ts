@@ -8,7 +8,7 @@
  * mremap.ts and brk.ts, and operate on an MmCore.
  */
 import type { MapleTree } from '@maple-tree/core';
-import { type ArchProfile, alignDown, alignUp, legacyBase, topDownBase } from './arch.js';
+import { type ArchProfile, alignDown, alignUp, hasX86MapFlags, legacyBase, topDownBase } from './arch.js';
 import { resolveArch } from './arch-profiles.js';
 import { type AslrLayout, drawLayout, randomizePage, SeededRandom } from './aslr.js';
 import { LegacyIndex } from './backend/legacy.js';
@@ -87,7 +87,11 @@ export interface AddressSpaceOptions {
    * and `mmapMinAddr`; default 0.
    */
   lsmMmapMinAddr?: number;
-  /** RLIMIT_STACK soft limit in bytes; default 8 MiB. */
+  /**
+   * RLIMIT_STACK soft limit in bytes; default 8 MiB. Infinity is RLIM_INFINITY: the stack may grow
+   * without limit, the top-down base sits at its lowest (STACK_TOP less 5/6 of it), and outside x86
+   * the layout is legacy whatever `layout` says (mm/util.c mmap_is_legacy; x86's ignores the rlimit).
+   */
   stackRlimit?: number;
   /**
    * RLIMIT_MEMLOCK soft limit in bytes (the process has no CAP_IPC_LOCK):
@@ -224,7 +228,11 @@ export class MmCore {
       this.dacMmapMinAddr,
       MmCore.checkedOption(options.lsmMmapMinAddr, 0, 'lsmMmapMinAddr'),
     );
-    this.stackRlimit = MmCore.checkedOption(options.stackRlimit, 8 * 1024 * 1024, 'stackRlimit');
+    this.stackRlimit =
+      options.stackRlimit === Number.POSITIVE_INFINITY
+        ? options.stackRlimit
+        : MmCore.checkedOption(options.stackRlimit, 8 * 1024 * 1024, 'stackRlimit');
+    if (this.stackRlimit === Number.POSITIVE_INFINITY && !hasX86MapFlags(arch)) this.layout = 'legacy';
     this.memlockRlimit =
       options.memlockRlimit === Number.POSITIVE_INFINITY
         ? options.memlockRlimit

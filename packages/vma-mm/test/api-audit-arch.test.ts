@@ -2,7 +2,7 @@
 // arch-profiles.test.ts does not already look: the vm.mmap_min_addr each one defaults to (and what
 // MAP_FIXED and hints do at that edge), and the stack guard gap of 256 pages at each page size (a
 // hint must end a whole gap below a grows-down VMA, vm_start_gap; MAP_FIXED may go inside it).
-import { AddressSpace, ARCH_PROFILES, EPERM, MAP, PROT } from '@maple-tree/vma-mm';
+import { AddressSpace, ARCH_PROFILES, ENOMEM, EPERM, legacyBase, MAP, PROT } from '@maple-tree/vma-mm';
 import { describe, expect, it } from 'vitest';
 
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
@@ -47,5 +47,35 @@ describe.each(Object.values(ARCH_PROFILES))('$name', (arch) => {
     // MAP_FIXED does not look at the gap.
     expect(mm.mmap(stack - ps, ps, PROT.READ, ANON | MAP.FIXED)).toBe(stack - ps);
     mm.validate();
+  });
+});
+
+describe('RLIMIT_STACK unlimited (stackRlimit: Infinity)', () => {
+  it('x86 keeps the top-down layout with the gap at 5/6 of STACK_TOP (mmap_base clamps to gap_max)', () => {
+    for (const arch of ['x86_64', 'i386', 'i386-native']) {
+      const mm = new AddressSpace({ arch, stackRlimit: Number.POSITIVE_INFINITY });
+      const top = ARCH_PROFILES[arch]!.mapWindow;
+      expect(mm.layout).toBe('topdown');
+      expect(mm.mmapBase).toBe(Math.ceil((top - Math.floor(top / 6) * 5) / 4096) * 4096);
+    }
+  });
+
+  it('elsewhere mmap_is_legacy picks the bottom-up layout from TASK_UNMAPPED_BASE', () => {
+    for (const arch of ['arm64', 'arm64-16k-48', 'riscv64-sv39']) {
+      const mm = new AddressSpace({ arch, stackRlimit: Number.POSITIVE_INFINITY, layout: 'topdown' });
+      expect(mm.layout).toBe('legacy');
+      expect(mm.mmapBase).toBe(legacyBase(ARCH_PROFILES[arch]!));
+      expect(mm.mmap(0, 4 * mm.pageSize, PROT.READ, ANON)).toBe(mm.mmapBase); // searched upwards
+    }
+  });
+
+  it('lets the stack grow down without limit, and other values are still refused', () => {
+    const stack = '7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]';
+    const mm = AddressSpace.fromMaps(stack, { arch: 'x86_64', stackRlimit: Number.POSITIVE_INFINITY });
+    expect(mm.fault(0x7ffffffde000 - 64 * 1024 * 1024, true)).toBe(0); // 64 MiB below, past 8 MiB
+    const small = AddressSpace.fromMaps(stack, { arch: 'x86_64' });
+    expect(small.fault(0x7ffffffde000 - 64 * 1024 * 1024, true)).toBe(-ENOMEM);
+    for (const v of [Number.NEGATIVE_INFINITY, Number.NaN, -1, 1.5])
+      expect(() => new AddressSpace({ arch: 'x86_64', stackRlimit: v })).toThrow(/stackRlimit/);
   });
 });
