@@ -170,7 +170,9 @@ export class AddressSpace extends MmCore {
    * bytes inside [low, high) whose address is `alignOffset` modulo
    * `alignMask + 1` (alignMask + 1 a power-of-two multiple of the page size),
    * lowest first or, with `topdown`, highest first.
-   * @returns the address, or -errno
+   * @returns the address, or -errno (EINVAL for a length that is not whole pages, a mask that is not
+   *   a power-of-two multiple of the page size less one, or low above high)
+   * @throws TypeError when `info` is not an object
    */
   vmUnmappedArea(info: {
     length: number;
@@ -180,11 +182,14 @@ export class AddressSpace extends MmCore {
     alignOffset?: number;
     topdown?: boolean;
   }): number {
+    if (typeof info !== 'object' || info === null) throw new TypeError('vmUnmappedArea takes an info object');
     const ps = this.pageSize;
     const vals = [info.length, info.low, info.high, info.alignMask ?? 0, info.alignOffset ?? 0].map(argValue);
     if (vals.some(Number.isNaN)) return -EINVAL;
     const [length, low, high, mask, offset] = vals as [number, number, number, number, number];
-    if (!length || length % ps || (mask && (mask + 1) % ps) || low > high) return -EINVAL;
+    const units = (mask + 1) / ps; // the alignment in pages: a power of two
+    const badMask = mask !== 0 && (!Number.isInteger(units) || 2 ** Math.round(Math.log2(units)) !== units);
+    if (!length || length % ps || badMask || low > high) return -EINVAL;
     const r = vmUnmappedArea(this, {
       topdown: info.topdown === true,
       length: length / ps,

@@ -302,5 +302,17 @@ describe('options and maps text that should not be accepted', () => {
     expect([...mm.vmas(A + PAGE, VDSO + 1)].map((v) => v.start)).toEqual([A, VDSO]);
     expect(mm.findVma(VDSO - 1)!.start).toBe(VDSO);
     expect(mm.findVmaPrev(VDSO).prev!.start).toBe(A);
+    // vm_unmapped_area's info: whole pages, a power-of-two alignment, low <= high.
+    const info = { length: PAGE, low: 0x10000000, high: 0x20000000 };
+    expect(mm.vmUnmappedArea(info)).toBe(0x10000000);
+    expect(mm.vmUnmappedArea({ ...info, alignMask: 4 * PAGE - 1, alignOffset: PAGE })).toBe(0x10001000);
+    for (const bad of [
+      { length: PAGE + 1 },
+      { alignMask: 3 * PAGE - 1 },
+      { alignMask: 100 },
+      { low: 0x30000000 },
+    ])
+      expect(mm.vmUnmappedArea({ ...info, ...bad })).toBe(-EINVAL);
+    expect(() => mm.vmUnmappedArea(null as never)).toThrow(TypeError);
   });
 });
