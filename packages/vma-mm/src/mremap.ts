@@ -12,6 +12,7 @@
  */
 import { pageOffset } from './arch.js';
 import { EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { populateRange } from './fault.js';
 import { mergeNewRange } from './merge.js';
 import { mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
@@ -150,7 +151,17 @@ function moveVma(mm: MmCore, r: Remap): number {
     return r.newAddr * mm.pageSize;
   }
   if (r.oldLen) unmapRange(mm, r.addr, r.addr + r.oldLen);
+  if (vma.flags & VM_LOCKED) populateGrowth(mm, r.newAddr, r);
   return r.newAddr * mm.pageSize;
+}
+
+/**
+ * A locked mapping that grew (moved or in place) has its new pages faulted in, as mlock would:
+ * mremap ends with mm_populate over the part past the old length (a private writable mapping thus
+ * gets its anon_vma, which decides later merges).
+ */
+function populateGrowth(mm: MmCore, start: number, r: Remap): void {
+  if (r.newLen > r.oldLen) populateRange(mm, start + r.oldLen, start + r.newLen);
 }
 
 /** mremap_to: move to a fixed place (unmapping it first) or, for DONTUNMAP, a chosen one. */
@@ -201,7 +212,10 @@ function expandVma(mm: MmCore, r: Remap): number {
       name: vma.name,
     };
     if (!mergeNewRange(mm, c, vma, next && next.startPage === end ? next : undefined)) return -ENOMEM;
-    if (vma.flags & VM_LOCKED) mm.lockedVm += delta;
+    if (vma.flags & VM_LOCKED) {
+      mm.lockedVm += delta;
+      populateGrowth(mm, r.addr, r);
+    }
     return r.addr * mm.pageSize;
   }
   if (!(r.flags & MREMAP.MAYMOVE)) return -ENOMEM;

@@ -214,6 +214,43 @@ describe.each<BackendName>(['maple', 'legacy'])('locked_vm and populating on the
   });
 });
 
+describe.each<BackendName>(['maple', 'legacy'])(
+  'mremap growing a locked mapping on the %s backend',
+  (backend) => {
+    /** One writable page at X, locked but not faulted in: the mlock runs into the hole after it and fails. */
+    function lockedUntouched(): AddressSpace {
+      const mm = progSpace(backend);
+      mm.mmap(X, PAGE, RW, ANON | MAP.FIXED);
+      expect(mm.mlock(X, 2 * PAGE)).toBe(-ENOMEM);
+      expect(mm.vmaLookup(X)).toMatchObject({ anon: 0 });
+      expect(mm.vmaLookup(X)!.flags & VM_LOCKED).toBe(VM_LOCKED);
+      return mm;
+    }
+
+    it('faults the new pages in when it moves, so the copy gets an anon_vma and keeps its page offset after', () => {
+      const mm = lockedUntouched();
+      const to = X + 64 * PAGE;
+      expect(mm.mremap(X, PAGE, 4 * PAGE, MREMAP.MAYMOVE | MREMAP.FIXED, to)).toBe(to);
+      expect(mm.vmaLookup(to)!.anon).not.toBe(0);
+      // So a later move keeps the page offset the first one gave it (its address then).
+      const again = X + 128 * PAGE;
+      expect(mm.mremap(to, 4 * PAGE, 4 * PAGE, MREMAP.MAYMOVE | MREMAP.FIXED, again)).toBe(again);
+      expect(mm.vmaLookup(again)!.pgoff).toBe(to / PAGE);
+    });
+
+    it('faults the new pages in when it grows in place', () => {
+      const mm = lockedUntouched();
+      expect(mm.mremap(X, PAGE, 4 * PAGE, 0)).toBe(X);
+      expect(mm.vmaLookup(X)!.anon).not.toBe(0);
+      // Not locked: nothing is faulted in.
+      const plain = progSpace(backend);
+      plain.mmap(X, PAGE, RW, ANON | MAP.FIXED);
+      expect(plain.mremap(X, PAGE, 4 * PAGE, 0)).toBe(X);
+      expect(plain.vmaLookup(X)!.anon).toBe(0);
+    });
+  },
+);
+
 describe.each<BackendName>(['maple', 'legacy'])('mlockall and munlockall on the %s backend', (backend) => {
   it('refuses bad flags, and with a limit of 0 any', () => {
     const mm = limited(backend);

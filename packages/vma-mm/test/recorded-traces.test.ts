@@ -50,6 +50,7 @@ const REAL = [
   'rec-real-cc1plus-legacy',
   'rec-real-protbits',
   'rec-real-devices',
+  'rec-real-lockgrow',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
@@ -170,6 +171,13 @@ describe('recorded traces', () => {
     );
     expect(blind.answered - blind.answersMatched).toBe(4); // EINVAL for an unknown bit, PROT_GROWSUP (alone, and with PROT_GROWSDOWN) and PROT_GROWSDOWN on a VMA that does not grow down
     expect(blind.snapshotsMatched).toBe(1);
+  });
+
+  it('rec-real-lockgrow replays exactly without its fault records too: mremap faults in what a locked mapping grew by', () => {
+    const records = load('rec-real-lockgrow').filter((r) => r.kind !== 'fault');
+    const r = replayTrace(records);
+    expect(r.answersMatched).toBe(r.answered);
+    expect(r.snapshotsMatched, explainMismatches(r)).toBe(2);
   });
 
   it('rec-limit-109 really fills the address space to vm.max_map_count', () => {
