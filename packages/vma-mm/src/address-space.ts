@@ -59,7 +59,7 @@ export class AddressSpace extends MmCore {
   }
 
   /**
-   * madvise(2) with advice that changes VMA flags (MADV in madvise.ts).
+   * madvise(2) with advice that changes VMA flags (MADV in madvise.ts), or guard region advice (MADV_GUARD).
    * @returns 0 or -errno (EINVAL for advice the kernel does not know)
    * @throws RangeError for advice the kernel knows that acts on pages (DONTNEED, FREE, ...: not modelled)
    */

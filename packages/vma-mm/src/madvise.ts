@@ -15,7 +15,9 @@
  * pass vm.max_map_count). Unmapped parts of the range are passed over and
  * make the answer ENOMEM; a range running past the last VMA stops there.
  * Advice that acts on pages (DONTNEED, FREE, WILLNEED, ...) leaves the VMAs
- * as they are and is not modelled here.
+ * as they are and is not modelled here, except for guard regions
+ * (MADV_GUARD_INSTALL / REMOVE), whose answers are modelled and whose install
+ * gives an anonymous VMA its anon_vma (so it decides later merges).
  */
 import { pageOffset } from './arch.js';
 import { EAGAIN, EINVAL, ENOMEM } from './errno.js';
@@ -23,12 +25,14 @@ import { kernelHugePageSize } from './hugetlb.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
 import {
+  isAnonymous,
   VM_DONTCOPY,
   VM_DONTDUMP,
   VM_DONTEXPAND,
   VM_DROPPABLE,
   VM_HUGEPAGE,
   VM_IO,
+  VM_LOCKED,
   VM_MAYSHARE,
   VM_MERGEABLE,
   VM_MIXEDMAP,
@@ -61,7 +65,10 @@ export const MADV = Object.freeze({
 
 const FLAG_ADVICE: ReadonlySet<number> = new Set(Object.values(MADV));
 
-/** Whether `advice` is one that changes VMA flags (the advice sysMadvise models). */
+/** The guard region advice (Linux 6.13+): PTE markers that fault, installed and removed. */
+export const MADV_GUARD = Object.freeze({ INSTALL: 102, REMOVE: 103 });
+
+/** Whether `advice` is one that changes VMA flags (sysMadvise models these and MADV_GUARD's). */
 export function madviseChangesFlags(advice: number): boolean {
   return FLAG_ADVICE.has(advice);
 }
@@ -72,7 +79,12 @@ export function madviseChangesFlags(advice: number): boolean {
  * (with transparent huge pages), HWPOISON, SOFT_OFFLINE, GUARD_INSTALL / REMOVE. Not modelled: sysMadvise
  * throws for it. Any other value is no advice at all, which the kernel answers with EINVAL.
  */
-const PAGE_ADVICE: ReadonlySet<number> = new Set([3, 4, 8, 9, 20, 21, 22, 23, 24, 25, 100, 101, 102, 103]);
+const PAGE_ADVICE: ReadonlySet<number> = new Set([3, 4, 8, 9, 20, 21, 22, 23, 24, 25, 100, 101]);
+
+/** Whether sysMadvise models `advice`: the advice that changes VMA flags, and the guard region advice. */
+export function madviseModelled(advice: number): boolean {
+  return FLAG_ADVICE.has(advice) || advice === MADV_GUARD.INSTALL || advice === MADV_GUARD.REMOVE;
+}
 const MADV_COLLAPSE = 25;
 
 /** vma_ksm_compatible: mappings KSM leaves alone (MADV_MERGEABLE is then ignored). */
@@ -126,6 +138,7 @@ function advise(
   end: number,
   advice: number,
 ): Vma | number {
+  if (advice === MADV_GUARD.INSTALL || advice === MADV_GUARD.REMOVE) return guard(mm, vma, advice);
   const flags = adviseFlags(vma, advice);
   if (flags < 0) return flags;
   if (flags === vma.flags) return vma;
@@ -135,7 +148,20 @@ function advise(
 }
 
 /**
- * The madvise system call, for the advice that changes VMA flags (madviseChangesFlags).
+ * madvise_guard_install / madvise_guard_remove on one VMA: special (and hugetlb) mappings are refused,
+ * and so are locked ones for an install, which gives anonymous memory its anon_vma (page tables with
+ * markers and no anon_vma would confuse fork); the markers themselves leave the VMA as it is.
+ */
+function guard(mm: MmCore, vma: Vma, advice: number): Vma | number {
+  const refused = advice === MADV_GUARD.INSTALL ? VM_SPECIAL | VM_LOCKED : VM_SPECIAL;
+  if (vma.flags & refused) return -EINVAL;
+  if (advice === MADV_GUARD.INSTALL && isAnonymous(vma)) mm.anonVmaPrepare(vma);
+  return vma;
+}
+
+/**
+ * The madvise system call, for the advice that changes VMA flags (madviseChangesFlags) and the guard
+ * region advice (MADV_GUARD).
  * @param mm - the address space
  * @param addr - start (bytes, page aligned)
  * @param len - length in bytes (rounded up to pages; 0 is a no-op)
@@ -153,7 +179,7 @@ export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unkn
   // madvise_behavior_valid comes first: the huge page advice exists only with transparent huge pages.
   const thpAdvice = behavior === MADV.HUGEPAGE || behavior === MADV.NOHUGEPAGE || behavior === MADV_COLLAPSE;
   if (thpAdvice && !kernelHugePageSize(mm.arch)) return -EINVAL;
-  if (!madviseChangesFlags(behavior)) {
+  if (!madviseModelled(behavior)) {
     if (PAGE_ADVICE.has(behavior))
       throw new RangeError(`madvise advice ${behavior} does not change VMA flags`);
     return -EINVAL;

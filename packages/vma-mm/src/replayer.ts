@@ -9,7 +9,7 @@
  *   fault    -> AddressSpace.fault          (a stack grown by page faults)
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err
- *                                           (madvise: flag-changing advice only;
+ *                                           (madvise: flag-changing and guard advice only;
  *                                           mlock, mlock2, munlock, mlockall and
  *                                           munlockall too)
  *
@@ -20,7 +20,7 @@
  */
 import { AddressSpace } from './address-space.js';
 import type { BackendName } from './backend/types.js';
-import { MADV, madviseChangesFlags } from './madvise.js';
+import { MADV, MADV_GUARD, madviseModelled } from './madvise.js';
 import { MCL, MLOCK_ONFAULT } from './mlock.js';
 import type { AddressSpaceOptions } from './mm.js';
 import { type ArgNames, rawArgs } from './raw-args.js';
@@ -194,7 +194,10 @@ function flagBits(names: unknown, table: Record<string, number>, what: string, l
 }
 
 /** Names strace prints for the raw arguments decoded below (raw-args.ts). */
-const MADV_NAMES: ArgNames = { prefix: 'MADV_', values: MADV };
+const MADV_NAMES: ArgNames = {
+  prefix: 'MADV_',
+  values: { ...MADV, GUARD_INSTALL: MADV_GUARD.INSTALL, GUARD_REMOVE: MADV_GUARD.REMOVE },
+};
 const MCL_NAMES: ArgNames = { prefix: 'MCL_', values: MCL };
 const MLOCK_NAMES: ArgNames = { prefix: 'MLOCK_', values: { ONFAULT: MLOCK_ONFAULT } };
 
@@ -296,9 +299,10 @@ function applyOp(
     case 'munlockall':
       return mm.munlockall();
     case 'madvise': {
-      // Only advice that changes VMA flags is applied; page-level advice leaves the layout as it is.
+      // Only advice that changes VMA flags, and the guard advice (an install gives anonymous memory its
+      // anon_vma), is applied; other page-level advice leaves the layout as it is.
       const a = rawArgs(r.args, 3, [undefined, undefined, MADV_NAMES]);
-      if (!a || !madviseChangesFlags(a[2] as number)) return undefined;
+      if (!a || !madviseModelled(a[2] as number)) return undefined;
       return mm.madvise(a[0] as number, a[1] as number, a[2] as number);
     }
     default:

@@ -1,7 +1,8 @@
 // madvise with advice that changes VMA flags, as a recorded test program showed Linux 6.18 doing it: each piece
 // of the range splits off and takes its flags (merging back when they match again), unmapped parts give ENOMEM,
 // advice that does not apply to a VMA gives EINVAL, the vDSO data pages are I/O memory, and fork leaves out
-// what MADV_DONTFORK marked.
+// what MADV_DONTFORK marked. Guard regions (MADV_GUARD_INSTALL / REMOVE) answer the same way, and an install
+// gives anonymous memory its anon_vma (tools/recorder/programs/guards.c).
 import { describe, expect, it } from 'vitest';
 import {
   type AddressSpace,
@@ -11,7 +12,9 @@ import {
   EINVAL,
   ENOMEM,
   MADV,
+  MADV_GUARD,
   MAP,
+  MREMAP,
   PROT,
   replayTrace,
   VM_DONTCOPY,
@@ -176,5 +179,53 @@ describe.each<BackendName>(['maple', 'legacy'])('madvise on the %s backend', (ba
       [0, 1],
       [1, 8],
     ]);
+  });
+});
+
+describe.each<BackendName>(['maple', 'legacy'])('guard regions on the %s backend', (backend) => {
+  const { INSTALL, REMOVE } = MADV_GUARD;
+
+  it('an install gives anonymous memory its anon_vma, so a later move keeps its page offset', () => {
+    const mm = progSpace(backend);
+    mm.mmap(X, 4 * PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.madvise(X + PAGE, PAGE, INSTALL)).toBe(0);
+    expect(mm.vmaLookup(X)!.anon).not.toBe(0);
+    expect(pieces(mm, X, X + 4 * PAGE)).toEqual([[0, 4]]); // the markers leave the VMA whole
+    // Moved right after a fresh mapping, it stays apart (without the anon_vma it would merge).
+    mm.mmap(X + 16 * PAGE, 4 * PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.mremap(X, 4 * PAGE, 4 * PAGE, MREMAP.MAYMOVE | MREMAP.FIXED, X + 20 * PAGE)).toBe(
+      X + 20 * PAGE,
+    );
+    expect(pieces(mm, X + 16 * PAGE, X + 24 * PAGE)).toEqual([
+      [0, 4],
+      [4, 8],
+    ]);
+  });
+
+  it('a remove, or an install on a file or shared mapping, gives no anon_vma', () => {
+    const mm = progSpace(backend);
+    mm.mmap(X, 4 * PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.madvise(X, PAGE, REMOVE)).toBe(0);
+    const file = { path: '/tmp/f', dev: 'fe:00', inode: 9, size: 64 * PAGE };
+    mm.mmap(X + 8 * PAGE, 4 * PAGE, RW, MAP.PRIVATE | MAP.FIXED, file, 0);
+    expect(mm.madvise(X + 8 * PAGE, PAGE, INSTALL)).toBe(0);
+    mm.mmap(X + 16 * PAGE, 4 * PAGE, RW, MAP.SHARED | MAP.ANONYMOUS | MAP.FIXED);
+    expect(mm.madvise(X + 16 * PAGE, PAGE, INSTALL)).toBe(0);
+    expect([X, X + 8 * PAGE, X + 16 * PAGE].map((a) => mm.vmaLookup(a)!.anon)).toEqual([0, 0, 0]);
+  });
+
+  it('answers as madvise does: EINVAL on locked memory (install) and special mappings, ENOMEM over holes', () => {
+    const mm = progSpace(backend);
+    mm.mmap(X, 4 * PAGE, PROT.NONE, ANON | MAP.FIXED);
+    expect(mm.madvise(X, 4 * PAGE, INSTALL)).toBe(0); // PROT_NONE takes one
+    expect(mm.madvise(X + 2 * PAGE, 4 * PAGE, INSTALL)).toBe(-ENOMEM);
+    expect(mm.madvise(X - 2 * PAGE, 8 * PAGE, REMOVE)).toBe(-ENOMEM);
+    mm.mmap(X + 8 * PAGE, 4 * PAGE, RW, ANON | MAP.FIXED | MAP.LOCKED);
+    expect(mm.madvise(X + 8 * PAGE, 4 * PAGE, INSTALL)).toBe(-EINVAL);
+    expect(mm.vmaLookup(X + 8 * PAGE)!.anon).not.toBe(0); // faulted in by MAP_LOCKED, not by the install
+    expect(mm.madvise(X + 8 * PAGE, 4 * PAGE, REMOVE)).toBe(0);
+    const vdso = 0x7ffff7fc8000;
+    expect(mm.madvise(vdso, PAGE, INSTALL)).toBe(-EINVAL);
+    expect(mm.madvise(vdso, PAGE, REMOVE)).toBe(-EINVAL);
   });
 });

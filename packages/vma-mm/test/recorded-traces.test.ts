@@ -8,7 +8,7 @@ import {
   type BackendName,
   headerOptions,
   hexValue,
-  madviseChangesFlags,
+  madviseModelled,
   replayTrace,
   type TraceHeader,
   type TraceRecord,
@@ -51,6 +51,7 @@ const REAL = [
   'rec-real-protbits',
   'rec-real-devices',
   'rec-real-lockgrow',
+  'rec-real-guards',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
@@ -69,7 +70,7 @@ const LAYOUT_CALLS = [
 /** A call the replay answers: a layout call (memory locking included), or madvise with advice that changes VMA flags. */
 function answerable(r: TraceRecord): boolean {
   if (r.kind !== 'op') return false;
-  if (r.op === 'madvise') return Array.isArray(r.args) && madviseChangesFlags(hexValue(r.args[2]));
+  if (r.op === 'madvise') return Array.isArray(r.args) && madviseModelled(hexValue(r.args[2]));
   return LAYOUT_CALLS.includes(r.op);
 }
 
