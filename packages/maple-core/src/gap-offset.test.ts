@@ -9,7 +9,10 @@
  *   only to equal it leaves the offset where it was (mas_parent_gap);
  * - the slot holding the largest gap shrinking rescans from the end and takes
  *   the last slot holding the new largest, or the last slot when no child has
- *   a gap (ma_max_gap).
+ *   a gap (ma_max_gap);
+ * - a spanning store or a rebalance rebuilds every level up to the root (6.12's
+ *   mas_spanning_rebalance), so every ancestor is a node filled whole, even
+ *   where its contents stay the same.
  * Before they were followed, core took the first slot holding the largest gap.
  */
 import { describe, expect, it } from 'vitest';
@@ -66,5 +69,21 @@ describe('largest-gap offset ties follow the kernel', () => {
     expect(rootGaps(tree)).toBe('gaps 4 0 0 meta 0');
     tree.storeRange(40, 43, 6);
     expect(rootGaps(tree)).toBe('gaps 0 0 0 meta 2');
+  });
+
+  it('a spanning store refills every ancestor up to the root', () => {
+    // Height 3: one-index entries every 4 up to 1200, then [1204, MAX].
+    const tree = new MapleTree<number>({ allocRange: true });
+    for (let i = 0; i <= 300; i++) tree.store(4 * i, i + 1);
+    tree.storeRange(1204, MAPLE_MAX, 999);
+    tree.erase(40);
+    expect(tree.height).toBe(3);
+    expect(rootGaps(tree)).toBe('gaps 7 3 3 3 3 meta 0');
+    // A NULL store to the end of leaf [381, 412] spans into the next leaf and
+    // leaves a run of 7 under the root's second child: the root's gaps tie,
+    // and the rebuilt root names the later slot.
+    tree.storeRange(410, 412, undefined);
+    expect(tree.nodeCount).toBe(44);
+    expect(rootGaps(tree)).toBe('gaps 7 7 3 3 3 meta 1');
   });
 });

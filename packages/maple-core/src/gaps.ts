@@ -96,6 +96,21 @@ export function refreshGapOffset<V>(core: TreeCore<V>, h: number): number {
 }
 
 /**
+ * Recomputes the largest-gap offset of every ancestor of node `h` (whose
+ * gaps must already be right), as {@link refreshGapOffset} does for a node
+ * written whole. After a spanning store or a rebalance the kernel (6.12's
+ * mas_spanning_rebalance) rebuilds every level up to the root through
+ * mab_mas_cp, even where the nodes above keep their contents; core writes
+ * only the levels whose contents change, and this gives the ones above the
+ * offsets their rebuilt copies would have.
+ */
+export function refreshOffsetsUp<V>(core: TreeCore<V>, h: number): void {
+  if (!core.alloc) return;
+  const parent = core.arena.parent;
+  for (let p = parent[h] as number; p !== 0; p = parent[p] as number) refreshGapOffset(core, p);
+}
+
+/**
  * The metadata rescan when the slot holding the largest gap shrank: like
  * {@link refreshGapOffset}, but a node with no gap at all gets its last slot.
  * Mirrors ma_max_gap().

@@ -34,7 +34,7 @@ import {
 } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
-import { refreshGapOffset, updateParentGapUp } from './gaps.js';
+import { refreshGapOffset, refreshOffsetsUp, updateParentGapUp } from './gaps.js';
 import { clearPivot, fitPivot, movePivots, pivotWord, setPivot } from './pivots.js';
 import type { Walker } from './walk.js';
 
@@ -205,6 +205,7 @@ export function pairParent<V>(
     arena.gaps[g + lo + 1] = bGap;
     refreshGapOffset(core, parent);
     updateParentGapUp(core, parent);
+    refreshOffsetsUp(core, parent);
   }
 }
 
@@ -277,5 +278,6 @@ export function mergeIntoLeft<V>(core: TreeCore<V>, lp: Walker, rp: Walker, d: n
     gaps[g + lo] = aGap;
     refreshGapOffset(core, parent);
     updateParentGapUp(core, parent);
+    refreshOffsetsUp(core, parent);
   }
 }

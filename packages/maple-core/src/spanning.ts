@@ -33,6 +33,7 @@ import {
 import { LEAF_64, MT_MIN_SLOTS, MT_SLOTS, SLOT_STRIDE } from './constants.js';
 import type { TreeCore } from './core.js';
 import { MAPLE_MAX } from './errors.js';
+import { refreshOffsetsUp } from './gaps.js';
 import { inPlaceMerge, inPlacePair, keepPrefix, writeKept } from './inplace.js';
 import { innerPivot } from './pivots.js';
 import { spanLeavesInPlace } from './span-leaves.js';
@@ -56,7 +57,12 @@ export function spanningStore<V>(core: TreeCore<V>, entry: number): void {
   // write walk stopped above the leaves (classifyStore's test at an internal
   // level is the leaf's own test against the same bound, so it never gets
   // further for a spanning store): both sides walk down from where it stopped.
-  descendBelowWrite(core, rp, last < MAPLE_MAX ? last + 1 : last);
+  // As in mas_wr_spanning_store, the right walk stays inside that node: a
+  // range ending at its max ends at the slot holding `last` (the walk for
+  // last + 1 stops at the node's last slot), and nothing of the next node
+  // joins the store.
+  const stopMax = wp.max[wp.depth] as number;
+  descendBelowWrite(core, rp, last < stopMax ? last + 1 : last);
   const rd = rp.depth;
   const rLeaf = rp.node[rd] as number;
   let rOff = rp.off[rd] as number;
@@ -190,14 +196,17 @@ export function rebuildLevels<V>(core: TreeCore<V>, depth: number): void {
     if (single && d > 0 && lp.node[d] === rp.node[d]) {
       // The two paths have met in one node and its new contents fit in one node
       // (and are enough: no neighbour was borrowed at this level), so the levels
-      // above keep their contents: the new node just takes the old one's place,
-      // as the kernel breaks out of its rebalance loop here. Outside RCU mode it
-      // is written over the old node.
+      // above keep their contents: the new node just takes the old one's place.
+      // Outside RCU mode it is written over the old node. 6.12's loop rebuilds
+      // those levels all the same, up to the root, with the same contents (so
+      // the same shape), which only refreshes their largest-gap offsets.
       const old = lp.node[d] as number;
       let neu = old;
       if (core.rcu) neu = bigBuildNode(core, type, 0, bEnd);
       else writeKept(core, old, type, 0, bEnd, lp.min[d] as number, rp.max[d] as number);
       publish(core, old, neu, d, lp);
+      // The kernel goes on rebuilding the levels above, with their contents.
+      refreshOffsetsUp(core, neu);
       return;
     }
     if (single && !core.rcu && d > 0 && inPlaceMerge(core, lp, rp, d, type, bEnd)) return;
