@@ -32,9 +32,20 @@ export type ShapeOp =
  *   overwrites part of an earlier range, so values and empty runs interleave;
  * - `vma`: page-aligned ranges with gaps, mapped bottom-up, top-down or in
  *   random order, then torn down in random order by erases and NULL stores
- *   over a few neighbours (partial and spanning munmaps).
+ *   over a few neighbours (partial and spanning munmaps);
+ * - `aligned`: a random-order build of half the operations, then stores
+ *   (a third NULL) and erases whose ends fall on the ends of earlier ranges
+ *   (or just beside them), so that writes often end exactly where a slot, a
+ *   leaf or a subtree ends.
  */
-export type SequenceKind = 'random-build' | 'ascending' | 'descending' | 'mixed' | 'nulls' | 'vma';
+export type SequenceKind =
+  | 'random-build'
+  | 'ascending'
+  | 'descending'
+  | 'mixed'
+  | 'nulls'
+  | 'vma'
+  | 'aligned';
 
 /** Every kind, in the order reports list them. */
 export const SEQUENCE_KINDS: readonly SequenceKind[] = [
@@ -44,6 +55,7 @@ export const SEQUENCE_KINDS: readonly SequenceKind[] = [
   'mixed',
   'nulls',
   'vma',
+  'aligned',
 ];
 
 /** Names one sequence: the same case always gives the same operations. */
@@ -155,6 +167,31 @@ function vmaOps(rng: Random, size: number): ShapeOp[] {
   return ops.slice(0, size);
 }
 
+function alignedOps(rng: Random, size: number): ShapeOp[] {
+  const ranges = layout(rng, Math.max(1, Math.floor(size / 2)));
+  const ops = buildOps(rng.shuffle(ranges.slice()));
+  // The ends of the ranges built: a write starts on a range's first index
+  // (or just before it) and ends on a range's last (or just after it), mostly
+  // within a few ranges, so that the tree keeps its size; now and then far.
+  const starts = ranges.map(([first]) => first);
+  const ends = ranges.map(([, last]) => last);
+  for (let i = ops.length; i < size; i++) {
+    const a = rng.below(starts.length);
+    const first = (starts[a] as number) + (rng.below(4) === 0 ? -1 : 0);
+    const roll = rng.below(100);
+    const reach = a + (roll < 70 ? rng.below(3) : roll < 95 ? rng.below(20) : rng.below(ends.length));
+    const b = Math.min(ends.length - 1, Math.max(a, reach));
+    const last = Math.max(first, (ends[b] as number) + (rng.below(4) === 0 ? 1 : 0));
+    const lo = Math.max(0, first);
+    if (rng.below(5) === 0) {
+      ops.push({ op: 'erase', index: rng.below(2) === 0 ? lo : last });
+      continue;
+    }
+    ops.push({ op: 'store', first: lo, last, value: rng.below(3) === 0 ? null : i + 1 });
+  }
+  return ops;
+}
+
 /** The operations of `shapeCase`; deterministic in the case. @throws RangeError on a size below 1 */
 export function generateOps(shapeCase: ShapeCase): ShapeOp[] {
   const { kind, seed, size } = shapeCase;
@@ -174,6 +211,8 @@ export function generateOps(shapeCase: ShapeCase): ShapeOp[] {
       return nullsOps(rng, size);
     case 'vma':
       return vmaOps(rng, size);
+    case 'aligned':
+      return alignedOps(rng, size);
     default:
       throw new RangeError(`unknown sequence kind ${String(kind)}`);
   }
