@@ -296,7 +296,10 @@ export function getUnmappedArea(
   if (file?.mmapOp === 'zero' && flags & MAP.SHARED) file = null;
   if (!file) pgoff = 0;
   let r: number;
-  if (file && !file.shmem) r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
+  // A regular file's filesystem (ext4, xfs) and /dev/zero place through thp_get_unmapped_area; other
+  // files (devices, sockets, pipes) have no get_unmapped_area and take the plain search.
+  const thpFile = file && !file.shmem && (file.type === undefined || file.mmapOp === 'zero');
+  if (thpFile) r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
   else if (file || flags & MAP.SHARED) r = mmGetUnmappedArea(mm, addr, len, pgoff, flags);
   else if (arch.thpSize && !addr && pageOffset(len, arch.thpSize) === 0)
     r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);

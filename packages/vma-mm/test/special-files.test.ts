@@ -210,3 +210,17 @@ describe.each<BackendName>(['maple', 'legacy'])('the address space API on the %s
     expect(mm.mremap(a, PAGE, 2 * PAGE, MREMAP.MAYMOVE)).toBeGreaterThan(0);
   });
 });
+
+describe.each<BackendName>(['maple', 'legacy'])('placing device mappings on the %s backend', (backend) => {
+  it('aligns /dev/zero to huge pages as a regular file, but not a device without get_unmapped_area', () => {
+    const mm = progSpace(backend);
+    const rw = PROT.READ | PROT.WRITE;
+    const len = 0x400000;
+    const zero = mm.mmap(0, len, rw, MAP.PRIVATE, opened(ZERO), 0x3000);
+    expect(zero % 0x200000).toBe(0x3000); // address and offset agree modulo 2 MiB, as Linux 6.18 placed it
+    const fb = opened({ path: '/dev/fb0', dev: '00:06', inode: 20, type: 'chr', rdev: '1d:00' });
+    const dev = mm.mmap(0, len, rw, MAP.SHARED, fb, 0);
+    expect(dev).toBe(zero - len); // right below, unaligned
+    expect(dev % 0x200000).not.toBe(0);
+  });
+});
