@@ -17,10 +17,11 @@
  * Advice that acts on pages (DONTNEED, FREE, WILLNEED, ...) leaves the VMAs
  * as they are and is not modelled here, except for guard regions
  * (MADV_GUARD_INSTALL / REMOVE), whose answers are modelled and whose install
- * gives an anonymous VMA its anon_vma (so it decides later merges).
+ * gives an anonymous VMA its anon_vma (so it decides later merges), and
+ * MADV_POPULATE_READ / WRITE, whose write faults give private memory one.
  */
 import { pageOffset } from './arch.js';
-import { EAGAIN, EINVAL, ENOMEM } from './errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { kernelHugePageSize } from './hugetlb.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
@@ -39,10 +40,12 @@ import {
   VM_NOHUGEPAGE,
   VM_PFNMAP,
   VM_RAND_READ,
+  VM_READ,
   VM_SEQ_READ,
   VM_SHARED,
   VM_SPECIAL,
   VM_WIPEONFORK,
+  VM_WRITE,
   type Vma,
 } from './vma.js';
 
@@ -68,6 +71,9 @@ const FLAG_ADVICE: ReadonlySet<number> = new Set(Object.values(MADV));
 /** The guard region advice (Linux 6.13+): PTE markers that fault, installed and removed. */
 export const MADV_GUARD = Object.freeze({ INSTALL: 102, REMOVE: 103 });
 
+/** MADV_POPULATE_READ / WRITE (Linux 5.14+): fault a range in for reading or writing. */
+export const MADV_POPULATE = Object.freeze({ READ: 22, WRITE: 23 });
+
 /** Whether `advice` is one that changes VMA flags (sysMadvise models these and MADV_GUARD's). */
 export function madviseChangesFlags(advice: number): boolean {
   return FLAG_ADVICE.has(advice);
@@ -79,11 +85,17 @@ export function madviseChangesFlags(advice: number): boolean {
  * (with transparent huge pages), HWPOISON, SOFT_OFFLINE, GUARD_INSTALL / REMOVE. Not modelled: sysMadvise
  * throws for it. Any other value is no advice at all, which the kernel answers with EINVAL.
  */
-const PAGE_ADVICE: ReadonlySet<number> = new Set([3, 4, 8, 9, 20, 21, 22, 23, 24, 25, 100, 101]);
+const PAGE_ADVICE: ReadonlySet<number> = new Set([3, 4, 8, 9, 20, 21, 24, 25, 100, 101]);
 
-/** Whether sysMadvise models `advice`: the advice that changes VMA flags, and the guard region advice. */
+/** Whether sysMadvise models `advice`: the advice that changes VMA flags, guard regions and populating. */
 export function madviseModelled(advice: number): boolean {
-  return FLAG_ADVICE.has(advice) || advice === MADV_GUARD.INSTALL || advice === MADV_GUARD.REMOVE;
+  return (
+    FLAG_ADVICE.has(advice) ||
+    advice === MADV_GUARD.INSTALL ||
+    advice === MADV_GUARD.REMOVE ||
+    advice === MADV_POPULATE.READ ||
+    advice === MADV_POPULATE.WRITE
+  );
 }
 const MADV_COLLAPSE = 25;
 
@@ -160,8 +172,30 @@ function guard(mm: MmCore, vma: Vma, advice: number): Vma | number {
 }
 
 /**
- * The madvise system call, for the advice that changes VMA flags (madviseChangesFlags) and the guard
- * region advice (MADV_GUARD).
+ * madvise_populate (faultin_page_range with FOLL_MADV_POPULATE) over pages [start, end): VMA by VMA,
+ * a hole answers ENOMEM and a VMA the access is not allowed on (I/O memory, no VM_WRITE for a write,
+ * no VM_READ for a read) EINVAL, with what came before faulted in. A write fault on private memory
+ * gives it its anon_vma (before the fault itself, so also on a file page past the end); a file page
+ * past the end of the file is SIGBUS: EFAULT. Guard markers (EFAULT too) are not tracked.
+ */
+function populateAdvice(mm: MmCore, start: number, end: number, write: boolean): number {
+  for (let pos = start; pos < end; ) {
+    const vma = mm.findVmaPage(pos);
+    if (!vma || vma.startPage > pos) return -ENOMEM;
+    if (vma.flags & (VM_IO | VM_PFNMAP) || !(vma.flags & (write ? VM_WRITE : VM_READ))) return -EINVAL;
+    const stop = Math.min(end, vma.endPage);
+    if (write && !(vma.flags & VM_SHARED)) mm.anonVmaPrepare(vma);
+    const size = isAnonymous(vma) ? undefined : vma.file?.size;
+    if (size !== undefined && vma.pgoff + (stop - vma.startPage) > Math.ceil(size / mm.pageSize))
+      return -EFAULT;
+    pos = stop;
+  }
+  return 0;
+}
+
+/**
+ * The madvise system call, for the advice that changes VMA flags (madviseChangesFlags), the guard
+ * region advice (MADV_GUARD) and populating (MADV_POPULATE).
  * @param mm - the address space
  * @param addr - start (bytes, page aligned)
  * @param len - length in bytes (rounded up to pages; 0 is a no-op)
@@ -193,6 +227,8 @@ export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unkn
   if (!pages) return 0;
   let start = a / ps;
   const end = start + pages;
+  if (behavior === MADV_POPULATE.READ || behavior === MADV_POPULATE.WRITE)
+    return populateAdvice(mm, start, end, behavior === MADV_POPULATE.WRITE);
 
   // madvise_walk_vmas
   let vma = mm.findVmaPage(start);

@@ -4,12 +4,13 @@
  *
  *   open     -> fd table                    (applyTraceOp resolves fd -> file)
  *   close    -> the fd leaves the table     (an mmap of it: EBADF)
+ *   size     -> the file's new size         (mlock / populate past it fail)
  *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
  *   rename   -> the file's new name
  *   fault    -> AddressSpace.fault          (a stack grown by page faults)
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err
- *                                           (madvise: flag-changing and guard advice only;
+ *                                           (madvise: flag, guard and populate advice only;
  *                                           mlock, mlock2, munlock, mlockall and
  *                                           munlockall too)
  *
@@ -20,7 +21,7 @@
  */
 import { AddressSpace } from './address-space.js';
 import type { BackendName } from './backend/types.js';
-import { MADV, MADV_GUARD, madviseModelled } from './madvise.js';
+import { MADV, MADV_GUARD, MADV_POPULATE, madviseModelled } from './madvise.js';
 import { MCL, MLOCK_ONFAULT } from './mlock.js';
 import type { AddressSpaceOptions } from './mm.js';
 import { type ArgNames, rawArgs } from './raw-args.js';
@@ -36,11 +37,17 @@ import {
   TraceFiles,
   type TraceOpenRecord,
   type TraceRenameRecord,
+  type TraceSizeRecord,
   type TraceUnlinkRecord,
 } from './trace-files.js';
 import { MAP, type MappedFile, MREMAP, parseProt } from './vma.js';
 
-export type { TraceOpenRecord, TraceRenameRecord, TraceUnlinkRecord } from './trace-files.js';
+export type {
+  TraceOpenRecord,
+  TraceRenameRecord,
+  TraceSizeRecord,
+  TraceUnlinkRecord,
+} from './trace-files.js';
 
 /** An `op` record of a trace. */
 export type TraceOpRecord = Extract<TraceRecord, { kind: 'op' }>;
@@ -90,6 +97,13 @@ export interface OpenEvent {
 export interface CloseEvent {
   kind: 'close';
   record: TraceCloseRecord;
+}
+
+/** A `size` record handled: the file has its new size in `vmas` VMAs (and its fds). */
+export interface SizeEvent {
+  kind: 'size';
+  record: TraceSizeRecord;
+  vmas: number;
 }
 
 /** An `unlink` record handled: `vmas` VMAs now print the file's name with " (deleted)". */
@@ -142,6 +156,7 @@ export interface OpEvent {
 export type ReplayEvent =
   | OpenEvent
   | CloseEvent
+  | SizeEvent
   | UnlinkEvent
   | RenameEvent
   | FaultEvent
@@ -196,7 +211,13 @@ function flagBits(names: unknown, table: Record<string, number>, what: string, l
 /** Names strace prints for the raw arguments decoded below (raw-args.ts). */
 const MADV_NAMES: ArgNames = {
   prefix: 'MADV_',
-  values: { ...MADV, GUARD_INSTALL: MADV_GUARD.INSTALL, GUARD_REMOVE: MADV_GUARD.REMOVE },
+  values: {
+    ...MADV,
+    GUARD_INSTALL: MADV_GUARD.INSTALL,
+    GUARD_REMOVE: MADV_GUARD.REMOVE,
+    POPULATE_READ: MADV_POPULATE.READ,
+    POPULATE_WRITE: MADV_POPULATE.WRITE,
+  },
 };
 const MCL_NAMES: ArgNames = { prefix: 'MCL_', values: MCL };
 const MLOCK_NAMES: ArgNames = { prefix: 'MLOCK_', values: { ONFAULT: MLOCK_ONFAULT } };
@@ -299,8 +320,8 @@ function applyOp(
     case 'munlockall':
       return mm.munlockall();
     case 'madvise': {
-      // Only advice that changes VMA flags, and the guard advice (an install gives anonymous memory its
-      // anon_vma), is applied; other page-level advice leaves the layout as it is.
+      // Only advice that changes VMA flags, the guard advice and populating (an install or a write fault
+      // gives memory its anon_vma) is applied; other page-level advice leaves the layout as it is.
       const a = rawArgs(r.args, 3, [undefined, undefined, MADV_NAMES]);
       if (!a || !madviseModelled(a[2] as number)) return undefined;
       return mm.madvise(a[0] as number, a[1] as number, a[2] as number);
@@ -428,7 +449,9 @@ export class TraceReplayer {
       else if (r.kind === 'close') {
         this.files.close(r, n + 1);
         event = { kind: 'close', record: r };
-      } else if (r.kind === 'unlink')
+      } else if (r.kind === 'size')
+        event = { kind: 'size', record: r, vmas: this.files.resize(r, this.space, n + 1) };
+      else if (r.kind === 'unlink')
         event = { kind: 'unlink', record: r, vmas: this.files.unlink(r, this.space, n + 1) };
       else if (r.kind === 'rename')
         event = { kind: 'rename', record: r, vmas: this.files.rename(r, this.space, n + 1) };
@@ -590,14 +613,7 @@ export function replayTrace(records: TraceRecord[], options: ReplayOptions = {})
       const l = emitLine(e);
       if (l !== undefined) emitted.push(l);
     }
-    if (
-      e.kind === 'open' ||
-      e.kind === 'close' ||
-      e.kind === 'unlink' ||
-      e.kind === 'rename' ||
-      e.kind === 'fault'
-    )
-      continue;
+    if (e.kind !== 'maps' && e.kind !== 'op') continue;
     if (e.kind === 'maps' ? !e.matched : e.matched === false) {
       if (options.stopAtFirstMismatch) break;
     }

@@ -9,7 +9,8 @@
  * VM_MAYWRITE of a shared mapping), `fs: "tmpfs"` a shmem file, `noexec` a
  * noexec mount. `type` (and a device's `rdev`) says what a file that is not a
  * regular one is, and so what its driver's mmap does (fileMmapOp). A `close`
- * record forgets an fd: an mmap of it is then EBADF.
+ * record forgets an fd: an mmap of it is then EBADF. A `size` record gives a
+ * file (every open file of that inode) its new size.
  *
  * An `unlink` record says a file's name went away: the kernel's d_path then
  * prints that name with " (deleted)" for every open file that was opened
@@ -22,6 +23,8 @@ import type { FileType, MappedFile } from './vma.js';
 
 /** An `open` record of a trace. */
 export type TraceOpenRecord = Extract<TraceRecord, { kind: 'open' }>;
+/** A `size` record of a trace. */
+export type TraceSizeRecord = Extract<TraceRecord, { kind: 'size' }>;
 /** An `unlink` record of a trace. */
 export type TraceUnlinkRecord = Extract<TraceRecord, { kind: 'unlink' }>;
 /** A `rename` record of a trace. */
@@ -142,6 +145,23 @@ export class TraceFiles {
   }
 
   /**
+   * A `size` record (i_size is the inode's): every open file of that dev and inode, in the fd table or
+   * mapped in `mm`, now has the new size; each stays one object, as in unlink.
+   * @returns the VMAs changed
+   * @throws TraceFormatError for a record without a dev, an inode and a size
+   */
+  resize(r: TraceSizeRecord, mm: AddressSpace | undefined, line: number): number {
+    if (typeof r.dev !== 'string' || !Number.isSafeInteger(r.inode) || typeof r.size !== 'string')
+      throw new TraceFormatError('a size record needs a dev, an inode and a size', line);
+    const size = hexValue(r.size);
+    return this.replaceAll(
+      (f) => f.dev === r.dev && f.inode === r.inode,
+      (f) => ({ ...f, size }),
+      mm,
+    );
+  }
+
+  /**
    * An `unlink` record (the kernel's d_path of an unlinked dentry): every open file opened as
    * `path` (same dev and inode), in the fd table or mapped in `mm`, now prints `path (deleted)`.
    * Each such file stays one object: all its VMAs and fds get the same renamed copy, so what
@@ -173,22 +193,39 @@ export class TraceFiles {
     to: string,
     mm: AddressSpace | undefined,
   ): number {
-    const renamed = new Map<MappedFile, MappedFile>();
-    const rename = (f: MappedFile): MappedFile => {
-      if (f.path !== r.path || f.dev !== r.dev || f.inode !== r.inode) return f;
-      let copy = renamed.get(f);
+    return this.replaceAll(
+      (f) => f.path === r.path && f.dev === r.dev && f.inode === r.inode,
+      (f) => ({ ...f, path: to }),
+      mm,
+    );
+  }
+
+  /**
+   * Every open file that `matches`, in the fd table and in the VMAs, becomes `change(file)`: one copy
+   * per open file, shared by all its fds and VMAs, so what merged before still merges.
+   * @returns the VMAs changed
+   */
+  private replaceAll(
+    matches: (f: MappedFile) => boolean,
+    change: (f: MappedFile) => MappedFile,
+    mm: AddressSpace | undefined,
+  ): number {
+    const copies = new Map<MappedFile, MappedFile>();
+    const replace = (f: MappedFile): MappedFile => {
+      if (!matches(f)) return f;
+      let copy = copies.get(f);
       if (!copy) {
-        copy = { ...f, path: to };
-        renamed.set(f, copy);
+        copy = change(f);
+        copies.set(f, copy);
       }
       return copy;
     };
-    for (const [fd, f] of this.table) this.table.set(fd, rename(f));
+    for (const [fd, f] of this.table) this.table.set(fd, replace(f));
     let vmas = 0;
     if (mm)
       for (const v of mm.vmas()) {
         if (!v.file) continue;
-        const f = rename(v.file);
+        const f = replace(v.file);
         if (f !== v.file) {
           v.file = f;
           vmas++;

@@ -64,6 +64,8 @@ export type TraceRecord =
     }
   /** The fd was closed (vmrun writes it when a call names an fd it described that is no longer open). */
   | { kind: 'close'; fd: number }
+  /** The file's size changed (a write or truncate since it was described): every open file of it sees it. */
+  | { kind: 'size'; dev: string; inode: number; size: string }
   | { kind: 'unlink'; path: string; dev: string; inode: number }
   | { kind: 'rename'; path: string; dev: string; inode: number; to: string }
   /** A page fault since the last call (vmrun: where the main stack grew, or a VMA got anonymous pages). */
@@ -96,7 +98,7 @@ export function parseTrace(text: string): TraceRecord[] {
     if (r.kind === 'header' && r.format !== 'vmtrace/1') {
       throw new TraceFormatError(`unsupported format ${String(r.format)}`, n + 1);
     }
-    if (!['header', 'open', 'close', 'unlink', 'rename', 'fault', 'maps', 'op'].includes(r.kind))
+    if (!['header', 'open', 'close', 'size', 'unlink', 'rename', 'fault', 'maps', 'op'].includes(r.kind))
       throw new TraceFormatError(`unknown kind ${r.kind}`, n + 1);
     out.push(r);
   }

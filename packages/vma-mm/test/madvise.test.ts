@@ -9,10 +9,12 @@ import {
   type BackendName,
   EACCES,
   EAGAIN,
+  EFAULT,
   EINVAL,
   ENOMEM,
   MADV,
   MADV_GUARD,
+  MADV_POPULATE,
   MAP,
   MREMAP,
   PROT,
@@ -227,5 +229,48 @@ describe.each<BackendName>(['maple', 'legacy'])('guard regions on the %s backend
     const vdso = 0x7ffff7fc8000;
     expect(mm.madvise(vdso, PAGE, INSTALL)).toBe(-EINVAL);
     expect(mm.madvise(vdso, PAGE, REMOVE)).toBe(-EINVAL);
+  });
+});
+
+describe.each<BackendName>(['maple', 'legacy'])('MADV_POPULATE on the %s backend', (backend) => {
+  const { READ, WRITE } = MADV_POPULATE;
+
+  it('a write populate gives private memory its anon_vma, a read populate does not', () => {
+    const mm = progSpace(backend);
+    mm.mmap(X, 4 * PAGE, RW, ANON | MAP.FIXED);
+    mm.mmap(X + 8 * PAGE, 4 * PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.madvise(X, 4 * PAGE, READ)).toBe(0);
+    expect(mm.vmaLookup(X)!.anon).toBe(0);
+    expect(mm.madvise(X + 8 * PAGE, 4 * PAGE, WRITE)).toBe(0);
+    expect(mm.vmaLookup(X + 8 * PAGE)!.anon).not.toBe(0);
+    mm.mmap(X + 16 * PAGE, 4 * PAGE, RW, MAP.SHARED | MAP.ANONYMOUS | MAP.FIXED);
+    expect(mm.madvise(X + 16 * PAGE, 4 * PAGE, WRITE)).toBe(0);
+    expect(mm.vmaLookup(X + 16 * PAGE)!.anon).toBe(0); // shared memory has no anonymous pages
+  });
+
+  it('answers EINVAL where the access is not allowed and ENOMEM at a hole, after faulting what came before', () => {
+    const mm = progSpace(backend);
+    mm.mmap(X, 4 * PAGE, PROT.READ, ANON | MAP.FIXED);
+    mm.mmap(X + 4 * PAGE, 4 * PAGE, PROT.NONE, ANON | MAP.FIXED);
+    expect(mm.madvise(X, 4 * PAGE, WRITE)).toBe(-EINVAL);
+    expect(mm.madvise(X, 4 * PAGE, READ)).toBe(0);
+    expect(mm.madvise(X, 8 * PAGE, READ)).toBe(-EINVAL);
+    expect(mm.madvise(X - 2 * PAGE, 4 * PAGE, READ)).toBe(-ENOMEM);
+    mm.mmap(X + 16 * PAGE, 4 * PAGE, RW, ANON | MAP.FIXED);
+    expect(mm.madvise(X + 16 * PAGE, 8 * PAGE, WRITE)).toBe(-ENOMEM);
+    expect(mm.vmaLookup(X + 16 * PAGE)!.anon).not.toBe(0);
+    const vvar = progSpace(backend, {}, WITH_VVAR);
+    expect(vvar.madvise(0x7ffff7fc2000, PAGE, READ)).toBe(-EINVAL); // I/O memory
+  });
+
+  it('cannot fault a file page past the end of the file (EFAULT), though a write populate still gives the anon_vma', () => {
+    const mm = progSpace(backend);
+    const file = { path: '/tmp/f', dev: 'fe:00', inode: 9, size: 6 * PAGE };
+    mm.mmap(X, 8 * PAGE, RW, MAP.PRIVATE | MAP.FIXED, file, 0);
+    expect(mm.madvise(X, 8 * PAGE, READ)).toBe(-EFAULT);
+    expect(mm.madvise(X, 6 * PAGE, READ)).toBe(0);
+    expect(mm.vmaLookup(X)!.anon).toBe(0);
+    expect(mm.madvise(X + 6 * PAGE, 2 * PAGE, WRITE)).toBe(-EFAULT);
+    expect(mm.vmaLookup(X)!.anon).not.toBe(0);
   });
 });

@@ -178,6 +178,37 @@ describe.each<BackendName>(['maple', 'legacy'])('special files on the %s backend
   });
 });
 
+describe.each<BackendName>(['maple', 'legacy'])('size records on the %s backend', (backend) => {
+  it('give every open file of the inode its new size, so a page up to it can be faulted in', () => {
+    const file = { path: '/tmp/f', dev: 'fe:00', inode: 9, size: '0x0' };
+    const mlock = (answer: object) => ({
+      op: 'mlock',
+      args: [hex(0x20000000), hex(4 * PAGE), '0x0'],
+      ...answer,
+    });
+    const ops = [
+      open(3, file),
+      open(4, file),
+      { ...mmapOp(0x20000000, 4 * PAGE, 'r--', ['SHARED', 'FIXED'], 3), ret: '0x20000000' },
+    ];
+    const size = { kind: 'size', dev: 'fe:00', inode: 9, size: hex(4 * PAGE) };
+    const events: string[] = [];
+    const r = replayTrace(syntheticTrace([...ops, mlock({ err: 12 }), size, mlock({ ret: '0x0' })]), {
+      backend,
+      onRecord: (e) => {
+        if (e.kind === 'size') events.push(`size ${e.vmas}`);
+      },
+    });
+    expect(r.answerMismatches).toEqual([]);
+    expect(events).toEqual(['size 1']);
+    // The fd that did not map it sees the size too: one object per open file, as before.
+    expect(r.mm.vmaLookup(0x20000000)!.file!.size).toBe(4 * PAGE);
+    expect(() => replayTrace(syntheticTrace([{ kind: 'size', dev: 'fe:00', inode: 9 }]))).toThrow(
+      /a size record needs a dev, an inode and a size/,
+    );
+  });
+});
+
 describe.each<BackendName>(['maple', 'legacy'])('the address space API on the %s backend', (backend) => {
   const zero = opened(ZERO);
   const RW = PROT.READ | PROT.WRITE;

@@ -27,6 +27,7 @@ struct described {
   dev_t dev;
   ino_t ino;
   int mode;
+  off_t size;
   char *path;
 };
 static struct described *described;
@@ -206,7 +207,7 @@ void emit_open(pid_t pid, long fd, int only_if_changed) {
   free(d->path);
   d->path = strdup(target);
   if (!d->path) die("out of memory");
-  d->known = 1, d->dev = st.st_dev, d->ino = st.st_ino, d->mode = mode;
+  d->known = 1, d->dev = st.st_dev, d->ino = st.st_ino, d->mode = mode, d->size = st.st_size;
   fprintf(out, "{\"kind\":\"open\",\"fd\":%ld,\"path\":", fd);
   json_str(target);
   emit_dev_inode(st.st_dev, st.st_ino);
@@ -232,6 +233,27 @@ void emit_open(pid_t pid, long fd, int only_if_changed) {
   fputs("}\n", out);
 }
 
+
+/*
+ * Before a call: a `size` record for each described file whose size changed since it was described (a write
+ * or ftruncate grew or shrank it; mlock and MADV_POPULATE cannot fault a page in past the end).
+ */
+void check_sizes(pid_t pid) {
+  for (long fd = 0; fd < n_described; fd++) {
+    struct described *d = &described[fd];
+    char link[64];
+    struct stat st;
+    if (!d->known) continue;
+    snprintf(link, sizeof link, "/proc/%d/fd/%ld", pid, fd);
+    if (stat(link, &st) != 0 || st.st_dev != d->dev || st.st_ino != d->ino || st.st_size == d->size) continue;
+    fprintf(out, "{\"kind\":\"size\"");
+    emit_dev_inode(st.st_dev, st.st_ino);
+    fprintf(out, ",\"size\":\"0x%llx\"}\n", (unsigned long long)st.st_size);
+    for (long k = fd; k < n_described; k++) /* other descriptors of the file know it now too */
+      if (described[k].known && described[k].dev == d->dev && described[k].ino == d->ino)
+        described[k].size = st.st_size;
+  }
+}
 
 /* A new history (after a later exec): every descriptor and name is described again when next mapped. */
 void files_reset(void) {
