@@ -110,6 +110,8 @@ export function openedFile(r: TraceOpenRecord, line: number): MappedFile {
 /** The fd table of a replay, and the renaming an unlink does. */
 export class TraceFiles {
   private readonly table = new Map<number, MappedFile>();
+  /** The open files the records made (and their renamed or resized copies), not the model's own shmem ones. */
+  private readonly described = new WeakSet<MappedFile>();
 
   /** The open file each fd names. */
   get byFd(): ReadonlyMap<number, MappedFile> {
@@ -132,6 +134,7 @@ export class TraceFiles {
       file = shared;
     }
     this.table.set(r.fd, file);
+    this.described.add(file);
     return file;
   }
 
@@ -155,7 +158,9 @@ export class TraceFiles {
       throw new TraceFormatError('a size record needs a dev, an inode and a size', line);
     const size = hexValue(r.size);
     return this.replaceAll(
-      (f) => f.dev === r.dev && f.inode === r.inode,
+      // Only files the records describe: shared anonymous memory is the model's own shmem file, whose
+      // made-up inode number may be one a real file on 00:01 (a memfd) has too.
+      (f) => this.described.has(f) && f.dev === r.dev && f.inode === r.inode,
       (f) => ({ ...f, size }),
       mm,
     );
@@ -217,6 +222,7 @@ export class TraceFiles {
       if (!copy) {
         copy = change(f);
         copies.set(f, copy);
+        this.described.add(copy);
       }
       return copy;
     };

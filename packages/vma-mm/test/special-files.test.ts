@@ -203,6 +203,18 @@ describe.each<BackendName>(['maple', 'legacy'])('size records on the %s backend'
     expect(events).toEqual(['size 1']);
     // The fd that did not map it sees the size too: one object per open file, as before.
     expect(r.mm.vmaLookup(0x20000000)!.file!.size).toBe(4 * PAGE);
+    // Shared anonymous memory is the model's own file: a size record of a real file that happens to have
+    // its made-up inode number leaves it alone.
+    const shared = {
+      ...mmapOp(0x30000000, 4 * PAGE, 'rw-', ['SHARED', 'ANONYMOUS', 'FIXED'], -1),
+      ret: '0x30000000',
+    };
+    const own = replayTrace(syntheticTrace([shared]), { backend }).mm.vmaLookup(0x30000000)!.file!;
+    const resized = replayTrace(
+      syntheticTrace([shared, { kind: 'size', dev: own.dev, inode: own.inode, size: hex(PAGE) }]),
+      { backend },
+    );
+    expect(resized.mm.vmaLookup(0x30000000)!.file!.size).toBe(4 * PAGE);
     expect(() => replayTrace(syntheticTrace([{ kind: 'size', dev: 'fe:00', inode: 9 }]))).toThrow(
       /a size record needs a dev, an inode and a size/,
     );
