@@ -1,0 +1,171 @@
+/**
+ * One `op` record of a vmtrace/1 history (fixtures/traces/FORMAT.md) as the
+ * system call it records, applied to an AddressSpace: flag names (with or
+ * without their MAP_ / MREMAP_ prefix, MAP_HUGE_<n>KB/MB/GB), hex numbers,
+ * `prot` and `prot_raw`, the fd table for file mappings, and the raw
+ * arguments of madvise and the mlock family (our recorder's hex registers or
+ * strace's form, raw-args.ts). Only calls that change the layout are
+ * applied; the others are skipped (undefined). The replayer (replayer.ts)
+ * calls it for every op.
+ */
+import type { AddressSpace } from './address-space.js';
+import { MADV, MADV_GUARD, MADV_POPULATE, madviseModelled } from './madvise.js';
+import { MCL, MLOCK_ONFAULT } from './mlock.js';
+import { type ArgNames, rawArgs } from './raw-args.js';
+import { hexValue, TraceFormatError } from './trace.js';
+import { MAP, type MappedFile, MREMAP, parseProt } from './vma.js';
+
+const MAP_NAMES: Record<string, number> = MAP as unknown as Record<string, number>;
+const MREMAP_NAMES: Record<string, number> = MREMAP as unknown as Record<string, number>;
+
+/** MAP_HUGE_2MB and friends: log2 of the huge page size at bit 26 (MAP_HUGE_SHIFT). */
+const HUGE_SIZE = /^HUGE_([0-9]+)(KB|MB|GB)$/;
+const HUGE_UNIT: Record<string, number> = { KB: 10, MB: 20, GB: 30 };
+
+/** The bits of one flag name (with or without its `MAP_` / `MREMAP_` prefix), or undefined. */
+function flagBit(name: string, table: Record<string, number>, prefix: string): number | undefined {
+  const n = name.startsWith(prefix) ? name.slice(prefix.length) : name;
+  if (Object.hasOwn(table, n)) return table[n];
+  if (table === MAP_NAMES) {
+    if (n === 'FILE') return 0;
+    const huge = HUGE_SIZE.exec(n);
+    const size = huge ? Math.log2(Number(huge[1])) + (HUGE_UNIT[huge[2] as string] as number) : Number.NaN;
+    if (Number.isInteger(size)) return size << 26;
+  }
+  return undefined;
+}
+
+function flagBits(names: unknown, table: Record<string, number>, what: string, line: number): number {
+  if (!Array.isArray(names)) throw new TraceFormatError(`${what} must be a list of names`, line);
+  const prefix = table === MAP_NAMES ? 'MAP_' : 'MREMAP_';
+  let bits = 0;
+  for (const n of names) {
+    const b = flagBit(String(n), table, prefix);
+    if (b === undefined) throw new TraceFormatError(`unknown ${what} "${String(n)}"`, line);
+    bits |= b;
+  }
+  return bits;
+}
+
+/** Names strace prints for the raw arguments decoded below (raw-args.ts). */
+const MADV_NAMES: ArgNames = {
+  prefix: 'MADV_',
+  values: {
+    ...MADV,
+    GUARD_INSTALL: MADV_GUARD.INSTALL,
+    GUARD_REMOVE: MADV_GUARD.REMOVE,
+    POPULATE_READ: MADV_POPULATE.READ,
+    POPULATE_WRITE: MADV_POPULATE.WRITE,
+  },
+};
+const MCL_NAMES: ArgNames = { prefix: 'MCL_', values: MCL };
+const MLOCK_NAMES: ArgNames = { prefix: 'MLOCK_', values: { ONFAULT: MLOCK_ONFAULT } };
+
+/**
+ * Applies one op record to `mm` as the system call it records (the strace
+ * decoding of FORMAT.md: flag names, hex arguments, the fd table).
+ * @param mm - the address space
+ * @param record - the op record
+ * @param files - the files opened so far, by fd
+ * @param line - the record's line, for errors
+ * @returns the call's answer (address, 0 or -errno), or undefined for a call that does not change the layout
+ * @throws TraceFormatError on an unknown flag, an fd never opened, or a number that does not parse
+ */
+export function applyTraceOp(
+  mm: AddressSpace,
+  record: { op: string; i?: number; [key: string]: unknown },
+  files: ReadonlyMap<number, MappedFile>,
+  line: number,
+): number | undefined {
+  try {
+    return applyOp(mm, record, files, line);
+  } catch (e) {
+    if (e instanceof SyntaxError)
+      throw new TraceFormatError(`bad number in op ${String(record.i)}: ${e.message}`, line);
+    throw e;
+  }
+}
+
+/**
+ * An op's `prot`: the bits of its "rwx" text, or `prot_raw` (the whole value) when the call passed
+ * bits the text cannot show (PROT_SEM, PROT_GROWSDOWN, PROT_GROWSUP, unknown ones).
+ * @throws TraceFormatError when prot_raw's read/write/exec bits are not the text's
+ */
+function protArg(r: { [key: string]: unknown }, line: number): number {
+  const text = parseProt(String(r.prot));
+  if (r.prot_raw === undefined) return text;
+  // BigInt keeps the low bits of values past 2^53 (a SyntaxError for a bad number is reported by the caller).
+  if (typeof r.prot_raw !== 'string' || Number(BigInt(r.prot_raw) & 7n) !== text)
+    throw new TraceFormatError(
+      `prot_raw ${String(r.prot_raw)} does not match prot "${String(r.prot)}"`,
+      line,
+    );
+  return hexValue(r.prot_raw);
+}
+
+function applyOp(
+  mm: AddressSpace,
+  r: { op: string; [key: string]: unknown },
+  files: ReadonlyMap<number, MappedFile>,
+  line: number,
+): number | undefined {
+  const hex = hexValue;
+  switch (r.op) {
+    case 'mmap': {
+      const flags = flagBits(r.flags, MAP_NAMES, 'mmap flag', line);
+      const fd = Number(r.fd);
+      let file: MappedFile | null = null;
+      if (!(flags & MAP.ANONYMOUS)) {
+        file = files.get(fd) ?? null;
+        // An fd no open record names (never opened, or closed): the kernel's EBADF, unless the trace
+        // says the call succeeded, which means a record is missing.
+        if (!file && fd >= 0 && r.err === undefined)
+          throw new TraceFormatError(`fd ${fd} was never opened`, line);
+      }
+      return mm.mmap(hex(r.addr), hex(r.len), protArg(r, line), flags, file, hex(r.off ?? '0x0'));
+    }
+    case 'munmap':
+      return mm.munmap(hex(r.addr), hex(r.len));
+    case 'mprotect':
+      return mm.mprotect(hex(r.addr), hex(r.len), protArg(r, line));
+    case 'mremap':
+      return mm.mremap(
+        hex(r.addr),
+        hex(r.old_len),
+        hex(r.new_len),
+        flagBits(r.flags, MREMAP_NAMES, 'mremap flag', line),
+        hex(r.new_addr ?? '0x0'),
+      );
+    case 'brk':
+      return mm.brk(hex(r.addr));
+    // Recorded with raw arguments (raw-args.ts): hex registers, or strace's decimal and symbolic
+    // form. A record whose arguments do not decode is skipped, as FORMAT.md allows for these calls.
+    case 'mlock':
+    case 'munlock': {
+      const a = rawArgs(r.args, 2);
+      if (!a) return undefined;
+      return r.op === 'mlock'
+        ? mm.mlock(a[0] as number, a[1] as number)
+        : mm.munlock(a[0] as number, a[1] as number);
+    }
+    case 'mlock2': {
+      const a = rawArgs(r.args, 3, [undefined, undefined, MLOCK_NAMES]);
+      return a ? mm.mlock2(a[0] as number, a[1] as number, a[2] as number) : undefined;
+    }
+    case 'mlockall': {
+      const a = rawArgs(r.args, 1, [MCL_NAMES]);
+      return a ? mm.mlockall(a[0] as number) : undefined;
+    }
+    case 'munlockall':
+      return mm.munlockall();
+    case 'madvise': {
+      // Only advice that changes VMA flags, the guard advice and populating (an install or a write fault
+      // gives memory its anon_vma) is applied; other page-level advice leaves the layout as it is.
+      const a = rawArgs(r.args, 3, [undefined, undefined, MADV_NAMES]);
+      if (!a || !madviseModelled(a[2] as number)) return undefined;
+      return mm.madvise(a[0] as number, a[1] as number, a[2] as number);
+    }
+    default:
+      return undefined;
+  }
+}
