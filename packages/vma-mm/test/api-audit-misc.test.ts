@@ -18,6 +18,7 @@ import {
   X86_64,
 } from '@maple-tree/vma-mm';
 import { describe, expect, it } from 'vitest';
+import { layoutSpace, refused, type SpaceOptions, state } from './audit-helpers.js';
 
 const LAYOUT = [
   '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
@@ -35,20 +36,8 @@ const PAGE = 4096;
 const ANON = MAP.PRIVATE | MAP.ANONYMOUS;
 const RW = PROT.READ | PROT.WRITE;
 
-type Options = Partial<Parameters<typeof AddressSpace.fromMaps>[1]>;
-const space = (backend: BackendName, options: Options = {}): AddressSpace =>
-  AddressSpace.fromMaps(LAYOUT, { arch: 'x86_64', backend, mmapMinAddr: 65536, ...options });
-
-function state(mm: AddressSpace): unknown {
-  return { maps: mm.procMaps(), count: mm.mapCount, locked: mm.lockedVm, brk: mm.currentBrk };
-}
-
-function refused(mm: AddressSpace, call: (mm: AddressSpace) => number, errno: number): void {
-  const before = state(mm);
-  expect(call(mm)).toBe(-errno);
-  expect(state(mm)).toEqual(before);
-  mm.validate();
-}
+const space = (backend: BackendName, options: SpaceOptions = {}): AddressSpace =>
+  layoutSpace(LAYOUT, backend, options);
 
 /** brk refuses by returning the old break, changing nothing. */
 function brkRefused(mm: AddressSpace, value: unknown): void {

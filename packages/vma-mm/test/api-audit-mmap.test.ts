@@ -20,6 +20,7 @@ import {
   X86_64,
 } from '@maple-tree/vma-mm';
 import { describe, expect, it } from 'vitest';
+import { layoutSpace, refused, type SpaceOptions } from './audit-helpers.js';
 
 /** A small x86_64 process: a program, anonymous memory, [vdso] and [stack]; one page mapped at 0x1000. */
 const LAYOUT = [
@@ -39,22 +40,8 @@ const RW = PROT.READ | PROT.WRITE;
 const FILE: MappedFile = { path: '/tmp/data', dev: 'fe:00', inode: 7, size: 1 << 20 };
 const RO_FILE: MappedFile = { path: '/tmp/ro', dev: 'fe:00', inode: 8, writable: false };
 
-type Options = Partial<Parameters<typeof AddressSpace.fromMaps>[1]>;
-const space = (backend: BackendName, options: Options = {}): AddressSpace =>
-  AddressSpace.fromMaps(LAYOUT, { arch: 'x86_64', backend, mmapMinAddr: 65536, ...options });
-
-/** Everything a refused call must leave alone. */
-function state(mm: AddressSpace): unknown {
-  return { maps: mm.procMaps(), count: mm.mapCount, locked: mm.lockedVm, brk: mm.currentBrk };
-}
-
-/** `call` answers -errno and changes nothing. */
-function refused(mm: AddressSpace, call: (mm: AddressSpace) => number, errno: number): void {
-  const before = state(mm);
-  expect(call(mm)).toBe(-errno);
-  expect(state(mm)).toEqual(before);
-  mm.validate();
-}
+const space = (backend: BackendName, options: SpaceOptions = {}): AddressSpace =>
+  layoutSpace(LAYOUT, backend, options);
 
 describe.each<BackendName>(['maple', 'legacy'])('mmap: order of the checks (%s)', (backend) => {
   it('sys_mmap tests the offset alignment before anything else, ksys_mmap_pgoff then the fd', () => {

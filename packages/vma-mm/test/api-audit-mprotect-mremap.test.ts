@@ -3,7 +3,7 @@
 // check_prep_vma as of 6.17), what a refused call leaves behind, and what a call that fails part way
 // keeps, on both backends.
 import {
-  AddressSpace,
+  type AddressSpace,
   type BackendName,
   EACCES,
   EAGAIN,
@@ -16,6 +16,7 @@ import {
   PROT,
 } from '@maple-tree/vma-mm';
 import { describe, expect, it } from 'vitest';
+import { layoutSpace, refused, type SpaceOptions } from './audit-helpers.js';
 
 const LAYOUT = [
   '555555554000-555555555000 r--p 00000000 fe:00 100                        /bin/prog',
@@ -37,20 +38,8 @@ const MOVE = MREMAP.MAYMOVE;
 const FIXED = MREMAP.MAYMOVE | MREMAP.FIXED;
 const RO_FILE: MappedFile = { path: '/tmp/ro', dev: 'fe:00', inode: 8, writable: false, size: 1 << 20 };
 
-type Options = Partial<Parameters<typeof AddressSpace.fromMaps>[1]>;
-const space = (backend: BackendName, options: Options = {}): AddressSpace =>
-  AddressSpace.fromMaps(LAYOUT, { arch: 'x86_64', backend, mmapMinAddr: 65536, ...options });
-
-function state(mm: AddressSpace): unknown {
-  return { maps: mm.procMaps(), count: mm.mapCount, locked: mm.lockedVm, brk: mm.currentBrk };
-}
-
-function refused(mm: AddressSpace, call: (mm: AddressSpace) => number, errno: number): void {
-  const before = state(mm);
-  expect(call(mm)).toBe(-errno);
-  expect(state(mm)).toEqual(before);
-  mm.validate();
-}
+const space = (backend: BackendName, options: SpaceOptions = {}): AddressSpace =>
+  layoutSpace(LAYOUT, backend, options);
 
 const line = (mm: AddressSpace, addr: number): string | undefined =>
   mm
