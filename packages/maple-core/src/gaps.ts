@@ -116,21 +116,9 @@ export function refreshOffsetsUp<V>(core: TreeCore<V>, h: number): void {
  * Mirrors ma_max_gap().
  */
 function rescanGapOffset<V>(core: TreeCore<V>, h: number): number {
-  const arena = core.arena;
-  const gaps = arena.gaps;
-  const g = arena.gapBase[h] as number;
-  const end = arena.end[h] as number;
-  let best = end;
-  let bestGap = 0;
-  for (let i = end; i >= 0; i--) {
-    const gap = gaps[g + i] as number;
-    if (gap > bestGap) {
-      bestGap = gap;
-      best = i;
-    }
-  }
-  arena.gapOffset[h] = best;
-  return bestGap;
+  const gap = refreshGapOffset(core, h);
+  if (gap === 0) core.arena.gapOffset[h] = core.arena.end[h] as number;
+  return gap;
 }
 
 /**
