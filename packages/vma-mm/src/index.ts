@@ -43,7 +43,14 @@ export { LegacyIndex } from './backend/legacy.js';
 export { MapleIndex, type MapleIndexOptions } from './backend/maple.js';
 export type { BackendName, IndexStats, VmaIndex } from './backend/types.js';
 export * from './errno.js';
-export { MADV, MADV_GUARD, MADV_POPULATE, madviseChangesFlags, madviseModelled } from './madvise.js';
+export {
+  MADV,
+  MADV_GUARD,
+  MADV_PAGE,
+  MADV_POPULATE,
+  madviseChangesFlags,
+  madviseModelled,
+} from './madvise.js';
 export { lockedPages, MCL, MLOCK_ONFAULT } from './mlock.js';
 export { type AddressSpaceOptions, defaultBackend, type MmapLayout } from './mm.js';
 export { type FromMapsOptions, formatVma, type MapsLine, parseMapsLine } from './procmaps.js';

@@ -14,14 +14,15 @@
  * so it splits and merges as mprotect's pieces do (EAGAIN where that would
  * pass vm.max_map_count). Unmapped parts of the range are passed over and
  * make the answer ENOMEM; a range running past the last VMA stops there.
- * Advice that acts on pages (DONTNEED, FREE, WILLNEED, ...) leaves the VMAs
- * as they are and is not modelled here, except for guard regions
- * (MADV_GUARD_INSTALL / REMOVE), whose answers are modelled and whose install
- * gives an anonymous VMA its anon_vma (so it decides later merges), and
- * MADV_POPULATE_READ / WRITE, whose write faults give private memory one.
+ * Advice that acts on pages (DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT,
+ * DONTNEED_LOCKED: MADV_PAGE) leaves the VMAs as they are: only its answers
+ * are modelled, VMA by VMA. So are guard regions (MADV_GUARD_INSTALL /
+ * REMOVE), whose install gives an anonymous VMA its anon_vma (so it decides
+ * later merges), and MADV_POPULATE_READ / WRITE, whose write faults give
+ * private memory one. MADV_COLLAPSE is not modelled.
  */
 import { pageOffset } from './arch.js';
-import { EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { EACCES, EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { kernelHugePageSize } from './hugetlb.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
@@ -35,6 +36,7 @@ import {
   VM_IO,
   VM_LOCKED,
   VM_MAYSHARE,
+  VM_MAYWRITE,
   VM_MERGEABLE,
   VM_MIXEDMAP,
   VM_NOHUGEPAGE,
@@ -80,22 +82,45 @@ export function madviseChangesFlags(advice: number): boolean {
 }
 
 /**
- * Advice the kernel knows (madvise_behavior_valid, 6.18) that acts on pages, not on VMA flags:
- * WILLNEED, DONTNEED, FREE, REMOVE, COLD, PAGEOUT, POPULATE_READ / WRITE, DONTNEED_LOCKED, COLLAPSE
- * (with transparent huge pages), HWPOISON, SOFT_OFFLINE, GUARD_INSTALL / REMOVE. Not modelled: sysMadvise
- * throws for it. Any other value is no advice at all, which the kernel answers with EINVAL.
+ * The advice that acts on pages rather than on VMA flags (madvise_vma_behavior's page cases): the
+ * VMAs stay as they are, so what is modelled is the answer, VMA by VMA (pageAdvice below).
  */
-const PAGE_ADVICE: ReadonlySet<number> = new Set([3, 4, 8, 9, 20, 21, 24, 25, 100, 101]);
+export const MADV_PAGE = Object.freeze({
+  WILLNEED: 3,
+  DONTNEED: 4,
+  FREE: 8,
+  REMOVE: 9,
+  COLD: 20,
+  PAGEOUT: 21,
+  DONTNEED_LOCKED: 24,
+});
 
-/** Whether sysMadvise models `advice`: the advice that changes VMA flags, guard regions and populating. */
+const PAGE_ADVICE: ReadonlySet<number> = new Set(Object.values(MADV_PAGE));
+
+/**
+ * Advice the kernel knows (madvise_behavior_valid, 6.18) that is not modelled: MADV_COLLAPSE (with
+ * transparent huge pages), for which sysMadvise throws. HWPOISON (100) and SOFT_OFFLINE (101) exist
+ * only with CONFIG_MEMORY_FAILURE, which the recorded Linux 6.18 lacks: they are no advice (EINVAL).
+ * Any other value is no advice at all, which the kernel answers with EINVAL.
+ */
+const UNMODELLED_ADVICE: ReadonlySet<number> = new Set([25]);
+
+/** madvise_behavior_valid, less MADV_COLLAPSE: the advice sysMadvise carries out. */
+const KNOWN_ADVICE: ReadonlySet<number> = new Set([
+  ...FLAG_ADVICE,
+  ...PAGE_ADVICE,
+  MADV_GUARD.INSTALL,
+  MADV_GUARD.REMOVE,
+  MADV_POPULATE.READ,
+  MADV_POPULATE.WRITE,
+]);
+
+/**
+ * Whether sysMadvise answers `advice`: every value but MADV_COLLAPSE, including values that are no
+ * advice at all (the kernel's answer to those, EINVAL, is modelled too).
+ */
 export function madviseModelled(advice: number): boolean {
-  return (
-    FLAG_ADVICE.has(advice) ||
-    advice === MADV_GUARD.INSTALL ||
-    advice === MADV_GUARD.REMOVE ||
-    advice === MADV_POPULATE.READ ||
-    advice === MADV_POPULATE.WRITE
-  );
+  return !UNMODELLED_ADVICE.has(advice);
 }
 const MADV_COLLAPSE = 25;
 
@@ -151,12 +176,47 @@ function advise(
   advice: number,
 ): Vma | number {
   if (advice === MADV_GUARD.INSTALL || advice === MADV_GUARD.REMOVE) return guard(mm, vma, advice);
+  if (PAGE_ADVICE.has(advice)) {
+    const err = pageAdvice(vma, advice);
+    return err < 0 ? err : vma;
+  }
   const flags = adviseFlags(vma, advice);
   if (flags < 0) return flags;
   if (flags === vma.flags) return vma;
   const r = modifyFlags(mm, vma, prev, start, end, flags);
   // madvise_vma_behavior answers EAGAIN where a split ran out of map slots.
   return r === -ENOMEM ? -EAGAIN : r;
+}
+
+/**
+ * madvise_vma_behavior's page cases on one VMA: 0, or -errno when the advice does not apply to it
+ * (no hugetlb VMA exists here).
+ *
+ *   WILLNEED                  swap-in or read-ahead: never refused
+ *   COLD, PAGEOUT             can_madv_lru_vma: not on locked or VM_PFNMAP memory
+ *   DONTNEED, FREE            madvise_dontneed_free_valid_vma: not on locked or VM_PFNMAP memory;
+ *                             FREE only on anonymous memory (madvise_free_single_vma)
+ *   DONTNEED_LOCKED           as DONTNEED, locked memory included
+ *   REMOVE                    madvise_remove: not on locked memory, a file needed (EINVAL), and a
+ *                             shared writable mapping of it (EACCES)
+ */
+function pageAdvice(vma: Vma, advice: number): number {
+  const f = vma.flags;
+  switch (advice) {
+    case MADV_PAGE.WILLNEED:
+      return 0;
+    case MADV_PAGE.COLD:
+    case MADV_PAGE.PAGEOUT:
+      return f & (VM_LOCKED | VM_PFNMAP) ? -EINVAL : 0;
+    case MADV_PAGE.REMOVE:
+      if (f & VM_LOCKED || !vma.file) return -EINVAL;
+      return (f & (VM_SHARED | VM_MAYWRITE)) === (VM_SHARED | VM_MAYWRITE) ? 0 : -EACCES;
+    default: {
+      const forbidden = advice === MADV_PAGE.DONTNEED_LOCKED ? VM_PFNMAP : VM_PFNMAP | VM_LOCKED;
+      if (f & forbidden) return -EINVAL;
+      return advice === MADV_PAGE.FREE && !isAnonymous(vma) ? -EINVAL : 0;
+    }
+  }
 }
 
 /**
@@ -194,15 +254,17 @@ function populateAdvice(mm: MmCore, start: number, end: number, write: boolean):
 }
 
 /**
- * The madvise system call, for the advice that changes VMA flags (madviseChangesFlags), the guard
- * region advice (MADV_GUARD) and populating (MADV_POPULATE).
+ * The madvise system call, for the advice that changes VMA flags (madviseChangesFlags), the page
+ * advice (MADV_PAGE: answers only), the guard region advice (MADV_GUARD) and populating
+ * (MADV_POPULATE).
  * @param mm - the address space
  * @param addr - start (bytes, page aligned)
  * @param len - length in bytes (rounded up to pages; 0 is a no-op)
  * @param advice - one of MADV
  * @returns 0 or -errno (EINVAL for bad arguments, advice the kernel does not know or advice that does
- *   not apply to a VMA, ENOMEM when part of the range is unmapped, EAGAIN at vm.max_map_count)
- * @throws RangeError for advice the kernel knows that acts on pages, not flags (not modelled)
+ *   not apply to a VMA, EACCES for MADV_REMOVE on memory that is not shared and writable, ENOMEM when
+ *   part of the range is unmapped, EAGAIN at vm.max_map_count)
+ * @throws RangeError for MADV_COLLAPSE (not modelled)
  */
 export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unknown): number {
   const a = argValue(addr);
@@ -213,11 +275,9 @@ export function sysMadvise(mm: MmCore, addr: unknown, len: unknown, advice: unkn
   // madvise_behavior_valid comes first: the huge page advice exists only with transparent huge pages.
   const thpAdvice = behavior === MADV.HUGEPAGE || behavior === MADV.NOHUGEPAGE || behavior === MADV_COLLAPSE;
   if (thpAdvice && !kernelHugePageSize(mm.arch)) return -EINVAL;
-  if (!madviseModelled(behavior)) {
-    if (PAGE_ADVICE.has(behavior))
-      throw new RangeError(`madvise advice ${behavior} does not change VMA flags`);
-    return -EINVAL;
-  }
+  if (UNMODELLED_ADVICE.has(behavior))
+    throw new RangeError(`madvise advice ${behavior} (MADV_COLLAPSE) is not modelled`);
+  if (!KNOWN_ADVICE.has(behavior)) return -EINVAL;
   if (Number.isNaN(a) || Number.isNaN(l)) return -EINVAL;
   const ps = mm.pageSize;
   if (pageOffset(a, ps)) return -EINVAL;

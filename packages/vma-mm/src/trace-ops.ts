@@ -9,7 +9,7 @@
  * calls it for every op.
  */
 import type { AddressSpace } from './address-space.js';
-import { MADV, MADV_GUARD, MADV_POPULATE, madviseModelled } from './madvise.js';
+import { MADV, MADV_GUARD, MADV_PAGE, MADV_POPULATE, madviseModelled } from './madvise.js';
 import { MCL, MLOCK_ONFAULT } from './mlock.js';
 import { type ArgNames, rawArgs } from './raw-args.js';
 import { hexValue, TraceFormatError } from './trace.js';
@@ -52,6 +52,7 @@ const MADV_NAMES: ArgNames = {
   prefix: 'MADV_',
   values: {
     ...MADV,
+    ...MADV_PAGE,
     GUARD_INSTALL: MADV_GUARD.INSTALL,
     GUARD_REMOVE: MADV_GUARD.REMOVE,
     POPULATE_READ: MADV_POPULATE.READ,

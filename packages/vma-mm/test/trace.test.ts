@@ -26,7 +26,7 @@ describe('replayTrace', () => {
     const text = trace(
       '{"kind":"op","i":1,"op":"mmap","addr":"0x0","len":"0x1000","prot":"rw-","flags":["PRIVATE","ANONYMOUS"],"fd":-1,"off":"0x0","ret":"0x7ffff7ffe000"}',
       '{"kind":"op","i":2,"op":"munmap","addr":"0x1001","len":"0x1000","err":22}',
-      '{"kind":"op","i":3,"op":"madvise","args":["0x0","0x0","0x4"],"ret":"0x0"}',
+      '{"kind":"op","i":3,"op":"msync","args":["0x7ffff7ffe000","0x1000","0x4"],"ret":"0x0"}',
       '{"kind":"op","i":4,"op":"mprotect","addr":"0x7ffff7ffe000","len":"0x1000","prot":"r--","ret":"0x0"}',
       '{"kind":"maps","at":4,"lines":["7ffff7ffe000-7ffff7fff000 r--p 00000000 00:00 0","7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0 [stack]"]}',
     );
@@ -36,7 +36,7 @@ describe('replayTrace', () => {
       { at: 0, lines: [expect.stringContaining('[stack]')] },
       { i: 1, ret: '0x7ffff7ffe000' },
       { i: 2, err: 22 },
-      { i: 3, skipped: 'madvise' },
+      { i: 3, skipped: 'msync' },
       { i: 4, ret: '0x0' },
       { at: 4, lines: expect.any(Array) },
     ]);
