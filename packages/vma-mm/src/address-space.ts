@@ -59,9 +59,10 @@ export class AddressSpace extends MmCore {
   }
 
   /**
-   * madvise(2) with advice that changes VMA flags (MADV in madvise.ts), or guard region advice (MADV_GUARD).
+   * madvise(2): advice that changes VMA flags (MADV), page advice (MADV_PAGE: DONTNEED, FREE, ...,
+   * answered without touching the VMAs), guard regions (MADV_GUARD) and populating (MADV_POPULATE).
    * @returns 0 or -errno (EINVAL for advice the kernel does not know)
-   * @throws RangeError for advice the kernel knows that acts on pages (DONTNEED, FREE, ...: not modelled)
+   * @throws RangeError for MADV_COLLAPSE (not modelled)
    */
   madvise(addr: number, len: number, advice: number): number {
     return this.synced(sysMadvise(this, addr, len, advice));

@@ -103,7 +103,8 @@ const PAGE_ADVICE: ReadonlySet<number> = new Set(Object.values(MADV_PAGE));
  * only with CONFIG_MEMORY_FAILURE, which the recorded Linux 6.18 lacks: they are no advice (EINVAL).
  * Any other value is no advice at all, which the kernel answers with EINVAL.
  */
-const UNMODELLED_ADVICE: ReadonlySet<number> = new Set([25]);
+const MADV_COLLAPSE = 25;
+const UNMODELLED_ADVICE: ReadonlySet<number> = new Set([MADV_COLLAPSE]);
 
 /** madvise_behavior_valid, less MADV_COLLAPSE: the advice sysMadvise carries out. */
 const KNOWN_ADVICE: ReadonlySet<number> = new Set([
@@ -122,7 +123,6 @@ const KNOWN_ADVICE: ReadonlySet<number> = new Set([
 export function madviseModelled(advice: number): boolean {
   return !UNMODELLED_ADVICE.has(advice);
 }
-const MADV_COLLAPSE = 25;
 
 /** vma_ksm_compatible: mappings KSM leaves alone (MADV_MERGEABLE is then ignored). */
 const KSM_INCOMPATIBLE =
