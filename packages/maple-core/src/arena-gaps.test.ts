@@ -5,11 +5,11 @@
  * attachable on a fixed SharedArrayBuffer arena, and checked by validate().
  */
 import { describe, expect, it } from 'vitest';
+import { code } from '../test/contract-helpers.js';
 import { emptyAreaSearch } from './area.js';
 import { NodeArena } from './arena.js';
 import { ARANGE_64, GAP_STRIDE, LEAF_64, RANGE_64, SLOT_STRIDE } from './constants.js';
 import { TreeCore } from './core.js';
-import { MapleError } from './errors.js';
 import { MapleTree } from './tree.js';
 
 /** Ranges 6 wide with gaps of 4, every 97th gap 24 wide (the benchmark layout). */
@@ -41,16 +41,6 @@ function reachable(t: MapleTree<number>): number[] {
 function gapsOf(a: NodeArena, h: number): number[] | null {
   const g = a.gapBase[h] as number;
   return g === 0 ? null : [...a.gaps.subarray(g, g + GAP_STRIDE)];
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof MapleError) return error.code;
-    throw error;
-  }
-  return undefined;
 }
 
 describe('gap pool', () => {
@@ -296,7 +286,7 @@ describe('gap pool on a fixed shared arena', () => {
     const hs = Array.from({ length: 39 }, () => a.alloc(ARANGE_64));
     expect(a.gapBlocksInUse).toBe(39);
     const live = a.live;
-    expect(codeOf(() => a.alloc(ARANGE_64))).toBe('ENOMEM');
+    expect(code(() => a.alloc(ARANGE_64))).toBe('ENOMEM');
     expect(a.live).toBe(live);
     expect(a.gapBlocksInUse).toBe(39);
     a.free(hs[5] as number);
