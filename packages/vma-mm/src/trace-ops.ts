@@ -15,33 +15,40 @@ import { type ArgNames, rawArgs } from './raw-args.js';
 import { hexValue, TraceFormatError } from './trace.js';
 import { MAP, type MappedFile, MREMAP, parseProt } from './vma.js';
 
-const MAP_NAMES: Record<string, number> = MAP as unknown as Record<string, number>;
-const MREMAP_NAMES: Record<string, number> = MREMAP as unknown as Record<string, number>;
+/** mmap flag names (MAP_FILE is no bit at all); MAP_HUGE_<size> is decoded by hugeFlag. */
+const MAP_FLAGS: ArgNames = { prefix: 'MAP_', values: { ...MAP, FILE: 0 } };
+const MREMAP_FLAGS: ArgNames = { prefix: 'MREMAP_', values: MREMAP };
 
 /** MAP_HUGE_2MB and friends: log2 of the huge page size at bit 26 (MAP_HUGE_SHIFT). */
 const HUGE_SIZE = /^HUGE_([0-9]+)(KB|MB|GB)$/;
 const HUGE_UNIT: Record<string, number> = { KB: 10, MB: 20, GB: 30 };
 
-/** The bits of one flag name (with or without its `MAP_` / `MREMAP_` prefix), or undefined. */
-function flagBit(name: string, table: Record<string, number>, prefix: string): number | undefined {
-  const n = name.startsWith(prefix) ? name.slice(prefix.length) : name;
-  if (Object.hasOwn(table, n)) return table[n];
-  if (table === MAP_NAMES) {
-    if (n === 'FILE') return 0;
-    const huge = HUGE_SIZE.exec(n);
-    const size = huge ? Math.log2(Number(huge[1])) + (HUGE_UNIT[huge[2] as string] as number) : Number.NaN;
-    if (Number.isInteger(size)) return size << 26;
-  }
-  return undefined;
+/** The bits of a MAP_HUGE_<size> name (without its prefix), or undefined. */
+function hugeFlag(name: string): number | undefined {
+  const huge = HUGE_SIZE.exec(name);
+  const size = huge ? Math.log2(Number(huge[1])) + (HUGE_UNIT[huge[2] as string] as number) : Number.NaN;
+  return Number.isInteger(size) ? size << 26 : undefined;
 }
 
-function flagBits(names: unknown, table: Record<string, number>, what: string, line: number): number {
+/**
+ * The bits of a list of flag names, each with or without the table's prefix; `more` decodes names
+ * the table does not hold.
+ * @throws TraceFormatError for a name neither knows
+ */
+function flagBits(
+  names: unknown,
+  table: ArgNames,
+  what: string,
+  line: number,
+  more: (name: string) => number | undefined = () => undefined,
+): number {
   if (!Array.isArray(names)) throw new TraceFormatError(`${what} must be a list of names`, line);
-  const prefix = table === MAP_NAMES ? 'MAP_' : 'MREMAP_';
   let bits = 0;
-  for (const n of names) {
-    const b = flagBit(String(n), table, prefix);
-    if (b === undefined) throw new TraceFormatError(`unknown ${what} "${String(n)}"`, line);
+  for (const raw of names) {
+    const name = String(raw);
+    const n = name.startsWith(table.prefix) ? name.slice(table.prefix.length) : name;
+    const b = Object.hasOwn(table.values, n) ? table.values[n] : more(n);
+    if (b === undefined) throw new TraceFormatError(`unknown ${what} "${name}"`, line);
     bits |= b;
   }
   return bits;
@@ -113,7 +120,7 @@ function applyOp(
   const hex = hexValue;
   switch (r.op) {
     case 'mmap': {
-      const flags = flagBits(r.flags, MAP_NAMES, 'mmap flag', line);
+      const flags = flagBits(r.flags, MAP_FLAGS, 'mmap flag', line, hugeFlag);
       const fd = Number(r.fd);
       let file: MappedFile | null = null;
       if (!(flags & MAP.ANONYMOUS)) {
@@ -134,7 +141,7 @@ function applyOp(
         hex(r.addr),
         hex(r.old_len),
         hex(r.new_len),
-        flagBits(r.flags, MREMAP_NAMES, 'mremap flag', line),
+        flagBits(r.flags, MREMAP_FLAGS, 'mremap flag', line),
         hex(r.new_addr ?? '0x0'),
       );
     case 'brk':
