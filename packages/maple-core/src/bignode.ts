@@ -16,7 +16,7 @@ import {
   SLOT_STRIDE,
 } from './constants.js';
 import type { TreeCore } from './core.js';
-import { nodeMaxGap } from './gaps.js';
+import { nodeMaxGap, refreshGapOffset } from './gaps.js';
 import { fillPivots } from './pivots.js';
 
 /** Slots (value index or child handle) of the big node. */
@@ -116,19 +116,10 @@ export function writeBigInto<V>(core: TreeCore<V>, h: number, type: number, from
   if (type === ARANGE_64) {
     const gaps = arena.gaps;
     const g = arena.gapBase[h] as number;
+    for (let i = 0; i < count; i++) gaps[g + i] = bGap[from + i] as number;
     for (let i = count; i < GAP_STRIDE; i++) gaps[g + i] = 0;
-    // mab_mas_cp's metadata: the last slot holding the largest gap, 0 when none has a gap.
-    let best = 0;
-    let bestGap = 0;
-    for (let i = count - 1; i >= 0; i--) {
-      const gap = bGap[from + i] as number;
-      gaps[g + i] = gap;
-      if (gap > bestGap) {
-        bestGap = gap;
-        best = i;
-      }
-    }
-    arena.gapOffset[h] = best;
+    // mab_mas_cp's metadata for a node filled whole.
+    refreshGapOffset(core, h);
   }
 }
 

@@ -128,20 +128,10 @@ export function writeKept<V>(
   const gaps = arena.gaps;
   const g = arena.gapBase[h] as number;
   const bg = bGap;
-  // mab_mas_cp's metadata: the last slot holding the largest gap, 0 when none has a gap.
-  let best = 0;
-  let bestGap = 0;
-  for (let i = count - 1; i >= 0; i--) {
-    const gap = bg[from + i] as number;
-    if (i >= keep) gaps[g + i] = gap;
-    if (gap > bestGap) {
-      bestGap = gap;
-      best = i;
-    }
-  }
+  for (let i = keep; i < count; i++) gaps[g + i] = bg[from + i] as number;
   for (let i = count; i <= oldEnd; i++) gaps[g + i] = 0;
-  arena.gapOffset[h] = best;
-  return bestGap;
+  // mab_mas_cp's metadata for a node filled whole (the kept entries' gaps are already there).
+  return refreshGapOffset(core, h);
 }
 
 /**
