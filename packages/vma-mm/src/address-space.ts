@@ -5,6 +5,7 @@
  * kernel's errno and change nothing.
  */
 
+import { isPow2 } from './arch.js';
 import { sysBrk } from './brk.js';
 import { EINVAL } from './errno.js';
 import { handleFault } from './fault.js';
@@ -188,8 +189,8 @@ export class AddressSpace extends MmCore {
     const vals = [info.length, info.low, info.high, info.alignMask ?? 0, info.alignOffset ?? 0].map(argValue);
     if (vals.some(Number.isNaN)) return -EINVAL;
     const [length, low, high, mask, offset] = vals as [number, number, number, number, number];
-    const units = (mask + 1) / ps; // the alignment in pages: a power of two
-    const badMask = mask !== 0 && (!Number.isInteger(units) || 2 ** Math.round(Math.log2(units)) !== units);
+    // The alignment (mask + 1) must be a power-of-two number of pages.
+    const badMask = mask !== 0 && !isPow2((mask + 1) / ps);
     if (!length || length % ps || badMask || low > high) return -EINVAL;
     const r = vmUnmappedArea(this, {
       topdown: info.topdown === true,

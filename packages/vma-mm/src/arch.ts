@@ -72,7 +72,9 @@ export interface ArchProfile {
   readonly brkRndRange?: number;
 }
 
-const isPow2 = (x: number) => Number.isInteger(x) && x > 0 && 2 ** Math.round(Math.log2(x)) === x;
+/** Whether `x` is a positive integer power of two. */
+export const isPow2 = (x: number): boolean =>
+  Number.isInteger(x) && x > 0 && 2 ** Math.round(Math.log2(x)) === x;
 
 /**
  * Check a profile given as an object (built-in profiles are resolved by
