@@ -188,16 +188,33 @@ function genericHintFree(mm: MmCore, addr: number, len: number, end: number): bo
   return hintFree(mm, addr, len) && (!prev || page >= mm.endGap(prev));
 }
 
+/**
+ * What generic_get_unmapped_area and its top-down twin check before searching:
+ * the length against the window, MAP_FIXED, then a page-aligned hint with room.
+ * @returns the answer (the address, or -ENOMEM), or undefined to go on and search
+ */
+function genericChecks(
+  mm: MmCore,
+  addr: number,
+  len: number,
+  flags: number,
+  end: number,
+): number | undefined {
+  if (len > end - mm.mmapMinAddr) return -ENOMEM;
+  if (flags & MAP.FIXED) return addr;
+  if (addr) {
+    const hint = Math.ceil(addr / mm.pageSize) * mm.pageSize;
+    if (genericHintFree(mm, hint, len, end)) return hint;
+  }
+  return undefined;
+}
+
 /** generic_get_unmapped_area (mm/mmap.c): bottom-up from mmap_base. */
 function genericBottomUp(mm: MmCore, addr: number, len: number, flags: number): number {
   const ps = mm.pageSize;
   const end = mmapEnd(mm, addr);
-  if (len > end - mm.mmapMinAddr) return -ENOMEM;
-  if (flags & MAP.FIXED) return addr;
-  if (addr) {
-    addr = Math.ceil(addr / ps) * ps;
-    if (genericHintFree(mm, addr, len, end)) return addr;
-  }
+  const checked = genericChecks(mm, addr, len, flags, end);
+  if (checked !== undefined) return checked;
   return searchBytes(mm, false, len / ps, Math.ceil(mm.mmapBase / ps), end / ps, 0);
 }
 
@@ -206,13 +223,10 @@ function genericTopDown(mm: MmCore, addr: number, len: number, flags: number): n
   const arch = mm.arch;
   const ps = mm.pageSize;
   const end = mmapEnd(mm, addr);
-  if (len > end - mm.mmapMinAddr) return -ENOMEM;
-  if (flags & MAP.FIXED) return addr;
-  if (addr) {
-    addr = Math.ceil(addr / ps) * ps;
-    if (genericHintFree(mm, addr, len, end)) return addr;
-  }
-  const base = mmapBaseFor(arch, addr, mm.mmapBase);
+  const checked = genericChecks(mm, addr, len, flags, end);
+  if (checked !== undefined) return checked;
+  // The search window depends on the hint as given (rounded up: the same for a page-aligned one).
+  const base = mmapBaseFor(arch, Math.ceil(addr / ps) * ps, mm.mmapBase);
   const length = len / ps;
   const r = searchBytes(mm, true, length, 1, base / ps, 0);
   if (r >= 0) return r;
