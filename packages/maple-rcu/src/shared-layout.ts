@@ -5,8 +5,9 @@
  * ```
  *  handle ─┬─ arena     node arena arrays (pivots, slots, parent, type, end, generation, ...)
  *          ├─ born      Int32   per node: epoch of the version its current incarnation first appears in
- *          ├─ values    Float64 per value index: the stored number (index 0 = empty)
- *          ├─ meta      Int32   [ROOT, VERSION, NODELESS_VERSION, VERSION_HI, READERS, ...]
+ *          │                    (born[0]: the tree id)
+ *          ├─ values    Float64 per value index: the stored number (index 0 = empty; values[0]: the tree id)
+ *          ├─ meta      Int32   [ROOT, VERSION, NODELESS_VERSION, VERSION_HI, READERS, TREE_ID, ...]
  *          └─ epochs    Int32   per reader slot: FREE, IDLE or the epoch it reads in
  * ```
  *
@@ -46,6 +47,12 @@ export const M_NODELESS_VERSION = 2;
 export const M_VERSION_HI = 3;
 /** meta[READERS]: reader slots ever claimed (the writer scans that many). */
 export const M_READERS = 4;
+/**
+ * meta[TREE_ID]: a random non-zero number naming the tree, also written at
+ * born[0] and values[0] (handle 0 and value index 0 are never used), so that
+ * attaching to a handle whose buffers come from different trees is refused.
+ */
+export const M_TREE_ID = 5;
 /** Words in meta. */
 export const META_WORDS = 8;
 
@@ -63,6 +70,16 @@ export const EPOCH_MASK = EPOCH_SPAN - 1;
 
 /** Value slots per node: a leaf holds at most 16 value indices. */
 export const VALUES_PER_NODE = 16;
+
+/** Length of the shared value array of a tree of `capacity` node handles. */
+export function valueSlots(capacity: number): number {
+  return capacity * VALUES_PER_NODE + 2;
+}
+
+/** A random non-zero 31-bit tree id (see {@link M_TREE_ID}). */
+export function newTreeId(): number {
+  return 1 + Math.floor(Math.random() * 0x7ffffffe);
+}
 
 /** The epoch of version `v`. */
 export function epochOf(v: number): number {

@@ -37,11 +37,14 @@ import {
   M_NODELESS_VERSION,
   M_READERS,
   M_ROOT,
+  M_TREE_ID,
   M_VERSION,
   M_VERSION_HI,
+  META_WORDS,
   type SharedMapleTreeHandle,
   SLOT_FREE,
   SLOT_IDLE,
+  valueSlots,
 } from './shared-layout.js';
 import { SharedEntryIterator } from './shared-scan.js';
 import { DEAD, FREED, OK, type Pin, SharedPath } from './shared-walk.js';
@@ -83,19 +86,40 @@ function checkIndex(index: unknown, name: string): void {
   }
 }
 
+const isSab = (b: unknown, bytes?: number): b is SharedArrayBuffer =>
+  b instanceof SharedArrayBuffer && (bytes === undefined || b.byteLength === bytes);
+
+/**
+ * EINVAL unless `handle` is a whole handle of one SharedMapleTree: every
+ * buffer a SharedArrayBuffer of the size its capacity and kind call for, and
+ * meta, born and values carrying the same tree id (buffers mixed from
+ * different trees are refused; see M_TREE_ID).
+ */
 function checkHandle(handle: SharedMapleTreeHandle): void {
-  const ok =
-    typeof handle === 'object' &&
-    handle !== null &&
-    handle.meta instanceof SharedArrayBuffer &&
-    handle.epochs instanceof SharedArrayBuffer &&
-    handle.values instanceof SharedArrayBuffer &&
-    handle.born instanceof SharedArrayBuffer &&
-    typeof handle.arena === 'object' &&
-    handle.arena !== null &&
-    Number.isInteger(handle.capacity) &&
-    handle.arena.capacity === handle.capacity;
-  if (!ok) throw new MapleError('EINVAL', 'not a SharedMapleTree handle');
+  const bad = (why: string): never => {
+    throw new MapleError('EINVAL', `not a SharedMapleTree handle: ${why}`);
+  };
+  if (typeof handle !== 'object' || handle === null) bad('not an object');
+  const { arena, capacity } = handle;
+  if (!Number.isInteger(capacity) || capacity < 2) bad(`capacity ${String(capacity)}`);
+  if (typeof handle.allocRange !== 'boolean') bad('allocRange is not a boolean');
+  if (!isSab(handle.meta, META_WORDS * 4)) bad('meta is not its shared buffer');
+  if (!isSab(handle.epochs) || handle.epochs.byteLength < 4 || handle.epochs.byteLength % 4 !== 0) {
+    bad('epochs is not its shared buffer');
+  }
+  if (!isSab(handle.born, capacity * 4)) bad('born does not match the capacity');
+  if (!isSab(handle.values, valueSlots(capacity) * 8)) bad('values does not match the capacity');
+  if (typeof arena !== 'object' || arena === null) bad('no arena');
+  if (arena.capacity !== capacity || arena.gaps !== handle.allocRange) bad('the arena is of another kind');
+  // The gap pool is shared only by a gap-tracking arena (a block per handle); else it is empty.
+  const gapsOk = arena.gaps ? isSab(arena.gapArray) : arena.gapArray?.byteLength === 0;
+  if (!isSab(arena.nodes) || !gapsOk || !isSab(arena.pivots, capacity * PIVOT_STRIDE * 8)) {
+    bad('the arena buffers do not match the capacity');
+  }
+  const id = Atomics.load(new Int32Array(handle.meta), M_TREE_ID);
+  if (id === 0 || new Int32Array(handle.born)[0] !== id || new Float64Array(handle.values)[0] !== id) {
+    bad('its buffers come from different trees');
+  }
 }
 
 /** The reader behind {@link SharedMapleTree.attach}. */
@@ -127,7 +151,13 @@ export class SharedReader implements SharedMapleReader {
 
   constructor(handle: SharedMapleTreeHandle) {
     checkHandle(handle);
-    const arena = NodeArena.attach(handle.arena);
+    let arena: NodeArena;
+    try {
+      arena = NodeArena.attach(handle.arena);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new MapleError('EINVAL', `not a SharedMapleTree handle: the arena buffers are too small`);
+    }
     this.arena = arena;
     this.slots = arena.slots;
     this.types = arena.type;

@@ -26,13 +26,15 @@ import {
   M_NODELESS_VERSION,
   M_READERS,
   M_ROOT,
+  M_TREE_ID,
   M_VERSION,
   M_VERSION_HI,
   META_WORDS,
+  newTreeId,
   type SharedMapleTreeHandle,
   SLOT_FREE,
   StampedArena,
-  VALUES_PER_NODE,
+  valueSlots,
 } from './shared-layout.js';
 import { type SharedMapleReader, SharedReader } from './shared-reader.js';
 
@@ -60,6 +62,21 @@ function checkCount(name: string, value: unknown, min: number, max: number): num
     throw new MapleError('EINVAL', `${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
   }
   return value;
+}
+
+/** EINVAL unless `first <= last` are integers in [0, MAPLE_MAX] (checked before the value-slot check, so bad input is EINVAL). */
+function checkRange(first: unknown, last: unknown): void {
+  for (const [name, index] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAPLE_MAX) {
+      throw new MapleError('EINVAL', `${name} must be an integer in [0, MAPLE_MAX], got ${String(index)}`);
+    }
+  }
+  if ((first as number) > (last as number)) {
+    throw new MapleError('EINVAL', `first (${String(first)}) is greater than last (${String(last)})`);
+  }
 }
 
 function checkValue(value: unknown): void {
@@ -97,7 +114,7 @@ export class SharedMapleTree {
     try {
       this.arena = new StampedArena(allocRange, capacity);
       // Every value index in use or waiting is held by a slot of an allocated leaf, or is the root entry.
-      this.values = new Float64Array(new SharedArrayBuffer((capacity * VALUES_PER_NODE + 2) * 8));
+      this.values = new Float64Array(new SharedArrayBuffer(valueSlots(capacity) * 8));
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       throw new MapleError(
@@ -112,6 +129,10 @@ export class SharedMapleTree {
     });
     this.meta = new Int32Array(new SharedArrayBuffer(META_WORDS * 4));
     this.epochs = new Int32Array(new SharedArrayBuffer(maxReaders * 4)).fill(SLOT_FREE);
+    const id = newTreeId();
+    this.meta[M_TREE_ID] = id;
+    this.arena.born[0] = id;
+    this.values[0] = id;
     this.handle = {
       arena: this.arena.buffers,
       born: this.arena.born.buffer as SharedArrayBuffer,
@@ -174,12 +195,14 @@ export class SharedMapleTree {
   /** Stores `value` at `index` (undefined erases). Mirrors mtree_store(). */
   store(index: number, value: number | undefined): void {
     checkValue(value);
+    checkRange(index, index);
     this.mutate(() => this.tree.store(index, value), index, value);
   }
 
   /** Stores `value` over `[first, last]`. Mirrors mtree_store_range(). */
   storeRange(first: number, last: number, value: number | undefined): void {
     checkValue(value);
+    checkRange(first, last);
     this.mutate(() => this.tree.storeRange(first, last, value), first, value);
   }
 
@@ -213,17 +236,23 @@ export class SharedMapleTree {
 
   /**
    * Reclaims, waiting until `deadline` (performance.now() time) for readers to
-   * let go of retired nodes when none can be freed yet. Mirrors
-   * synchronize_rcu() followed by the deferred frees.
-   * @returns the number of nodes freed
+   * let go of retired nodes or value indices when none can be freed yet.
+   * Mirrors synchronize_rcu() followed by the deferred frees.
+   * @returns the number of nodes and value indices freed
    */
   private synchronize(deadline: number): number {
-    let freed = this.reclaim();
-    if (freed > 0 || this.retiredNodeQueue.length === 0) return freed;
+    const retired = () => this.retiredNodeQueue.length + this.retiredValueQueue.length;
+    const reclaimBoth = () => {
+      const before = retired();
+      this.reclaim();
+      return before - retired();
+    };
+    let freed = reclaimBoth();
+    if (freed > 0 || retired() === 0) return freed;
     const nap = new Int32Array(new SharedArrayBuffer(4));
     while (freed === 0 && performance.now() < deadline) {
       Atomics.wait(nap, 0, 0, 1);
-      freed = this.reclaim();
+      freed = reclaimBoth();
     }
     return freed;
   }
@@ -262,6 +291,7 @@ export class SharedMapleTree {
     let deadline = -1;
     while (true) {
       try {
+        if (value !== undefined) this.checkValueRoom();
         result = op();
         break;
       } catch (error) {
@@ -277,6 +307,20 @@ export class SharedMapleTree {
     this.publish();
     if (this.retiredNodeQueue.length > 0 || this.retiredValueQueue.length > 0) this.reclaim();
     return result;
+  }
+
+  /**
+   * Throws ENOMEM (changing nothing) when a write storing a new value could
+   * need a value index past the shared value buffer. Every value index of a
+   * leaf slot is bounded by the arena, but the lone entry at index 0 (a tree
+   * with no node) is not: overwriting it while a reader holds an old version
+   * retires one index per write with no node to count against maxNodes.
+   */
+  private checkValueRoom(): void {
+    const values = this.tree.core.values;
+    const slots = values.array.length;
+    if (slots - 1 > values.used || slots < this.values.length) return;
+    throw new MapleError('ENOMEM', `all ${this.values.length - 1} value slots are in use or held by readers`);
   }
 
   /** Publishes the core's current root as the next version (see the protocol in shared-layout.ts). */
