@@ -14,6 +14,7 @@ import {
   isAccessible,
   VM_ACCESS_FLAGS,
   VM_GROWSDOWN,
+  VM_HUGETLB,
   VM_IO,
   VM_LOCKED,
   VM_LOCKONFAULT,
@@ -24,11 +25,12 @@ import {
 } from './vma.js';
 
 /**
- * Fault-in effect of touching `vma`: private memory written gets an anon_vma.
+ * Fault-in effect of touching `vma`: private memory written gets an anon_vma. A hugetlb mapping has
+ * no huge page to fault in (none are reserved here), so nothing changes.
  * @param write - a write access (FOLL_WRITE / FAULT_FLAG_WRITE)
  */
 function touch(mm: MmCore, vma: Vma, write: boolean): void {
-  if (write && !(vma.flags & VM_SHARED)) mm.anonVmaPrepare(vma);
+  if (write && !(vma.flags & (VM_SHARED | VM_HUGETLB))) mm.anonVmaPrepare(vma);
 }
 
 /**

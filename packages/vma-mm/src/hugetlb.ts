@@ -1,28 +1,31 @@
 /**
- * Anonymous MAP_HUGETLB mappings (mm/mmap.c ksys_mmap_pgoff, fs/hugetlbfs
- * get_unmapped_area and mmap). This model reserves no huge pages
- * (vm.nr_hugepages = 0), so such a mapping never succeeds; what matters is
- * which error the kernel gives, in its order:
+ * hugetlbfs mappings (mm/mmap.c ksys_mmap_pgoff, fs/hugetlbfs/inode.c
+ * hugetlb_get_unmapped_area and hugetlbfs_file_mmap, mm/hugetlb.c): anonymous
+ * MAP_HUGETLB memory, which the kernel turns into a file of its own on its
+ * internal hugetlbfs mount (`/anon_hugepage (deleted)`), and files on
+ * hugetlbfs (a memfd made with MFD_HUGETLB). Only the default huge page size
+ * is modelled, and no huge pages are reserved (vm.nr_hugepages = 0):
  *
  *   unknown huge page size (MAP_HUGE_*)                 EINVAL
- *   length rounded up to the huge page size is 0        EINVAL
- *   too many mappings                                   ENOMEM
- *   MAP_FIXED at an address not huge-page aligned       EINVAL
- *   MAP_FIXED below vm.mmap_min_addr                    EPERM
- *   MAP_FIXED_NOREPLACE over a mapping                  EEXIST
- *   a mapping type other than shared or private         EINVAL
- *   anything else: the reservation finds no pages       ENOMEM
+ *   the length is rounded up to the huge page size; 0   EINVAL
+ *   placement: huge-page aligned (a hint is rounded up,
+ *     MAP_FIXED at an unaligned address                 EINVAL)
+ *   hugetlbfs_file_mmap, once __mmap_region has cleared a MAP_FIXED range:
+ *     a file offset not huge-page aligned               EINVAL
+ *     the reservation finds no pages                    ENOMEM
+ *       (unless MAP_NORESERVE: nothing is reserved, the
+ *        mapping is made, and its faults will fail)
  *
- * A MAP_FIXED that gets as far as the reservation still unmaps the range it
- * replaces: __mmap_region has cleared it before the hugetlbfs mmap fails,
- * and leaves the gap.
+ * A mapping that is made is VM_HUGETLB | VM_DONTEXPAND: it never merges nor
+ * grows, is never VM_LOCKED, and may be split, unmapped, protected or moved
+ * only at huge page boundaries (hugetlb_vm_op_split); faulting it in fails
+ * (no page to fault), so populating it answers EFAULT.
  */
 
 import type { ArchProfile } from './arch.js';
-import { EEXIST, EINVAL, ENOMEM, EPERM } from './errno.js';
+import { EINVAL, ENOMEM } from './errno.js';
 import type { MmCore } from './mm.js';
-import { unmapRange } from './munmap.js';
-import { MAP } from './vma.js';
+import { MAP, type MappedFile, VM_HUGETLB, VM_NORESERVE, type Vma } from './vma.js';
 
 /** MAP_HUGE_SHIFT: log2 of the requested huge page size sits at bit 26 (6 bits). */
 const MAP_HUGE_SHIFT = 26;
@@ -39,38 +42,70 @@ export function kernelHugePageSize(arch: ArchProfile): number {
   return arch.compat && arch.placement === 'x86' ? 2 * 1024 * 1024 : 0;
 }
 
+/** The huge page size in base pages (0 when the profile has none). */
+export function hugePagePages(mm: MmCore): number {
+  return kernelHugePageSize(mm.arch) / mm.pageSize;
+}
+
 /**
- * The mmap of anonymous MAP_HUGETLB memory, after the argument checks common
- * to every mmap. Only the default huge page size is modelled.
- * @param mm - the address space
- * @param addr - hint or fixed address in bytes
- * @param len - length in bytes, not yet rounded
- * @param flags - MAP_* flags (MAP_HUGETLB set)
- * @returns -errno (never an address: no huge pages are reserved)
+ * A VMA's may_split refuses a cut at page `at`: a special mapping refuses every split
+ * (special_mapping_split), a hugetlb one any that is not at a huge page boundary (hugetlb_vm_op_split).
  */
-export function hugetlbMmap(mm: MmCore, addr: number, len: number, flags: number): number {
+export function splitRefused(mm: MmCore, vma: Vma, at: number): boolean {
+  if (vma.special) return true;
+  return (vma.flags & VM_HUGETLB) !== 0 && at % hugePagePages(mm) !== 0;
+}
+
+/** ALIGN(len, huge page size), 0 where it wraps past 2^BITS_PER_LONG (do_mmap then answers EINVAL). */
+export function hugeAlignedLength(mm: MmCore, len: number): number {
+  const size = kernelHugePageSize(mm.arch);
+  const bytes = Math.ceil(len / size) * size;
+  return bytes >= 2 ** mm.kernelBits ? 0 : bytes;
+}
+
+/**
+ * ksys_mmap_pgoff for anonymous MAP_HUGETLB memory: the huge page size asked for (MAP_HUGE_*) must
+ * be the default one, and the memory becomes a new hugetlbfs file (hugetlb_file_setup reserves
+ * nothing yet: the mmap does) of the rounded-up length.
+ * @returns the file and the rounded length, or -EINVAL for a size the kernel has no pool of
+ */
+export function hugetlbAnonFile(
+  mm: MmCore,
+  len: number,
+  flags: number,
+): { file: MappedFile; len: number } | number {
   const size = kernelHugePageSize(mm.arch);
   const log = (flags >>> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
   if (!size || (log !== 0 && 2 ** log !== size)) return -EINVAL; // hstate_sizelog finds no hstate
-  const bytes = Math.ceil(len / size) * size;
-  // ALIGN(len, huge page size) wraps to 0 past 2^64: do_mmap's zero length.
-  if (!bytes || bytes >= 2 ** mm.kernelBits) return -EINVAL;
-  if (mm.mapCount > mm.maxMapCount) return -ENOMEM;
-  if (flags & (MAP.FIXED | MAP.FIXED_NOREPLACE)) {
-    if (addr % size) return -EINVAL;
-    if (bytes > mm.arch.taskSize || addr > mm.arch.taskSize - bytes) return -ENOMEM;
-    if (addr < mm.dacMmapMinAddr) return -EPERM;
-    const ps = mm.pageSize;
-    if (flags & MAP.FIXED_NOREPLACE && mm.intersect(addr / ps, (addr + bytes) / ps)) return -EEXIST;
-  }
-  // The memory is now a hugetlbfs file: only the shared and private mapping types are valid.
-  const type = flags & MAP.TYPE;
-  if (type !== MAP.SHARED && type !== MAP.SHARED_VALIDATE && type !== MAP.PRIVATE) return -EINVAL;
-  if (flags & MAP.FIXED) {
-    // The reservation fails after __mmap_region cleared the range: what was there is gone.
-    const ps = mm.pageSize;
-    const err = unmapRange(mm, addr / ps, (addr + bytes) / ps);
-    if (err) return err;
-  }
-  return -ENOMEM;
+  const bytes = hugeAlignedLength(mm, len);
+  const file: MappedFile = {
+    path: '/anon_hugepage (deleted)',
+    dev: mm.hugetlbfsDev,
+    inode: mm.nextHugetlbInode++,
+    size: bytes,
+    hugetlb: true,
+  };
+  return { file, len: bytes };
+}
+
+/**
+ * hugetlb_get_unmapped_area's checks before the search: the length must be whole huge pages and a
+ * MAP_FIXED address huge-page aligned (EINVAL); a hint is rounded up to a huge page.
+ * @returns the address to search from, or -EINVAL
+ */
+export function hugetlbHint(mm: MmCore, addr: number, len: number, flags: number): number {
+  const size = kernelHugePageSize(mm.arch);
+  if (len % size) return -EINVAL;
+  if (flags & MAP.FIXED) return addr % size ? -EINVAL : addr;
+  return addr ? Math.ceil(addr / size) * size : 0;
+}
+
+/**
+ * hugetlbfs_file_mmap's refusals: a file offset (pages) that is not huge-page aligned (EINVAL), then
+ * the reservation, which finds no huge page unless VM_NORESERVE asks for none (ENOMEM).
+ * @returns 0 or -errno
+ */
+export function hugetlbFileMmap(mm: MmCore, pgoff: number, vmFlags: number): number {
+  if (pgoff % hugePagePages(mm)) return -EINVAL;
+  return vmFlags & VM_NORESERVE ? 0 : -ENOMEM;
 }

@@ -6,7 +6,7 @@
  *   MADV_NORMAL / SEQUENTIAL / RANDOM    VM_SEQ_READ, VM_RAND_READ
  *   MADV_DONTFORK / DOFORK               VM_DONTCOPY (DOFORK: not on VM_IO)
  *   MADV_WIPEONFORK / KEEPONFORK         VM_WIPEONFORK (private anonymous only)
- *   MADV_DONTDUMP / DODUMP               VM_DONTDUMP (DODUMP: not on special mappings)
+ *   MADV_DONTDUMP / DODUMP               VM_DONTDUMP (DODUMP: not on special mappings but hugetlb ones)
  *   MADV_MERGEABLE / UNMERGEABLE         VM_MERGEABLE (ignored where KSM cannot go)
  *   MADV_HUGEPAGE / NOHUGEPAGE           VM_HUGEPAGE, VM_NOHUGEPAGE
  *
@@ -23,7 +23,7 @@
  */
 import { pageOffset } from './arch.js';
 import { EACCES, EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
-import { kernelHugePageSize } from './hugetlb.js';
+import { hugePagePages, kernelHugePageSize } from './hugetlb.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
 import {
@@ -33,6 +33,7 @@ import {
   VM_DONTEXPAND,
   VM_DROPPABLE,
   VM_HUGEPAGE,
+  VM_HUGETLB,
   VM_IO,
   VM_LOCKED,
   VM_MAYSHARE,
@@ -153,8 +154,9 @@ function adviseFlags(vma: Vma, advice: number): number {
     case MADV.DONTDUMP:
       return f | VM_DONTDUMP;
     case MADV.DODUMP:
-      // No hugetlb VMA exists here, so every special mapping is refused.
-      return f & (VM_SPECIAL | VM_DROPPABLE) ? -EINVAL : f & ~VM_DONTDUMP;
+      // A hugetlb VMA is special (VM_DONTEXPAND) but may be dumped again.
+      if ((f & VM_SPECIAL && !(f & VM_HUGETLB)) || f & VM_DROPPABLE) return -EINVAL;
+      return f & ~VM_DONTDUMP;
     case MADV.MERGEABLE:
       return f & KSM_INCOMPATIBLE ? f : f | VM_MERGEABLE;
     case MADV.UNMERGEABLE:
@@ -177,7 +179,7 @@ function advise(
 ): Vma | number {
   if (advice === MADV_GUARD.INSTALL || advice === MADV_GUARD.REMOVE) return guard(mm, vma, advice);
   if (PAGE_ADVICE.has(advice)) {
-    const err = pageAdvice(vma, advice);
+    const err = pageAdvice(mm, vma, start, advice);
     return err < 0 ? err : vma;
   }
   const flags = adviseFlags(vma, advice);
@@ -189,29 +191,31 @@ function advise(
 }
 
 /**
- * madvise_vma_behavior's page cases on one VMA: 0, or -errno when the advice does not apply to it
- * (no hugetlb VMA exists here).
+ * madvise_vma_behavior's page cases on the piece of one VMA from page `start`: 0, or -errno when the
+ * advice does not apply to it.
  *
  *   WILLNEED                  swap-in or read-ahead: never refused
- *   COLD, PAGEOUT             can_madv_lru_vma: not on locked or VM_PFNMAP memory
+ *   COLD, PAGEOUT             can_madv_lru_vma: not on locked, VM_PFNMAP or hugetlb memory
  *   DONTNEED, FREE            madvise_dontneed_free_valid_vma: not on locked or VM_PFNMAP memory;
- *                             FREE only on anonymous memory (madvise_free_single_vma)
+ *                             FREE only on anonymous memory (madvise_free_single_vma); on hugetlb
+ *                             memory only DONTNEED, from a huge page boundary
  *   DONTNEED_LOCKED           as DONTNEED, locked memory included
  *   REMOVE                    madvise_remove: not on locked memory, a file needed (EINVAL), and a
  *                             shared writable mapping of it (EACCES)
  */
-function pageAdvice(vma: Vma, advice: number): number {
+function pageAdvice(mm: MmCore, vma: Vma, start: number, advice: number): number {
   const f = vma.flags;
   switch (advice) {
     case MADV_PAGE.WILLNEED:
       return 0;
     case MADV_PAGE.COLD:
     case MADV_PAGE.PAGEOUT:
-      return f & (VM_LOCKED | VM_PFNMAP) ? -EINVAL : 0;
+      return f & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB) ? -EINVAL : 0;
     case MADV_PAGE.REMOVE:
       if (f & VM_LOCKED || !vma.file) return -EINVAL;
       return (f & (VM_SHARED | VM_MAYWRITE)) === (VM_SHARED | VM_MAYWRITE) ? 0 : -EACCES;
     default: {
+      if (f & VM_HUGETLB) return advice === MADV_PAGE.FREE || start % hugePagePages(mm) !== 0 ? -EINVAL : 0;
       const forbidden = advice === MADV_PAGE.DONTNEED_LOCKED ? VM_PFNMAP : VM_PFNMAP | VM_LOCKED;
       if (f & forbidden) return -EINVAL;
       return advice === MADV_PAGE.FREE && !isAnonymous(vma) ? -EINVAL : 0;
@@ -236,13 +240,15 @@ function guard(mm: MmCore, vma: Vma, advice: number): Vma | number {
  * a hole answers ENOMEM and a VMA the access is not allowed on (I/O memory, no VM_WRITE for a write,
  * no VM_READ for a read) EINVAL, with what came before faulted in. A write fault on private memory
  * gives it its anon_vma (before the fault itself, so also on a file page past the end); a file page
- * past the end of the file is SIGBUS: EFAULT. Guard markers (EFAULT too) are not tracked.
+ * past the end of the file is SIGBUS: EFAULT, and so is a hugetlb page (none are reserved here).
+ * Guard markers (EFAULT too) are not tracked.
  */
 function populateAdvice(mm: MmCore, start: number, end: number, write: boolean): number {
   for (let pos = start; pos < end; ) {
     const vma = mm.findVmaPage(pos);
     if (!vma || vma.startPage > pos) return -ENOMEM;
     if (vma.flags & (VM_IO | VM_PFNMAP) || !(vma.flags & (write ? VM_WRITE : VM_READ))) return -EINVAL;
+    if (vma.flags & VM_HUGETLB) return -EFAULT;
     const stop = Math.min(end, vma.endPage);
     if (write && !(vma.flags & VM_SHARED)) mm.anonVmaPrepare(vma);
     const size = isAnonymous(vma) ? undefined : vma.file?.size;

@@ -15,6 +15,7 @@
  *             ^ start          ^ end
  */
 import { EINVAL, ENOMEM } from './errno.js';
+import { splitRefused } from './hugetlb.js';
 import type { MmCore } from './mm.js';
 import { type MappedFile, VM_SOFTDIRTY, VM_SPECIAL, type Vma } from './vma.js';
 
@@ -195,7 +196,8 @@ export function mergeExistingRange(
 /**
  * vma_modify_flags: give [start, end) of `vma` new flags, merging where the
  * kernel would and splitting otherwise. split_vma refuses at max_map_count,
- * then a special mapping's may_split refuses any split (special_mapping_split);
+ * then the VMA's may_split (splitRefused: a special mapping refuses any split, a
+ * hugetlb one a cut that is not at a huge page boundary);
  * a failed second split leaves the first one done.
  * @returns the VMA covering [start, end), or -ENOMEM / -EINVAL
  */
@@ -211,12 +213,12 @@ export function modifyFlags(
   if (merged) return merged;
   if (vma.startPage < start) {
     if (mm.mapCount >= mm.maxMapCount) return -ENOMEM;
-    if (vma.special) return -EINVAL;
+    if (splitRefused(mm, vma, start)) return -EINVAL;
     mm.split(vma, start, true);
   }
   if (vma.endPage > end) {
     if (mm.mapCount >= mm.maxMapCount) return -ENOMEM;
-    if (vma.special) return -EINVAL;
+    if (splitRefused(mm, vma, end)) return -EINVAL;
     mm.split(vma, end, false);
   }
   vma.flags = flags;

@@ -10,8 +10,9 @@
  *              through vma_modify_flags, so it splits and merges as
  *              mprotect's pieces do; a hole stops the walk with ENOMEM
  *              (special and droppable mappings are passed over, unchanged)
- *   __mm_populate: fault the range in; a PROT_NONE piece or a file page
- *              past the end of its file stops it with EFAULT, which mlock
+ *   __mm_populate: fault the range in; a PROT_NONE piece, a hugetlb one
+ *              (no huge page to fault in: mlock_fixup leaves it unlocked) or
+ *              a file page past the end of its file stops it with EFAULT, which mlock
  *              answers as ENOMEM (the flags stay)
  *
  * mm->locked_vm is MmCore.lockedVm, kept up to date where the kernel keeps it.
@@ -25,6 +26,7 @@ import {
   isAccessible,
   isAnonymous,
   VM_DROPPABLE,
+  VM_HUGETLB,
   VM_IO,
   VM_LOCKED,
   VM_LOCKED_MASK,
@@ -108,7 +110,7 @@ function applyLockFlags(mm: MmCore, start: number, end: number, lock: number): n
   return tmp < end ? -ENOMEM : 0;
 }
 
-/** __mm_populate (errors not ignored): fault [start, end) in. @returns 0, or -EFAULT at a PROT_NONE piece or past a file's end */
+/** __mm_populate (errors not ignored): fault [start, end) in. @returns 0, or -EFAULT at a PROT_NONE or hugetlb piece or past a file's end */
 function populate(mm: MmCore, start: number, end: number): number {
   let pos = start;
   for (;;) {
@@ -118,7 +120,8 @@ function populate(mm: MmCore, start: number, end: number): number {
     const e = Math.min(end, vma.endPage);
     pos = vma.endPage;
     if (vma.flags & (VM_IO | VM_PFNMAP) || vma.flags & VM_LOCKONFAULT) continue;
-    if (!isAccessible(vma)) return -EFAULT;
+    // A hugetlb mapping has no huge page to fault in (none are reserved here).
+    if (!isAccessible(vma) || vma.flags & VM_HUGETLB) return -EFAULT;
     populateRange(mm, s, e);
     // A file page past the end of the file cannot be faulted in (SIGBUS): the populate stops there.
     const size = isAnonymous(vma) ? undefined : vma.file?.size; // a private /dev/zero mapping has no end

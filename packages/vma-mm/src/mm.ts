@@ -108,6 +108,12 @@ export interface AddressSpaceOptions {
   /** mm->start_stack in bytes; default 0. */
   startStack?: number;
   /**
+   * The device of the kernel's internal hugetlbfs mount, `major:minor` in hex as /proc/PID/maps
+   * prints it: anonymous MAP_HUGETLB memory is a file there (`/anon_hugepage (deleted)`). Default
+   * `00:00` (unknown); a trace header's `hugetlbfs_dev` gives the recorded kernel's.
+   */
+  hugetlbfsDev?: string;
+  /**
    * Randomise the layout (PF_RANDOMIZE) from this seed: mmap_base, the
    * stack top and, when `startBrk` is given without `brk`, the heap start
    * (see aslr.ts). Default: no randomisation, the kernel's fixed layout.
@@ -136,6 +142,7 @@ const OPTION_KEYS: Readonly<Record<keyof AddressSpaceOptions, true>> = {
   startBrk: true,
   brk: true,
   startStack: true,
+  hugetlbfsDev: true,
   aslrSeed: true,
   mmapRndBits: true,
 };
@@ -208,6 +215,10 @@ export class MmCore {
   defFlags = 0;
   /** Next inode number for shared anonymous memory (shmem objects). */
   nextShmemInode = 1;
+  /** Next inode number for anonymous MAP_HUGETLB memory (hugetlbfs files of its own). */
+  nextHugetlbInode = 1;
+  /** The internal hugetlbfs mount's device (AddressSpaceOptions.hugetlbfsDev). */
+  readonly hugetlbfsDev: string;
   /** Memo of top-down guard-gap retry chains (see retry-memo.ts). */
   readonly retryMemo = new RetryMemo();
 
@@ -277,6 +288,10 @@ export class MmCore {
           })
         : this.mmapLegacyBase;
     this.startStack = MmCore.checkedOption(options.startStack, 0, 'startStack');
+    const dev = options.hugetlbfsDev ?? '00:00';
+    if (typeof dev !== 'string' || !/^[0-9a-f]+:[0-9a-f]+$/.test(dev))
+      throw new TypeError(`hugetlbfsDev must be "major:minor" in hex, not ${String(dev)}`);
+    this.hugetlbfsDev = dev;
     if (index) this.index = index;
     else {
       const name = options.backend ?? defaultBackend();

@@ -25,7 +25,7 @@ import {
   EPERM,
 } from './errno.js';
 import { populateRange } from './fault.js';
-import { hugetlbMmap, kernelHugePageSize } from './hugetlb.js';
+import { hugeAlignedLength, hugetlbAnonFile, hugetlbFileMmap, kernelHugePageSize } from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
 import { canDoMlock, mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
@@ -38,10 +38,13 @@ import {
   protToVmFlags,
   VM_ACCOUNT,
   VM_DONTDUMP,
+  VM_DONTEXPAND,
   VM_DROPPABLE,
   VM_EXEC,
   VM_GROWSDOWN,
+  VM_HUGETLB,
   VM_LOCKED,
+  VM_LOCKED_MASK,
   VM_MAYEXEC,
   VM_MAYREAD,
   VM_MAYSHARE,
@@ -123,7 +126,7 @@ export function mmapRegion(
   const end = start + len / mm.pageSize;
   const err = unmapRange(mm, start, end);
   if (err) return err;
-  if (accountable(vmFlags)) vmFlags |= VM_ACCOUNT;
+  if (accountable(vmFlags) && !file?.hugetlb) vmFlags |= VM_ACCOUNT;
   // shmem_zero_setup: shared anonymous memory is a file of its own, so it never merges. So is a
   // shared mapping of /dev/zero (mmap_zero), which keeps its offset; a private one (or one that
   // lost VM_SHARED to a read-only descriptor) stays anonymous memory naming /dev/zero.
@@ -166,7 +169,7 @@ export function sysMmap(
   offset: unknown,
 ): number {
   let a = argValue(addr);
-  const l = argValue(len);
+  let l = argValue(len);
   const p = argValue(prot);
   let f = argValue(flags);
   const off = argValue(offset ?? 0);
@@ -176,10 +179,18 @@ export function sysMmap(
   const anonymous = (f & MAP.ANONYMOUS) !== 0;
   if (!anonymous) {
     if (!isMappedFile(file)) return -EBADF;
-    if (f & MAP.HUGETLB) return -EINVAL; // ksys_mmap_pgoff: MAP_HUGETLB needs a hugetlbfs file
+    // ksys_mmap_pgoff: a hugetlbfs file maps whole huge pages; MAP_HUGETLB needs such a file.
+    if (file.hugetlb) l = hugeAlignedLength(mm, l);
+    else if (f & MAP.HUGETLB) return -EINVAL;
   } else {
     file = null;
-    if (f & MAP.HUGETLB) return hugetlbMmap(mm, a, l, f);
+    if (f & MAP.HUGETLB) {
+      // The memory becomes a hugetlbfs file, mapped as one from here on.
+      const huge = hugetlbAnonFile(mm, l, f);
+      if (typeof huge === 'number') return huge;
+      file = huge.file;
+      l = huge.len;
+    }
   }
   let pgoff = off / ps;
 
@@ -224,7 +235,7 @@ export function sysMmap(
       // A regular file's mmap_supported_flags add MAP_SYNC (ext4, xfs); mmap_file refuses it below.
       // A shmem file, a device or a socket has none, so MAP_SHARED_VALIDATE refuses MAP_SYNC here.
       // Bits above 31 (flags is an unsigned long) are unknown flags too; JS's & sees only the low 32.
-      const syncFlag = file.shmem || file.type !== undefined ? 0 : MAP.SYNC;
+      const syncFlag = file.shmem || file.hugetlb || file.type !== undefined ? 0 : MAP.SYNC;
       if (f & ~(legacy | syncFlag) || f >= 2 ** 32) return -EOPNOTSUPP;
       if (p & PROT.WRITE && !writable) return -EACCES;
       vmFlags |= VM_SHARED | VM_MAYSHARE;
@@ -258,12 +269,19 @@ export function sysMmap(
   // A socket's mmap (sock_no_mmap) refuses only once __mmap_region has cleared the range a MAP_FIXED
   // replaces: that range is left unmapped, as below.
   if (file?.mmapOp === 'fails') return unmapRange(mm, a / ps, a / ps + pages) || -ENODEV;
-  if (file && !file.shmem && file.type === undefined && vmFlags & VM_SYNC) {
+  if (file && !file.shmem && !file.hugetlb && file.type === undefined && vmFlags & VM_SYNC) {
     // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file
     // (shmem_mmap does not look at it, so a tmpfs mapping keeps VM_SYNC). The
     // filesystem's mmap refuses it only after __mmap_region cleared the range a MAP_FIXED replaces,
     // so that range is left unmapped (vms_abort_munmap_vmas leaves the gap).
     return unmapRange(mm, a / ps, a / ps + pages) || -EOPNOTSUPP;
+  }
+  if (file?.hugetlb) {
+    // hugetlbfs_file_mmap refuses only once __mmap_region has cleared the range a MAP_FIXED replaces.
+    const err = hugetlbFileMmap(mm, pgoff, vmFlags);
+    if (err) return unmapRange(mm, a / ps, a / ps + pages) || err;
+    // A hugetlb VMA is never locked (nor counted in locked_vm) and never grows.
+    vmFlags = (vmFlags & ~VM_LOCKED_MASK) | VM_HUGETLB | VM_DONTEXPAND;
   }
   const r = mmapRegion(mm, file ?? null, a, bytes, vmFlags, pgoff);
   if (r >= 0 && (vmFlags & VM_LOCKED || (f & (MAP.POPULATE | MAP.NONBLOCK)) === MAP.POPULATE)) {

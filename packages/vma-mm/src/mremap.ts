@@ -13,6 +13,7 @@
 import { pageOffset } from './arch.js';
 import { EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
 import { populateRange } from './fault.js';
+import { hugePagePages } from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
 import { mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
@@ -23,6 +24,7 @@ import {
   MAP,
   MREMAP,
   VM_DONTEXPAND,
+  VM_HUGETLB,
   VM_LOCKED,
   VM_LOCKED_MASK,
   VM_MAYSHARE,
@@ -56,10 +58,23 @@ function remapType(r: Remap): RemapType {
   return r.newLen < r.oldLen ? RemapType.Shrink : RemapType.Expand;
 }
 
+/**
+ * align_hugetlb: a hugetlb mapping is remapped in whole huge pages: both lengths are rounded up to
+ * them, both addresses must lie on one, and it may not grow.
+ * @returns whether the request is acceptable
+ */
+function alignHugetlb(mm: MmCore, r: Remap): boolean {
+  const huge = hugePagePages(mm);
+  r.oldLen = Math.ceil(r.oldLen / huge) * huge;
+  r.newLen = Math.ceil(r.newLen / huge) * huge;
+  return r.addr % huge === 0 && r.newAddr % huge === 0 && r.newLen <= r.oldLen;
+}
+
 /** check_prep_vma: per-VMA checks before anything changes. */
 function checkPrepVma(mm: MmCore, r: Remap): number {
   const vma = r.vma;
   if (!vma) return -EFAULT;
+  if (vma.flags & VM_HUGETLB && !alignHugetlb(mm, r)) return -EINVAL;
   const type = remapType(r);
   if (!impliesNewAddr(r)) r.newAddr = r.addr;
   if (type !== RemapType.Expand && !impliesNewAddr(r)) return 0;

@@ -8,11 +8,13 @@
  *
  * Splitting one VMA into three needs a free map slot: at vm.max_map_count the
  * call fails with ENOMEM before changing anything. A special mapping ([vdso],
- * [vvar]) cannot be split at all (special_mapping_split): EINVAL, and when
- * the range starts inside another VMA that one stays split.
+ * [vvar]) cannot be split at all (special_mapping_split), a hugetlb one only
+ * at a huge page boundary (hugetlb_vm_op_split): EINVAL, and when the start
+ * split was done before the end split was refused, it stays done.
  */
 import { pageOffset } from './arch.js';
 import { EINVAL, ENOMEM } from './errno.js';
+import { splitRefused } from './hugetlb.js';
 import { argValue, type MmCore } from './mm.js';
 import { VM_LOCKED, type Vma } from './vma.js';
 
@@ -24,8 +26,8 @@ import { VM_LOCKED, type Vma } from './vma.js';
  * it), the VMA is removed or cut down with no further walk; only a range
  * reaching past it iterates over the VMAs it covers (splitting the edges off
  * and removing everything inside, as vms_gather_munmap_vmas).
- * @returns 0, -ENOMEM when a middle split would pass max_map_count, or -EINVAL when a special
- *   mapping would have to be split
+ * @returns 0, -ENOMEM when a middle split would pass max_map_count, or -EINVAL when a VMA refuses
+ *   a split (splitRefused)
  */
 export function unmapRange(mm: MmCore, start: number, end: number): number {
   if (start >= end) return 0;
@@ -34,7 +36,12 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
   // vms_gather_munmap_vmas: cutting [start, end) out of the middle of one VMA needs a free map slot.
   if (start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount) return -ENOMEM;
   if (end <= first.endPage) {
-    if (first.special && (start > first.startPage || end < first.endPage)) return -EINVAL;
+    const cutStart = start > first.startPage;
+    if (cutStart && splitRefused(mm, first, start)) return -EINVAL;
+    if (end < first.endPage && splitRefused(mm, first, end)) {
+      if (cutStart) mm.split(first, start, true); // the start split stays (abort_munmap_vmas)
+      return -EINVAL;
+    }
     if (first.flags & VM_LOCKED) mm.lockedVm -= end - Math.max(start, first.startPage);
     // The whole range lies in `first`: what is left of it is one or two pieces, so `first`
     // is cut down in place (one tree write, none of the kernel's split-then-remove; only a
@@ -49,7 +56,7 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
     return 0;
   }
   if (start > first.startPage) {
-    if (first.special) return -EINVAL;
+    if (splitRefused(mm, first, start)) return -EINVAL;
     mm.split(first, start, true);
   }
   const doomed: Vma[] = [...mm.index.range(start, end)];
@@ -57,7 +64,7 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
   if (last.endPage > end) {
     // The end split fails after the start split succeeded: the kernel puts the detached VMAs back
     // (abort_munmap_vmas) and the start split stays.
-    if (last.special) return -EINVAL;
+    if (splitRefused(mm, last, end)) return -EINVAL;
     mm.split(last, end, false);
   }
   for (const vma of doomed) {

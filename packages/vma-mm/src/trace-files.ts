@@ -6,7 +6,8 @@
  * when they map the same one), except with `same_as`, when the fd shares an
  * earlier fd's open file (dup, a descriptor passed on), so mappings through
  * either can merge. `mode` gives FMODE_READ / FMODE_WRITE (do_mmap's EACCES,
- * VM_MAYWRITE of a shared mapping), `fs: "tmpfs"` a shmem file, `noexec` a
+ * VM_MAYWRITE of a shared mapping), `fs: "tmpfs"` a shmem file, `fs:
+ * "hugetlbfs"` a hugetlbfs file (a memfd made with MFD_HUGETLB), `noexec` a
  * noexec mount. `type` (and a device's `rdev`) says what a file that is not a
  * regular one is, and so what its driver's mmap does (fileMmapOp). A `close`
  * record forgets an fd: an mmap of it is then EBADF. A `size` record gives a
@@ -101,6 +102,7 @@ export function openedFile(r: TraceOpenRecord, line: number): MappedFile {
     writable: access[1],
     // devtmpfs calls itself tmpfs too: only a regular file there is a shmem file.
     ...(r.fs === 'tmpfs' && type === undefined && { shmem: true }),
+    ...(r.fs === 'hugetlbfs' && type === undefined && { hugetlb: true }),
     ...(type && { type }),
     ...(mmapOp && { mmapOp }),
     ...(r.noexec === true && { noexec: true }),

@@ -32,6 +32,8 @@ export interface TraceHeader {
   stack_rlimit?: number;
   /** RLIMIT_MEMLOCK in bytes (our recorders write it; absent: unlimited). */
   memlock_rlimit?: number;
+  /** The internal hugetlbfs mount's device, `major:minor` in hex (vmrun writes it; absent: `00:00`). */
+  hugetlbfs_dev?: string;
   layout?: 'topdown' | 'legacy';
   start_brk?: string;
   brk_start?: string;
@@ -51,7 +53,7 @@ export type TraceRecord =
       size?: string;
       /** How the file was opened (O_ACCMODE): `r`, `w` or `rw`; absent means `rw`. */
       mode?: 'r' | 'w' | 'rw';
-      /** `tmpfs` for a shmem file (memfd_create, /dev/shm); absent for other file systems. */
+      /** `tmpfs` for a shmem file (memfd_create, /dev/shm), `hugetlbfs` for a hugetlbfs one; absent for others. */
       fs?: string;
       /** The fd duplicates this earlier one (dup, memfd passed on, ...): the same open file. */
       same_as?: number;
@@ -125,16 +127,23 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     lsmMmapMinAddr: h.lsm_mmap_min_addr,
     stackRlimit: h.stack_rlimit,
     memlockRlimit: h.memlock_rlimit,
+    hugetlbfsDev: h.hugetlbfs_dev,
     startBrk,
     brk: h.brk_start !== undefined ? hexValue(h.brk_start) : startBrk,
     startStack: h.start_stack !== undefined ? hexValue(h.start_stack) : undefined,
   };
 }
 
-/** A maps line reduced to the compared fields; shmem inodes are the kernel's own and left out. */
+/** Names of the files the kernel makes for anonymous memory, whose inode numbers are its own. */
+const KERNEL_INODE_NAMES: ReadonlySet<string> = new Set(['/dev/zero (deleted)', '/anon_hugepage (deleted)']);
+
+/**
+ * A maps line reduced to the compared fields; the inodes of shared anonymous memory and anonymous
+ * hugetlb memory are the kernel's own and left out.
+ */
 export function mapsLineKey(line: string): string {
   const l = parseMapsLine(line);
-  const inode = l.name === '/dev/zero (deleted)' ? '*' : String(l.inode);
+  const inode = KERNEL_INODE_NAMES.has(l.name) ? '*' : String(l.inode);
   return `${l.start.toString(16)}-${l.end.toString(16)} ${l.perms} ${l.offset.toString(16)} ${l.dev} ${inode} ${l.name}`;
 }
 

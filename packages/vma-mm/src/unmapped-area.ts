@@ -8,11 +8,14 @@
  *     unmapped_area[_topdown]   gap search in the index + stack guard retry
  *
  * Mirrors mm/mmap.c, mm/huge_memory.c and arch/x86/kernel/sys_x86_64.c;
- * profiles with `placement: 'generic'` use mm/mmap.c's generic searches.
+ * profiles with `placement: 'generic'` use mm/mmap.c's generic searches. A
+ * hugetlbfs file goes through hugetlb_get_unmapped_area (hugetlb.ts's
+ * hugetlbHint), then the same searches with a huge page alignment mask.
  * Addresses are bytes at the edges and pages inside the gap search.
  */
 import { mmapEnd as archMmapEnd, legacyBase, mmapBaseFor, pageOffset } from './arch.js';
 import { EINVAL, ENOMEM, EPERM } from './errno.js';
+import { hugePagePages, hugetlbHint } from './hugetlb.js';
 import type { MmCore } from './mm.js';
 import { MAP, type MappedFile, VM_GROWSDOWN } from './vma.js';
 
@@ -110,8 +113,8 @@ export function vmUnmappedArea(mm: MmCore, info: AreaInfo): number {
 }
 
 /**
- * vm_unmapped_area with no alignment mask (what every arch and generic search
- * asks for): bounds in pages, the answer in bytes, or -ENOMEM.
+ * vm_unmapped_area as the arch and generic searches ask for it: bounds in pages, the answer in
+ * bytes, or -ENOMEM; `alignMask` (pages) is 0 but for a hugetlbfs file.
  */
 function searchBytes(
   mm: MmCore,
@@ -120,8 +123,9 @@ function searchBytes(
   low: number,
   high: number,
   alignOffset: number,
+  alignMask: number,
 ): number {
-  const r = vmUnmappedArea(mm, { topdown, length, low, high, alignMask: 0, alignOffset });
+  const r = vmUnmappedArea(mm, { topdown, length, low, high, alignMask, alignOffset });
   return r < 0 ? r : r * mm.pageSize;
 }
 
@@ -132,8 +136,15 @@ function hintFree(mm: MmCore, addr: number, len: number): boolean {
   return !vma || page + len / mm.pageSize <= mm.startGap(vma);
 }
 
-/** arch_get_unmapped_area (x86): the bottom-up search. Bytes in and out. */
-function archBottomUp(mm: MmCore, addr: number, len: number, pgoff: number, flags: number): number {
+/** arch_get_unmapped_area (x86): the bottom-up search. Bytes in and out; `alignMask` in pages. */
+function archBottomUp(
+  mm: MmCore,
+  addr: number,
+  len: number,
+  pgoff: number,
+  flags: number,
+  alignMask: number,
+): number {
   const arch = mm.arch;
   if (flags & MAP.FIXED) return addr;
   let begin: number;
@@ -151,16 +162,23 @@ function archBottomUp(mm: MmCore, addr: number, len: number, pgoff: number, flag
     if (end - len >= addr && hintFree(mm, addr, len)) return addr;
   }
   const ps = mm.pageSize;
-  return searchBytes(mm, false, len / ps, Math.ceil(begin / ps), Math.floor(end / ps), pgoff);
+  return searchBytes(mm, false, len / ps, Math.ceil(begin / ps), Math.floor(end / ps), pgoff, alignMask);
 }
 
-/** arch_get_unmapped_area_topdown (x86). Bytes in and out. */
-function archTopDown(mm: MmCore, addr0: number, len: number, pgoff: number, flags: number): number {
+/** arch_get_unmapped_area_topdown (x86). Bytes in and out; `alignMask` in pages. */
+function archTopDown(
+  mm: MmCore,
+  addr0: number,
+  len: number,
+  pgoff: number,
+  flags: number,
+  alignMask: number,
+): number {
   const arch = mm.arch;
   const ps = mm.pageSize;
   if (len > arch.taskSize) return -ENOMEM;
   if (flags & MAP.FIXED) return addr0;
-  if (!arch.compat && flags & MAP['32BIT']) return archBottomUp(mm, addr0, len, pgoff, flags);
+  if (!arch.compat && flags & MAP['32BIT']) return archBottomUp(mm, addr0, len, pgoff, flags, alignMask);
   let addr = addr0;
   if (addr) {
     addr = Math.floor(addr / ps) * ps;
@@ -170,9 +188,9 @@ function archTopDown(mm: MmCore, addr0: number, len: number, pgoff: number, flag
   let high = mm.mmapBase;
   if (addr > arch.mapWindow && !arch.compat) high += arch.taskSize - arch.mapWindow;
   const low = !arch.compat && flags & MAP.ABOVE4G ? 2 ** 32 : ps;
-  const r = searchBytes(mm, true, len / ps, Math.ceil(low / ps), Math.floor(high / ps), pgoff);
+  const r = searchBytes(mm, true, len / ps, Math.ceil(low / ps), Math.floor(high / ps), pgoff, alignMask);
   if (r >= 0) return r;
-  return archBottomUp(mm, addr0, len, pgoff, flags);
+  return archBottomUp(mm, addr0, len, pgoff, flags, alignMask);
 }
 
 /** arch_get_mmap_end for this mm's profile. */
@@ -210,16 +228,16 @@ function genericChecks(
 }
 
 /** generic_get_unmapped_area (mm/mmap.c): bottom-up from mmap_base. */
-function genericBottomUp(mm: MmCore, addr: number, len: number, flags: number): number {
+function genericBottomUp(mm: MmCore, addr: number, len: number, flags: number, alignMask: number): number {
   const ps = mm.pageSize;
   const end = mmapEnd(mm, addr);
   const checked = genericChecks(mm, addr, len, flags, end);
   if (checked !== undefined) return checked;
-  return searchBytes(mm, false, len / ps, Math.ceil(mm.mmapBase / ps), end / ps, 0);
+  return searchBytes(mm, false, len / ps, Math.ceil(mm.mmapBase / ps), end / ps, 0, alignMask);
 }
 
 /** generic_get_unmapped_area_topdown (mm/mmap.c), falling back to bottom-up from TASK_UNMAPPED_BASE. */
-function genericTopDown(mm: MmCore, addr: number, len: number, flags: number): number {
+function genericTopDown(mm: MmCore, addr: number, len: number, flags: number, alignMask: number): number {
   const arch = mm.arch;
   const ps = mm.pageSize;
   const end = mmapEnd(mm, addr);
@@ -228,18 +246,29 @@ function genericTopDown(mm: MmCore, addr: number, len: number, flags: number): n
   // The search window depends on the hint as given (rounded up: the same for a page-aligned one).
   const base = mmapBaseFor(arch, Math.ceil(addr / ps) * ps, mm.mmapBase);
   const length = len / ps;
-  const r = searchBytes(mm, true, length, 1, base / ps, 0);
+  const r = searchBytes(mm, true, length, 1, base / ps, 0, alignMask);
   if (r >= 0) return r;
   // The fallback starts at TASK_UNMAPPED_BASE itself, not the randomised legacy base.
-  return searchBytes(mm, false, length, Math.ceil(legacyBase(arch) / ps), end / ps, 0);
+  return searchBytes(mm, false, length, Math.ceil(legacyBase(arch) / ps), end / ps, 0, alignMask);
 }
 
-/** mm_get_unmapped_area: the layout's arch search. */
-function mmGetUnmappedArea(mm: MmCore, addr: number, len: number, pgoff: number, flags: number): number {
+/** mm_get_unmapped_area: the layout's arch search (`alignMask` in pages: a hugetlbfs file's). */
+function mmGetUnmappedArea(
+  mm: MmCore,
+  addr: number,
+  len: number,
+  pgoff: number,
+  flags: number,
+  alignMask = 0,
+): number {
   if (mm.arch.placement === 'generic') {
-    return mm.topDown ? genericTopDown(mm, addr, len, flags) : genericBottomUp(mm, addr, len, flags);
+    return mm.topDown
+      ? genericTopDown(mm, addr, len, flags, alignMask)
+      : genericBottomUp(mm, addr, len, flags, alignMask);
   }
-  return mm.topDown ? archTopDown(mm, addr, len, pgoff, flags) : archBottomUp(mm, addr, len, pgoff, flags);
+  return mm.topDown
+    ? archTopDown(mm, addr, len, pgoff, flags, alignMask)
+    : archBottomUp(mm, addr, len, pgoff, flags, alignMask);
 }
 
 const U64 = (1n << 64n) - 1n;
@@ -312,8 +341,12 @@ export function getUnmappedArea(
   let r: number;
   // A regular file's filesystem (ext4, xfs) and /dev/zero place through thp_get_unmapped_area; other
   // files (devices, sockets, pipes) have no get_unmapped_area and take the plain search.
-  const thpFile = file && !file.shmem && (file.type === undefined || file.mmapOp === 'zero');
-  if (thpFile) r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
+  const thpFile = file && !file.shmem && !file.hugetlb && (file.type === undefined || file.mmapOp === 'zero');
+  if (file?.hugetlb) {
+    const hint = hugetlbHint(mm, addr, len, flags);
+    if (hint < 0) return hint;
+    r = mmGetUnmappedArea(mm, hint, len, pgoff, flags, hugePagePages(mm) - 1);
+  } else if (thpFile) r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
   else if (file || flags & MAP.SHARED) r = mmGetUnmappedArea(mm, addr, len, pgoff, flags);
   else if (arch.thpSize && !addr && pageOffset(len, arch.thpSize) === 0)
     r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);

@@ -32,6 +32,8 @@ export const VM_DONTEXPAND = 0x40000;
 export const VM_LOCKONFAULT = 0x80000;
 export const VM_ACCOUNT = 0x100000;
 export const VM_NORESERVE = 0x200000;
+/** VM_HUGETLB: a hugetlbfs mapping (huge pages only; splits and moves are huge-page aligned). */
+export const VM_HUGETLB = 0x400000;
 export const VM_SYNC = 0x800000;
 /**
  * VM_DROPPABLE: bit 40 in the kernel; kept here in the slot of VM_ARCH_1
@@ -133,6 +135,12 @@ export interface MappedFile {
   readonly mmapOp?: 'none' | 'fails' | 'zero';
   /** On a noexec mount: do_mmap refuses PROT_EXEC (EPERM) and drops VM_MAYEXEC, so mprotect cannot add it later. */
   readonly noexec?: boolean;
+  /**
+   * A hugetlbfs file (a memfd made with MFD_HUGETLB, a file on a hugetlbfs mount, or the file
+   * anonymous MAP_HUGETLB memory becomes) of the default huge page size: hugetlb_get_unmapped_area
+   * places it huge-page aligned, and its mappings are VM_HUGETLB (hugetlb.ts).
+   */
+  readonly hugetlb?: boolean;
 }
 
 /** The kinds of file that are not regular files: directory, character and block device, pipe, socket. */

@@ -54,6 +54,7 @@ const REAL = [
   'rec-real-guards',
   'rec-real-populate',
   'rec-real-pageadvice',
+  'rec-real-hugenr',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [

@@ -43,6 +43,8 @@
 #include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -163,6 +165,12 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   struct rlimit ml;
   if (getrlimit(RLIMIT_MEMLOCK, &ml) == 0 && ml.rlim_cur != RLIM_INFINITY)
     fprintf(out, ",\"memlock_rlimit\":%llu", (unsigned long long)ml.rlim_cur);
+  /* The kernel's internal hugetlbfs mount, where anonymous MAP_HUGETLB memory lives: a hugetlb memfd is there too. */
+  int huge = (int)syscall(SYS_memfd_create, "vmrun-hugetlbfs", 4U /* MFD_HUGETLB */);
+  struct stat hs;
+  if (huge >= 0 && fstat(huge, &hs) == 0)
+    fprintf(out, ",\"hugetlbfs_dev\":\"%02x:%02x\"", major(hs.st_dev), minor(hs.st_dev));
+  if (huge >= 0) close(huge);
   fprintf(out, ",\"aslr\":false,\"layout\":\"%s\",\"uid\":%d", legacy ? "legacy" : "topdown", (int)getuid());
   fprintf(out, ",\"start_brk\":\"0x%llx\",\"brk_start\":\"0x%llx\",\"start_stack\":\"0x%llx\"",
           (unsigned long long)start_brk, (unsigned long long)start_brk,
