@@ -61,6 +61,8 @@ export interface VersionRoot<V> {
   readonly height: number;
   readonly count: number;
   readonly seq: number;
+  /** Nodes of this version (the arena's live nodes that are not retired, when it was recorded). */
+  readonly nodes: number;
 }
 
 /** Records `src`'s current version (its root fields), in O(1). */
@@ -72,6 +74,7 @@ export function versionRoot<V>(src: TreeCore<V>): VersionRoot<V> {
     height: src.height,
     count: src.count,
     seq: src.seq,
+    nodes: src.arena.live - src.arena.retiredCount,
   };
 }
 
@@ -117,6 +120,17 @@ export class Snapshot<V> implements MapleSnapshot<V> {
     return this.live().size;
   }
 
+  /** Height of this version's tree (mt_height): 0 empty or a lone root entry, 1 a lone leaf, ... */
+  get height(): number {
+    return this.live().height;
+  }
+
+  /** Nodes in this version's tree (its nodeCount when the snapshot was taken). */
+  get nodeCount(): number {
+    this.live();
+    return (this.at as VersionRoot<V>).nodes;
+  }
+
   /** The value at `index` in this version. Mirrors mtree_load(). */
   load(index: number): V | undefined {
     return this.live().load(index);
@@ -155,9 +169,18 @@ export class Snapshot<V> implements MapleSnapshot<V> {
     return new SnapshotCursor(this, this.live().state(first, last));
   }
 
-  /** A readable picture of this version. Mirrors mt_dump(). */
+  /**
+   * A readable picture of this version, the same for as long as the snapshot
+   * is held: the tree's dump when the snapshot was taken. Mirrors mt_dump().
+   * The view shares the live tree's arena, so the core's dump would print the
+   * live tree's node count in its header and mark DEAD the nodes later writes
+   * replaced; both are the version's own here.
+   */
   dump(): string {
-    return this.live().dump();
+    return this.live()
+      .dump()
+      .replace(/^(maple tree: height \d+, )\d+( nodes)/, `$1${this.nodeCount}$2`)
+      .replace(/^(\s*\S+ #\d+ \[[^\]\n]*\] end \d+(?: largest gap @\d+)?) DEAD$/gm, '$1');
   }
 
   /** Ends the snapshot; its version's nodes may be reclaimed. Releasing twice is a no-op. */
