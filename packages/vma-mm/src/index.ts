@@ -69,6 +69,7 @@ export {
   type ReplayResult,
   type ReplayTally,
   replayTrace,
+  type SealsEvent,
   type SizeEvent,
   type SnapshotEvent,
   type SnapshotMismatch,
@@ -80,6 +81,7 @@ export {
   type TraceOpRecord,
   type TraceRenameRecord,
   TraceReplayer,
+  type TraceSealsRecord,
   type TraceSizeRecord,
   type TraceUnlinkRecord,
   type UnlinkEvent,
@@ -98,6 +100,7 @@ export {
 } from './trace.js';
 export { fileMmapOp, openedFile, TraceFiles } from './trace-files.js';
 export {
+  F_SEAL_WRITES,
   type FileType,
   isAnonymous,
   MAP,

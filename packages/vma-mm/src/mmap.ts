@@ -32,6 +32,7 @@ import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
 import {
+  F_SEAL_WRITES,
   MAP,
   type MappedFile,
   PROT,
@@ -249,6 +250,11 @@ export function sysMmap(
     }
     if (file.mmapOp === 'none') return -ENODEV; // the file has no mmap operation
     if (vmFlags & VM_GROWSDOWN) return -EINVAL;
+    // memfd_check_seals_mmap: a write-sealed memfd maps shared only read-only, and for good.
+    if (file.seals && file.seals & F_SEAL_WRITES && vmFlags & VM_SHARED) {
+      if (vmFlags & VM_WRITE) return -EPERM;
+      vmFlags &= ~VM_MAYWRITE;
+    }
   } else if (type === MAP.SHARED) {
     if (vmFlags & VM_GROWSDOWN) return -EINVAL;
     pgoff = 0;

@@ -5,6 +5,7 @@
  *   open     -> fd table                    (applyTraceOp resolves fd -> file)
  *   close    -> the fd leaves the table     (an mmap of it: EBADF)
  *   size     -> the file's new size         (mlock / populate past it fail)
+ *   seals    -> the memfd's new seals       (write seals: shared writable mmap EPERM)
  *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
  *   rename   -> the file's new name
  *   fault    -> AddressSpace.fault          (a stack grown by page faults)
@@ -34,6 +35,7 @@ import {
   TraceFiles,
   type TraceOpenRecord,
   type TraceRenameRecord,
+  type TraceSealsRecord,
   type TraceSizeRecord,
   type TraceUnlinkRecord,
 } from './trace-files.js';
@@ -43,6 +45,7 @@ import type { MappedFile } from './vma.js';
 export type {
   TraceOpenRecord,
   TraceRenameRecord,
+  TraceSealsRecord,
   TraceSizeRecord,
   TraceUnlinkRecord,
 } from './trace-files.js';
@@ -105,6 +108,13 @@ export interface SizeEvent {
   vmas: number;
 }
 
+/** A `seals` record handled: the memfd has its new seals in `vmas` VMAs (and its fds). */
+export interface SealsEvent {
+  kind: 'seals';
+  record: TraceSealsRecord;
+  vmas: number;
+}
+
 /** An `unlink` record handled: `vmas` VMAs now print the file's name with " (deleted)". */
 export interface UnlinkEvent {
   kind: 'unlink';
@@ -156,6 +166,7 @@ export type ReplayEvent =
   | OpenEvent
   | CloseEvent
   | SizeEvent
+  | SealsEvent
   | UnlinkEvent
   | RenameEvent
   | FaultEvent
@@ -295,6 +306,8 @@ export class TraceReplayer {
         event = { kind: 'close', record: r };
       } else if (r.kind === 'size')
         event = { kind: 'size', record: r, vmas: this.files.resize(r, this.space, n + 1) };
+      else if (r.kind === 'seals')
+        event = { kind: 'seals', record: r, vmas: this.files.reseal(r, this.space, n + 1) };
       else if (r.kind === 'unlink')
         event = { kind: 'unlink', record: r, vmas: this.files.unlink(r, this.space, n + 1) };
       else if (r.kind === 'rename')

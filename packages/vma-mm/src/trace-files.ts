@@ -9,9 +9,10 @@
  * VM_MAYWRITE of a shared mapping), `fs: "tmpfs"` a shmem file, `fs:
  * "hugetlbfs"` a hugetlbfs file (a memfd made with MFD_HUGETLB), `noexec` a
  * noexec mount. `type` (and a device's `rdev`) says what a file that is not a
- * regular one is, and so what its driver's mmap does (fileMmapOp). A `close`
- * record forgets an fd: an mmap of it is then EBADF. A `size` record gives a
- * file (every open file of that inode) its new size.
+ * regular one is, and so what its driver's mmap does (fileMmapOp); `seals` a
+ * memfd's seals. A `close` record forgets an fd: an mmap of it is then EBADF.
+ * A `size` record gives a file (every open file of that inode) its new size, a
+ * `seals` record its new seals.
  *
  * An `unlink` record says a file's name went away: the kernel's d_path then
  * prints that name with " (deleted)" for every open file that was opened
@@ -26,6 +27,8 @@ import type { FileType, MappedFile } from './vma.js';
 export type TraceOpenRecord = Extract<TraceRecord, { kind: 'open' }>;
 /** A `size` record of a trace. */
 export type TraceSizeRecord = Extract<TraceRecord, { kind: 'size' }>;
+/** A `seals` record of a trace. */
+export type TraceSealsRecord = Extract<TraceRecord, { kind: 'seals' }>;
 /** An `unlink` record of a trace. */
 export type TraceUnlinkRecord = Extract<TraceRecord, { kind: 'unlink' }>;
 /** A `rename` record of a trace. */
@@ -93,6 +96,8 @@ export function openedFile(r: TraceOpenRecord, line: number): MappedFile {
   if ((type === 'chr' || type === 'blk') && !/^[0-9a-f]+:[0-9a-f]+$/.test(String(rdev)))
     throw new TraceFormatError('a device needs its rdev (major:minor in hex)', line);
   const mmapOp = fileMmapOp(type, rdev);
+  if (r.seals !== undefined && !isSeals(r.seals))
+    throw new TraceFormatError(`seals must be a non-negative integer, not ${String(r.seals)}`, line);
   return {
     path: r.path,
     dev: r.dev,
@@ -106,7 +111,13 @@ export function openedFile(r: TraceOpenRecord, line: number): MappedFile {
     ...(type && { type }),
     ...(mmapOp && { mmapOp }),
     ...(r.noexec === true && { noexec: true }),
+    ...(r.seals && { seals: r.seals }),
   };
+}
+
+/** F_SEAL_* bits: a non-negative 32-bit integer. */
+function isSeals(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 32;
 }
 
 /** The fd table of a replay, and the renaming an unlink does. */
@@ -164,6 +175,22 @@ export class TraceFiles {
       // made-up inode number may be one a real file on 00:01 (a memfd) has too.
       (f) => this.described.has(f) && f.dev === r.dev && f.inode === r.inode,
       (f) => ({ ...f, size }),
+      mm,
+    );
+  }
+
+  /**
+   * A `seals` record (seals are the inode's): every open file of that dev and inode, in the fd table or
+   * mapped in `mm`, now has the new seals; each stays one object, as in unlink.
+   * @returns the VMAs changed
+   * @throws TraceFormatError for a record without a dev, an inode and seals
+   */
+  reseal(r: TraceSealsRecord, mm: AddressSpace | undefined, line: number): number {
+    if (typeof r.dev !== 'string' || !Number.isSafeInteger(r.inode) || !isSeals(r.seals))
+      throw new TraceFormatError('a seals record needs a dev, an inode and the seals', line);
+    return this.replaceAll(
+      (f) => this.described.has(f) && f.dev === r.dev && f.inode === r.inode,
+      (f) => ({ ...f, seals: r.seals }),
       mm,
     );
   }

@@ -63,11 +63,15 @@ export type TraceRecord =
       rdev?: string;
       /** The file lives on a noexec mount. */
       noexec?: boolean;
+      /** A memfd's seals (F_SEAL_* bits) when any is set. */
+      seals?: number;
     }
   /** The fd was closed (vmrun writes it when a call names an fd it described that is no longer open). */
   | { kind: 'close'; fd: number }
   /** The file's size changed (a write or truncate since it was described): every open file of it sees it. */
   | { kind: 'size'; dev: string; inode: number; size: string }
+  /** A memfd's seals changed (fcntl F_ADD_SEALS since it was described): every open file of it has them. */
+  | { kind: 'seals'; dev: string; inode: number; seals: number }
   | { kind: 'unlink'; path: string; dev: string; inode: number }
   | { kind: 'rename'; path: string; dev: string; inode: number; to: string }
   /** A page fault since the last call (vmrun: where the main stack grew, or a VMA got anonymous pages). */
@@ -100,7 +104,11 @@ export function parseTrace(text: string): TraceRecord[] {
     if (r.kind === 'header' && r.format !== 'vmtrace/1') {
       throw new TraceFormatError(`unsupported format ${String(r.format)}`, n + 1);
     }
-    if (!['header', 'open', 'close', 'size', 'unlink', 'rename', 'fault', 'maps', 'op'].includes(r.kind))
+    if (
+      !['header', 'open', 'close', 'size', 'seals', 'unlink', 'rename', 'fault', 'maps', 'op'].includes(
+        r.kind,
+      )
+    )
       throw new TraceFormatError(`unknown kind ${r.kind}`, n + 1);
     out.push(r);
   }

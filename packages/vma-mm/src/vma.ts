@@ -141,7 +141,16 @@ export interface MappedFile {
    * places it huge-page aligned, and its mappings are VM_HUGETLB (hugetlb.ts).
    */
   readonly hugetlb?: boolean;
+  /**
+   * A memfd's seals (F_SEAL_* bits; absent: none). A write seal (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE)
+   * refuses a shared writable mapping (EPERM) and takes VM_MAYWRITE from a shared read-only one
+   * (memfd_check_seals_mmap).
+   */
+  readonly seals?: number;
 }
+
+/** The memfd seals that stop writes through shared mappings: F_SEAL_WRITE | F_SEAL_FUTURE_WRITE. */
+export const F_SEAL_WRITES = 0x08 | 0x10;
 
 /** The kinds of file that are not regular files: directory, character and block device, pipe, socket. */
 export type FileType = 'dir' | 'chr' | 'blk' | 'fifo' | 'sock';

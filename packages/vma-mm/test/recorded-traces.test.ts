@@ -55,6 +55,7 @@ const REAL = [
   'rec-real-populate',
   'rec-real-pageadvice',
   'rec-real-hugenr',
+  'rec-real-seals',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [

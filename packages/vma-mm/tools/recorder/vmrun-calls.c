@@ -155,6 +155,7 @@ void log_call(pid_t tid, const struct __ptrace_syscall_info *in, const struct __
   /* A file mapping's descriptor is described first if no record says what it names now. */
   if (c == C_MMAP && !(a[3] & 0x20) && (int)a[4] >= 0) emit_open(tid, (int)a[4], 1);
   check_sizes(tid);
+  check_seals(tid);
   if (c == C_OTHER) {
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"%s\",\"args\":[", ++op_no, other);
     for (int k = 0; k < 6; k++) fprintf(out, "%s\"0x%llx\"", k ? "," : "", (unsigned long long)a[k]);

@@ -1,9 +1,10 @@
 /*
  * vmrun-files.c - vmrun's open and unlink records (MIT licence, part of
  * @maple-tree/vma-mm): what each file descriptor names (path, device and
- * inode, size, access mode, tmpfs or not, a duplicate of which earlier
- * descriptor), written after each open and again before an mmap of a
- * descriptor no record describes as it is now; and, after an unlink or a
+ * inode, size, access mode, tmpfs or not, a memfd's seals, a duplicate of
+ * which earlier descriptor), written after each open and again before an
+ * mmap of a descriptor no record describes as it is now; a `seals` record
+ * when a described memfd's seals changed (fcntl F_ADD_SEALS); and, after an unlink or a
  * rename, which names of mapped files went away (unlinked, or renamed over)
  * or moved (renamed: the new name, as /proc/PID/maps prints it).
  */
@@ -28,6 +29,8 @@ struct described {
   ino_t ino;
   int mode;
   off_t size;
+  int shmem; /* a regular file on tmpfs or hugetlbfs: it may be a memfd with seals */
+  int seals;
   char *path;
 };
 static struct described *described;
@@ -50,9 +53,24 @@ static int access_mode(pid_t pid, long fd) {
 }
 
 /*
+ * The seals of the file descriptor fd of pid names (F_GET_SEALS through its /proc link; 0 when it cannot
+ * have any: only a memfd can).
+ */
+static int file_seals(pid_t pid, long fd) {
+  char link[64];
+  snprintf(link, sizeof link, "/proc/%d/fd/%ld", pid, fd);
+  int f = open(link, O_RDONLY | O_CLOEXEC);
+  if (f < 0) return 0;
+  int seals = fcntl(f, F_GET_SEALS);
+  close(f);
+  return seals < 0 ? 0 : seals;
+}
+
+/*
  * An `open` record for descriptor fd of pid (what it names now): its path, device and inode, size, access mode
  * ("mode": r, w or rw), for a regular file on tmpfs or hugetlbfs the file system ("fs"), for anything but a
- * regular file its "type" (and a device's "rdev"), and "noexec" on a noexec mount. With only_if_changed, nothing is
+ * regular file its "type" (and a device's "rdev"), "noexec" on a noexec mount, and a memfd's "seals" (F_SEAL_*
+ * bits, when any is set). With only_if_changed, nothing is
  * written when the last record for fd already says all that (the check before an mmap of fd, which also
  * describes descriptors no open call made: dup, memfd_create, inherited ones).
  */
@@ -208,6 +226,7 @@ void emit_open(pid_t pid, long fd, int only_if_changed) {
   d->path = strdup(target);
   if (!d->path) die("out of memory");
   d->known = 1, d->dev = st.st_dev, d->ino = st.st_ino, d->mode = mode, d->size = st.st_size;
+  d->shmem = 0, d->seals = 0;
   fprintf(out, "{\"kind\":\"open\",\"fd\":%ld,\"path\":", fd);
   json_str(target);
   emit_dev_inode(st.st_dev, st.st_ino);
@@ -226,8 +245,12 @@ void emit_open(pid_t pid, long fd, int only_if_changed) {
     fprintf(out, ",\"rdev\":\"%02x:%02x\"", major(st.st_rdev), minor(st.st_rdev));
   if (statfs(link, &sf) == 0) {
     /* devtmpfs says TMPFS_MAGIC too, but a device node there is no shmem file: only regular files count. */
-    if (S_ISREG(st.st_mode) && (sf.f_type == TMPFS_MAGIC || sf.f_type == HUGETLBFS_MAGIC))
+    if (S_ISREG(st.st_mode) && (sf.f_type == TMPFS_MAGIC || sf.f_type == HUGETLBFS_MAGIC)) {
       fprintf(out, ",\"fs\":\"%s\"", sf.f_type == TMPFS_MAGIC ? "tmpfs" : "hugetlbfs");
+      d->shmem = 1;
+      d->seals = file_seals(pid, fd);
+      if (d->seals) fprintf(out, ",\"seals\":%d", d->seals);
+    }
     if (sf.f_flags & ST_NOEXEC) fputs(",\"noexec\":true", out);
   }
   fputs("}\n", out);
@@ -252,6 +275,24 @@ void check_sizes(pid_t pid) {
     for (long k = fd; k < n_described; k++) /* other descriptors of the file know it now too */
       if (described[k].known && described[k].dev == d->dev && described[k].ino == d->ino)
         described[k].size = st.st_size;
+  }
+}
+
+/*
+ * Before a call: a `seals` record for each described memfd whose seals changed since it was described (the
+ * write seals make a shared writable mmap EPERM and a shared read-only one lose VM_MAYWRITE).
+ */
+void check_seals(pid_t pid) {
+  for (long fd = 0; fd < n_described; fd++) {
+    struct described *d = &described[fd];
+    if (!d->known || !d->shmem) continue;
+    int seals = file_seals(pid, fd);
+    if (seals == d->seals) continue;
+    fprintf(out, "{\"kind\":\"seals\"");
+    emit_dev_inode(d->dev, d->ino);
+    fprintf(out, ",\"seals\":%d}\n", seals);
+    for (long k = fd; k < n_described; k++) /* the seals are the inode's: its other descriptors have them too */
+      if (described[k].known && described[k].dev == d->dev && described[k].ino == d->ino) described[k].seals = seals;
   }
 }
 
