@@ -19,87 +19,89 @@ function picture(tree: SharedMapleTree): unknown {
 }
 
 describe('SharedMapleTree against a model', () => {
-  it('a seeded run of stores, range stores and erases: writer and readers answer as the model, scans held open see their version', () => {
-    const rand = prng(20261126);
-    const tree = new SharedMapleTree({ maxNodes: 4096 });
-    const model = new RangeModel<number>();
-    const reader = SharedMapleTree.attach(structuredClone(tree.handle));
-    const other = SharedMapleTree.attach(tree.handle);
-    const open: {
-      it: IterableIterator<MapleEntry<number>>;
-      want: MapleEntry<number>[];
-      got: MapleEntry<number>[];
-    }[] = [];
-    const key = () => {
-      const r = rand(20);
-      if (r === 0) return 0;
-      if (r === 1) return MAPLE_MAX - rand(4);
-      return rand(3000);
-    };
-    for (let step = 0; step < 3000; step++) {
-      const op = rand(10);
-      const a = key();
-      const value = step + 0.5;
-      const version = tree.version;
-      if (op < 4) {
-        tree.store(a, value);
-        model.storeRange(a, a, value);
-      } else if (op < 8) {
-        const b = Math.min(MAPLE_MAX, a + rand(op === 7 ? 400 : 12));
-        const v = rand(8) === 0 ? undefined : value;
-        tree.storeRange(a, b, v);
-        model.storeRange(a, b, v);
-      } else if (op < 9) {
-        expect(tree.erase(a)).toBe(model.erase(a));
-      } else {
-        // Empty everything but (sometimes) index 0: the tree goes back to a lone root entry or nothing.
-        tree.storeRange(1, MAPLE_MAX, undefined);
-        model.storeRange(1, MAPLE_MAX, undefined);
-      }
-      // A write that changes nothing (erasing nothing) publishes nothing.
-      expect(tree.version - version).toBeLessThanOrEqual(1);
-      // With no scan open, a published write frees everything waiting (a write that
-      // changed nothing publishes nothing and frees nothing).
-      if (open.length === 0 && tree.version > version) expect(tree.retiredNodes).toBe(0);
-      const q = key();
-      expect(tree.load(q)).toBe(model.load(q));
-      expect(reader.load(q)).toBe(model.load(q));
-      expect(reader.version).toBe(tree.version);
-      const max = Math.min(MAPLE_MAX, q + rand(500));
-      expect(reader.find(q, max)).toEqual(model.find(q, max));
-      expect(other.find(q)).toEqual(model.find(q, MAPLE_MAX));
-      if (step % 50 === 0) {
-        expect(triples(reader.entries())).toEqual(triples(model.list()));
-        expect(tree.size).toBe(model.size);
-      }
-      // Start a scan now (pinning this version) and take one entry of each open scan per step.
-      if (step % 97 === 0 && open.length < 4) {
-        const first = rand(1500);
-        const it = (rand(2) === 0 ? reader : other).entries(first, first + 1500);
-        open.push({ it, want: model.entries(first, first + 1500), got: [] });
-      }
-      for (let i = open.length - 1; i >= 0; i--) {
-        const scan = open[i] as (typeof open)[number];
-        const r = scan.it.next();
-        if (!r.done) scan.got.push(r.value);
-        else {
-          expect(triples(scan.got)).toEqual(triples(scan.want));
-          open.splice(i, 1);
+  for (const allocRange of [false, true]) {
+    it(`a seeded run of stores, range stores and erases: writer and readers answer as the model, scans held open see their version (${allocRange ? 'gap-tracking' : 'plain'} tree)`, () => {
+      const rand = prng(allocRange ? 20261127 : 20261126);
+      const tree = new SharedMapleTree({ maxNodes: 4096, allocRange });
+      const model = new RangeModel<number>();
+      const reader = SharedMapleTree.attach(structuredClone(tree.handle));
+      const other = SharedMapleTree.attach(tree.handle);
+      const open: {
+        it: IterableIterator<MapleEntry<number>>;
+        want: MapleEntry<number>[];
+        got: MapleEntry<number>[];
+      }[] = [];
+      const key = () => {
+        const r = rand(20);
+        if (r === 0) return 0;
+        if (r === 1) return MAPLE_MAX - rand(4);
+        return rand(3000);
+      };
+      for (let step = 0; step < 3000; step++) {
+        const op = rand(10);
+        const a = key();
+        const value = step + 0.5;
+        const version = tree.version;
+        if (op < 4) {
+          tree.store(a, value);
+          model.storeRange(a, a, value);
+        } else if (op < 8) {
+          const b = Math.min(MAPLE_MAX, a + rand(op === 7 ? 400 : 12));
+          const v = rand(8) === 0 ? undefined : value;
+          tree.storeRange(a, b, v);
+          model.storeRange(a, b, v);
+        } else if (op < 9) {
+          expect(tree.erase(a)).toBe(model.erase(a));
+        } else {
+          // Empty everything but (sometimes) index 0: the tree goes back to a lone root entry or nothing.
+          tree.storeRange(1, MAPLE_MAX, undefined);
+          model.storeRange(1, MAPLE_MAX, undefined);
+        }
+        // A write that changes nothing (erasing nothing) publishes nothing.
+        expect(tree.version - version).toBeLessThanOrEqual(1);
+        // With no scan open, a published write frees everything waiting (a write that
+        // changed nothing publishes nothing and frees nothing).
+        if (open.length === 0 && tree.version > version) expect(tree.retiredNodes).toBe(0);
+        const q = key();
+        expect(tree.load(q)).toBe(model.load(q));
+        expect(reader.load(q)).toBe(model.load(q));
+        expect(reader.version).toBe(tree.version);
+        const max = Math.min(MAPLE_MAX, q + rand(500));
+        expect(reader.find(q, max)).toEqual(model.find(q, max));
+        expect(other.find(q)).toEqual(model.find(q, MAPLE_MAX));
+        if (step % 50 === 0) {
+          expect(triples(reader.entries())).toEqual(triples(model.list()));
+          expect(tree.size).toBe(model.size);
+        }
+        // Start a scan now (pinning this version) and take one entry of each open scan per step.
+        if (step % 97 === 0 && open.length < 4) {
+          const first = rand(1500);
+          const it = (rand(2) === 0 ? reader : other).entries(first, first + 1500);
+          open.push({ it, want: model.entries(first, first + 1500), got: [] });
+        }
+        for (let i = open.length - 1; i >= 0; i--) {
+          const scan = open[i] as (typeof open)[number];
+          const r = scan.it.next();
+          if (!r.done) scan.got.push(r.value);
+          else {
+            expect(triples(scan.got)).toEqual(triples(scan.want));
+            open.splice(i, 1);
+          }
         }
       }
-    }
-    for (const scan of open) {
-      for (const e of scan.it) scan.got.push(e);
-      expect(triples(scan.got)).toEqual(triples(scan.want));
-    }
-    tree.reclaim();
-    expect(tree.retiredNodes).toBe(0);
-    expect(reader.stats.freedNodeReads + other.stats.freedNodeReads).toBe(0);
-    expect(tree.reclaimedNodes).toBeGreaterThan(0);
-    tree.validate();
-    reader.close();
-    other.close();
-  });
+      for (const scan of open) {
+        for (const e of scan.it) scan.got.push(e);
+        expect(triples(scan.got)).toEqual(triples(scan.want));
+      }
+      tree.reclaim();
+      expect(tree.retiredNodes).toBe(0);
+      expect(reader.stats.freedNodeReads + other.stats.freedNodeReads).toBe(0);
+      expect(tree.reclaimedNodes).toBeGreaterThan(0);
+      tree.validate();
+      reader.close();
+      other.close();
+    });
+  }
 });
 
 describe('the lone entry at index 0 (a tree with no node)', () => {

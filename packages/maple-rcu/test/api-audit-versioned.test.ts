@@ -21,6 +21,11 @@ interface Held {
   model: RangeModel<string>;
 }
 
+interface Held2 {
+  snap: Snapshot<number>;
+  model: RangeModel<number>;
+}
+
 /** Checks a snapshot against the model copy made with it: a few point reads, one find, one bounded scan. */
 function checkSnapshot(h: Held, rand: (n: number) => number, whole: boolean): void {
   const { snap, model } = h;
@@ -255,6 +260,41 @@ describe('retired nodes and held versions', () => {
     b.release();
     expect(tree.retiredNodes).toBe(0);
     expect(tree.heldSnapshots).toBe(0);
+  });
+
+  it('thousands of snapshots alive at once, one per version, released in bulk and at random: each shows its version to the end', () => {
+    const rand = prng(5);
+    const tree = new VersionedMapleTree<number>();
+    const model = new RangeModel<number>();
+    const held: Held2[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const a = rand(500);
+      tree.store(a, i);
+      model.storeRange(a, a, i);
+      held.push({ snap: tree.snapshot(), model: model.copy() });
+      if (i > 1500 && rand(3) === 0) (held.splice(rand(held.length), 1)[0] as Held2).snap.release();
+      if (i === 2000) {
+        // The oldest 1,200 go first, in order: the pinned versions' list drops its head.
+        for (const h of held.splice(0, 1200)) h.snap.release();
+      }
+    }
+    expect(tree.heldSnapshots).toBe(held.length);
+    expect(held.length).toBeGreaterThan(1000);
+    for (const h of held) {
+      expect(h.snap.size).toBe(h.model.size);
+      const q = rand(500);
+      expect(h.snap.load(q)).toBe(h.model.load(q));
+    }
+    for (const h of held.filter((_, i) => i % 50 === 0))
+      expect(triples(h.snap)).toEqual(triples(h.model.list()));
+    const oldest = held[0] as Held2;
+    for (const h of held.slice(1)) h.snap.release();
+    expect(tree.retiredNodes).toBeGreaterThan(0); // the oldest still pins
+    expect(triples(oldest.snap)).toEqual(triples(oldest.model.list()));
+    oldest.snap.release();
+    expect(tree.retiredNodes).toBe(0);
+    expect(tree.heldSnapshots).toBe(0);
+    tree.validate();
   });
 
   it('with maxNodes, retired nodes count: ENOMEM while a snapshot holds them, tree and snapshot unchanged; room again on release', () => {
