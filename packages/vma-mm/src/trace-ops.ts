@@ -3,8 +3,9 @@
  * system call it records, applied to an AddressSpace: flag names (with or
  * without their MAP_ / MREMAP_ prefix, MAP_HUGE_<n>KB/MB/GB), hex numbers,
  * `prot` and `prot_raw`, the fd table for file mappings, and the raw
- * arguments of madvise and the mlock family (our recorder's hex registers or
- * strace's form, raw-args.ts). Only calls that change the layout are
+ * arguments of madvise, the mlock family and of mmap_raw / mremap_raw (an
+ * mmap or mremap whose flags had a bit with no name; our recorder's hex
+ * registers or strace's form, raw-args.ts). Only calls that change the layout are
  * applied; the others are skipped (undefined). The replayer (replayer.ts)
  * calls it for every op.
  */
@@ -111,6 +112,31 @@ function protArg(r: { [key: string]: unknown }, line: number): number {
   return hexValue(r.prot_raw);
 }
 
+/**
+ * The open file an mmap maps: none for MAP_ANONYMOUS, else what `fd` names (null for an fd no record
+ * names: the kernel's EBADF).
+ * @throws TraceFormatError when no record names `fd` but the trace says the call succeeded (a record is missing)
+ */
+function mappedFile(
+  flags: number,
+  fd: number,
+  files: ReadonlyMap<number, MappedFile>,
+  r: { [key: string]: unknown },
+  line: number,
+): MappedFile | null {
+  if (flags & MAP.ANONYMOUS) return null;
+  const file = files.get(fd) ?? null;
+  if (!file && fd >= 0 && r.err === undefined) throw new TraceFormatError(`fd ${fd} was never opened`, line);
+  return file;
+}
+
+/** A raw fd argument as the kernel reads it (the low 32 bits, signed), or undefined when it does not decode. */
+function rawFd(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? v | 0 : undefined;
+  if (typeof v !== 'string' || !/^(0[xX][0-9a-fA-F]+|-?[0-9]+)$/.test(v.trim())) return undefined;
+  return Number(BigInt.asIntN(32, BigInt(v.trim())));
+}
+
 function applyOp(
   mm: AddressSpace,
   r: { op: string; [key: string]: unknown },
@@ -121,16 +147,24 @@ function applyOp(
   switch (r.op) {
     case 'mmap': {
       const flags = flagBits(r.flags, MAP_FLAGS, 'mmap flag', line, hugeFlag);
-      const fd = Number(r.fd);
-      let file: MappedFile | null = null;
-      if (!(flags & MAP.ANONYMOUS)) {
-        file = files.get(fd) ?? null;
-        // An fd no open record names (never opened, or closed): the kernel's EBADF, unless the trace
-        // says the call succeeded, which means a record is missing.
-        if (!file && fd >= 0 && r.err === undefined)
-          throw new TraceFormatError(`fd ${fd} was never opened`, line);
-      }
+      const file = mappedFile(flags, Number(r.fd), files, r, line);
       return mm.mmap(hex(r.addr), hex(r.len), protArg(r, line), flags, file, hex(r.off ?? '0x0'));
+    }
+    // An mmap or mremap whose flags have a bit with no name, logged with its six (five) registers: the
+    // kernel ignores such bits (MAP_SHARED_VALIDATE and mremap refuse them), so the call still counts.
+    case 'mmap_raw': {
+      const args: unknown[] = Array.isArray(r.args) ? r.args : [];
+      const a = rawArgs([args[0], args[1], args[2], args[3], args[5]], 5);
+      const fd = rawFd(args[4]); // strace prints it signed (-1)
+      if (!a || fd === undefined) return undefined;
+      const [addr, len, prot, flags, off] = a as [number, number, number, number, number];
+      return mm.mmap(addr, len, prot, flags, mappedFile(flags, fd, files, r, line), off);
+    }
+    case 'mremap_raw': {
+      const a = rawArgs(r.args, 5);
+      return a
+        ? mm.mremap(a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as number)
+        : undefined;
     }
     case 'munmap':
       return mm.munmap(hex(r.addr), hex(r.len));

@@ -117,4 +117,33 @@ describe.each<BackendName>(['maple', 'legacy'])('strace-style records on the %s 
       /unknown mmap flag "HUGE_3MB"/,
     );
   });
+
+  it('replays mmap_raw and mremap_raw (flags with a bit that has no name), as the kernel answered them', () => {
+    // Linux 6.18, recorded (a growsdown probe): an unknown bit (0x200) in a private mapping's flags is
+    // ignored; MAP_SHARED_VALIDATE refuses it (EOPNOTSUPP), mremap refuses any unknown flag (EINVAL).
+    const file = { kind: 'open', fd: 3, path: '/tmp/f', dev: 'fe:00', inode: 5, size: '0x10000' };
+    const ops = [
+      { op: 'mmap_raw', args: ['0x20000000', '0x4000', '0x3', '0x232', '0xffffffff', '0x0'], ret: hex(X) },
+      // the next mapping merges with it: the unknown bit left no trace in the VMA
+      { op: 'mmap_raw', args: [hex(X + 4 * PAGE), '16384', '3', '0x222', '-1', '0'], ret: hex(X + 4 * PAGE) },
+      { op: 'mmap_raw', args: ['0x0', '0x4000', '0x1', '0x203', '0x3', '0x0'], err: 9 }, // not open yet
+      file,
+      { op: 'mmap_raw', args: ['0x0', '0x4000', '0x1', '0x203', '0x3', '0x0'], err: 95 },
+      {
+        op: 'mmap_raw',
+        args: [hex(X + 16 * PAGE), '0x4000', '0x1', '0x211', '0x3', '0x0'],
+        ret: hex(X + 16 * PAGE),
+      },
+      { op: 'mremap_raw', args: [hex(X), '0x4000', '0x8000', '0x9', '0x0'], err: EINVAL },
+      { op: 'mmap_raw', args: ['0x0', 'junk', '0x1', '0x211', '0x3', '0x0'], ret: '0x0' }, // skipped
+    ];
+    const r = replayTrace(syntheticTrace(ops, { mmap_min_addr: PAGE }), { backend });
+    expect(r.answered).toBe(6);
+    expect(r.answersMatched, JSON.stringify(r.answerMismatches[0])).toBe(6);
+    expect(r.mm.findVma(X)?.end).toBe(X + 8 * PAGE);
+    expect(r.mm.findVma(X + 16 * PAGE)?.file?.path).toBe('/tmp/f');
+    // A file mapping through an fd no record names, said to have succeeded: a record is missing.
+    const missing = [{ op: 'mmap_raw', args: ['0x0', '0x4000', '0x1', '0x201', '0x7', '0x0'], ret: hex(X) }];
+    expect(() => replayTrace(syntheticTrace(missing), { backend })).toThrow(/fd 7 was never opened/);
+  });
 });

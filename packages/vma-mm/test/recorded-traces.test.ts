@@ -56,10 +56,13 @@ const REAL = [
   'rec-real-pageadvice',
   'rec-real-hugenr',
   'rec-real-seals',
+  'rec-real-growsdown',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
   'mmap',
+  'mmap_raw',
+  'mremap_raw',
   'munmap',
   'mprotect',
   'mremap',

@@ -31,25 +31,47 @@ static const struct {
     {0x80000, "SYNC"},    {0x100000, "FIXED_NOREPLACE"}, {0x4000000, "UNINITIALIZED"},
 };
 
+/* With MAP_HUGETLB, bits 26-31 are log2 of the huge page size asked for (MAP_HUGE_SHIFT, MAP_HUGE_MASK). */
+#define MAP_HUGETLB_BIT 0x40000ULL
+#define HUGE_SIZE_BITS (0x3fULL << 26)
+
+/*
+ * The huge page size bits of an mmap's flags that have a MAP_HUGE_<size> name (sizes of 1 KiB and up): 0
+ * without MAP_HUGETLB, where bit 26 is MAP_UNINITIALIZED.
+ */
+static u64 huge_size_bits(u64 flags) {
+  u64 huge = flags & MAP_HUGETLB_BIT ? flags & HUGE_SIZE_BITS : 0;
+  return (huge >> 26) >= 10 ? huge : 0;
+}
+
 /* The flags as names; 0 when a bit has no name (the call is then logged raw). */
 static int flags_known(u64 flags, int mremap) {
   u64 known = 0;
   if (mremap) known = 7;
   else
     for (size_t k = 0; k < sizeof map_names / sizeof map_names[0]; k++) known |= map_names[k].bit;
-  return (flags & ~known) == 0;
+  return ((flags & ~huge_size_bits(flags)) & ~known) == 0;
 }
 
 static void flags_text(u64 flags, int mremap) {
   static const char *const mr[] = {"MAYMOVE", "FIXED", "DONTUNMAP"};
   fputs(",\"flags\":[", out);
   int first = 1;
+  u64 huge = mremap ? 0 : huge_size_bits(flags);
+  flags &= ~huge;
   size_t n = mremap ? 3 : sizeof map_names / sizeof map_names[0];
   for (size_t k = 0; k < n; k++) {
     u64 bit = mremap ? 1ULL << k : map_names[k].bit;
     if (!(flags & bit)) continue;
     fprintf(out, "%s\"%s\"", first ? "" : ",", mremap ? mr[k] : map_names[k].name);
     first = 0;
+  }
+  if (huge) {
+    /* MAP_HUGE_2MB, MAP_HUGE_1GB, ...: the size in the largest unit that keeps it whole. */
+    int log = (int)(huge >> 26);
+    int shift = log >= 30 ? 30 : log >= 20 ? 20 : 10;
+    fprintf(out, "%s\"HUGE_%llu%s\"", first ? "" : ",", 1ULL << (log - shift),
+            shift == 30 ? "GB" : shift == 20 ? "MB" : "KB");
   }
   fputc(']', out);
 }
@@ -150,10 +172,10 @@ void log_call(pid_t tid, const struct __ptrace_syscall_info *in, const struct __
   if (c == C_OLD_MMAP && !read_old_mmap_args(tid, in->entry.args[0], a)) c = C_OTHER, other = "old_mmap";
   if (c == C_MMAP2) a[5] *= 4096, c = C_MMAP;
   if (c == C_OLD_MMAP) c = C_MMAP;
+  /* A file mapping's descriptor is described first if no record says what it names now (raw ones too). */
+  if (c == C_MMAP && !(a[3] & 0x20) && (int)a[4] >= 0) emit_open(tid, (int)a[4], 1);
   if (c == C_MMAP && !flags_known(a[3], 0)) c = C_OTHER, other = "mmap_raw";
   if (c == C_MREMAP && !flags_known(a[3], 1)) c = C_OTHER, other = "mremap_raw";
-  /* A file mapping's descriptor is described first if no record says what it names now. */
-  if (c == C_MMAP && !(a[3] & 0x20) && (int)a[4] >= 0) emit_open(tid, (int)a[4], 1);
   check_sizes(tid);
   check_seals(tid);
   if (c == C_OTHER) {
