@@ -57,7 +57,10 @@ export interface SharedMapleReader {
   find(index: number, max?: number): MapleEntry<number> | undefined;
   /** The entries overlapping `[first, last]` of one version, in order. Mirrors mt_for_each(). */
   entries(first?: number, last?: number): IterableIterator<MapleEntry<number>>;
-  /** The version its last answer came from. */
+  /**
+   * The version its last answer came from. Each entry of a scan (and its end)
+   * is an answer from the scan's version, which stays the one it started in.
+   */
   readonly version: number;
   /** What the reader ran into (restarts, freed nodes detected). */
   readonly stats: SharedReaderStats;

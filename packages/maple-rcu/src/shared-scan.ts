@@ -78,7 +78,7 @@ export class SharedEntryIterator implements IterableIterator<MapleEntry<number>>
   }
 
   return(): IteratorResult<MapleEntry<number>> {
-    return this.finish();
+    return this.finish(false);
   }
 
   [Symbol.iterator](): IterableIterator<MapleEntry<number>> {
@@ -86,14 +86,20 @@ export class SharedEntryIterator implements IterableIterator<MapleEntry<number>>
   }
 
   private yield(first: number, last: number, value: number): IteratorResult<MapleEntry<number>> {
+    // Each entry is an answer from the scan's version, whatever the reader answered in between.
+    this.reader.answered(this.pin.version);
     this.positioned = true;
     // Past MAPLE_MAX there is nothing more: from > last ends the next call.
     this.from = last + 1;
     return { done: false, value: { first, last, value } };
   }
 
-  private finish(): IteratorResult<MapleEntry<number>> {
-    if (this.started && !this.done) this.reader.unpin();
+  /** Ends the scan; `answer`: the end was an answer of next() (not a return()), from the scan's version. */
+  private finish(answer = true): IteratorResult<MapleEntry<number>> {
+    if (this.started && !this.done) {
+      if (answer) this.reader.answered(this.pin.version);
+      this.reader.unpin();
+    }
     this.done = true;
     return { done: true, value: undefined };
   }

@@ -164,6 +164,77 @@ describe('the lone entry at index 0 (a tree with no node)', () => {
   });
 });
 
+describe('versions and counters', () => {
+  it('reader.version is the version of its last answer, a scan entry included', () => {
+    // Regression: a scan's entries left reader.version at whatever a point read
+    // in between had answered from, newer than the version the entries came from.
+    const tree = new SharedMapleTree();
+    for (let i = 0; i < 10; i++) tree.store(i * 2, i);
+    const reader = SharedMapleTree.attach(tree.handle);
+    const scan = reader.entries();
+    expect(scan.next().value).toEqual({ first: 0, last: 0, value: 0 });
+    expect(reader.version).toBe(10);
+    tree.store(1, 100);
+    tree.store(3, 101);
+    expect(reader.load(1)).toBe(100);
+    expect(reader.version).toBe(12);
+    expect(scan.next().value).toEqual({ first: 2, last: 2, value: 1 });
+    expect(reader.version).toBe(10);
+    expect(reader.find(3)).toEqual({ first: 3, last: 3, value: 101 });
+    expect(reader.version).toBe(12);
+    let r = scan.next();
+    while (!r.done) r = scan.next();
+    expect(reader.version).toBe(10); // the end of the scan is its version's answer too
+    // A scan given up with return() answers nothing: the version stays the last answer's.
+    const other = reader.entries();
+    other.next();
+    tree.store(5, 5);
+    expect(reader.load(5)).toBe(5);
+    other.return?.();
+    expect(reader.version).toBe(13);
+    reader.close();
+  });
+
+  it('retiredNodes, reclaim() and reclaimedNodes agree; readers pinned at different versions let go out of order', () => {
+    const tree = new SharedMapleTree({ maxNodes: 2048 });
+    for (let i = 0; i < 300; i++) tree.store(i * 3, i);
+    const older = SharedMapleTree.attach(tree.handle);
+    const newer = SharedMapleTree.attach(structuredClone(tree.handle));
+    const a = older.entries();
+    a.next(); // pins version 300
+    for (let i = 0; i < 300; i += 3) tree.store(i * 3, -i);
+    const b = newer.entries();
+    b.next(); // pins version 400
+    for (let i = 1; i < 300; i += 3) tree.store(i * 3, -i);
+    const waiting = tree.retiredNodes;
+    expect(waiting).toBeGreaterThan(0);
+    expect(tree.reclaim()).toBe(0);
+    // The newer reader going frees nothing: the older one reaches back further.
+    b.return?.();
+    expect(tree.reclaim()).toBe(0);
+    expect(tree.retiredNodes).toBe(waiting);
+    // Pinning again (now, at the newest version) and letting the older one go frees
+    // exactly what only the older one could reach.
+    const c = newer.entries();
+    c.next();
+    a.return?.();
+    const reclaimed = tree.reclaimedNodes;
+    const freed = tree.reclaim();
+    expect(freed).toBeGreaterThan(0);
+    expect(tree.retiredNodes).toBe(waiting - freed);
+    expect(tree.reclaimedNodes).toBe(reclaimed + freed);
+    expect(tree.retiredNodes).toBe(0); // everything retired so far predates c's version
+    tree.store(0, 7);
+    expect(tree.retiredNodes).toBeGreaterThan(0); // c holds the version before this write
+    c.return?.();
+    expect(tree.reclaim()).toBeGreaterThan(0);
+    expect(tree.retiredNodes).toBe(0);
+    expect(older.stats.freedNodeReads + newer.stats.freedNodeReads).toBe(0);
+    older.close();
+    newer.close();
+  });
+});
+
 describe('a full arena', () => {
   it('a write needing more nodes than the buffers hold is ENOMEM; writer, readers and version unchanged; erasing makes room', () => {
     const tree = new SharedMapleTree({ maxNodes: 40 });
