@@ -96,6 +96,8 @@ describe('snapshot cursors, gap searches and scans while the tree changes', () =
         frozen: MapleTree<string>;
         model: RangeModel<string>;
         dump: string;
+        /** A cursor on the snapshot and one on the frozen clone, kept across the live tree's writes. */
+        kept: [SnapshotCursor<string>, MapleState<string>];
       }[] = [];
       const model = new RangeModel<string>();
       let compared = 0;
@@ -107,9 +109,15 @@ describe('snapshot cursors, gap searches and scans while the tree changes', () =
         model.storeRange(a, b, v);
         if (step % 150 === 0) {
           // Includes the empty tree (step 0 stores at most one range).
-          held.push({ snap: tree.snapshot(), frozen: tree.clone(), model: model.copy(), dump: tree.dump() });
+          const snap = tree.snapshot();
+          const frozen = tree.clone();
+          const kept: [SnapshotCursor<string>, MapleState<string>] = [snap.cursor(0), frozen.state(0)];
+          held.push({ snap, frozen, model: model.copy(), dump: tree.dump(), kept });
         }
         for (const h of held) {
+          // The kept cursors take one step per write of the live tree.
+          const step1 = randomCall(rand, 3200);
+          expect(outcome(h.kept[0], step1)).toEqual(outcome(h.kept[1], step1));
           if (rand(3) !== 0) continue;
           const cs = h.snap.cursor(rand(3000));
           const cf = h.frozen.state(cs.index, cs.last);
