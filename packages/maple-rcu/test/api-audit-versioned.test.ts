@@ -338,4 +338,56 @@ describe('retired nodes and held versions', () => {
     expect(tree.size).toBe(3000);
     tree.validate();
   });
+
+  it('nodeCount counts the current version only, not the nodes snapshots hold', () => {
+    const tree = new VersionedMapleTree<number>();
+    for (let i = 0; i < 400; i++) tree.store(i * 2, i);
+    const snap = tree.snapshot();
+    for (let i = 0; i < 400; i++) tree.store(i * 2 + 1, i);
+    expect(tree.retiredNodes).toBeGreaterThan(0);
+    expect(tree.nodeCount).toBe(tree.clone().nodeCount);
+    snap.release();
+    expect(tree.nodeCount).toBe(tree.clone().nodeCount);
+  });
+});
+
+describe('iterators and cursors of the versioned tree', () => {
+  it('stay valid across its writes, snapshot held or not: each continues after the last range it returned', () => {
+    const rand = prng(77);
+    for (let trial = 0; trial < 60; trial++) {
+      const tree = new VersionedMapleTree<number>({ allocRange: trial % 2 === 0 });
+      const model = new RangeModel<number>();
+      for (let i = 0; i < 300; i++) {
+        const a = rand(2000);
+        const b = a + rand(10);
+        tree.storeRange(a, b, i);
+        model.storeRange(a, b, i);
+      }
+      const snap = trial % 3 === 0 ? tree.snapshot() : undefined;
+      const it = tree.entries();
+      const mas = tree.state(0);
+      let itLast = -1;
+      let masLast = -1;
+      for (let k = 0; k < 60; k++) {
+        const r = it.next();
+        if (!r.done) {
+          expect(r.value).toEqual(model.entries(itLast + 1, MAPLE_MAX)[0]);
+          itLast = r.value.last;
+        } else expect(model.entries(itLast + 1, MAPLE_MAX)).toEqual([]);
+        const v = mas.find(MAPLE_MAX);
+        const want = model.entries(masLast + 1, MAPLE_MAX)[0];
+        expect(v === undefined ? undefined : { first: mas.index, last: mas.last, value: v }).toEqual(want);
+        if (v !== undefined) masLast = mas.last;
+        for (let w = 0; w < 3; w++) {
+          const a = rand(2000);
+          const b = a + rand(rand(4) === 0 ? 200 : 10);
+          const value = rand(5) === 0 ? undefined : 1000 + k;
+          tree.storeRange(a, b, value);
+          model.storeRange(a, b, value);
+        }
+        if (k === 30) snap?.release();
+      }
+      expect(tree.retiredNodes).toBe(0);
+    }
+  });
 });
