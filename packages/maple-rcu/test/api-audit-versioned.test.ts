@@ -351,6 +351,44 @@ describe('retired nodes and held versions', () => {
   });
 });
 
+describe('a tight maxNodes under snapshots', () => {
+  it('a seeded run where most writes fail ENOMEM: each failure changes nothing (dump and version), snapshots keep their versions', () => {
+    const rand = prng(123);
+    let failures = 0;
+    for (let trial = 0; trial < 12; trial++) {
+      const tree = new VersionedMapleTree<number>({ allocRange: trial % 2 === 0, maxNodes: 10 + rand(40) });
+      const model = new RangeModel<number>();
+      const held: Held2[] = [];
+      for (let i = 0; i < 600; i++) {
+        const a = rand(3000);
+        const b = a + rand(rand(5) === 0 ? 300 : 8);
+        const value = rand(5) === 0 ? undefined : i;
+        const dump = tree.dump();
+        const version = tree.version;
+        const failure = code(() => tree.storeRange(a, b, value));
+        if (failure === undefined) model.storeRange(a, b, value);
+        else {
+          failures++;
+          expect(failure).toBe('ENOMEM');
+          expect(tree.version).toBe(version);
+          expect(tree.dump()).toBe(dump);
+        }
+        if (rand(30) === 0) held.push({ snap: tree.snapshot(), model: model.copy() });
+        if (held.length > 3 || (held.length > 0 && rand(20) === 0)) {
+          const h = held.splice(rand(held.length), 1)[0] as Held2;
+          expect(triples(h.snap)).toEqual(triples(h.model.list()));
+          h.snap.release();
+        }
+        if (i % 150 === 0) tree.validate();
+      }
+      expect(triples(tree)).toEqual(triples(model.list()));
+      for (const h of held) h.snap.release();
+      expect(tree.retiredNodes).toBe(0);
+    }
+    expect(failures).toBeGreaterThan(1000);
+  });
+});
+
 describe('iterators and cursors of the versioned tree', () => {
   it('stay valid across its writes, snapshot held or not: each continues after the last range it returned', () => {
     const rand = prng(77);
