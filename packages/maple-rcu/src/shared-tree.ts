@@ -107,9 +107,11 @@ export class SharedMapleTree {
       throw new MapleError('EINVAL', `allocRange must be a boolean, got ${String(options.allocRange)}`);
     }
     const allocRange = options.allocRange === true;
-    const maxNodes = checkCount('maxNodes', options.maxNodes ?? DEFAULT_MAX_NODES, 1, 1 << 24);
-    const maxReaders = checkCount('maxReaders', options.maxReaders ?? DEFAULT_MAX_READERS, 1, 1 << 16);
-    this.synchronizeMs = checkCount('synchronizeMs', options.synchronizeMs ?? 0, 0, 2 ** 31 - 1);
+    // Only an omitted (undefined) option takes its default: null is a bad value, as in MapleTree.
+    const or = <T>(value: T | undefined, fallback: T) => (value === undefined ? fallback : value);
+    const maxNodes = checkCount('maxNodes', or(options.maxNodes, DEFAULT_MAX_NODES), 1, 1 << 24);
+    const maxReaders = checkCount('maxReaders', or(options.maxReaders, DEFAULT_MAX_READERS), 1, 1 << 16);
+    this.synchronizeMs = checkCount('synchronizeMs', or(options.synchronizeMs, 0), 0, 2 ** 31 - 1);
     const capacity = maxNodes + 1;
     try {
       this.arena = new StampedArena(allocRange, capacity);

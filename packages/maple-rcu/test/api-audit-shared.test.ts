@@ -8,7 +8,7 @@
  */
 
 import { MAPLE_MAX, type MapleEntry } from '@maple-tree/core';
-import { SharedMapleTree } from '@maple-tree/rcu';
+import { SharedMapleTree, VersionedMapleTree } from '@maple-tree/rcu';
 import { describe, expect, it } from 'vitest';
 import { BAD_INDICES, code, RangeModel, triples } from './audit-model.js';
 import { prng } from './prng.js';
@@ -398,5 +398,38 @@ describe('attaching and bad arguments', () => {
     ]);
     tree.validate();
     reader.close();
+  });
+
+  it('constructor options: anything but an omitted option or a value in range is EINVAL (null included, as MapleTree has it)', () => {
+    // Regression: null took the default for maxNodes, maxReaders and synchronizeMs.
+    for (const options of [
+      5,
+      'x',
+      null,
+      { maxNodes: null },
+      { maxReaders: null },
+      { synchronizeMs: null },
+      { maxNodes: 0 },
+      { maxNodes: 2 ** 25 },
+      { maxNodes: Number.POSITIVE_INFINITY },
+      { maxReaders: 0 },
+      { maxReaders: 1.5 },
+      { maxReaders: 2 ** 17 },
+      { synchronizeMs: -1 },
+      { synchronizeMs: Number.NaN },
+      { synchronizeMs: 1.5 },
+      { allocRange: null },
+      { allocRange: 'yes' },
+    ]) {
+      expect(code(() => new SharedMapleTree(options as never))).toBe('EINVAL');
+    }
+    const tree = new SharedMapleTree({
+      maxNodes: undefined,
+      maxReaders: undefined,
+      synchronizeMs: undefined,
+    });
+    tree.store(1, 1);
+    expect(tree.load(1)).toBe(1);
+    expect(code(() => new VersionedMapleTree<number>({ maxNodes: null } as never))).toBe('EINVAL');
   });
 });
