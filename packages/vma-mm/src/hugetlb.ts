@@ -3,10 +3,11 @@
  * hugetlb_get_unmapped_area and hugetlbfs_file_mmap, mm/hugetlb.c): anonymous
  * MAP_HUGETLB memory, which the kernel turns into a file of its own on its
  * internal hugetlbfs mount (`/anon_hugepage (deleted)`), and files on
- * hugetlbfs (a memfd made with MFD_HUGETLB). Only the default huge page size
- * is modelled, and no huge pages are reserved (vm.nr_hugepages = 0):
+ * hugetlbfs (a memfd made with MFD_HUGETLB). The huge page sizes the kernel
+ * has pools of are AddressSpaceOptions.hugePageSizes (default: the profile's
+ * default size), and no huge pages are reserved (vm.nr_hugepages = 0):
  *
- *   unknown huge page size (MAP_HUGE_*)                 EINVAL
+ *   a huge page size (MAP_HUGE_*) with no pool          EINVAL
  *   the length is rounded up to the huge page size; 0   EINVAL
  *   placement: huge-page aligned (a hint is rounded up,
  *     MAP_FIXED at an unaligned address                 EINVAL)
@@ -42,9 +43,14 @@ export function kernelHugePageSize(arch: ArchProfile): number {
   return arch.compat && arch.placement === 'x86' ? 2 * 1024 * 1024 : 0;
 }
 
-/** The huge page size in base pages (0 when the profile has none). */
-export function hugePagePages(mm: MmCore): number {
-  return kernelHugePageSize(mm.arch) / mm.pageSize;
+/** A hugetlbfs file's huge page size in bytes (MappedFile.hugePageSize, else the kernel's default). */
+export function fileHugePageSize(mm: MmCore, file: MappedFile | null): number {
+  return file?.hugePageSize ?? kernelHugePageSize(mm.arch);
+}
+
+/** A hugetlbfs file's huge page size in base pages. */
+export function hugePagePages(mm: MmCore, file: MappedFile | null): number {
+  return fileHugePageSize(mm, file) / mm.pageSize;
 }
 
 /**
@@ -53,20 +59,20 @@ export function hugePagePages(mm: MmCore): number {
  */
 export function splitRefused(mm: MmCore, vma: Vma, at: number): boolean {
   if (vma.special) return true;
-  return (vma.flags & VM_HUGETLB) !== 0 && at % hugePagePages(mm) !== 0;
+  return (vma.flags & VM_HUGETLB) !== 0 && at % hugePagePages(mm, vma.file) !== 0;
 }
 
-/** ALIGN(len, huge page size), 0 where it wraps past 2^BITS_PER_LONG (do_mmap then answers EINVAL). */
-export function hugeAlignedLength(mm: MmCore, len: number): number {
-  const size = kernelHugePageSize(mm.arch);
+/** ALIGN(len, size), 0 where it wraps past 2^BITS_PER_LONG (do_mmap then answers EINVAL). */
+export function hugeAlignedLength(mm: MmCore, len: number, size: number): number {
   const bytes = Math.ceil(len / size) * size;
   return bytes >= 2 ** mm.kernelBits ? 0 : bytes;
 }
 
 /**
- * ksys_mmap_pgoff for anonymous MAP_HUGETLB memory: the huge page size asked for (MAP_HUGE_*) must
- * be the default one, and the memory becomes a new hugetlbfs file (hugetlb_file_setup reserves
- * nothing yet: the mmap does) of the rounded-up length.
+ * ksys_mmap_pgoff for anonymous MAP_HUGETLB memory: the huge page size asked for (MAP_HUGE_*; none:
+ * the default one) must be one the kernel has a pool of (hstate_sizelog), and the memory becomes a
+ * new hugetlbfs file of that page size (hugetlb_file_setup reserves nothing yet: the mmap does) and
+ * of the rounded-up length.
  * @returns the file and the rounded length, or -EINVAL for a size the kernel has no pool of
  */
 export function hugetlbAnonFile(
@@ -74,16 +80,17 @@ export function hugetlbAnonFile(
   len: number,
   flags: number,
 ): { file: MappedFile; len: number } | number {
-  const size = kernelHugePageSize(mm.arch);
   const log = (flags >>> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
-  if (!size || (log !== 0 && 2 ** log !== size)) return -EINVAL; // hstate_sizelog finds no hstate
-  const bytes = hugeAlignedLength(mm, len);
+  const size = log ? 2 ** log : kernelHugePageSize(mm.arch);
+  if (!size || !mm.hugePageSizes.includes(size)) return -EINVAL; // hstate_sizelog finds no hstate
+  const bytes = hugeAlignedLength(mm, len, size);
   const file: MappedFile = {
     path: '/anon_hugepage (deleted)',
     dev: mm.hugetlbfsDev,
     inode: mm.nextHugetlbInode++,
     size: bytes,
     hugetlb: true,
+    ...(size !== kernelHugePageSize(mm.arch) && { hugePageSize: size }),
   };
   return { file, len: bytes };
 }
@@ -93,8 +100,8 @@ export function hugetlbAnonFile(
  * MAP_FIXED address huge-page aligned (EINVAL); a hint is rounded up to a huge page.
  * @returns the address to search from, or -EINVAL
  */
-export function hugetlbHint(mm: MmCore, addr: number, len: number, flags: number): number {
-  const size = kernelHugePageSize(mm.arch);
+export function hugetlbHint(mm: MmCore, file: MappedFile, addr: number, len: number, flags: number): number {
+  const size = fileHugePageSize(mm, file);
   if (len % size) return -EINVAL;
   if (flags & MAP.FIXED) return addr % size ? -EINVAL : addr;
   return addr ? Math.ceil(addr / size) * size : 0;
@@ -105,7 +112,7 @@ export function hugetlbHint(mm: MmCore, addr: number, len: number, flags: number
  * the reservation, which finds no huge page unless VM_NORESERVE asks for none (ENOMEM).
  * @returns 0 or -errno
  */
-export function hugetlbFileMmap(mm: MmCore, pgoff: number, vmFlags: number): number {
-  if (pgoff % hugePagePages(mm)) return -EINVAL;
+export function hugetlbFileMmap(mm: MmCore, file: MappedFile, pgoff: number, vmFlags: number): number {
+  if (pgoff % hugePagePages(mm, file)) return -EINVAL;
   return vmFlags & VM_NORESERVE ? 0 : -ENOMEM;
 }

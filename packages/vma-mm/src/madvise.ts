@@ -215,7 +215,8 @@ function pageAdvice(mm: MmCore, vma: Vma, start: number, advice: number): number
       if (f & VM_LOCKED || !vma.file) return -EINVAL;
       return (f & (VM_SHARED | VM_MAYWRITE)) === (VM_SHARED | VM_MAYWRITE) ? 0 : -EACCES;
     default: {
-      if (f & VM_HUGETLB) return advice === MADV_PAGE.FREE || start % hugePagePages(mm) !== 0 ? -EINVAL : 0;
+      if (f & VM_HUGETLB)
+        return advice === MADV_PAGE.FREE || start % hugePagePages(mm, vma.file) !== 0 ? -EINVAL : 0;
       const forbidden = advice === MADV_PAGE.DONTNEED_LOCKED ? VM_PFNMAP : VM_PFNMAP | VM_LOCKED;
       if (f & forbidden) return -EINVAL;
       return advice === MADV_PAGE.FREE && !isAnonymous(vma) ? -EINVAL : 0;

@@ -8,12 +8,21 @@
  * mremap.ts and brk.ts, and operate on an MmCore.
  */
 import type { MapleTree } from '@maple-tree/core';
-import { type ArchProfile, alignDown, alignUp, hasX86MapFlags, legacyBase, topDownBase } from './arch.js';
+import {
+  type ArchProfile,
+  alignDown,
+  alignUp,
+  hasX86MapFlags,
+  isPow2,
+  legacyBase,
+  topDownBase,
+} from './arch.js';
 import { resolveArch } from './arch-profiles.js';
 import { type AslrLayout, drawLayout, randomizePage, SeededRandom } from './aslr.js';
 import { LegacyIndex } from './backend/legacy.js';
 import { MapleIndex } from './backend/maple.js';
 import type { BackendName, VmaIndex } from './backend/types.js';
+import { kernelHugePageSize } from './hugetlb.js';
 import { RetryMemo } from './retry-memo.js';
 import { VM_ACCESS_FLAGS, VM_GROWSDOWN, VM_SOFTDIRTY, type Vma } from './vma.js';
 
@@ -114,6 +123,13 @@ export interface AddressSpaceOptions {
    */
   hugetlbfsDev?: string;
   /**
+   * The huge page sizes (bytes) the kernel has pools (hstates) of, whatever they hold: MAP_HUGE_<size>
+   * asks for one of them (another is EINVAL). Default: the profile's default huge page size only (an
+   * x86_64 CPU with 1 GiB pages has those too); a trace header's `huge_page_sizes` gives the recorded
+   * kernel's.
+   */
+  hugePageSizes?: readonly number[];
+  /**
    * Randomise the layout (PF_RANDOMIZE) from this seed: mmap_base, the
    * stack top and, when `startBrk` is given without `brk`, the heap start
    * (see aslr.ts). Default: no randomisation, the kernel's fixed layout.
@@ -143,6 +159,7 @@ const OPTION_KEYS: Readonly<Record<keyof AddressSpaceOptions, true>> = {
   brk: true,
   startStack: true,
   hugetlbfsDev: true,
+  hugePageSizes: true,
   aslrSeed: true,
   mmapRndBits: true,
 };
@@ -219,6 +236,8 @@ export class MmCore {
   nextHugetlbInode = 1;
   /** The internal hugetlbfs mount's device (AddressSpaceOptions.hugetlbfsDev). */
   readonly hugetlbfsDev: string;
+  /** The huge page sizes the kernel has pools of (AddressSpaceOptions.hugePageSizes). */
+  readonly hugePageSizes: readonly number[];
   /** Memo of top-down guard-gap retry chains (see retry-memo.ts). */
   readonly retryMemo = new RetryMemo();
 
@@ -292,6 +311,13 @@ export class MmCore {
     if (typeof dev !== 'string' || !/^[0-9a-f]+:[0-9a-f]+$/.test(dev))
       throw new TypeError(`hugetlbfsDev must be "major:minor" in hex, not ${String(dev)}`);
     this.hugetlbfsDev = dev;
+    const sizes = options.hugePageSizes ?? (kernelHugePageSize(arch) ? [kernelHugePageSize(arch)] : []);
+    if (
+      !Array.isArray(sizes) ||
+      !sizes.every((s) => Number.isSafeInteger(s) && s > this.pageSize && isPow2(s))
+    )
+      throw new TypeError('hugePageSizes must be powers of two larger than a page, in bytes');
+    this.hugePageSizes = Object.freeze([...sizes]);
     if (index) this.index = index;
     else {
       const name = options.backend ?? defaultBackend();

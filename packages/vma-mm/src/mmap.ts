@@ -25,7 +25,13 @@ import {
   EPERM,
 } from './errno.js';
 import { populateRange } from './fault.js';
-import { hugeAlignedLength, hugetlbAnonFile, hugetlbFileMmap, kernelHugePageSize } from './hugetlb.js';
+import {
+  fileHugePageSize,
+  hugeAlignedLength,
+  hugetlbAnonFile,
+  hugetlbFileMmap,
+  kernelHugePageSize,
+} from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
 import { canDoMlock, mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
@@ -181,7 +187,7 @@ export function sysMmap(
   if (!anonymous) {
     if (!isMappedFile(file)) return -EBADF;
     // ksys_mmap_pgoff: a hugetlbfs file maps whole huge pages; MAP_HUGETLB needs such a file.
-    if (file.hugetlb) l = hugeAlignedLength(mm, l);
+    if (file.hugetlb) l = hugeAlignedLength(mm, l, fileHugePageSize(mm, file));
     else if (f & MAP.HUGETLB) return -EINVAL;
   } else {
     file = null;
@@ -284,7 +290,7 @@ export function sysMmap(
   }
   if (file?.hugetlb) {
     // hugetlbfs_file_mmap refuses only once __mmap_region has cleared the range a MAP_FIXED replaces.
-    const err = hugetlbFileMmap(mm, pgoff, vmFlags);
+    const err = hugetlbFileMmap(mm, file, pgoff, vmFlags);
     if (err) return unmapRange(mm, a / ps, a / ps + pages) || err;
     // A hugetlb VMA is never locked (nor counted in locked_vm) and never grows.
     vmFlags = (vmFlags & ~VM_LOCKED_MASK) | VM_HUGETLB | VM_DONTEXPAND;

@@ -63,8 +63,8 @@ function remapType(r: Remap): RemapType {
  * them, both addresses must lie on one, and it may not grow.
  * @returns whether the request is acceptable
  */
-function alignHugetlb(mm: MmCore, r: Remap): boolean {
-  const huge = hugePagePages(mm);
+function alignHugetlb(mm: MmCore, r: Remap, vma: Vma): boolean {
+  const huge = hugePagePages(mm, vma.file);
   r.oldLen = Math.ceil(r.oldLen / huge) * huge;
   r.newLen = Math.ceil(r.newLen / huge) * huge;
   return r.addr % huge === 0 && r.newAddr % huge === 0 && r.newLen <= r.oldLen;
@@ -74,7 +74,7 @@ function alignHugetlb(mm: MmCore, r: Remap): boolean {
 function checkPrepVma(mm: MmCore, r: Remap): number {
   const vma = r.vma;
   if (!vma) return -EFAULT;
-  if (vma.flags & VM_HUGETLB && !alignHugetlb(mm, r)) return -EINVAL;
+  if (vma.flags & VM_HUGETLB && !alignHugetlb(mm, r, vma)) return -EINVAL;
   const type = remapType(r);
   if (!impliesNewAddr(r)) r.newAddr = r.addr;
   if (type !== RemapType.Expand && !impliesNewAddr(r)) return 0;

@@ -20,6 +20,7 @@
  * record says the name moved: those open files print the new one.
  */
 import type { AddressSpace } from './address-space.js';
+import { isPow2 } from './arch.js';
 import { hexValue, TraceFormatError, type TraceRecord } from './trace.js';
 import type { FileType, MappedFile } from './vma.js';
 
@@ -108,11 +109,20 @@ export function openedFile(r: TraceOpenRecord, line: number): MappedFile {
     // devtmpfs calls itself tmpfs too: only a regular file there is a shmem file.
     ...(r.fs === 'tmpfs' && type === undefined && { shmem: true }),
     ...(r.fs === 'hugetlbfs' && type === undefined && { hugetlb: true }),
+    ...(r.fs === 'hugetlbfs' && r.huge_page_size !== undefined && { hugePageSize: hugePageSizeOf(r, line) }),
     ...(type && { type }),
     ...(mmapOp && { mmapOp }),
     ...(r.noexec === true && { noexec: true }),
     ...(r.seals && { seals: r.seals }),
   };
+}
+
+/** A hugetlbfs file's huge page size: a power of two of bytes. */
+function hugePageSizeOf(r: TraceOpenRecord, line: number): number {
+  const size = r.huge_page_size;
+  if (typeof size !== 'number' || !isPow2(size))
+    throw new TraceFormatError(`huge_page_size must be a power of two, not ${String(size)}`, line);
+  return size;
 }
 
 /** F_SEAL_* bits: a non-negative 32-bit integer. */

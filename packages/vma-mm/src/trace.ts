@@ -34,6 +34,8 @@ export interface TraceHeader {
   memlock_rlimit?: number;
   /** The internal hugetlbfs mount's device, `major:minor` in hex (vmrun writes it; absent: `00:00`). */
   hugetlbfs_dev?: string;
+  /** The huge page sizes (bytes) the kernel has pools of (vmrun writes them; absent: the default one). */
+  huge_page_sizes?: number[];
   layout?: 'topdown' | 'legacy';
   start_brk?: string;
   brk_start?: string;
@@ -65,6 +67,8 @@ export type TraceRecord =
       noexec?: boolean;
       /** A memfd's seals (F_SEAL_* bits) when any is set. */
       seals?: number;
+      /** A hugetlbfs file's huge page size in bytes. */
+      huge_page_size?: number;
     }
   /** The fd was closed (vmrun writes it when a call names an fd it described that is no longer open). */
   | { kind: 'close'; fd: number }
@@ -136,6 +140,7 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     stackRlimit: h.stack_rlimit,
     memlockRlimit: h.memlock_rlimit,
     hugetlbfsDev: h.hugetlbfs_dev,
+    hugePageSizes: h.huge_page_sizes,
     startBrk,
     brk: h.brk_start !== undefined ? hexValue(h.brk_start) : startBrk,
     startStack: h.start_stack !== undefined ? hexValue(h.start_stack) : undefined,

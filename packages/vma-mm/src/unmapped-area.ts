@@ -343,9 +343,9 @@ export function getUnmappedArea(
   // files (devices, sockets, pipes) have no get_unmapped_area and take the plain search.
   const thpFile = file && !file.shmem && !file.hugetlb && (file.type === undefined || file.mmapOp === 'zero');
   if (file?.hugetlb) {
-    const hint = hugetlbHint(mm, addr, len, flags);
+    const hint = hugetlbHint(mm, file, addr, len, flags);
     if (hint < 0) return hint;
-    r = mmGetUnmappedArea(mm, hint, len, pgoff, flags, hugePagePages(mm) - 1);
+    r = mmGetUnmappedArea(mm, hint, len, pgoff, flags, hugePagePages(mm, file) - 1);
   } else if (thpFile) r = thpGetUnmappedArea(mm, addr, len, pgoff, flags);
   else if (file || flags & MAP.SHARED) r = mmGetUnmappedArea(mm, addr, len, pgoff, flags);
   else if (arch.thpSize && !addr && pageOffset(len, arch.thpSize) === 0)

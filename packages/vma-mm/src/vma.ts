@@ -141,6 +141,8 @@ export interface MappedFile {
    * places it huge-page aligned, and its mappings are VM_HUGETLB (hugetlb.ts).
    */
   readonly hugetlb?: boolean;
+  /** A hugetlbfs file's huge page size in bytes, when not the kernel's default (hugetlb.ts). */
+  readonly hugePageSize?: number;
   /**
    * A memfd's seals (F_SEAL_* bits; absent: none). A write seal (F_SEAL_WRITE, F_SEAL_FUTURE_WRITE)
    * refuses a shared writable mapping (EPERM) and takes VM_MAYWRITE from a shared read-only one

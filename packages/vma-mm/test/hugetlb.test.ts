@@ -128,6 +128,30 @@ describe.each<BackendName>(['maple', 'legacy'])('hugetlb mappings on the %s back
     mm.validate();
   });
 
+  it('MAP_HUGE_<size> asks for a pool the kernel has (hugePageSizes); its page size rules the mapping', () => {
+    const GIANT = 2 ** 30;
+    const huge1g = HUGE_ANON | (30 << 26);
+    expect(space(backend).mmap(0, PAGE, RW, huge1g)).toBe(-EINVAL); // default: 2 MiB pages only
+    const mm = progSpace(backend, { hugetlbfsDev: DEV, hugePageSizes: [HUGE, GIANT] });
+    const g = mm.mmap(0, PAGE, RW, huge1g);
+    expect(g % GIANT).toBe(0);
+    expect(mm.findVma(g)?.end).toBe(g + GIANT);
+    expect(mm.mmap(0, HUGE, RW, HUGE_ANON | (25 << 26))).toBe(-EINVAL); // no 32 MiB pool
+    expect(mm.mmap(0, GIANT, RW, (huge1g & ~MAP.NORESERVE) >>> 0)).toBe(-ENOMEM);
+    expect(mm.munmap(g + HUGE, HUGE)).toBe(-EINVAL); // 2 MiB boundaries are not 1 GiB ones
+    expect(mm.madvise(g + HUGE, PAGE, MADV_PAGE.DONTNEED)).toBe(-EINVAL);
+    expect(mm.mremap(g, GIANT, HUGE, 0)).toBe(g); // rounds up to one 1 GiB page: no change
+    expect(mm.findVma(g)?.end).toBe(g + GIANT);
+    // A memfd of 1 GiB pages (its open record's huge_page_size): offsets in whole 1 GiB pages.
+    const giantFile: MappedFile = { ...HUGE_FILE, inode: 8, hugePageSize: GIANT };
+    expect(mm.mmap(0, HUGE, PROT.READ, MAP.SHARED | MAP.NORESERVE, giantFile, HUGE)).toBe(-EINVAL);
+    const f = mm.mmap(0, HUGE, PROT.READ, MAP.SHARED | MAP.NORESERVE, giantFile, 0);
+    expect(f % GIANT).toBe(0);
+    expect(mm.findVma(f)?.end).toBe(f + GIANT);
+    expect(() => progSpace(backend, { hugePageSizes: [3 << 20] })).toThrow(TypeError);
+    mm.validate();
+  });
+
   it('a hugetlbfs file maps whole huge pages at aligned offsets, only with MAP_NORESERVE', () => {
     const mm = space(backend);
     expect(mm.mmap(0, HUGE, RW, MAP.SHARED, HUGE_FILE, 0)).toBe(-ENOMEM);

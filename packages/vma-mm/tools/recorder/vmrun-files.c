@@ -250,6 +250,8 @@ void emit_open(pid_t pid, long fd, int only_if_changed) {
       d->shmem = 1;
       d->seals = file_seals(pid, fd);
       if (d->seals) fprintf(out, ",\"seals\":%d", d->seals);
+      /* A hugetlbfs file's block size is its huge page size. */
+      if (sf.f_type == HUGETLBFS_MAGIC) fprintf(out, ",\"huge_page_size\":%llu", (unsigned long long)sf.f_bsize);
     }
     if (sf.f_flags & ST_NOEXEC) fputs(",\"noexec\":true", out);
   }

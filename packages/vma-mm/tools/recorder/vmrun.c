@@ -43,6 +43,7 @@
 #include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -171,6 +172,19 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   if (huge >= 0 && fstat(huge, &hs) == 0)
     fprintf(out, ",\"hugetlbfs_dev\":\"%02x:%02x\"", major(hs.st_dev), minor(hs.st_dev));
   if (huge >= 0) close(huge);
+  /* The huge page sizes the kernel has pools of (MAP_HUGE_<size> may ask for them), from sysfs. */
+  DIR *hp = opendir("/sys/kernel/mm/hugepages");
+  if (hp) {
+    int sizes = 0;
+    struct dirent *e;
+    while ((e = readdir(hp))) {
+      unsigned long long kb;
+      if (sscanf(e->d_name, "hugepages-%llukB", &kb) != 1) continue;
+      fprintf(out, "%s%llu", sizes++ ? "," : ",\"huge_page_sizes\":[", kb * 1024);
+    }
+    if (sizes) fputc(']', out);
+    closedir(hp);
+  }
   fprintf(out, ",\"aslr\":false,\"layout\":\"%s\",\"uid\":%d", legacy ? "legacy" : "topdown", (int)getuid());
   fprintf(out, ",\"start_brk\":\"0x%llx\",\"brk_start\":\"0x%llx\",\"start_stack\":\"0x%llx\"",
           (unsigned long long)start_brk, (unsigned long long)start_brk,

@@ -6,7 +6,7 @@
  * without hints, MAP_FIXED (aligned or not), MAP_LOCKED, MAP_32BIT; splits
  * by munmap, mprotect and madvise at and off huge page boundaries; page
  * advice, mlock and populating (nothing can be faulted in); mremap of whole
- * and partial huge pages. MIT licence, part of @maple-tree/vma-mm.
+ * and partial huge pages; 1 GiB pages, anonymous and in a memfd. MIT licence, part of @maple-tree/vma-mm.
  * rec-real-hugenr was recorded as
  *
  *   gcc -O0 -Wall -o hugenr hugenr.c
@@ -17,6 +17,7 @@
 #include <unistd.h>
 #define PG 4096L
 #define HP (2L << 20)
+#define GP (1L << 30)
 #define RW (PROT_READ | PROT_WRITE)
 #define HUGE (MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE)
 int main(void) {
@@ -82,5 +83,18 @@ int main(void) {
   mmap(f + 2 * HP, PG, PROT_READ, MAP_PRIVATE | MAP_NORESERVE | MAP_FIXED | MAP_HUGETLB, h, 2 * HP);
   mprotect(f, 2 * HP, PROT_READ);
   munmap(f + HP, HP);
+  /* 1 GiB pages (this kernel has a pool of them, empty): the size asked for decides the alignment. */
+  char *g = mmap(0, PG, RW, MAP_PRIVATE | HUGE | (30 << MAP_HUGE_SHIFT), -1, 0);
+  mmap(0, HP, RW, MAP_PRIVATE | HUGE | (25 << MAP_HUGE_SHIFT), -1, 0); /* no 32 MiB pool: EINVAL */
+  mmap(0, GP, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << MAP_HUGE_SHIFT), -1, 0); /* ENOMEM */
+  munmap(g + HP, HP);
+  mprotect(g, HP, PROT_READ);
+  madvise(g + HP, PG, MADV_DONTNEED);
+  mremap(g, GP, HP, 0);
+  int gf = memfd_create("giant", MFD_HUGETLB | (30U << 26) /* MFD_HUGE_1GB */);
+  ftruncate(gf, GP);
+  mmap(0, HP, PROT_READ, MAP_SHARED | MAP_NORESERVE, gf, 0);
+  mmap(0, HP, PROT_READ, MAP_SHARED | MAP_NORESERVE, gf, HP);
+  munmap(g, GP);
   return 0;
 }
