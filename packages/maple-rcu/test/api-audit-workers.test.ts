@@ -237,4 +237,39 @@ describe('SharedMapleTree with reader workers', () => {
     expect(again.load(0)).toBe(33);
     again.close();
   }, 20_000);
+
+  it('with synchronizeMs, overwriting the lone entry at 0 while a worker holds an old version waits for the worker once the value slots run out, then goes on', async () => {
+    const tree = new SharedMapleTree({ maxNodes: 1, synchronizeMs: 20_000 });
+    tree.store(0, -1);
+    const release = new Int32Array(new SharedArrayBuffer(4));
+    // The worker opens a scan (pinning this version) and lets go on its own after 400 ms.
+    const worker = tsWorker(new URL('./workers/pin-reader.ts', import.meta.url), {
+      handle: tree.handle,
+      holdMs: 400,
+      release: release.buffer,
+    });
+    try {
+      const messages: { pinned?: boolean; seen?: number }[] = [];
+      let wake: () => void = () => {};
+      worker.on('message', (m) => {
+        messages.push(m);
+        wake();
+      });
+      const next = async () => {
+        while (messages.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        return messages.shift();
+      };
+      expect(await next()).toEqual({ pinned: true });
+      // 200 overwrites need more value slots than the buffer has while the old version is held:
+      // without the wait this is ENOMEM after about 33 (see api-audit-shared).
+      for (let i = 0; i < 200; i++) tree.store(0, i);
+      expect(tree.load(0)).toBe(199);
+      expect(await next()).toEqual({ seen: 1 });
+      const reader = SharedMapleTree.attach(tree.handle);
+      expect(reader.find(0)).toEqual({ first: 0, last: 0, value: 199 });
+      reader.close();
+    } finally {
+      await worker.terminate();
+    }
+  }, 30_000);
 });
