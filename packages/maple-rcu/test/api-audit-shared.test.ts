@@ -236,7 +236,7 @@ describe('versions and counters', () => {
 });
 
 describe('a full arena', () => {
-  it('a write needing more nodes than the buffers hold is ENOMEM; writer, readers and version unchanged; erasing makes room', () => {
+  it('a write needing more nodes than the buffers hold is ENOMEM; writer, readers and version unchanged; each erase then works or is ENOMEM too, changing nothing', () => {
     const tree = new SharedMapleTree({ maxNodes: 40 });
     const reader = SharedMapleTree.attach(tree.handle);
     const model = new RangeModel<number>();
