@@ -29,7 +29,8 @@ export interface TraceHeader {
   mmap_min_addr?: number;
   /** CONFIG_LSM_MMAP_MIN_ADDR (our recorder writes it; absent in older traces, meaning 0). */
   lsm_mmap_min_addr?: number;
-  stack_rlimit?: number;
+  /** RLIMIT_STACK in bytes, or `unlimited` (vmrun writes it so since rec-real-hugenr; absent: 8 MiB). */
+  stack_rlimit?: number | 'unlimited';
   /** RLIMIT_MEMLOCK in bytes (our recorders write it; absent: unlimited). */
   memlock_rlimit?: number;
   /** The internal hugetlbfs mount's device, `major:minor` in hex (vmrun writes it; absent: `00:00`). */
@@ -137,7 +138,7 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     maxMapCount: h.max_map_count,
     mmapMinAddr: h.mmap_min_addr,
     lsmMmapMinAddr: h.lsm_mmap_min_addr,
-    stackRlimit: h.stack_rlimit,
+    stackRlimit: h.stack_rlimit === 'unlimited' ? Number.POSITIVE_INFINITY : h.stack_rlimit,
     memlockRlimit: h.memlock_rlimit,
     hugetlbfsDev: h.hugetlbfs_dev,
     hugePageSizes: h.huge_page_sizes,

@@ -57,6 +57,7 @@ const REAL = [
   'rec-real-hugenr',
   'rec-real-seals',
   'rec-real-growsdown',
+  'rec-real-stack-unlimited',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
@@ -103,6 +104,20 @@ describe('recorded traces', () => {
       0,
       records.filter((r) => r.kind === 'op').length,
     ]);
+  });
+
+  it('rec-real-stack-unlimited ran with an unlimited stack: x86 keeps the top-down layout, its base at its lowest', () => {
+    const records = load('rec-real-stack-unlimited');
+    const h = records[0] as TraceHeader;
+    expect(h.stack_rlimit).toBe('unlimited'); // the program's limit, set by the shell that exec'd it
+    expect(h.layout).toBe('topdown');
+    expect(headerOptions(h).stackRlimit).toBe(Number.POSITIVE_INFINITY);
+    // The first kernel-placed mapping lies right below about TASK_SIZE / 6 (the 5/6 gap clamp), not below the stack.
+    const first = records.find((r) => r.kind === 'op' && r.op === 'mmap' && r.addr === '0x0');
+    expect(first?.kind === 'op' && hexValue(first.ret)).toBeLessThan(0x155555556000);
+    expect(first?.kind === 'op' && hexValue(first.ret)).toBeGreaterThan(0x155550000000);
+    const prefix = records.filter((r) => r.kind !== 'op' && (r.kind !== 'maps' || r.at === 0));
+    expect(replayTrace(prefix).mm.mmapBase).toBe(0x155555556000); // PAGE_ALIGN(TASK_SIZE - TASK_SIZE / 6 * 5)
   });
 
   it('headers from trace 110 on carry CONFIG_LSM_MMAP_MIN_ADDR, and the replay takes the larger minimum', () => {

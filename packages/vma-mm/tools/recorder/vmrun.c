@@ -135,7 +135,8 @@ static int image_is_32bit(pid_t pid) {
 static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   struct utsname u;
   struct rlimit rl;
-  if (uname(&u) != 0 || getrlimit(RLIMIT_STACK, &rl) != 0) die("uname/getrlimit failed");
+  /* The program's own limits as its exec found them (a shell may have changed them before an exec). */
+  if (uname(&u) != 0 || prlimit(pid, RLIMIT_STACK, 0, &rl) != 0) die("uname/prlimit failed");
   char thp[64] = "unknown";
   FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
   if (f) {
@@ -161,10 +162,11 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
           read_number("/proc/sys/vm/mmap_min_addr", 4096));
   const char *lsm = getenv("VMRUN_LSM_MIN_ADDR");
   if (lsm && *lsm) fprintf(out, ",\"lsm_mmap_min_addr\":%ld", strtol(lsm, 0, 10));
+  /* RLIMIT_STACK decides where the top-down mmap base lies; unlimited puts it at its lowest. */
   if (rl.rlim_cur != RLIM_INFINITY) fprintf(out, ",\"stack_rlimit\":%llu", (unsigned long long)rl.rlim_cur);
-  /* The tracer's own limits are the program's: it inherits them through fork and exec. */
+  else fputs(",\"stack_rlimit\":\"unlimited\"", out);
   struct rlimit ml;
-  if (getrlimit(RLIMIT_MEMLOCK, &ml) == 0 && ml.rlim_cur != RLIM_INFINITY)
+  if (prlimit(pid, RLIMIT_MEMLOCK, 0, &ml) == 0 && ml.rlim_cur != RLIM_INFINITY)
     fprintf(out, ",\"memlock_rlimit\":%llu", (unsigned long long)ml.rlim_cur);
   /* The kernel's internal hugetlbfs mount, where anonymous MAP_HUGETLB memory lives: a hugetlb memfd is there too. */
   int huge = (int)syscall(SYS_memfd_create, "vmrun-hugetlbfs", 4U /* MFD_HUGETLB */);

@@ -239,7 +239,8 @@ static void emit_header(u64 seed, const char *profile, u64 start_stack) {
   int pers = personality(0xffffffff);
   long randomize = read_small("/proc/sys/kernel/randomize_va_space") > 0 ? (long)parse_dec(smallbuf) : 2;
   long legacy_sysctl = read_small("/proc/sys/vm/legacy_va_layout") > 0 ? (long)parse_dec(smallbuf) : 0;
-  int legacy = (pers & ADDR_COMPAT_LAYOUT) || rl.rlim_cur == RLIM_INFINITY || legacy_sysctl;
+  /* x86's mmap_is_legacy: the personality or the sysctl; an unlimited stack only lowers the top-down base. */
+  int legacy = (pers & ADDR_COMPAT_LAYOUT) || legacy_sysctl;
   int aslr = !(pers & ADDR_NO_RANDOMIZE) && randomize != 0;
   u64 min_addr = read_small("/proc/sys/vm/mmap_min_addr") > 0 ? parse_dec(smallbuf) : 0;
 
@@ -280,10 +281,9 @@ static void emit_header(u64 seed, const char *profile, u64 start_stack) {
   }
   outkey("uid");
   outdec((long long)getuid());
-  if (rl.rlim_cur != RLIM_INFINITY) {
-    outkey("stack_rlimit");
-    outdec((long long)rl.rlim_cur);
-  }
+  outkey("stack_rlimit");
+  if (rl.rlim_cur != RLIM_INFINITY) outdec((long long)rl.rlim_cur);
+  else outs("\"unlimited\"");
   {
     struct rlimit ml;
     if (getrlimit(RLIMIT_MEMLOCK, &ml) == 0 && ml.rlim_cur != RLIM_INFINITY) {
