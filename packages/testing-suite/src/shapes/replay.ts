@@ -14,9 +14,26 @@
 import { inspectNodes, MAPLE_MAX, type MapleNodeInfo, MapleTree } from '@maple-tree/core';
 import type { ShapeCase, ShapeOp } from './sequences.js';
 
-/** MAPLE_MAX stands for the kernel's ULONG_MAX: both print as `max`. */
-function indexText(index: number): string {
-  return index === MAPLE_MAX ? 'max' : String(index);
+/**
+ * Indices from 2^52 up print as `max-K` (K = MAPLE_MAX - index), as the oracle
+ * prints the kernel's from 2^63 up (K = ULONG_MAX - index): keys near the top
+ * of the two index spaces line up. MAPLE_MAX, the kernel's ULONG_MAX, is `max`.
+ */
+export function indexText(index: number): string {
+  if (index === MAPLE_MAX) return 'max';
+  return index >= 2 ** 52 ? `max-${MAPLE_MAX - index}` : String(index);
+}
+
+/** {@link indexText} read back: a decimal index, `max` or `max-K`. @throws RangeError on anything else */
+export function parseIndex(text: string | undefined): number {
+  const match = text === undefined ? null : /^(?:(\d+)|max(?:-(\d+))?)$/.exec(text);
+  if (!match) throw new RangeError(`bad index ${JSON.stringify(text)}`);
+  const value = match[1] !== undefined ? Number(match[1]) : MAPLE_MAX - Number(match[2] ?? 0);
+  // Plain indices stay below 2^52 and `max-K` ones above it, or the two index spaces would not line up.
+  if (!Number.isSafeInteger(value) || value < 0 || (match[1] !== undefined) !== value < 2 ** 52) {
+    throw new RangeError(`index ${text} is outside what both trees can hold alike`);
+  }
+  return value;
 }
 
 /**
