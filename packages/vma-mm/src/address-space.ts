@@ -15,6 +15,7 @@ import { type AddressSpaceOptions, argValue, MmCore } from './mm.js';
 import { sysMmap } from './mmap.js';
 import { sysMprotect } from './mprotect.js';
 import { sysMremap } from './mremap.js';
+import { sysMseal } from './mseal.js';
 import { sysMunmap } from './munmap.js';
 import { type FromMapsOptions, formatMaps, loadMaps } from './procmaps.js';
 import { getUnmappedArea, vmUnmappedArea } from './unmapped-area.js';
@@ -92,6 +93,14 @@ export class AddressSpace extends MmCore {
   /** munlockall(2): unlock everything, now and later. @returns 0 */
   munlockall(): number {
     return this.synced(sysMunlockall(this));
+  }
+
+  /**
+   * mseal(2): seal every VMA of a fully mapped range against munmap, mprotect, mremap and discarding
+   * advice (see mseal.ts). @returns 0 or -errno
+   */
+  mseal(addr: number, len: number, flags = 0): number {
+    return this.synced(sysMseal(this, addr, len, flags));
   }
 
   /** brk(2). @returns the new break, or the old one when the change failed. */

@@ -12,6 +12,7 @@ export const EFAULT = 14;
 export const EEXIST = 17;
 export const ENODEV = 19;
 export const EINVAL = 22;
+export const ENOSYS = 38;
 export const EOVERFLOW = 75;
 export const EOPNOTSUPP = 95;
 
@@ -26,6 +27,7 @@ export const ERRNO_NAMES: Readonly<Record<number, string>> = {
   [EEXIST]: 'EEXIST',
   [ENODEV]: 'ENODEV',
   [EINVAL]: 'EINVAL',
+  [ENOSYS]: 'ENOSYS',
   [EOVERFLOW]: 'EOVERFLOW',
   [EOPNOTSUPP]: 'EOPNOTSUPP',
 };

@@ -22,7 +22,7 @@
  * private memory one. MADV_COLLAPSE is not modelled.
  */
 import { pageOffset } from './arch.js';
-import { EACCES, EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { EACCES, EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM } from './errno.js';
 import { hugePagePages, kernelHugePageSize } from './hugetlb.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
@@ -44,6 +44,7 @@ import {
   VM_PFNMAP,
   VM_RAND_READ,
   VM_READ,
+  VM_SEALED,
   VM_SEQ_READ,
   VM_SHARED,
   VM_SPECIAL,
@@ -168,6 +169,29 @@ function adviseFlags(vma: Vma, advice: number): number {
   }
 }
 
+/**
+ * The advice is_discard names: what a sealed VMA of private anonymous memory it may not write refuses
+ * (mseal.ts).
+ */
+const DISCARD_ADVICE: ReadonlySet<number> = new Set([
+  MADV_PAGE.FREE,
+  MADV_PAGE.DONTNEED,
+  MADV_PAGE.DONTNEED_LOCKED,
+  MADV_PAGE.REMOVE,
+  MADV.DONTFORK,
+  MADV.WIPEONFORK,
+  MADV_GUARD.INSTALL,
+]);
+
+/**
+ * can_madvise_modify: whether `advice` may act on `vma`. A sealed VMA refuses discarding advice
+ * unless it maps a file, is shared, or is writable anyway.
+ */
+export function sealAllowsAdvice(vma: Vma, advice: number): boolean {
+  if (!(vma.flags & VM_SEALED) || !DISCARD_ADVICE.has(advice)) return true;
+  return vma.file !== null || (vma.flags & (VM_SHARED | VM_WRITE)) !== 0;
+}
+
 /** One piece [start, end) of `vma`: its new flags, then madvise_update_vma. @returns the VMA now covering it, or -errno */
 function advise(
   mm: MmCore,
@@ -177,6 +201,7 @@ function advise(
   end: number,
   advice: number,
 ): Vma | number {
+  if (!sealAllowsAdvice(vma, advice)) return -EPERM;
   if (advice === MADV_GUARD.INSTALL || advice === MADV_GUARD.REMOVE) return guard(mm, vma, advice);
   if (PAGE_ADVICE.has(advice)) {
     const err = pageAdvice(mm, vma, start, advice);

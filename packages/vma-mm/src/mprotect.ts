@@ -10,7 +10,7 @@
  * private mapping made writable is populated for writing at once.
  */
 import { pageOffset } from './arch.js';
-import { EACCES, EINVAL, ENOMEM } from './errno.js';
+import { EACCES, EINVAL, ENOMEM, EPERM } from './errno.js';
 import { populateRange } from './fault.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
@@ -23,6 +23,7 @@ import {
   VM_GROWSDOWN,
   VM_LOCKED,
   VM_NORESERVE,
+  VM_SEALED,
   VM_SHARED,
   VM_WRITE,
   type Vma,
@@ -41,6 +42,7 @@ function fixup(
   newFlags: number,
 ): Vma | number {
   const oldFlags = vma.flags;
+  if (oldFlags & VM_SEALED) return -EPERM; // even to the protection it has (mseal.ts)
   if (newFlags === oldFlags) return vma;
   if (newFlags & VM_WRITE) {
     if (!(oldFlags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) newFlags |= VM_ACCOUNT;

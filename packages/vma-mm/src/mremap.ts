@@ -11,7 +11,7 @@
  *                              -> mremap_at  (shrink, no-op, expand / move)
  */
 import { pageOffset } from './arch.js';
-import { EAGAIN, EFAULT, EINVAL, ENOMEM } from './errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM } from './errno.js';
 import { populateRange } from './fault.js';
 import { hugePagePages } from './hugetlb.js';
 import { mergeNewRange } from './merge.js';
@@ -29,6 +29,7 @@ import {
   VM_LOCKED_MASK,
   VM_MAYSHARE,
   VM_PFNMAP,
+  VM_SEALED,
   VM_SHARED,
   type Vma,
 } from './vma.js';
@@ -74,6 +75,7 @@ function alignHugetlb(mm: MmCore, r: Remap, vma: Vma): boolean {
 function checkPrepVma(mm: MmCore, r: Remap): number {
   const vma = r.vma;
   if (!vma) return -EFAULT;
+  if (vma.flags & VM_SEALED) return -EPERM; // mseal.ts
   if (vma.flags & VM_HUGETLB && !alignHugetlb(mm, r, vma)) return -EINVAL;
   const type = remapType(r);
   if (!impliesNewAddr(r)) r.newAddr = r.addr;

@@ -13,10 +13,10 @@
  * split was done before the end split was refused, it stays done.
  */
 import { pageOffset } from './arch.js';
-import { EINVAL, ENOMEM } from './errno.js';
+import { EINVAL, ENOMEM, EPERM } from './errno.js';
 import { splitRefused } from './hugetlb.js';
 import { argValue, type MmCore } from './mm.js';
-import { VM_LOCKED, type Vma } from './vma.js';
+import { VM_LOCKED, VM_SEALED, type Vma } from './vma.js';
 
 /**
  * do_vmi_align_munmap in pages: unmap [start, end), which the caller checked.
@@ -35,6 +35,8 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
   if (first === undefined || first.startPage >= end) return 0;
   // vms_gather_munmap_vmas: cutting [start, end) out of the middle of one VMA needs a free map slot.
   if (start > first.startPage && end < first.endPage && mm.mapCount >= mm.maxMapCount) return -ENOMEM;
+  // A sealed VMA is neither split nor unmapped (mseal.ts).
+  if (first.flags & VM_SEALED) return -EPERM;
   if (end <= first.endPage) {
     const cutStart = start > first.startPage;
     if (cutStart && splitRefused(mm, first, start)) return -EINVAL;
@@ -60,6 +62,8 @@ export function unmapRange(mm: MmCore, start: number, end: number): number {
     mm.split(first, start, true);
   }
   const doomed: Vma[] = [...mm.index.range(start, end)];
+  // A sealed VMA further on stops the unmap; the start split stays (abort_munmap_vmas).
+  if (doomed.some((v) => v.flags & VM_SEALED)) return -EPERM;
   const last = doomed[doomed.length - 1]!;
   if (last.endPage > end) {
     // The end split fails after the start split succeeded: the kernel puts the detached VMAs back

@@ -12,8 +12,8 @@
  *   maps at:0 -> AddressSpace.fromMaps       later maps -> procMaps() compared
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err (trace-ops.ts)
  *                                           (madvise: flag, guard and populate advice only;
- *                                           mlock, mlock2, munlock, mlockall and
- *                                           munlockall too)
+ *                                           mlock, mlock2, munlock, mlockall,
+ *                                           munlockall and mseal too)
  *
  * TraceReplayer is the one implementation of that mapping and of the
  * comparisons: `nextRecord()` handles one record, `step()` one op and the

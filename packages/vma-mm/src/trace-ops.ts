@@ -200,6 +200,10 @@ function applyOp(
     }
     case 'munlockall':
       return mm.munlockall();
+    case 'mseal': {
+      const a = rawArgs(r.args, 3);
+      return a ? mm.mseal(a[0] as number, a[1] as number, a[2] as number) : undefined;
+    }
     case 'madvise': {
       // Only advice that changes VMA flags, the guard advice and populating (an install or a write fault
       // gives memory its anon_vma) is applied; other page-level advice leaves the layout as it is.

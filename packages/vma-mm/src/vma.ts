@@ -23,6 +23,11 @@ export const VM_GROWSDOWN = 0x100;
  */
 export const VM_MERGEABLE = 0x200;
 export const VM_PFNMAP = 0x400;
+/**
+ * VM_SEALED (mseal): bit 63 in the kernel; kept here in the slot of VM_UFFD_MINOR (userfaultfd, which
+ * nothing here registers) so that flags stay 31-bit.
+ */
+export const VM_SEALED = 0x800;
 export const VM_LOCKED = 0x2000;
 export const VM_IO = 0x4000;
 export const VM_SEQ_READ = 0x8000;

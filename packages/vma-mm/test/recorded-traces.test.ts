@@ -58,6 +58,7 @@ const REAL = [
   'rec-real-seals',
   'rec-real-growsdown',
   'rec-real-stack-unlimited',
+  'rec-real-mseal',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
@@ -73,6 +74,7 @@ const LAYOUT_CALLS = [
   'munlock',
   'mlockall',
   'munlockall',
+  'mseal',
 ];
 
 /** A call the replay answers: a layout call (memory locking included), or madvise with any advice but MADV_COLLAPSE. */
