@@ -14,11 +14,18 @@ export const ANSWER_BLOCK = 40;
 
 /** One case's kernel output. */
 export interface AnswerFixtureCase extends AnswerCase {
-  /** Output lines in all, `tree` first and the final dump's `end` last. */
-  readonly lines: number;
-  /** {@link answerBlocks} of the kernel's output. */
+  /** {@link scriptChecksum} of the case's script: the generator must still make the recorded one. */
+  readonly script: string;
+  /**
+   * Output lines compared, `tree` first: all of them (the final dump's `end`
+   * last), or those before the `stop` line where the oracle stopped the script.
+   */
+  readonly compared: number;
+  /** Why the oracle stopped the script early (its `stop` line), if it did. */
+  readonly stop?: string;
+  /** {@link answerBlocks} of the kernel's output, its first `compared` lines. */
   readonly blocks: readonly string[];
-  /** The kernel's output itself, kept for short scripts. */
+  /** Those lines themselves, kept for short scripts (a readable sample). */
   readonly output?: readonly string[];
 }
 
@@ -32,7 +39,13 @@ export interface AnswerFixture {
 /** Checksums (FNV-1a, as shape checksums) of `output` cut into blocks of {@link ANSWER_BLOCK} lines. */
 export function answerBlocks(output: readonly string[]): string[] {
   const blocks: string[] = [];
-  for (let i = 0; i < output.length; i += ANSWER_BLOCK)
+  for (let i = 0; i < output.length; i += ANSWER_BLOCK) {
     blocks.push(shapeChecksum(output.slice(i, i + ANSWER_BLOCK)));
+  }
   return blocks;
+}
+
+/** The checksum of a script's lines (the same FNV-1a). */
+export function scriptChecksum(script: readonly string[]): string {
+  return shapeChecksum(script);
 }

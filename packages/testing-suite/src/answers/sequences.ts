@@ -111,9 +111,10 @@ class ScriptWriter {
    */
   private forwardUnwalked = false;
   /**
-   * A gap search since the last settle, walk, write or forward step: 6.12's
-   * mas_prev_slot then reports the range before the fit as ending at the
-   * fit's start - 1 (the oracle stops the script), so a forward step is asked instead.
+   * A gap search since the last settle, walk or write: while the cursor's
+   * index is the fit's start, 6.12's mas_prev_slot reports the range before
+   * the fit as ending at that start - 1, not where it ends (the oracle stops
+   * the script), so a forward step is asked instead.
    */
   private searched = false;
   private value = 1;
@@ -170,8 +171,8 @@ class ScriptWriter {
       this.forwardUnwalked = false;
       this.searched = line.startsWith('mas_empty_area');
     } else if (/^mas_(find|next|next_range) /.test(line)) {
+      // A forward step may stay on the fit (mas_find answering nothing at its bound): still searched.
       this.forwardUnwalked = true;
-      this.searched = false;
     }
   }
 
@@ -307,8 +308,8 @@ class ScriptWriter {
 }
 
 /**
- * The script of `c`: `tree [alloc]`, a build of 0 to about 150 ranges (or
- * only index 0), `size` operations, and a `dump` at the end. Deterministic in
+ * The script of `c`: `tree [alloc]`, a build of 0 to 800 ranges (or only
+ * index 0), `size` operations, and a `dump` at the end. Deterministic in
  * the case. @throws RangeError on a size below 1
  */
 export function generateAnswerScript(c: AnswerCase): string[] {
@@ -317,9 +318,10 @@ export function generateAnswerScript(c: AnswerCase): string[] {
     throw new RangeError(`size must be a positive integer, got ${size}`);
   const rng = new Random(seed);
   const region = REGIONS[rng.below(REGIONS.length)] as Region;
-  const span = [60, 600, 6000][rng.below(3)] as number;
+  const build = [0, -1, 3, 20, 150, 800][rng.below(6)] as number;
+  // A large build gets a wide key space, for trees three or four levels deep.
+  const span = build === 800 ? 60_000 : ([60, 600, 6000][rng.below(3)] as number);
   const w = new ScriptWriter(rng, region, span, alloc);
-  const build = [0, -1, 3, 20, 150][rng.below(5)] as number;
   if (build === -1) w.store(0, 0, 1000);
   for (let i = 0; i < build; i++) {
     const k = regionKey(rng, region, span);

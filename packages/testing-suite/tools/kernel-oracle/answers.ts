@@ -19,7 +19,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cac } from 'cac';
-import { type AnswerFixture, answerBlocks } from '../../src/answers/fixture.js';
+import { type AnswerFixture, answerBlocks, scriptChecksum } from '../../src/answers/fixture.js';
 import { answerOnCore } from '../../src/answers/replay.js';
 import {
   type AnswerCase,
@@ -212,11 +212,16 @@ if (options.fixture) {
       `options ${JSON.stringify({ seed: Number(options.seed), cases: perType, sizes, case: options.case })}`,
     cases: cases.map((c, i) => {
       const kernel = kernelOutputs[i] as string[];
+      const last = kernel[kernel.length - 1] as string;
+      const stop = last.startsWith('stop ') ? last.slice(5) : undefined;
+      const compared = stop === undefined ? kernel : kernel.slice(0, -1);
       return {
         ...c,
-        lines: kernel.length,
-        blocks: answerBlocks(kernel),
-        ...(kernel.length <= 60 ? { output: kernel } : {}),
+        script: scriptChecksum(scripts[i] as string[]),
+        compared: compared.length,
+        ...(stop === undefined ? {} : { stop }),
+        blocks: answerBlocks(compared),
+        ...(compared.length <= 40 ? { output: compared } : {}),
       };
     }),
   };

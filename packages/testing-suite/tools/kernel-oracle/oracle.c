@@ -379,28 +379,38 @@ static bool root_entry_only(void)
  * same search one index lower finds room: 6.12 computes the room left in the
  * window as mas->last - min + 1, which wraps to 0 for a window reaching
  * ULONG_MAX and a gap starting at 0 (mas_rev_awalk; mas_anode_descend's gap
- * of a leaf slot the same way), and then reports -EBUSY. The script stops.
+ * of a leaf slot the same way), and the gap of a leaf's one empty slot
+ * [0, ULONG_MAX] (a tree whose entries were all erased) is 0 too; it then
+ * reports -EBUSY. The script stops.
  */
 static bool wrapped_miss(int ret, unsigned long min, unsigned long max, unsigned long size, bool rev)
 {
 	MA_STATE(probe, &tree, 0, 0);
 
-	if (ret != -EBUSY || max != ULONG_MAX || min == max)
+	if (ret != -EBUSY)
 		return false;
 	/* A node whose one slot is an empty [0, ULONG_MAX]: the gap itself wraps to 0. */
 	if (!mas_find(&probe, ULONG_MAX))
 		return true;
+	if (max != ULONG_MAX || min == max)
+		return false;
 	mas_reset(&probe);
 	if (rev)
 		return mas_empty_area_rev(&probe, min, max - 1, size) == 0;
 	return mas_empty_area(&probe, min, max - 1, size) == 0;
 }
 
-/* A step's answer, unless its range is wrong (then the script stops there). */
-static void answer_step(void *entry)
+/*
+ * A step's answer, unless its range is wrong or lies past the step's bound
+ * (6.12's mas_prev and mas_find_rev answer the entry at 0 kept in the root
+ * whatever their min): then the script stops there.
+ */
+static void answer_step(void *entry, unsigned long bound, bool fwd)
 {
 	if (wrong_range(entry))
 		stop_script("wrong-range");
+	else if (entry && (fwd ? mas.index > bound : mas.last < bound))
+		stop_script("out-of-bounds");
 	else
 		print_mas_answer(entry);
 }
@@ -582,42 +592,43 @@ static bool run_mas_call(const char *cmd)
 	} else if (strcmp(cmd, "mas_walk") == 0) {
 		print_mas_answer(mas_walk(&mas));
 	} else if (strcmp(cmd, "mas_find") == 0) {
-		answer_step(mas_find(&mas, next_index()));
+		a = next_index();
+		answer_step(mas_find(&mas, a), a, true);
 	} else if (strcmp(cmd, "mas_find_rev") == 0) {
 		a = next_index();
 		if (steps_from_no_node(cmd, a)) {
 			stop_script("null-node");
 			return true;
 		}
-		answer_step(mas_find_rev(&mas, a));
+		answer_step(mas_find_rev(&mas, a), a, false);
 	} else if (strcmp(cmd, "mas_next") == 0) {
 		a = next_index();
 		if (steps_from_no_node(cmd, a)) {
 			stop_script("null-node");
 			return true;
 		}
-		answer_step(mas_next(&mas, a));
+		answer_step(mas_next(&mas, a), a, true);
 	} else if (strcmp(cmd, "mas_prev") == 0) {
 		a = next_index();
 		if (steps_from_no_node(cmd, a)) {
 			stop_script("null-node");
 			return true;
 		}
-		answer_step(mas_prev(&mas, a));
+		answer_step(mas_prev(&mas, a), a, false);
 	} else if (strcmp(cmd, "mas_next_range") == 0) {
 		a = next_index();
 		if (steps_from_no_node(cmd, a)) {
 			stop_script("null-node");
 			return true;
 		}
-		answer_step(mas_next_range(&mas, a));
+		answer_step(mas_next_range(&mas, a), a, true);
 	} else if (strcmp(cmd, "mas_prev_range") == 0) {
 		a = next_index();
 		if (steps_from_no_node(cmd, a)) {
 			stop_script("null-node");
 			return true;
 		}
-		answer_step(mas_prev_range(&mas, a));
+		answer_step(mas_prev_range(&mas, a), a, false);
 	} else if (strcmp(cmd, "mas_empty_area") == 0 || strcmp(cmd, "mas_empty_area_rev") == 0) {
 		unsigned long index = mas.index, last = mas.last;
 
