@@ -13,7 +13,7 @@ import { sysMadvise } from './madvise.js';
 import { sysMlock, sysMlock2, sysMlockall, sysMunlock, sysMunlockall } from './mlock.js';
 import { type AddressSpaceOptions, argValue, MmCore } from './mm.js';
 import { sysMmap } from './mmap.js';
-import { sysMprotect } from './mprotect.js';
+import { sysMprotect, sysPkeyMprotect } from './mprotect.js';
 import { sysMremap } from './mremap.js';
 import { sysMseal } from './mseal.js';
 import { sysMunmap } from './munmap.js';
@@ -93,6 +93,14 @@ export class AddressSpace extends MmCore {
   /** munlockall(2): unlock everything, now and later. @returns 0 */
   munlockall(): number {
     return this.synced(sysMunlockall(this));
+  }
+
+  /**
+   * pkey_mprotect(2): mprotect with a protection key; none is ever allocated here, so key -1 (none)
+   * is mprotect and any other is EINVAL. @returns 0 or -errno
+   */
+  pkeyMprotect(addr: number, len: number, prot: number, pkey: number): number {
+    return this.synced(sysPkeyMprotect(this, addr, len, prot, pkey));
   }
 
   /**

@@ -70,6 +70,31 @@ function fixup(
  * @returns 0 or -errno
  */
 export function sysMprotect(mm: MmCore, addr: unknown, len: unknown, prot: unknown): number {
+  return sysPkeyMprotect(mm, addr, len, prot, -1);
+}
+
+/**
+ * The pkey_mprotect system call (do_mprotect_pkey). No protection key is ever allocated here (as on a
+ * CPU without them, where pkey_alloc fails): key -1 is mprotect, any other is EINVAL once the
+ * arguments passed.
+ * @param pkey - the key (an int: the low 32 bits, signed)
+ * @returns 0 or -errno
+ */
+export function sysPkeyMprotect(
+  mm: MmCore,
+  addr: unknown,
+  len: unknown,
+  prot: unknown,
+  pkey: unknown,
+): number {
+  // An int: the low 32 bits of what was passed, as a C caller's value would be truncated.
+  const key =
+    typeof pkey === 'bigint'
+      ? Number(BigInt.asIntN(32, pkey))
+      : Number.isInteger(pkey)
+        ? (pkey as number) | 0
+        : Number.NaN;
+  if (Number.isNaN(key)) return -EINVAL;
   const a = argValue(addr);
   const l = argValue(len);
   let p = argValue(prot);
@@ -87,6 +112,7 @@ export function sysMprotect(mm: MmCore, addr: unknown, len: unknown, prot: unkno
   const end = start + pages;
   if (end * ps >= 2 ** mm.kernelBits) return -ENOMEM; // end <= start once it wraps
   if (highBits || p & ~(PROT.READ | PROT.WRITE | PROT.EXEC | PROT.SEM)) return -EINVAL;
+  if (key !== -1) return -EINVAL; // mm_pkey_is_allocated: none is
 
   let vma = mm.intersect(start, end);
   if (!vma) return -ENOMEM;

@@ -14,7 +14,7 @@ import { MADV, MADV_GUARD, MADV_PAGE, MADV_POPULATE, madviseModelled } from './m
 import { MCL, MLOCK_ONFAULT } from './mlock.js';
 import { type ArgNames, rawArgs } from './raw-args.js';
 import { hexValue, TraceFormatError } from './trace.js';
-import { MAP, type MappedFile, MREMAP, parseProt } from './vma.js';
+import { MAP, type MappedFile, MREMAP, PROT, parseProt } from './vma.js';
 
 /** mmap flag names (MAP_FILE is no bit at all); MAP_HUGE_<size> is decoded by hugeFlag. */
 const MAP_FLAGS: ArgNames = { prefix: 'MAP_', values: { ...MAP, FILE: 0 } };
@@ -68,6 +68,7 @@ const MADV_NAMES: ArgNames = {
   },
 };
 const MCL_NAMES: ArgNames = { prefix: 'MCL_', values: MCL };
+const PROT_NAMES: ArgNames = { prefix: 'PROT_', values: PROT };
 const MLOCK_NAMES: ArgNames = { prefix: 'MLOCK_', values: { ONFAULT: MLOCK_ONFAULT } };
 
 /**
@@ -200,6 +201,14 @@ function applyOp(
     }
     case 'munlockall':
       return mm.munlockall();
+    case 'pkey_mprotect': {
+      // Key -1 is mprotect; which other keys the program had allocated (pkey_alloc) is not recorded.
+      const args: unknown[] = Array.isArray(r.args) ? r.args : [];
+      const a = rawArgs(args, 3, [undefined, undefined, PROT_NAMES]);
+      return a && rawFd(args[3]) === -1
+        ? mm.pkeyMprotect(a[0] as number, a[1] as number, a[2] as number, -1)
+        : undefined;
+    }
     case 'mseal': {
       const a = rawArgs(r.args, 3);
       return a ? mm.mseal(a[0] as number, a[1] as number, a[2] as number) : undefined;

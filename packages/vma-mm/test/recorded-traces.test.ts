@@ -59,6 +59,7 @@ const REAL = [
   'rec-real-growsdown',
   'rec-real-stack-unlimited',
   'rec-real-mseal',
+  'rec-real-pkeys',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
@@ -77,10 +78,12 @@ const LAYOUT_CALLS = [
   'mseal',
 ];
 
-/** A call the replay answers: a layout call (memory locking included), or madvise with any advice but MADV_COLLAPSE. */
+/** A call the replay answers: a layout call (memory locking included), madvise with any advice but MADV_COLLAPSE, pkey_mprotect with key -1. */
 function answerable(r: TraceRecord): boolean {
   if (r.kind !== 'op') return false;
   if (r.op === 'madvise') return Array.isArray(r.args) && madviseModelled(hexValue(r.args[2]));
+  // pkey_mprotect with key -1 is mprotect; other keys depend on pkey_alloc calls a trace does not hold.
+  if (r.op === 'pkey_mprotect') return Array.isArray(r.args) && hexValue(r.args[3]) === 0xffffffff;
   return LAYOUT_CALLS.includes(r.op);
 }
 
