@@ -18,6 +18,7 @@ import { sysMremap } from './mremap.js';
 import { sysMseal } from './mseal.js';
 import { sysMunmap } from './munmap.js';
 import { type FromMapsOptions, formatMaps, loadMaps } from './procmaps.js';
+import { type ShmSegment, sysShmat, sysShmdt } from './shm.js';
 import { getUnmappedArea, vmUnmappedArea } from './unmapped-area.js';
 import { type MappedFile, VM_DONTCOPY, VM_LOCKED_MASK, VM_WIPEONFORK, type Vma } from './vma.js';
 
@@ -93,6 +94,21 @@ export class AddressSpace extends MmCore {
   /** munlockall(2): unlock everything, now and later. @returns 0 */
   munlockall(): number {
     return this.synced(sysMunlockall(this));
+  }
+
+  /**
+   * shmat(2): attach a System V shared memory segment (see shm.ts).
+   * @param segment - the segment the id names (undefined: none, EINVAL)
+   * @param flags - SHM_RDONLY | SHM_RND | SHM_REMAP | SHM_EXEC
+   * @returns the address, or -errno
+   */
+  shmat(segment: ShmSegment | undefined, addr: number, flags = 0): number {
+    return this.synced(sysShmat(this, segment, addr, flags));
+  }
+
+  /** shmdt(2): detach the attach at `addr` (every fragment of it). @returns 0 or -EINVAL */
+  shmdt(addr: number): number {
+    return this.synced(sysShmdt(this, addr));
   }
 
   /**

@@ -70,6 +70,7 @@ export {
   type ReplayTally,
   replayTrace,
   type SealsEvent,
+  type ShmEvent,
   type SizeEvent,
   type SnapshotEvent,
   type SnapshotMismatch,
@@ -82,10 +83,12 @@ export {
   type TraceRenameRecord,
   TraceReplayer,
   type TraceSealsRecord,
+  type TraceShmRecord,
   type TraceSizeRecord,
   type TraceUnlinkRecord,
   type UnlinkEvent,
 } from './replayer.js';
+export { SHM, type ShmSegment } from './shm.js';
 export {
   diffMaps,
   headerOptions,

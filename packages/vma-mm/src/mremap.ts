@@ -256,9 +256,22 @@ function mremapAt(mm: MmCore, r: Remap): number {
 }
 
 /**
+ * vma_multi_allowed: whether a VMA may move as one of several. Not one whose file has a
+ * get_unmapped_area of its own other than shmem's, hugetlbfs's and the THP one (which keep
+ * MREMAP_FIXED's address): a System V segment (shm_get_unmapped_area) or private /dev/zero memory
+ * (get_unmapped_area_zero; it is anonymous memory that keeps the file).
+ */
+function multiAllowed(vma: Vma): boolean {
+  const f = vma.file;
+  return !f || !(f.sysv || (f.mmapOp === 'zero' && !(vma.flags & VM_SHARED)));
+}
+
+/**
  * remap_move: MREMAP_FIXED without a size change over a range that may hold
  * several VMAs and holes. Every VMA piece moves to the same offset from the
- * destination as it had from the source; the result is the first piece's.
+ * destination as it had from the source; the result is the first piece's. A
+ * VMA that may not move as one of several (multiAllowed) is EFAULT unless it
+ * is the first and reaches the end of the range.
  */
 function remapMove(mm: MmCore, r: Remap): number {
   const start = r.addr;
@@ -278,6 +291,7 @@ function remapMove(mm: MmCore, r: Remap): number {
     lastEnd = vma.endPage;
     pos = addr + len;
     const piece: Remap = { addr, oldLen: len, newLen: len, flags: r.flags, newAddr: target + offset, vma };
+    if (!multiAllowed(vma) && (seen || vma.endPage < end)) return -EFAULT;
     let got = checkPrepVma(mm, piece);
     if (!got) got = mremapTo(mm, piece);
     if (got < 0) return got;

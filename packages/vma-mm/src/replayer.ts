@@ -6,6 +6,7 @@
  *   close    -> the fd leaves the table     (an mmap of it: EBADF)
  *   size     -> the file's new size         (mlock / populate past it fail)
  *   seals    -> the memfd's new seals       (write seals: shared writable mmap EPERM)
+ *   shm      -> a System V segment          (for the shmat calls that follow)
  *   unlink   -> the file's name + " (deleted)" (trace-files.ts)
  *   rename   -> the file's new name
  *   fault    -> AddressSpace.fault          (a stack grown by page faults)
@@ -13,7 +14,8 @@
  *   op       -> applyTraceOp -> syscall      answer compared with ret / err (trace-ops.ts)
  *                                           (madvise: flag, guard and populate advice only;
  *                                           mlock, mlock2, munlock, mlockall,
- *                                           munlockall and mseal too)
+ *                                           munlockall, mseal, pkey_mprotect with
+ *                                           key -1, shmat, shmdt, ia32's ipc too)
  *
  * TraceReplayer is the one implementation of that mapping and of the
  * comparisons: `nextRecord()` handles one record, `step()` one op and the
@@ -23,6 +25,7 @@
 import { AddressSpace } from './address-space.js';
 import type { BackendName } from './backend/types.js';
 import type { AddressSpaceOptions } from './mm.js';
+import type { ShmSegment } from './shm.js';
 import {
   headerOptions,
   hexValue,
@@ -36,6 +39,7 @@ import {
   type TraceOpenRecord,
   type TraceRenameRecord,
   type TraceSealsRecord,
+  type TraceShmRecord,
   type TraceSizeRecord,
   type TraceUnlinkRecord,
 } from './trace-files.js';
@@ -46,6 +50,7 @@ export type {
   TraceOpenRecord,
   TraceRenameRecord,
   TraceSealsRecord,
+  TraceShmRecord,
   TraceSizeRecord,
   TraceUnlinkRecord,
 } from './trace-files.js';
@@ -115,6 +120,13 @@ export interface SealsEvent {
   vmas: number;
 }
 
+/** A `shm` record handled: the segment with its id is `segment` for the shmat calls that follow. */
+export interface ShmEvent {
+  kind: 'shm';
+  record: TraceShmRecord;
+  segment: ShmSegment;
+}
+
 /** An `unlink` record handled: `vmas` VMAs now print the file's name with " (deleted)". */
 export interface UnlinkEvent {
   kind: 'unlink';
@@ -167,6 +179,7 @@ export type ReplayEvent =
   | CloseEvent
   | SizeEvent
   | SealsEvent
+  | ShmEvent
   | UnlinkEvent
   | RenameEvent
   | FaultEvent
@@ -308,6 +321,7 @@ export class TraceReplayer {
         event = { kind: 'size', record: r, vmas: this.files.resize(r, this.space, n + 1) };
       else if (r.kind === 'seals')
         event = { kind: 'seals', record: r, vmas: this.files.reseal(r, this.space, n + 1) };
+      else if (r.kind === 'shm') event = { kind: 'shm', record: r, segment: this.files.shm(r, n + 1) };
       else if (r.kind === 'unlink')
         event = { kind: 'unlink', record: r, vmas: this.files.unlink(r, this.space, n + 1) };
       else if (r.kind === 'rename')
@@ -396,7 +410,7 @@ export class TraceReplayer {
 
   private apply(r: TraceOpRecord, line: number): OpEvent {
     if (!this.space) throw new TraceFormatError('an op before the at:0 maps record', line);
-    const answer = applyTraceOp(this.space, r, this.files.byFd, line);
+    const answer = applyTraceOp(this.space, r, this.files.byFd, line, this.files.segments);
     const t = this.tally;
     t.ops++;
     this.applied++;

@@ -12,7 +12,8 @@
  * regular one is, and so what its driver's mmap does (fileMmapOp); `seals` a
  * memfd's seals. A `close` record forgets an fd: an mmap of it is then EBADF.
  * A `size` record gives a file (every open file of that inode) its new size, a
- * `seals` record its new seals.
+ * `seals` record its new seals. A `shm` record describes a System V shared
+ * memory segment (by id) for the shmat calls that follow.
  *
  * An `unlink` record says a file's name went away: the kernel's d_path then
  * prints that name with " (deleted)" for every open file that was opened
@@ -21,6 +22,7 @@
  */
 import type { AddressSpace } from './address-space.js';
 import { isPow2 } from './arch.js';
+import type { ShmSegment } from './shm.js';
 import { hexValue, TraceFormatError, type TraceRecord } from './trace.js';
 import type { FileType, MappedFile } from './vma.js';
 
@@ -30,6 +32,8 @@ export type TraceOpenRecord = Extract<TraceRecord, { kind: 'open' }>;
 export type TraceSizeRecord = Extract<TraceRecord, { kind: 'size' }>;
 /** A `seals` record of a trace. */
 export type TraceSealsRecord = Extract<TraceRecord, { kind: 'seals' }>;
+/** A `shm` record of a trace. */
+export type TraceShmRecord = Extract<TraceRecord, { kind: 'shm' }>;
 /** An `unlink` record of a trace. */
 export type TraceUnlinkRecord = Extract<TraceRecord, { kind: 'unlink' }>;
 /** A `rename` record of a trace. */
@@ -136,9 +140,47 @@ export class TraceFiles {
   /** The open files the records made (and their renamed or resized copies), not the model's own shmem ones. */
   private readonly described = new WeakSet<MappedFile>();
 
+  private readonly shmById = new Map<number, ShmSegment>();
+
   /** The open file each fd names. */
   get byFd(): ReadonlyMap<number, MappedFile> {
     return this.table;
+  }
+
+  /** The System V shared memory segments described so far, by id. */
+  get segments(): ReadonlyMap<number, ShmSegment> {
+    return this.shmById;
+  }
+
+  /**
+   * A `shm` record: the segment with that id is as described from here on.
+   * @throws TraceFormatError for a record without an id, a hex key and size, or an access of r, w, x
+   */
+  shm(r: TraceShmRecord, line: number): ShmSegment {
+    const { id, key, size, access } = r;
+    const hex = /^0x[0-9a-f]+$/i;
+    if (
+      !Number.isSafeInteger(id) ||
+      id < 0 ||
+      typeof key !== 'string' ||
+      !hex.test(key) ||
+      typeof size !== 'string' ||
+      !hex.test(size) ||
+      typeof access !== 'string' ||
+      !/^r?w?x?$/.test(access)
+    )
+      throw new TraceFormatError(
+        'a shm record needs an id, a hex key and size, and an access (r, w, x)',
+        line,
+      );
+    const segment: ShmSegment = {
+      id,
+      key: hexValue(key),
+      size: hexValue(size),
+      access: { read: access.includes('r'), write: access.includes('w'), exec: access.includes('x') },
+    };
+    this.shmById.set(id, segment);
+    return segment;
   }
 
   /**

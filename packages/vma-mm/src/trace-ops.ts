@@ -12,7 +12,8 @@
 import type { AddressSpace } from './address-space.js';
 import { MADV, MADV_GUARD, MADV_PAGE, MADV_POPULATE, madviseModelled } from './madvise.js';
 import { MCL, MLOCK_ONFAULT } from './mlock.js';
-import { type ArgNames, rawArgs } from './raw-args.js';
+import { type ArgNames, rawArg, rawArgs } from './raw-args.js';
+import type { ShmSegment } from './shm.js';
 import { hexValue, TraceFormatError } from './trace.js';
 import { MAP, type MappedFile, MREMAP, PROT, parseProt } from './vma.js';
 
@@ -78,6 +79,7 @@ const MLOCK_NAMES: ArgNames = { prefix: 'MLOCK_', values: { ONFAULT: MLOCK_ONFAU
  * @param record - the op record
  * @param files - the files opened so far, by fd
  * @param line - the record's line, for errors
+ * @param segments - the System V shared memory segments described so far, by id (for shmat)
  * @returns the call's answer (address, 0 or -errno), or undefined for a call that does not change the layout
  * @throws TraceFormatError on an unknown flag, an fd never opened, or a number that does not parse
  */
@@ -86,9 +88,10 @@ export function applyTraceOp(
   record: { op: string; i?: number; [key: string]: unknown },
   files: ReadonlyMap<number, MappedFile>,
   line: number,
+  segments: ReadonlyMap<number, ShmSegment> = new Map(),
 ): number | undefined {
   try {
-    return applyOp(mm, record, files, line);
+    return applyOp(mm, record, files, line, segments);
   } catch (e) {
     if (e instanceof SyntaxError)
       throw new TraceFormatError(`bad number in op ${String(record.i)}: ${e.message}`, line);
@@ -138,11 +141,16 @@ function rawFd(v: unknown): number | undefined {
   return Number(BigInt.asIntN(32, BigInt(v.trim())));
 }
 
+/** SHMAT and SHMDT, the ipc multiplexer's calls (ia32) that change the layout. */
+const IPC_SHMAT = 21;
+const IPC_SHMDT = 22;
+
 function applyOp(
   mm: AddressSpace,
   r: { op: string; [key: string]: unknown },
   files: ReadonlyMap<number, MappedFile>,
   line: number,
+  segments: ReadonlyMap<number, ShmSegment>,
 ): number | undefined {
   const hex = hexValue;
   switch (r.op) {
@@ -208,6 +216,35 @@ function applyOp(
       return a && rawFd(args[3]) === -1
         ? mm.pkeyMprotect(a[0] as number, a[1] as number, a[2] as number, -1)
         : undefined;
+    }
+    case 'shmat': {
+      const args: unknown[] = Array.isArray(r.args) ? r.args : [];
+      const id = rawFd(args[0]);
+      const addr = rawArg(args[1]);
+      const flags = rawFd(args[2]);
+      if (id === undefined || flags === undefined || Number.isNaN(addr)) return undefined;
+      return mm.shmat(id < 0 ? undefined : segments.get(id), addr, flags);
+    }
+    case 'shmdt': {
+      const a = rawArgs(r.args, 1);
+      return a ? mm.shmdt(a[0] as number) : undefined;
+    }
+    // ia32's ipc(call, first, second, third, ptr): SHMAT (id, flags, &result, addr) returns 0 and stores
+    // the address; SHMDT (addr in ptr). Other calls (semaphores, messages) leave the layout alone.
+    case 'ipc': {
+      const args: unknown[] = Array.isArray(r.args) ? r.args : [];
+      const call = rawArg(args[0]);
+      if (call === IPC_SHMDT) {
+        const addr = rawArg(args[4]);
+        return Number.isNaN(addr) ? undefined : mm.shmdt(addr);
+      }
+      if (call !== IPC_SHMAT) return undefined;
+      const id = rawFd(args[1]);
+      const flags = rawFd(args[2]);
+      const addr = rawArg(args[4]);
+      if (id === undefined || flags === undefined || Number.isNaN(addr)) return undefined;
+      const got = mm.shmat(id < 0 ? undefined : segments.get(id), addr, flags);
+      return Math.min(got, 0); // the address went to user memory
     }
     case 'mseal': {
       const a = rawArgs(r.args, 3);

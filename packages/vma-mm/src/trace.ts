@@ -77,6 +77,8 @@ export type TraceRecord =
   | { kind: 'size'; dev: string; inode: number; size: string }
   /** A memfd's seals changed (fcntl F_ADD_SEALS since it was described): every open file of it has them. */
   | { kind: 'seals'; dev: string; inode: number; seals: number }
+  /** A System V shared memory segment, described before a shmat of it: key, size, the access granted. */
+  | { kind: 'shm'; id: number; key: string; size: string; access: string }
   | { kind: 'unlink'; path: string; dev: string; inode: number }
   | { kind: 'rename'; path: string; dev: string; inode: number; to: string }
   /** A page fault since the last call (vmrun: where the main stack grew, or a VMA got anonymous pages). */
@@ -110,9 +112,19 @@ export function parseTrace(text: string): TraceRecord[] {
       throw new TraceFormatError(`unsupported format ${String(r.format)}`, n + 1);
     }
     if (
-      !['header', 'open', 'close', 'size', 'seals', 'unlink', 'rename', 'fault', 'maps', 'op'].includes(
-        r.kind,
-      )
+      ![
+        'header',
+        'open',
+        'close',
+        'size',
+        'seals',
+        'shm',
+        'unlink',
+        'rename',
+        'fault',
+        'maps',
+        'op',
+      ].includes(r.kind)
     )
       throw new TraceFormatError(`unknown kind ${r.kind}`, n + 1);
     out.push(r);

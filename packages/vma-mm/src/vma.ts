@@ -154,6 +154,8 @@ export interface MappedFile {
    * (memfd_check_seals_mmap).
    */
   readonly seals?: number;
+  /** A System V shared memory segment, attached by shmat (shm.ts): shmdt finds its fragments. */
+  readonly sysv?: boolean;
 }
 
 /** The memfd seals that stop writes through shared mappings: F_SEAL_WRITE | F_SEAL_FUTURE_WRITE. */

@@ -60,6 +60,7 @@ const REAL = [
   'rec-real-stack-unlimited',
   'rec-real-mseal',
   'rec-real-pkeys',
+  'rec-real-sysvshm',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
@@ -76,6 +77,8 @@ const LAYOUT_CALLS = [
   'mlockall',
   'munlockall',
   'mseal',
+  'shmat',
+  'shmdt',
 ];
 
 /** A call the replay answers: a layout call (memory locking included), madvise with any advice but MADV_COLLAPSE, pkey_mprotect with key -1. */

@@ -178,6 +178,9 @@ void log_call(pid_t tid, const struct __ptrace_syscall_info *in, const struct __
   if (c == C_MREMAP && !flags_known(a[3], 1)) c = C_OTHER, other = "mremap_raw";
   check_sizes(tid);
   check_seals(tid);
+  /* A System V segment is described before the shmat that attaches it (shmat, or ipc's SHMAT: 21). */
+  if (c == C_OTHER && !strcmp(other, "shmat")) emit_shm(tid, (int)a[0]);
+  if (c == C_OTHER && !strcmp(other, "ipc") && (a[0] & 0xffff) == 21) emit_shm(tid, (int)a[1]);
   if (c == C_OTHER) {
     fprintf(out, "{\"kind\":\"op\",\"i\":%ld,\"op\":\"%s\",\"args\":[", ++op_no, other);
     for (int k = 0; k < 6; k++) fprintf(out, "%s\"0x%llx\"", k ? "," : "", (unsigned long long)a[k]);

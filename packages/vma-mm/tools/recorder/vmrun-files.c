@@ -298,6 +298,48 @@ void check_seals(pid_t pid) {
   }
 }
 
+/* The effective uid and gid of pid (from /proc/PID/status), -1 when unreadable. */
+static void ids(pid_t pid, long *euid, long *egid) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  *euid = *egid = -1;
+  FILE *f = fopen(path, "r");
+  if (!f) return;
+  while (fgets(line, sizeof line, f)) {
+    long r, e;
+    if (sscanf(line, "Uid: %ld %ld", &r, &e) == 2) *euid = e;
+    if (sscanf(line, "Gid: %ld %ld", &r, &e) == 2) *egid = e;
+  }
+  fclose(f);
+}
+
+/*
+ * Before a shmat is logged: a `shm` record for System V segment shmid, if it exists (/proc/sysvipc/shm):
+ * its key (the maps name is /SYSV<key> (deleted)), its size, and the access its permissions give the
+ * program (ipcperms: the owner's or creator's bits, else the group's, else the others'; no capabilities).
+ */
+void emit_shm(pid_t pid, long shmid) {
+  FILE *f = fopen("/proc/sysvipc/shm", "r");
+  if (!f) return;
+  char line[512];
+  long euid, egid;
+  ids(pid, &euid, &egid);
+  while (fgets(line, sizeof line, f)) {
+    long long key;
+    long id, uid, gid, cuid, cgid, cpid, lpid, nattch;
+    unsigned perms;
+    unsigned long long size;
+    if (sscanf(line, "%lld %ld %o %llu %ld %ld %ld %ld %ld %ld %ld", &key, &id, &perms, &size, &cpid, &lpid, &nattch,
+               &uid, &gid, &cuid, &cgid) != 11 || id != shmid)
+      continue;
+    unsigned granted = euid == uid || euid == cuid ? perms >> 6 : egid == gid || egid == cgid ? perms >> 3 : perms;
+    fprintf(out, "{\"kind\":\"shm\",\"id\":%ld,\"key\":\"0x%08x\",\"size\":\"0x%llx\",\"access\":\"%s%s%s\"}\n", id,
+            (unsigned)key, size, granted & 4 ? "r" : "", granted & 2 ? "w" : "", granted & 1 ? "x" : "");
+    break;
+  }
+  fclose(f);
+}
+
 /* A new history (after a later exec): every descriptor and name is described again when next mapped. */
 void files_reset(void) {
   for (long fd = 0; fd < n_described; fd++) {

@@ -35,6 +35,7 @@ void log_call(pid_t tid, const struct __ptrace_syscall_info *in, const struct __
 void emit_open(pid_t pid, long fd, int only_if_changed);
 void check_sizes(pid_t pid);
 void check_seals(pid_t pid);
+void emit_shm(pid_t pid, long shmid);
 void check_names(pid_t pid);
 void files_reset(void);
 
