@@ -36,6 +36,13 @@ export class CursorBase<V> {
   /** Slot in the virtual leaf of a node-less tree. */
   protected vOff = 0;
   /**
+   * On an empty tree: the cursor stands on index 0 as it would on an entry
+   * kept in the root (the kernel's ma_root, where mas_find_rev leaves it
+   * when it finds nothing), so the virtual leaf is [0, 0] and [1, MAPLE_MAX],
+   * both empty. Cleared by the next walk.
+   */
+  protected vRoot = false;
+  /**
    * The walker holds only its leaf level (a plain {@link walk} or a gap
    * search found it without recording the path); the levels above are
    * filled in by {@link completePath} before a step climbs out of the leaf.
@@ -187,12 +194,19 @@ export class CursorBase<V> {
       return undefined;
     }
     while (true) {
+      const leavingRoot = forward && this.vRoot;
       if (!(forward ? this.advance() : this.retreat())) {
         this.status = stop;
         return undefined;
       }
       this.index = this.curLo();
       this.last = this.curHi();
+      if (leavingRoot) {
+        // Past index 0 of an empty tree the kernel's cursor is at ma_none on [1, MAPLE_MAX]:
+        // nothing there, and the next call walks again.
+        this.status = NONE;
+        return undefined;
+      }
       const v = this.curVal();
       if (v !== 0 || empty) return this.core.values.get(v);
       if (forward ? this.last >= bound : this.index <= bound) {
@@ -263,6 +277,7 @@ export class CursorBase<V> {
     const core = this.core;
     this.seq = core.seq;
     this.leafOnly = false;
+    this.vRoot = false;
     if (core.root === 0) {
       this.vOff = core.rootValue !== 0 && index > 0 ? 1 : 0;
       return;
@@ -271,14 +286,15 @@ export class CursorBase<V> {
   }
 
   // The virtual leaf of a tree with no node: slot 0 is [0, 0] when the root
-  // holds an entry (else [0, MAPLE_MAX] empty), slot 1 the rest, [1, MAPLE_MAX].
+  // holds an entry or vRoot is set (else [0, MAPLE_MAX] empty), slot 1 the
+  // rest, [1, MAPLE_MAX].
 
   protected curLo(): number {
     return this.vOff === 0 ? 0 : 1;
   }
 
   protected curHi(): number {
-    return this.vOff === 0 && this.core.rootValue !== 0 ? 0 : MAPLE_MAX;
+    return this.vOff === 0 && (this.core.rootValue !== 0 || this.vRoot) ? 0 : MAPLE_MAX;
   }
 
   protected curVal(): number {
@@ -286,8 +302,9 @@ export class CursorBase<V> {
   }
 
   private advance(): boolean {
-    if (this.vOff !== 0 || this.core.rootValue === 0) return false;
+    if (this.vOff !== 0 || (this.core.rootValue === 0 && !this.vRoot)) return false;
     this.vOff = 1;
+    this.vRoot = false;
     return true;
   }
 

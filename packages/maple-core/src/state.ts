@@ -89,6 +89,15 @@ export class MapleState<V> extends CursorBase<V> {
     this.revalidate(true);
     switch (this.status) {
       case ACTIVE:
+        if (this.onIndexZero()) {
+          // On index 0 of a tree with no node (the kernel's ma_root): mas_find answers
+          // nothing and moves past it to [1, MAPLE_MAX], whatever max (ptr_out_of_range).
+          this.index = 1;
+          this.last = MAPLE_MAX;
+          this.status = NONE;
+          this.vRoot = false;
+          return undefined;
+        }
         if (this.last >= max) return undefined;
         break;
       case PAUSE:
@@ -137,6 +146,12 @@ export class MapleState<V> extends CursorBase<V> {
     this.revalidate(false);
     switch (this.status) {
       case ACTIVE:
+        if (this.onIndexZero()) {
+          // On index 0 of a tree with no node (ma_root): mas_find_rev_setup answers nothing
+          // and leaves the cursor at ma_none, from where the next call walks again.
+          this.status = NONE;
+          return undefined;
+        }
         // At min, nothing at or above min lies below the range it stands on: it underflows
         // there, as mas_prev_slot does, even when a write made that range reach below index.
         // (Below min, the check after the switch answers nothing and leaves it as it is.)
@@ -174,6 +189,14 @@ export class MapleState<V> extends CursorBase<V> {
       if (this.index < min) return undefined;
       const v = this.walk();
       if (v !== undefined) return v;
+      if (this.core.root === 0 && this.core.rootValue === 0) {
+        // Nothing at or below index in an empty tree: as mas_find_rev_setup, the cursor
+        // goes to 0, where an entry in the root would be, and answers nothing.
+        this.index = 0;
+        this.last = 0;
+        this.vRoot = true;
+        return undefined;
+      }
     }
     if (this.index < min) return undefined;
     return this.stepPrev(min, false);
@@ -215,8 +238,18 @@ export class MapleState<V> extends CursorBase<V> {
    * @returns the value erased; index/last hold the (now empty) range
    */
   erase(): V | undefined {
+    const { index, last } = this;
     const value = this.walk();
-    if (value === undefined) return undefined;
+    if (value === undefined) {
+      if (this.core.root === 0) {
+        // A tree with no node holds nothing at index: mas_erase's walk stops at the
+        // root (mas_start) and leaves index and last as they were.
+        this.index = index;
+        this.last = last;
+        this.atRootState();
+      }
+      return undefined;
+    }
     this.tree.write(this.index, this.last, undefined);
     this.afterWrite();
     return value;
@@ -234,6 +267,16 @@ export class MapleState<V> extends CursorBase<V> {
   /** As {@link emptyArea}, the highest fit. Mirrors mas_empty_area_rev(). */
   emptyAreaRev(min: number, max: number, size: number): boolean {
     return this.area(min, max, size, true);
+  }
+
+  /** On slot [0, 0] of a tree with no node (the kernel's ma_root): its root entry, or vRoot. */
+  private onIndexZero(): boolean {
+    return this.core.root === 0 && this.vOff === 0 && this.curHi() === 0 && this.seq === this.core.seq;
+  }
+
+  /** {@link onIndexZero} on a tree whose root holds an entry. */
+  private onRootEntry(): boolean {
+    return this.onIndexZero() && this.core.rootValue !== 0;
   }
 
   /** Points the cursor at `index` and restarts it. Mirrors mas_set(). */
@@ -285,6 +328,39 @@ export class MapleState<V> extends CursorBase<V> {
     this.status = ACTIVE;
     this.seq = -1;
     this.rewalked = 0;
+    const core = this.core;
+    if (core.root === 0) {
+      // The write left no node. Erasing the entry kept in the root leaves the kernel's
+      // cursor on index 0 (ma_root, mas_store_root); a NULL store over everything
+      // (mas_new_root) leaves it at ma_start: the next call walks again.
+      if (this.index === 0 && this.last === 0) {
+        this.seq = core.seq;
+        this.leafOnly = false;
+        this.vOff = 0;
+        this.vRoot = core.rootValue === 0;
+      } else {
+        this.status = START;
+      }
+    }
+  }
+
+  /**
+   * On a tree with no node, the state mas_start leaves the kernel's cursor in
+   * (index and last untouched): ma_none on an empty tree, where the next
+   * call walks again; ma_root on a tree whose entry at 0 is kept in the root,
+   * the cursor standing on that entry's slot whatever index and last say.
+   */
+  private atRootState(): void {
+    this.rewalked = 0;
+    if (this.core.rootValue === 0) {
+      this.status = NONE;
+      return;
+    }
+    this.status = ACTIVE;
+    this.seq = this.core.seq;
+    this.leafOnly = false;
+    this.vOff = 0;
+    this.vRoot = false;
   }
 
   private area(min: number, max: number, size: number, rev: boolean): boolean {
@@ -296,7 +372,8 @@ export class MapleState<V> extends CursorBase<V> {
     this.last = start + size - 1;
     this.rewalked = 0;
     if (core.root === 0) {
-      this.status = START;
+      // mas_sparse_area: the cursor stays where mas_start put it.
+      this.atRootState();
     } else {
       // As the kernel, the cursor stays on the leaf slot of the fit: next() and
       // prev() step on from it without a walk from the root (and complete the
@@ -317,8 +394,13 @@ export class MapleState<V> extends CursorBase<V> {
       return undefined;
     }
     switch (this.status) {
-      case START:
       case NONE:
+        this.walk();
+        // From ma_none onto the entry kept in the root: mas_next_setup answers nothing
+        // and stays on index 0.
+        if (this.onRootEntry() && this.index === 0) return undefined;
+        break;
+      case START:
       case PAUSE:
         this.walk();
         break;
@@ -340,6 +422,14 @@ export class MapleState<V> extends CursorBase<V> {
     if (this.index <= min) {
       this.status = UNDERFLOW;
       return undefined;
+    }
+    if (this.status === ACTIVE && this.onRootEntry() && this.index > 0 && min === 0) {
+      // On the slot of an entry kept in the root with index past it (after a gap
+      // search or an erase that found nothing): mas_prev_setup answers that entry.
+      // (6.12 answers it for any min; below a min above 0 this answers nothing.)
+      this.index = 0;
+      this.last = 0;
+      return this.core.values.get(this.core.rootValue);
     }
     switch (this.status) {
       case START:
