@@ -117,6 +117,12 @@ class ScriptWriter {
    * the script), so a forward step is asked instead.
    */
   private searched = false;
+  /**
+   * The tree may hold only index 0, kept in the root: 6.12's mas_prev and
+   * mas_find_rev then answer that entry whatever their min (the oracle stops
+   * the script), so backward steps take min 0 until an entry is added elsewhere.
+   */
+  private rootOnly = false;
   private value = 1;
 
   constructor(
@@ -160,6 +166,20 @@ class ScriptWriter {
   }
 
   private tree(line: string): void {
+    // Only index 0 is stored after an empty tree (or a tree emptied whole) takes one entry there.
+    const emptied = this.lines.length === 1 || this.lines[this.lines.length - 1] === 'store 0 max null';
+    if (/^store 0 0 \d/.test(line)) {
+      this.rootOnly = emptied;
+      if (emptied) this.stepMin = 0;
+    }
+    // (mas_store is not made on a tree with no node, and allocations fail on a plain tree.)
+    else if (
+      /^insert /.test(line) ||
+      (this.alloc && /^r?alloc /.test(line)) ||
+      (line.startsWith('store ') && !line.endsWith(' null'))
+    ) {
+      this.rootOnly = false;
+    }
     this.lines.push(line);
     this.stale = true;
   }
@@ -188,7 +208,7 @@ class ScriptWriter {
     else this.cursor('mas_pause');
     this.stale = false;
     const bounds = rng.below(4);
-    this.stepMin = bounds === 0 || bounds === 1 ? 0 : this.point();
+    this.stepMin = bounds === 0 || bounds === 1 || this.rootOnly ? 0 : this.point();
     this.stepMax = bounds === 0 || bounds === 2 ? -1 : this.point();
   }
 

@@ -155,18 +155,23 @@ for (const [i, script] of scripts.entries()) {
 const kernelOutputs = oracleOutputs(scripts);
 const diverged: number[] = [];
 let operations = 0;
+let compared = 0;
 let stopped = 0;
 const counts = new Map<string, number>();
 scripts.forEach((script, i) => {
   const kernel = kernelOutputs[i] as string[];
   const at = firstDifference(kernel, coreOutput(script));
-  for (const line of script.slice(1, -1)) {
-    const cmd = line.split(' ')[0] as string;
+  const stop = kernel[kernel.length - 1]?.startsWith('stop ') ? kernel.length - 1 : script.length - 1;
+  operations += script.length - 2;
+  // Compared: the lines answered before a stop, but for those both sides skip.
+  for (let k = 1; k < stop; k++) {
+    if (kernel[k] === 'skip') continue;
+    const cmd = (script[k] as string).split(' ')[0] as string;
     counts.set(cmd, (counts.get(cmd) ?? 0) + 1);
-    operations++;
+    compared++;
   }
   if (at >= 0) diverged.push(i);
-  if (kernel[kernel.length - 1]?.startsWith('stop ')) stopped++;
+  if (stop < script.length - 1) stopped++;
   if (!options.quiet) {
     const name = answerCaseName(cases[i] as AnswerCase).padEnd(30);
     console.log(
@@ -175,8 +180,9 @@ scripts.forEach((script, i) => {
   }
 });
 console.log(
-  `\n${scripts.length} scripts, ${operations} operations, ${diverged.length} diverging, ${stopped} stopped early by the oracle (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  `\n${scripts.length} scripts, ${operations} operations (${compared} compared), ${diverged.length} diverging, ${stopped} stopped early by the oracle (${((Date.now() - started) / 1000).toFixed(1)} s)`,
 );
+console.log('compared calls:');
 console.log(
   [...counts]
     .sort()
