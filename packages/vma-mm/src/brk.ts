@@ -13,7 +13,7 @@ import { mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
-import { MAP, VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_LOCKED, Vma } from './vma.js';
+import { MAP, VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_EXEC, VM_LOCKED, Vma } from './vma.js';
 
 /**
  * do_brk_flags: map [addr, addr + len) (pages) as heap, extending `brkVma`
@@ -22,7 +22,8 @@ import { MAP, VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_LOCKED, Vma } from './vma.js
  */
 function doBrkFlags(mm: MmCore, brkVma: Vma | undefined, start: number, pages: number): boolean {
   // mm->def_flags: after mlockall(MCL_FUTURE) the heap grows locked.
-  const flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm.defFlags;
+  // VM_DATA_FLAGS_TSK_EXEC: the heap is executable under READ_IMPLIES_EXEC.
+  const flags = VM_DATA_DEFAULT_FLAGS | (mm.readImpliesExec ? VM_EXEC : 0) | VM_ACCOUNT | mm.defFlags;
   if (mm.mapCount > mm.maxMapCount) return false;
   const end = start + pages;
   if (flags & VM_LOCKED) mm.lockedVm += pages;

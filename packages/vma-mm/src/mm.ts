@@ -130,6 +130,12 @@ export interface AddressSpaceOptions {
    */
   hugePageSizes?: readonly number[];
   /**
+   * The READ_IMPLIES_EXEC personality (`setarch -X`, or an ia32 program without PT_GNU_STACK): mmap
+   * and mprotect add PROT_EXEC to PROT_READ (mprotect where VM_MAYEXEC allows it), and the heap is
+   * executable (VM_DATA_DEFAULT_FLAGS). Default false; a trace header's `personality` gives it.
+   */
+  readImpliesExec?: boolean;
+  /**
    * Randomise the layout (PF_RANDOMIZE) from this seed: mmap_base, the
    * stack top and, when `startBrk` is given without `brk`, the heap start
    * (see aslr.ts). Default: no randomisation, the kernel's fixed layout.
@@ -160,6 +166,7 @@ const OPTION_KEYS: Readonly<Record<keyof AddressSpaceOptions, true>> = {
   startStack: true,
   hugetlbfsDev: true,
   hugePageSizes: true,
+  readImpliesExec: true,
   aslrSeed: true,
   mmapRndBits: true,
 };
@@ -238,6 +245,8 @@ export class MmCore {
   readonly hugetlbfsDev: string;
   /** The huge page sizes the kernel has pools of (AddressSpaceOptions.hugePageSizes). */
   readonly hugePageSizes: readonly number[];
+  /** The READ_IMPLIES_EXEC personality (AddressSpaceOptions.readImpliesExec). */
+  readonly readImpliesExec: boolean;
   /** Memo of top-down guard-gap retry chains (see retry-memo.ts). */
   readonly retryMemo = new RetryMemo();
 
@@ -318,6 +327,9 @@ export class MmCore {
     )
       throw new TypeError('hugePageSizes must be powers of two larger than a page, in bytes');
     this.hugePageSizes = Object.freeze([...sizes]);
+    if (options.readImpliesExec !== undefined && typeof options.readImpliesExec !== 'boolean')
+      throw new TypeError('readImpliesExec must be a boolean');
+    this.readImpliesExec = options.readImpliesExec ?? false;
     if (index) this.index = index;
     else {
       const name = options.backend ?? defaultBackend();

@@ -213,7 +213,9 @@ export function sysMmap(
   const bytes = pages * ps;
   if (mm.mapCount > mm.maxMapCount) return -ENOMEM;
 
-  let vmFlags = protToVmFlags(p) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm.defFlags;
+  // READ_IMPLIES_EXEC: what may be read may be run, but never from a noexec mount.
+  const vmProt = p & PROT.READ && mm.readImpliesExec && !file?.noexec ? p | PROT.EXEC : p;
+  let vmFlags = protToVmFlags(vmProt) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | mm.defFlags;
   if (f & MAP.GROWSDOWN) vmFlags |= VM_GROWSDOWN;
   if (f & MAP.LOCKED) vmFlags |= VM_LOCKED;
   if (f & MAP.SYNC) vmFlags |= VM_SYNC;

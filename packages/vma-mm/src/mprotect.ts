@@ -20,8 +20,10 @@ import {
   protToVmFlags,
   VM_ACCESS_FLAGS,
   VM_ACCOUNT,
+  VM_EXEC,
   VM_GROWSDOWN,
   VM_LOCKED,
+  VM_MAYEXEC,
   VM_NORESERVE,
   VM_SEALED,
   VM_SHARED,
@@ -133,7 +135,9 @@ export function sysPkeyMprotect(
       error = -ENOMEM;
       break;
     }
-    const newFlags = bits | (vma.flags & ~VM_ACCESS_FLAGS);
+    // READ_IMPLIES_EXEC adds VM_EXEC to a readable protection where the VMA may execute.
+    const rier = p & PROT.READ && mm.readImpliesExec && vma.flags & VM_MAYEXEC ? VM_EXEC : 0;
+    const newFlags = bits | rier | (vma.flags & ~VM_ACCESS_FLAGS);
     // VM_MAY* sit four bits above VM_*: every bit asked for must be allowed.
     if (newFlags & ~(newFlags >> 4) & VM_ACCESS_FLAGS) {
       error = -EACCES;

@@ -37,6 +37,8 @@ export interface TraceHeader {
   hugetlbfs_dev?: string;
   /** The huge page sizes (bytes) the kernel has pools of (vmrun writes them; absent: the default one). */
   huge_page_sizes?: number[];
+  /** The program's personality at exec, hex (vmrun writes it; READ_IMPLIES_EXEC, 0x400000, matters). */
+  personality?: string;
   layout?: 'topdown' | 'legacy';
   start_brk?: string;
   brk_start?: string;
@@ -140,6 +142,9 @@ export function hexValue(v: unknown): number {
   return Number(BigInt(v));
 }
 
+/** The READ_IMPLIES_EXEC personality bit (include/uapi/linux/personality.h). */
+const READ_IMPLIES_EXEC = 0x0400000;
+
 /** Address-space options from a trace header (heap and stack come from the at:0 labels when the header lacks them). */
 export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpaceOptions {
   const startBrk = h.start_brk !== undefined ? hexValue(h.start_brk) : undefined;
@@ -154,6 +159,7 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     memlockRlimit: h.memlock_rlimit,
     hugetlbfsDev: h.hugetlbfs_dev,
     hugePageSizes: h.huge_page_sizes,
+    readImpliesExec: h.personality !== undefined && (hexValue(h.personality) & READ_IMPLIES_EXEC) !== 0,
     startBrk,
     brk: h.brk_start !== undefined ? hexValue(h.brk_start) : startBrk,
     startStack: h.start_stack !== undefined ? hexValue(h.start_stack) : undefined,

@@ -61,6 +61,7 @@ const REAL = [
   'rec-real-mseal',
   'rec-real-pkeys',
   'rec-real-sysvshm',
+  'rec-real-rie32',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [

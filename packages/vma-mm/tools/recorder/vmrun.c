@@ -187,6 +187,13 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
     if (sizes) fputc(']', out);
     closedir(hp);
   }
+  /* The personality the exec left (READ_IMPLIES_EXEC for an ia32 program without PT_GNU_STACK, or setarch -X). */
+  char ppath[64];
+  snprintf(ppath, sizeof ppath, "/proc/%d/personality", pid);
+  FILE *pf = fopen(ppath, "r");
+  unsigned long pers;
+  if (pf && fscanf(pf, "%lx", &pers) == 1) fprintf(out, ",\"personality\":\"0x%lx\"", pers);
+  if (pf) fclose(pf);
   fprintf(out, ",\"aslr\":false,\"layout\":\"%s\",\"uid\":%d", legacy ? "legacy" : "topdown", (int)getuid());
   fprintf(out, ",\"start_brk\":\"0x%llx\",\"brk_start\":\"0x%llx\",\"start_stack\":\"0x%llx\"",
           (unsigned long long)start_brk, (unsigned long long)start_brk,
