@@ -8,6 +8,9 @@
  *
  * A tree with no node (empty, or one entry at index 0 kept in the root) is
  * walked as a virtual leaf: `[0, MAX]` empty, or `[0, 0]` and `[1, MAX]`.
+ * There the calls answer as the kernel's ma_none / ma_root states do (what
+ * mas_find_rev, mas_erase and a gap search leave the cursor on; see
+ * state-rootless.test.ts).
  *
  * A cursor survives writes to the tree: it remembers the tree's write
  * sequence number and, when that moved, walks again before stepping (what
