@@ -83,6 +83,18 @@ export const I386: ArchProfile = Object.freeze({
 });
 
 /**
+ * An ia32 process on an x86_64 kernel with the ADDR_LIMIT_3GB personality
+ * (`setarch i386 -3`): TASK_SIZE is IA32_PAGE_OFFSET = 0xc0000000, and its
+ * bases follow (the legacy one at a third of it); otherwise as `i386`.
+ */
+export const I386_3GB: ArchProfile = Object.freeze({
+  ...I386,
+  name: 'i386-3gb',
+  taskSize: 0xc0000000,
+  mapWindow: 0xc0000000,
+});
+
+/**
  * A native i386 kernel with the 3G/1G split: TASK_SIZE = PAGE_OFFSET =
  * 0xc0000000. x86's mmap_base formulas, but the generic mm/mmap.c searches
  * (sys_x86_64.c is 64-bit only), and no THP alignment for 32-bit.
@@ -194,6 +206,7 @@ export const ARCH_PROFILES: Readonly<Record<string, ArchProfile>> = Object.freez
       X86_64,
       X86_64_LA57,
       I386,
+      I386_3GB,
       I386_NATIVE,
       ARM64,
       ARM64_4K_39,

@@ -29,6 +29,7 @@ export {
   type Arm64PageSize,
   arm64Profile,
   I386,
+  I386_3GB,
   I386_NATIVE,
   RISCV64_SV39,
   RISCV64_SV48,

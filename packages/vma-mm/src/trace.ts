@@ -144,14 +144,20 @@ export function hexValue(v: unknown): number {
 
 /** The READ_IMPLIES_EXEC personality bit (include/uapi/linux/personality.h). */
 const READ_IMPLIES_EXEC = 0x0400000;
+/** The ADDR_LIMIT_3GB personality bit: an ia32 process's TASK_SIZE is 3 GiB. */
+const ADDR_LIMIT_3GB = 0x8000000;
+/** The ADDR_COMPAT_LAYOUT personality bit: the legacy (bottom-up) layout. */
+const ADDR_COMPAT_LAYOUT = 0x0200000;
 
 /** Address-space options from a trace header (heap and stack come from the at:0 labels when the header lacks them). */
 export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpaceOptions {
   const startBrk = h.start_brk !== undefined ? hexValue(h.start_brk) : undefined;
+  const personality = h.personality !== undefined ? hexValue(h.personality) : 0;
   return {
-    arch: h.arch,
+    // An ia32 process with ADDR_LIMIT_3GB has a 3 GiB TASK_SIZE.
+    arch: h.arch === 'i386' && personality & ADDR_LIMIT_3GB ? 'i386-3gb' : h.arch,
     backend,
-    layout: h.layout ?? 'topdown',
+    layout: personality & ADDR_COMPAT_LAYOUT ? 'legacy' : (h.layout ?? 'topdown'),
     maxMapCount: h.max_map_count,
     mmapMinAddr: h.mmap_min_addr,
     lsmMmapMinAddr: h.lsm_mmap_min_addr,
@@ -159,7 +165,7 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     memlockRlimit: h.memlock_rlimit,
     hugetlbfsDev: h.hugetlbfs_dev,
     hugePageSizes: h.huge_page_sizes,
-    readImpliesExec: h.personality !== undefined && (hexValue(h.personality) & READ_IMPLIES_EXEC) !== 0,
+    readImpliesExec: (personality & READ_IMPLIES_EXEC) !== 0,
     startBrk,
     brk: h.brk_start !== undefined ? hexValue(h.brk_start) : startBrk,
     startStack: h.start_stack !== undefined ? hexValue(h.start_stack) : undefined,

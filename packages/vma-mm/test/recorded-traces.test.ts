@@ -62,6 +62,7 @@ const REAL = [
   'rec-real-pkeys',
   'rec-real-sysvshm',
   'rec-real-rie32',
+  'rec-real-addr3gb',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [

@@ -191,9 +191,11 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   char ppath[64];
   snprintf(ppath, sizeof ppath, "/proc/%d/personality", pid);
   FILE *pf = fopen(ppath, "r");
-  unsigned long pers;
+  unsigned long pers = 0;
   if (pf && fscanf(pf, "%lx", &pers) == 1) fprintf(out, ",\"personality\":\"0x%lx\"", pers);
   if (pf) fclose(pf);
+  /* x86's mmap_is_legacy: ADDR_COMPAT_LAYOUT (our -L, or a setarch -L the program ran under) or the sysctl. */
+  if (pers & ADDR_COMPAT_LAYOUT || read_number("/proc/sys/vm/legacy_va_layout", 0)) legacy = 1;
   fprintf(out, ",\"aslr\":false,\"layout\":\"%s\",\"uid\":%d", legacy ? "legacy" : "topdown", (int)getuid());
   fprintf(out, ",\"start_brk\":\"0x%llx\",\"brk_start\":\"0x%llx\",\"start_stack\":\"0x%llx\"",
           (unsigned long long)start_brk, (unsigned long long)start_brk,
