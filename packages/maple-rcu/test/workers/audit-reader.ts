@@ -36,6 +36,7 @@ function readLoop(): void {
   const rand = prng(data.seed);
   const out: number[] = [];
   let answers = 0;
+  const versions = new Set<number>();
   parentPort?.postMessage({ ready: true });
   while (Atomics.load(control, 0) === 0 && out.length < 3_000_000) {
     const op = rand(10);
@@ -54,7 +55,11 @@ function readLoop(): void {
       out.push(3, reader.version, k, last, found.length / 3, ...found);
     }
     answers++;
-    if ((answers & 63) === 0) Atomics.store(control, 1 + data.id, answers);
+    versions.add(reader.version);
+    if ((answers & 63) === 0) {
+      Atomics.store(control, 1 + 2 * data.id, answers);
+      Atomics.store(control, 2 + 2 * data.id, versions.size);
+    }
   }
   const stats = { ...reader.stats };
   reader.close();
