@@ -18,6 +18,7 @@ import { sysMremap } from './mremap.js';
 import { sysMseal } from './mseal.js';
 import { sysMunmap } from './munmap.js';
 import { type FromMapsOptions, formatMaps, loadMaps } from './procmaps.js';
+import { sysRemapFilePages } from './remap-file-pages.js';
 import { type ShmSegment, sysShmat, sysShmdt } from './shm.js';
 import { getUnmappedArea, vmUnmappedArea } from './unmapped-area.js';
 import { type MappedFile, VM_DONTCOPY, VM_LOCKED_MASK, VM_WIPEONFORK, type Vma } from './vma.js';
@@ -94,6 +95,14 @@ export class AddressSpace extends MmCore {
   /** munlockall(2): unlock everything, now and later. @returns 0 */
   munlockall(): number {
     return this.synced(sysMunlockall(this));
+  }
+
+  /**
+   * remap_file_pages(2): map a range of a shared file mapping again at another file offset (the
+   * kernel's emulation through mmap; see remap-file-pages.ts). @returns 0 or -errno
+   */
+  remapFilePages(start: number, size: number, prot: number, pgoff: number, flags = 0): number {
+    return this.synced(sysRemapFilePages(this, start, size, prot, pgoff, flags));
   }
 
   /**

@@ -246,6 +246,12 @@ function applyOp(
       const got = mm.shmat(id < 0 ? undefined : segments.get(id), addr, flags);
       return Math.min(got, 0); // the address went to user memory
     }
+    case 'remap_file_pages': {
+      const a = rawArgs(r.args, 5);
+      return a
+        ? mm.remapFilePages(a[0] as number, a[1] as number, a[2] as number, a[3] as number, a[4] as number)
+        : undefined;
+    }
     case 'mseal': {
       const a = rawArgs(r.args, 3);
       return a ? mm.mseal(a[0] as number, a[1] as number, a[2] as number) : undefined;

@@ -63,6 +63,7 @@ const REAL = [
   'rec-real-sysvshm',
   'rec-real-rie32',
   'rec-real-addr3gb',
+  'rec-real-remapfile',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [
@@ -81,6 +82,7 @@ const LAYOUT_CALLS = [
   'mseal',
   'shmat',
   'shmdt',
+  'remap_file_pages',
 ];
 
 /** A call the replay answers: a layout call (memory locking included), madvise with any advice but MADV_COLLAPSE, pkey_mprotect with key -1. */
