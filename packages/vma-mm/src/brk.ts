@@ -13,6 +13,7 @@ import { mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
+import { brkWithinDataRlimit, mayExpandVm } from './vm-limits.js';
 import { MAP, VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_EXEC, VM_LOCKED, Vma } from './vma.js';
 
 /**
@@ -24,6 +25,7 @@ function doBrkFlags(mm: MmCore, brkVma: Vma | undefined, start: number, pages: n
   // mm->def_flags: after mlockall(MCL_FUTURE) the heap grows locked.
   // VM_DATA_FLAGS_TSK_EXEC: the heap is executable under READ_IMPLIES_EXEC.
   const flags = VM_DATA_DEFAULT_FLAGS | (mm.readImpliesExec ? VM_EXEC : 0) | VM_ACCOUNT | mm.defFlags;
+  if (!mayExpandVm(mm, flags, pages)) return false; // RLIMIT_AS, RLIMIT_DATA
   if (mm.mapCount > mm.maxMapCount) return false;
   const end = start + pages;
   if (flags & VM_LOCKED) mm.lockedVm += pages;
@@ -45,6 +47,8 @@ export function sysBrk(mm: MmCore, addr: unknown): number {
   const brk = argValue(addr);
   const origBrk = mm.brkValue;
   if (Number.isNaN(brk) || brk < mm.startBrk) return origBrk;
+  // check_data_rlimit: the heap asked for plus the data segment, against RLIMIT_DATA (even to shrink).
+  if (!brkWithinDataRlimit(mm, brk)) return origBrk;
   const ps = mm.pageSize;
   if (brk > mm.arch.taskSize) return origBrk;
   // PAGE_ALIGN(brk) in pages, by a division rather than alignUp's fmod (brk is past 2^31).

@@ -10,6 +10,7 @@
  */
 import { EACCES, EFAULT, ENOMEM, EPERM } from './errno.js';
 import type { MmCore } from './mm.js';
+import { mayExpandVm } from './vm-limits.js';
 import {
   isAccessible,
   VM_ACCESS_FLAGS,
@@ -65,6 +66,7 @@ export function expandStack(mm: MmCore, vma: Vma, page: number): number {
   const grow = vma.startPage - page;
   if (grow <= 0) return 0;
   // acct_stack_growth: the stack may not pass RLIMIT_STACK, nor its offset go below zero.
+  if (!mayExpandVm(mm, vma.flags, grow)) return -ENOMEM; // RLIMIT_AS
   if (grow > vma.pgoff || (vma.endPage - page) * mm.pageSize > mm.stackRlimit) return -ENOMEM;
   if (vma.flags & VM_LOCKED) mm.lockedVm += grow;
   mm.setRange(vma, page, vma.endPage, vma.pgoff - grow);

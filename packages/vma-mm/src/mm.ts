@@ -135,6 +135,15 @@ export interface AddressSpaceOptions {
    * executable (VM_DATA_DEFAULT_FLAGS). Default false; a trace header's `personality` gives it.
    */
   readImpliesExec?: boolean;
+  /** RLIMIT_AS in bytes: the pages of every VMA together stay within it; default unlimited (Infinity). */
+  asRlimit?: number;
+  /**
+   * RLIMIT_DATA in bytes: private writable memory that is not a stack stays within it, and so do the
+   * heap and the data segment together (brk); default unlimited (Infinity).
+   */
+  dataRlimit?: number;
+  /** end_data - start_data in bytes: the program's data segment, which brk counts against RLIMIT_DATA; default 0. */
+  dataSegment?: number;
   /**
    * Randomise the layout (PF_RANDOMIZE) from this seed: mmap_base, the
    * stack top and, when `startBrk` is given without `brk`, the heap start
@@ -167,6 +176,9 @@ const OPTION_KEYS: Readonly<Record<keyof AddressSpaceOptions, true>> = {
   hugetlbfsDev: true,
   hugePageSizes: true,
   readImpliesExec: true,
+  asRlimit: true,
+  dataRlimit: true,
+  dataSegment: true,
   aslrSeed: true,
   mmapRndBits: true,
 };
@@ -247,6 +259,12 @@ export class MmCore {
   readonly hugePageSizes: readonly number[];
   /** The READ_IMPLIES_EXEC personality (AddressSpaceOptions.readImpliesExec). */
   readonly readImpliesExec: boolean;
+  /** RLIMIT_AS in bytes (AddressSpaceOptions.asRlimit). */
+  readonly asRlimit: number;
+  /** RLIMIT_DATA in bytes (AddressSpaceOptions.dataRlimit). */
+  readonly dataRlimit: number;
+  /** The data segment's size in bytes (AddressSpaceOptions.dataSegment). */
+  readonly dataSegment: number;
   /** Memo of top-down guard-gap retry chains (see retry-memo.ts). */
   readonly retryMemo = new RetryMemo();
 
@@ -330,6 +348,11 @@ export class MmCore {
     if (options.readImpliesExec !== undefined && typeof options.readImpliesExec !== 'boolean')
       throw new TypeError('readImpliesExec must be a boolean');
     this.readImpliesExec = options.readImpliesExec ?? false;
+    const unlimited = (v: number | undefined, name: string) =>
+      v === Number.POSITIVE_INFINITY ? v : MmCore.checkedOption(v, Number.POSITIVE_INFINITY, name);
+    this.asRlimit = unlimited(options.asRlimit, 'asRlimit');
+    this.dataRlimit = unlimited(options.dataRlimit, 'dataRlimit');
+    this.dataSegment = MmCore.checkedOption(options.dataSegment, 0, 'dataSegment');
     if (index) this.index = index;
     else {
       const name = options.backend ?? defaultBackend();

@@ -37,6 +37,7 @@ import { canDoMlock, mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
+import { mayExpandVm } from './vm-limits.js';
 import {
   F_SEAL_WRITES,
   MAP,
@@ -110,6 +111,14 @@ function isMappedFile(file: unknown): file is MappedFile {
   return (
     typeof f.path === 'string' && typeof f.dev === 'string' && Number.isSafeInteger(f.inode) && f.inode >= 0
   );
+}
+
+/** The pages of [start, end) that VMAs cover now (what a MAP_FIXED mapping there replaces). */
+function mappedPages(mm: MmCore, start: number, end: number): number {
+  let n = 0;
+  for (const vma of mm.index.range(start, end))
+    n += Math.min(end, vma.endPage) - Math.max(start, vma.startPage);
+  return n;
 }
 
 /** accountable_mapping: private writable memory is charged (VM_ACCOUNT). */
@@ -282,6 +291,8 @@ export function sysMmap(
   if (f & MAP.NORESERVE) vmFlags |= VM_NORESERVE;
   // A socket's mmap (sock_no_mmap) refuses only once __mmap_region has cleared the range a MAP_FIXED
   // replaces: that range is left unmapped, as below.
+  // __mmap_region: RLIMIT_AS / RLIMIT_DATA for the pages the mapping adds (less those it replaces).
+  if (!mayExpandVm(mm, vmFlags, pages - mappedPages(mm, a / ps, a / ps + pages))) return -ENOMEM;
   if (file?.mmapOp === 'fails') return unmapRange(mm, a / ps, a / ps + pages) || -ENODEV;
   if (file && !file.shmem && !file.hugetlb && file.type === undefined && vmFlags & VM_SYNC) {
     // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file

@@ -14,6 +14,7 @@ import { EACCES, EINVAL, ENOMEM, EPERM } from './errno.js';
 import { populateRange } from './fault.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
+import { mayExpandVm } from './vm-limits.js';
 import {
   isAnonymous,
   PROT,
@@ -47,6 +48,9 @@ function fixup(
   if (oldFlags & VM_SEALED) return -EPERM; // even to the protection it has (mseal.ts)
   if (newFlags === oldFlags) return vma;
   if (newFlags & VM_WRITE) {
+    // Memory becoming data must fit RLIMIT_DATA (unless it did not fit before either).
+    const pages = end - start;
+    if (!mayExpandVm(mm, newFlags, pages) && mayExpandVm(mm, oldFlags, pages)) return -ENOMEM;
     if (!(oldFlags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) newFlags |= VM_ACCOUNT;
   } else if (oldFlags & VM_ACCOUNT && isAnonymous(vma) && !vma.anon) {
     newFlags &= ~VM_ACCOUNT;

@@ -19,6 +19,7 @@ import { mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
+import { mayExpandVm } from './vm-limits.js';
 import {
   isAnonymous,
   MAP,
@@ -89,6 +90,7 @@ function checkPrepVma(mm: MmCore, r: Remap): number {
   // A locked mapping that grows stays within RLIMIT_MEMLOCK (mlock_future_ok on the growth; a
   // shrinking move is not held to it).
   if (r.newLen > r.oldLen && !mlockFutureOk(mm, vma.flags, r.newLen - r.oldLen)) return -EAGAIN;
+  if (r.newLen > r.oldLen && !mayExpandVm(mm, vma.flags, r.newLen - r.oldLen)) return -ENOMEM; // RLIMIT_AS / DATA
   return 0;
 }
 
@@ -197,6 +199,8 @@ function mremapTo(mm: MmCore, r: Remap): number {
     r.vma = mm.index.load(r.addr);
     if (!r.vma) return -EFAULT;
   }
+  // MREMAP_DONTUNMAP keeps the source: the copy adds old_len pages (RLIMIT_AS / RLIMIT_DATA).
+  if (r.flags & MREMAP.DONTUNMAP && r.vma && !mayExpandVm(mm, r.vma.flags, r.oldLen)) return -ENOMEM;
   const err = setNewAddr(mm, r);
   if (err) return err;
   return moveVma(mm, r);

@@ -39,6 +39,11 @@ export interface TraceHeader {
   huge_page_sizes?: number[];
   /** The program's personality at exec, hex (vmrun writes it; READ_IMPLIES_EXEC, 0x400000, matters). */
   personality?: string;
+  /** RLIMIT_AS and RLIMIT_DATA in bytes (vmrun writes them when set; absent: unlimited). */
+  as_rlimit?: number;
+  data_rlimit?: number;
+  /** end_data - start_data in bytes (vmrun writes it): brk counts it against RLIMIT_DATA. */
+  data_segment?: number;
   layout?: 'topdown' | 'legacy';
   start_brk?: string;
   brk_start?: string;
@@ -166,6 +171,9 @@ export function headerOptions(h: TraceHeader, backend?: BackendName): AddressSpa
     hugetlbfsDev: h.hugetlbfs_dev,
     hugePageSizes: h.huge_page_sizes,
     readImpliesExec: (personality & READ_IMPLIES_EXEC) !== 0,
+    asRlimit: h.as_rlimit,
+    dataRlimit: h.data_rlimit,
+    dataSegment: h.data_segment,
     startBrk,
     brk: h.brk_start !== undefined ? hexValue(h.brk_start) : startBrk,
     startStack: h.start_stack !== undefined ? hexValue(h.start_stack) : undefined,

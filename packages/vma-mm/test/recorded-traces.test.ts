@@ -64,6 +64,7 @@ const REAL = [
   'rec-real-rie32',
   'rec-real-addr3gb',
   'rec-real-remapfile',
+  'rec-real-vmlimits',
 ];
 const BACKENDS: BackendName[] = ['maple', 'legacy'];
 const LAYOUT_CALLS = [

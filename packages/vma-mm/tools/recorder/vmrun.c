@@ -165,6 +165,13 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   /* RLIMIT_STACK decides where the top-down mmap base lies; unlimited puts it at its lowest. */
   if (rl.rlim_cur != RLIM_INFINITY) fprintf(out, ",\"stack_rlimit\":%llu", (unsigned long long)rl.rlim_cur);
   else fputs(",\"stack_rlimit\":\"unlimited\"", out);
+  /* RLIMIT_AS and RLIMIT_DATA bound the mappings; brk counts the data segment (end_data - start_data) too. */
+  struct rlimit as, data;
+  if (prlimit(pid, RLIMIT_AS, 0, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+    fprintf(out, ",\"as_rlimit\":%llu", (unsigned long long)as.rlim_cur);
+  if (prlimit(pid, RLIMIT_DATA, 0, &data) == 0 && data.rlim_cur != RLIM_INFINITY)
+    fprintf(out, ",\"data_rlimit\":%llu", (unsigned long long)data.rlim_cur);
+  fprintf(out, ",\"data_segment\":%llu", (unsigned long long)(stat_field(pid, 46) - stat_field(pid, 45)));
   struct rlimit ml;
   if (prlimit(pid, RLIMIT_MEMLOCK, 0, &ml) == 0 && ml.rlim_cur != RLIM_INFINITY)
     fprintf(out, ",\"memlock_rlimit\":%llu", (unsigned long long)ml.rlim_cur);
