@@ -203,7 +203,10 @@ static void emit_header(pid_t pid, const char *name, int legacy, int is32) {
   if (pf) fclose(pf);
   /* x86's mmap_is_legacy: ADDR_COMPAT_LAYOUT (our -L, or a setarch -L the program ran under) or the sysctl. */
   if (pers & ADDR_COMPAT_LAYOUT || read_number("/proc/sys/vm/legacy_va_layout", 0)) legacy = 1;
-  fprintf(out, ",\"aslr\":false,\"layout\":\"%s\",\"uid\":%d", legacy ? "legacy" : "topdown", (int)getuid());
+  /* vmrun turns randomisation off, but a program exec'd through setarch without -R has it back on. */
+  int aslr = !(pers & ADDR_NO_RANDOMIZE) && read_number("/proc/sys/kernel/randomize_va_space", 2) != 0;
+  fprintf(out, ",\"aslr\":%s,\"layout\":\"%s\",\"uid\":%d", aslr ? "true" : "false", legacy ? "legacy" : "topdown",
+          (int)getuid());
   fprintf(out, ",\"start_brk\":\"0x%llx\",\"brk_start\":\"0x%llx\",\"start_stack\":\"0x%llx\"",
           (unsigned long long)start_brk, (unsigned long long)start_brk,
           (unsigned long long)stat_field(pid, 28));
