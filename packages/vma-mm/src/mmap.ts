@@ -8,8 +8,10 @@
  * zero length (EINVAL), length overflow (ENOMEM), map count (ENOMEM), the
  * address search (ENOMEM / EINVAL / EPERM), MAP_FIXED_NOREPLACE (EEXIST),
  * file-type and sharing rules (EOPNOTSUPP / EACCES / EPERM on a noexec mount /
- * ENODEV for a file without mmap / EINVAL), and finally the edge splits of a
- * MAP_FIXED replacement (ENOMEM) and what the file's own mmap refuses.
+ * ENODEV for a file without mmap / EINVAL / EPERM for a write-sealed memfd),
+ * RLIMIT_AS / RLIMIT_DATA (ENOMEM), and finally the edge splits of a
+ * MAP_FIXED replacement (ENOMEM) and what the file's own mmap refuses
+ * (hugetlbfs: hugetlb.ts).
  */
 import { hasX86MapFlags, pageOffset } from './arch.js';
 import {
@@ -289,10 +291,10 @@ export function sysMmap(
   } else return -EINVAL;
 
   if (f & MAP.NORESERVE) vmFlags |= VM_NORESERVE;
-  // A socket's mmap (sock_no_mmap) refuses only once __mmap_region has cleared the range a MAP_FIXED
-  // replaces: that range is left unmapped, as below.
   // __mmap_region: RLIMIT_AS / RLIMIT_DATA for the pages the mapping adds (less those it replaces).
   if (!mayExpandVm(mm, vmFlags, pages - mappedPages(mm, a / ps, a / ps + pages))) return -ENOMEM;
+  // A socket's mmap (sock_no_mmap) refuses only once __mmap_region has cleared the range a MAP_FIXED
+  // replaces: that range is left unmapped, as below.
   if (file?.mmapOp === 'fails') return unmapRange(mm, a / ps, a / ps + pages) || -ENODEV;
   if (file && !file.shmem && !file.hugetlb && file.type === undefined && vmFlags & VM_SYNC) {
     // VM_SYNC (from MAP_SYNC, even when plain MAP_SHARED dropped the flag) needs a DAX file

@@ -134,8 +134,8 @@ function mappedFile(
   return file;
 }
 
-/** A raw fd argument as the kernel reads it (the low 32 bits, signed), or undefined when it does not decode. */
-function rawFd(v: unknown): number | undefined {
+/** A raw int argument (an fd, a key, an id, shmat flags) as the kernel reads it: the low 32 bits, signed; undefined when it does not decode. */
+function rawInt(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isInteger(v) ? v | 0 : undefined;
   if (typeof v !== 'string' || !/^(0[xX][0-9a-fA-F]+|-?[0-9]+)$/.test(v.trim())) return undefined;
   return Number(BigInt.asIntN(32, BigInt(v.trim())));
@@ -164,7 +164,7 @@ function applyOp(
     case 'mmap_raw': {
       const args: unknown[] = Array.isArray(r.args) ? r.args : [];
       const a = rawArgs([args[0], args[1], args[2], args[3], args[5]], 5);
-      const fd = rawFd(args[4]); // strace prints it signed (-1)
+      const fd = rawInt(args[4]); // strace prints it signed (-1)
       if (!a || fd === undefined) return undefined;
       const [addr, len, prot, flags, off] = a as [number, number, number, number, number];
       return mm.mmap(addr, len, prot, flags, mappedFile(flags, fd, files, r, line), off);
@@ -213,15 +213,15 @@ function applyOp(
       // Key -1 is mprotect; which other keys the program had allocated (pkey_alloc) is not recorded.
       const args: unknown[] = Array.isArray(r.args) ? r.args : [];
       const a = rawArgs(args, 3, [undefined, undefined, PROT_NAMES]);
-      return a && rawFd(args[3]) === -1
+      return a && rawInt(args[3]) === -1
         ? mm.pkeyMprotect(a[0] as number, a[1] as number, a[2] as number, -1)
         : undefined;
     }
     case 'shmat': {
       const args: unknown[] = Array.isArray(r.args) ? r.args : [];
-      const id = rawFd(args[0]);
+      const id = rawInt(args[0]);
       const addr = rawArg(args[1]);
-      const flags = rawFd(args[2]);
+      const flags = rawInt(args[2]);
       if (id === undefined || flags === undefined || Number.isNaN(addr)) return undefined;
       return mm.shmat(id < 0 ? undefined : segments.get(id), addr, flags);
     }
@@ -239,8 +239,8 @@ function applyOp(
         return Number.isNaN(addr) ? undefined : mm.shmdt(addr);
       }
       if (call !== IPC_SHMAT) return undefined;
-      const id = rawFd(args[1]);
-      const flags = rawFd(args[2]);
+      const id = rawInt(args[1]);
+      const flags = rawInt(args[2]);
       const addr = rawArg(args[4]);
       if (id === undefined || flags === undefined || Number.isNaN(addr)) return undefined;
       const got = mm.shmat(id < 0 ? undefined : segments.get(id), addr, flags);
