@@ -18,7 +18,7 @@ import { pageOffset } from './arch.js';
 import { EINVAL, ENOMEM, ENOSYS } from './errno.js';
 import { modifyFlags } from './merge.js';
 import { argValue, type MmCore } from './mm.js';
-import { VM_SEALED } from './vma.js';
+import { VM_SEALED, type Vma } from './vma.js';
 
 /** range_contains_unmapped: a hole anywhere in [start, end) (pages). */
 function containsUnmapped(mm: MmCore, start: number, end: number): boolean {
@@ -55,19 +55,20 @@ export function sysMseal(mm: MmCore, addr: unknown, len: unknown, flags: unknown
   const start = a / ps;
   const end = start + pages;
   if (containsUnmapped(mm, start, end)) return -ENOMEM;
-  let vma = mm.findVmaPage(start);
-  let prev = vma && start > vma.startPage ? vma : vma && mm.index.prev(vma);
-  let pos = start;
-  while (vma && vma.startPage < end) {
+  const first = mm.findVmaPage(start);
+  let prev = first && (start > first.startPage ? first : mm.index.prev(first));
+  // No hole: every page from `pos` to `end` lies in a VMA.
+  for (let pos = start; pos < end; ) {
+    const vma = mm.findVmaPage(pos) as Vma;
     const stop = Math.min(vma.endPage, end);
+    let sealed = vma;
     if (!(vma.flags & VM_SEALED)) {
       const r = modifyFlags(mm, vma, prev, pos, stop, vma.flags | VM_SEALED);
       if (typeof r === 'number') return r;
-      vma = r;
+      sealed = r;
     }
-    prev = vma;
+    prev = sealed;
     pos = stop;
-    vma = mm.findVmaPage(pos);
   }
   return 0;
 }

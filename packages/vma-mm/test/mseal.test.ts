@@ -41,6 +41,11 @@ describe.each<BackendName>(['maple', 'legacy'])('mseal on the %s backend', (back
     // Sealing a sealed piece and its unsealed neighbour: the neighbour merges into it.
     expect(mm.mseal(X + 6 * PAGE, 4 * PAGE)).toBe(0);
     expect(mm.findVma(X + 4 * PAGE)?.end).toBe(X + 10 * PAGE);
+    // Sealing inside a sealed VMA again changes nothing (a recorded seal-profile run did so).
+    const before = mm.procMaps();
+    expect(mm.mseal(X + 5 * PAGE, PAGE)).toBe(0);
+    expect(mm.mseal(X + 4 * PAGE, 6 * PAGE)).toBe(0);
+    expect(mm.procMaps()).toBe(before);
     mm.validate();
   });
 

@@ -3,7 +3,7 @@
 # (vmtrace/1, gzipped) with address-space randomisation off.
 # MIT licence, part of @maple-tree/vma-mm.
 #
-#   record.sh [--m32] [--legacy] --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide|advise \
+#   record.sh [--m32] [--legacy] --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide|advise|seal \
 #             --ops N [--every K] OUT.jsonl.gz
 #
 #   --m32     build a 32-bit (ia32 compat) driver (needs gcc-multilib)
@@ -43,7 +43,7 @@ work=$(mktemp -d /tmp/vmtrace.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # shellcheck disable=SC2086 # $m32 is empty or one flag
 gcc $m32 -O2 -std=gnu11 -Wall -Wextra -Werror -Wl,-z,now -o "$work/vmtrace" \
-  "$here/vmtrace.c" "$here/out.c" "$here/procfs.c" "$here/track.c" "$here/gen.c" "$here/gen-near.c" "$here/gen-edge.c" "$here/gen-wide.c" "$here/gen-advise.c"
+  "$here/vmtrace.c" "$here/out.c" "$here/procfs.c" "$here/track.c" "$here/gen.c" "$here/gen-near.c" "$here/gen-edge.c" "$here/gen-wide.c" "$here/gen-advise.c" "$here/gen-seal.c"
 lsm=""
 if [ -r /proc/config.gz ]; then
   lsm=$(zcat /proc/config.gz | sed -n 's/^CONFIG_LSM_MMAP_MIN_ADDR=//p')

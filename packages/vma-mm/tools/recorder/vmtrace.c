@@ -11,7 +11,7 @@
  * allocates nothing (static buffers, write(2) to stdout), so the logged calls
  * are the only changes to its layout.
  *
- *   vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide|advise --ops N --dir DIR [--every K]
+ *   vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide|advise|seal --ops N --dir DIR [--every K]
  *           [--lsm-min-addr N]
  *
  * --dir is where the four data files are created (and left behind).
@@ -291,6 +291,19 @@ static void emit_header(u64 seed, const char *profile, u64 start_stack) {
       outdec((long long)ml.rlim_cur);
     }
   }
+  {
+    /* The kernel's internal hugetlbfs mount (anonymous MAP_HUGETLB memory is a file there), as maps prints it. */
+    int h = (int)syscall(SYS_memfd_create, "vmtrace-hugetlbfs", 4U /* MFD_HUGETLB */);
+    struct stat hs;
+    if (h >= 0 && fstat(h, &hs) == 0) {
+      static const char hex[] = "0123456789abcdef";
+      unsigned ma = major(hs.st_dev), mi = minor(hs.st_dev);
+      char dev[8] = {'"', hex[(ma >> 4) & 15], hex[ma & 15], ':', hex[(mi >> 4) & 15], hex[mi & 15], '"', 0};
+      outkey("hugetlbfs_dev");
+      outs(dev);
+    }
+    if (h >= 0) close(h);
+  }
   outkey("aslr");
   outs(aslr ? "true" : "false");
   outkey("layout");
@@ -343,7 +356,7 @@ static int streq(const char *a, const char *b) {
   return strcmp(a, b) == 0;
 }
 
-static const char usage[] = "usage: vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide|advise --ops N --dir DIR [--every K] [--lsm-min-addr N]";
+static const char usage[] = "usage: vmtrace --seed N --profile mixed|extra|near|limit|heap|edge|flags|wide|advise|seal --ops N --dir DIR [--every K] [--lsm-min-addr N]";
 
 int main(int argc, char **argv) {
   u64 seed = 1;
@@ -370,6 +383,7 @@ int main(int argc, char **argv) {
   else if (streq(profile, "flags")) W.profile = PROF_FLAGS;
   else if (streq(profile, "wide")) W.profile = PROF_WIDE;
   else if (streq(profile, "advise")) W.profile = PROF_ADVISE;
+  else if (streq(profile, "seal")) W.profile = PROF_SEAL;
   else die("unknown profile");
   if (every <= 0) every = ops;
 #ifdef __i386__
@@ -409,6 +423,7 @@ int main(int argc, char **argv) {
     else if (W.profile == PROF_FLAGS && chance(40)) done = chance(45) ? gen_flags() : gen_near();
     else if (W.profile == PROF_WIDE && chance(45)) done = chance(60) ? gen_wide() : gen_near();
     else if (W.profile == PROF_ADVISE && chance(45)) done = chance(60) ? gen_advise() : gen_near();
+    else if (W.profile == PROF_SEAL && chance(40)) done = chance(35) ? gen_seal() : gen_near();
     if (!done) {
       u64 r = rnd(100);
       if (r < 34) gen_mmap();

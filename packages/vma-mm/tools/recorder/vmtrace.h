@@ -44,7 +44,7 @@ typedef uint64_t u64;
 #define MAP_UNINITIALIZED 0x4000000
 #endif
 
-enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE, PROF_FLAGS, PROF_WIDE, PROF_ADVISE };
+enum { PROF_MIXED, PROF_EXTRA, PROF_NEAR, PROF_LIMIT, PROF_HEAP, PROF_EDGE, PROF_FLAGS, PROF_WIDE, PROF_ADVISE, PROF_SEAL };
 
 /* Where the driver plays, what it opened, and the break. */
 struct world {
@@ -139,5 +139,8 @@ int gen_wide(void);
 
 /* gen-advise.c */
 int gen_advise(void);
+
+/* gen-seal.c */
+int gen_seal(void);
 
 #endif
