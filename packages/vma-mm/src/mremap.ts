@@ -85,12 +85,13 @@ function checkPrepVma(mm: MmCore, r: Remap): number {
   if (r.flags & MREMAP.DONTUNMAP && vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EINVAL;
   const needed = type === RemapType.Shrink ? r.newLen : r.oldLen;
   if (needed > vma.endPage - r.addr) return -EFAULT;
-  if (r.newLen === r.oldLen) return 0;
+  // Only growth is checked further (a shrink counts as new_len == old_len here): a shrinking move of
+  // a VMA that may not grow (VM_DONTEXPAND, VM_PFNMAP) is allowed.
+  if (type !== RemapType.Expand) return 0;
   if (vma.flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
-  // A locked mapping that grows stays within RLIMIT_MEMLOCK (mlock_future_ok on the growth; a
-  // shrinking move is not held to it).
-  if (r.newLen > r.oldLen && !mlockFutureOk(mm, vma.flags, r.newLen - r.oldLen)) return -EAGAIN;
-  if (r.newLen > r.oldLen && !mayExpandVm(mm, vma.flags, r.newLen - r.oldLen)) return -ENOMEM; // RLIMIT_AS / DATA
+  // A locked mapping that grows stays within RLIMIT_MEMLOCK (mlock_future_ok on the growth).
+  if (!mlockFutureOk(mm, vma.flags, r.newLen - r.oldLen)) return -EAGAIN;
+  if (!mayExpandVm(mm, vma.flags, r.newLen - r.oldLen)) return -ENOMEM; // RLIMIT_AS / RLIMIT_DATA
   return 0;
 }
 

@@ -125,6 +125,13 @@ describe.each<BackendName>(['maple', 'legacy'])('hugetlb mappings on the %s back
     expect(mm.mremap(X + HUGE, PAGE, PAGE, MREMAP.MAYMOVE | MREMAP.FIXED, X + 24 * HUGE)).toBe(X + 24 * HUGE);
     expect(mm.findVma(X + 24 * HUGE)?.end).toBe(X + 25 * HUGE); // a whole huge page moved
     expect(mm.mremap(X + 2 * HUGE, HUGE, HUGE, MREMAP.MAYMOVE | MREMAP.DONTUNMAP)).toBe(-EINVAL);
+    // A shrinking move is no growth: VM_DONTEXPAND does not stop it (rec-legacy-922, op 645).
+    mm.mmap(X + 40 * HUGE, 2 * HUGE, RW, HUGE_ANON | MAP.FIXED);
+    expect(
+      mm.mremap(X + 40 * HUGE, 2 * HUGE - PAGE, HUGE / 2, MREMAP.MAYMOVE | MREMAP.FIXED, X + 60 * HUGE),
+    ).toBe(X + 60 * HUGE);
+    expect(mm.findVma(X + 60 * HUGE)?.end).toBe(X + 61 * HUGE);
+    expect(mm.findVma(X + 40 * HUGE)?.start).toBe(X + 60 * HUGE); // the rest was unmapped
     mm.validate();
   });
 

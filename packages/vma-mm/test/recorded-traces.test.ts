@@ -36,6 +36,7 @@ const TRACES = [
   'rec-i386-215',
   'rec-legacy-223',
   'rec-advise-227',
+  'rec-legacy-922',
 ];
 /** Real programs recorded with tools/recorder/vmrun.c (ptrace), from execve to exit. */
 const REAL = [
