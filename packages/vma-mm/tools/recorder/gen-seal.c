@@ -29,22 +29,29 @@ static int gen_mseal(void) {
 
 static int gen_huge(void) {
   u64 len = (1 + rnd(3)) * HUGE_PAGE - (chance(40) ? rnd(HUGE_PAGE / PS) * PS : 0);
+  const u64 span = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
   int flags = (chance(80) ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS | MAP_HUGETLB;
   if (chance(85)) flags |= MAP_NORESERVE;
   u64 addr = 0;
   if (ntrack && chance(50)) {
     /* At a 2 MiB boundary right after or before a mapping (one in 8 off the boundary: EINVAL). */
     int k = track_pick();
-    u64 span = (len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
     addr = chance(50) ? (T[k].addr + T[k].len + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1)
                       : (T[k].addr & ~(HUGE_PAGE - 1)) - span;
     if (chance(12)) addr += PS;
-    if (!safe(addr & ~(HUGE_PAGE - 1), (addr & ~(HUGE_PAGE - 1)) + span)) return 0;
+    /* Below the mapping there may be no room (the subtraction wrapped), above it no address space. */
+    u64 base = addr & ~(HUGE_PAGE - 1);
+    if (base > W.task_size || span > W.task_size - base || !safe(base, base + span)) return 0;
     flags |= chance(70) ? MAP_FIXED : 0;
   } else if (chance(20)) {
     addr = pick_hint();
   }
-  call_mmap(addr, len, chance(70) ? PROT_READ | PROT_WRITE : pick_prot(), flags, -1, 0);
+  u64 got = call_mmap(addr, len, chance(70) ? PROT_READ | PROT_WRITE : pick_prot(), flags, -1, 0);
+  /* The mapping covers whole huge pages: later calls must know how far (a shrinking mremap of a hugetlb
+     VMA rounds its old length up too, and unmaps that far, past the VMA if need be). */
+  if (!last_errno)
+    for (int k = 0; k < ntrack; k++)
+      if (T[k].addr == got) T[k].len = span;
   return 1;
 }
 

@@ -144,6 +144,12 @@ void protect_range(u64 lo, u64 hi) {
 /* [s, e) may be changed: inside the user address space and clear of every protected range. */
 int safe(u64 s, u64 e) {
   if (e <= s || e > W.task_size) return 0;
+  /* The seal profile's hugetlb VMAs are unmapped, moved and shrunk in whole 2 MiB pages (a range that only
+     straddles one reaches that far), so there every range keeps 2 MiB clear of the driver's memory. */
+  if (W.profile == PROF_SEAL) {
+    s &= ~(2 * MIB - 1);
+    e = e > W.task_size - 2 * MIB ? W.task_size : (e + 2 * MIB - 1) & ~(2 * MIB - 1);
+  }
   for (int k = 0; k < nprot; k++)
     if (s < prot_hi[k] && prot_lo[k] < e) return 0;
   return 1;
