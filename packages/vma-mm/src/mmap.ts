@@ -39,7 +39,7 @@ import { canDoMlock, mlockFutureOk } from './mlock.js';
 import { argValue, type MmCore } from './mm.js';
 import { unmapRange } from './munmap.js';
 import { getUnmappedArea } from './unmapped-area.js';
-import { mayExpandVm } from './vm-limits.js';
+import { mayExpandVm, vmLimited } from './vm-limits.js';
 import {
   F_SEAL_WRITES,
   MAP,
@@ -292,7 +292,9 @@ export function sysMmap(
 
   if (f & MAP.NORESERVE) vmFlags |= VM_NORESERVE;
   // __mmap_region: RLIMIT_AS / RLIMIT_DATA for the pages the mapping adds (less those it replaces).
-  if (!mayExpandVm(mm, vmFlags, pages - mappedPages(mm, a / ps, a / ps + pages))) return -ENOMEM;
+  // (What a MAP_FIXED replaces is counted only when a limit is set: an iteration over the range.)
+  if (vmLimited(mm) && !mayExpandVm(mm, vmFlags, pages - mappedPages(mm, a / ps, a / ps + pages)))
+    return -ENOMEM;
   // A socket's mmap (sock_no_mmap) refuses only once __mmap_region has cleared the range a MAP_FIXED
   // replaces: that range is left unmapped, as below.
   if (file?.mmapOp === 'fails') return unmapRange(mm, a / ps, a / ps + pages) || -ENODEV;

@@ -32,15 +32,20 @@ function vmTotals(mm: MmCore): { total: number; data: number } {
   return { total, data };
 }
 
+/** Whether RLIMIT_AS or RLIMIT_DATA is set: only then are the totals worth counting. */
+export function vmLimited(mm: MmCore): boolean {
+  return mm.asRlimit !== Number.POSITIVE_INFINITY || mm.dataRlimit !== Number.POSITIVE_INFINITY;
+}
+
 /**
  * may_expand_vm: whether `pages` more pages with `flags` stay within RLIMIT_AS and, for data,
  * RLIMIT_DATA (an RLIMIT_DATA of 0 is Valgrind's case, which the hard limit decides; that is taken
  * to be unlimited here).
  */
 export function mayExpandVm(mm: MmCore, flags: number, pages: number): boolean {
+  if (!vmLimited(mm)) return true;
   const as = mm.asRlimit;
   const dataLimit = mm.dataRlimit;
-  if (as === Number.POSITIVE_INFINITY && dataLimit === Number.POSITIVE_INFINITY) return true;
   const { total, data } = vmTotals(mm);
   const ps = mm.pageSize;
   if (total + pages > Math.floor(as / ps)) return false;
