@@ -7,19 +7,10 @@
  * neither the tree nor its version.
  */
 
-import { MAPLE_MAX, type MapleEntry, MapleError, MapleTree } from '@maple-tree/core';
+import { MAPLE_MAX, type MapleEntry, MapleTree } from '@maple-tree/core';
 import { type MapleSnapshot, SharedMapleTree, VersionedMapleTree } from '@maple-tree/rcu';
 import { describe, expect, it } from 'vitest';
-
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof MapleError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
+import { code } from './audit-model.js';
 
 const triples = (it: Iterable<MapleEntry<unknown>>) => [...it].map((e) => [e.first, e.last, e.value]);
 
