@@ -285,15 +285,9 @@ export class MmCore {
       this.dacMmapMinAddr,
       MmCore.checkedOption(options.lsmMmapMinAddr, 0, 'lsmMmapMinAddr'),
     );
-    this.stackRlimit =
-      options.stackRlimit === Number.POSITIVE_INFINITY
-        ? options.stackRlimit
-        : MmCore.checkedOption(options.stackRlimit, 8 * 1024 * 1024, 'stackRlimit');
+    this.stackRlimit = MmCore.limitOption(options.stackRlimit, 8 * 1024 * 1024, 'stackRlimit');
     if (this.stackRlimit === Number.POSITIVE_INFINITY && !hasX86MapFlags(arch)) this.layout = 'legacy';
-    this.memlockRlimit =
-      options.memlockRlimit === Number.POSITIVE_INFINITY
-        ? options.memlockRlimit
-        : MmCore.checkedOption(options.memlockRlimit, Number.POSITIVE_INFINITY, 'memlockRlimit');
+    this.memlockRlimit = MmCore.limitOption(options.memlockRlimit, Number.POSITIVE_INFINITY, 'memlockRlimit');
     this.stackGuardGapPages = MmCore.checkedOption(
       options.stackGuardGapPages,
       arch.stackGuardGapPages,
@@ -348,10 +342,8 @@ export class MmCore {
     if (options.readImpliesExec !== undefined && typeof options.readImpliesExec !== 'boolean')
       throw new TypeError('readImpliesExec must be a boolean');
     this.readImpliesExec = options.readImpliesExec ?? false;
-    const unlimited = (v: number | undefined, name: string) =>
-      v === Number.POSITIVE_INFINITY ? v : MmCore.checkedOption(v, Number.POSITIVE_INFINITY, name);
-    this.asRlimit = unlimited(options.asRlimit, 'asRlimit');
-    this.dataRlimit = unlimited(options.dataRlimit, 'dataRlimit');
+    this.asRlimit = MmCore.limitOption(options.asRlimit, Number.POSITIVE_INFINITY, 'asRlimit');
+    this.dataRlimit = MmCore.limitOption(options.dataRlimit, Number.POSITIVE_INFINITY, 'dataRlimit');
     this.dataSegment = MmCore.checkedOption(options.dataSegment, 0, 'dataSegment');
     if (index) this.index = index;
     else {
@@ -366,6 +358,11 @@ export class MmCore {
     if (v === undefined) return fallback;
     if (!Number.isSafeInteger(v) || v < 0) throw new TypeError(`${what} must be a non-negative integer`);
     return v;
+  }
+
+  /** An rlimit option: as {@link checkedOption}, or Infinity (RLIM_INFINITY). */
+  private static limitOption(v: number | undefined, fallback: number, what: string): number {
+    return v === Number.POSITIVE_INFINITY ? v : MmCore.checkedOption(v, fallback, what);
   }
 
   /** mm->map_count. */
