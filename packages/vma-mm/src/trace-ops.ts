@@ -141,6 +141,30 @@ function rawInt(v: unknown): number | undefined {
   return Number(BigInt.asIntN(32, BigInt(v.trim())));
 }
 
+/** The raw argument list of an op record (empty when it has none). */
+function argList(r: { [key: string]: unknown }): unknown[] {
+  return Array.isArray(r.args) ? r.args : [];
+}
+
+/**
+ * shmat from its raw id, address and flags (the shmat call's, or those ia32's ipc passes on); an id no
+ * `shm` record described is the kernel's EINVAL (shmat answers for an undefined segment).
+ * @returns the answer, or undefined when an argument does not decode
+ */
+function shmatRaw(
+  mm: AddressSpace,
+  segments: ReadonlyMap<number, ShmSegment>,
+  idArg: unknown,
+  addrArg: unknown,
+  flagsArg: unknown,
+): number | undefined {
+  const id = rawInt(idArg);
+  const addr = rawArg(addrArg);
+  const flags = rawInt(flagsArg);
+  if (id === undefined || flags === undefined || Number.isNaN(addr)) return undefined;
+  return mm.shmat(id < 0 ? undefined : segments.get(id), addr, flags);
+}
+
 /** SHMAT and SHMDT, the ipc multiplexer's calls (ia32) that change the layout. */
 const IPC_SHMAT = 21;
 const IPC_SHMDT = 22;
@@ -162,7 +186,7 @@ function applyOp(
     // An mmap or mremap whose flags have a bit with no name, logged with its six (five) registers: the
     // kernel ignores such bits (MAP_SHARED_VALIDATE and mremap refuse them), so the call still counts.
     case 'mmap_raw': {
-      const args: unknown[] = Array.isArray(r.args) ? r.args : [];
+      const args = argList(r);
       const a = rawArgs([args[0], args[1], args[2], args[3], args[5]], 5);
       const fd = rawInt(args[4]); // strace prints it signed (-1)
       if (!a || fd === undefined) return undefined;
@@ -211,19 +235,15 @@ function applyOp(
       return mm.munlockall();
     case 'pkey_mprotect': {
       // Key -1 is mprotect; which other keys the program had allocated (pkey_alloc) is not recorded.
-      const args: unknown[] = Array.isArray(r.args) ? r.args : [];
+      const args = argList(r);
       const a = rawArgs(args, 3, [undefined, undefined, PROT_NAMES]);
       return a && rawInt(args[3]) === -1
         ? mm.pkeyMprotect(a[0] as number, a[1] as number, a[2] as number, -1)
         : undefined;
     }
     case 'shmat': {
-      const args: unknown[] = Array.isArray(r.args) ? r.args : [];
-      const id = rawInt(args[0]);
-      const addr = rawArg(args[1]);
-      const flags = rawInt(args[2]);
-      if (id === undefined || flags === undefined || Number.isNaN(addr)) return undefined;
-      return mm.shmat(id < 0 ? undefined : segments.get(id), addr, flags);
+      const args = argList(r);
+      return shmatRaw(mm, segments, args[0], args[1], args[2]);
     }
     case 'shmdt': {
       const a = rawArgs(r.args, 1);
@@ -232,19 +252,15 @@ function applyOp(
     // ia32's ipc(call, first, second, third, ptr): SHMAT (id, flags, &result, addr) returns 0 and stores
     // the address; SHMDT (addr in ptr). Other calls (semaphores, messages) leave the layout alone.
     case 'ipc': {
-      const args: unknown[] = Array.isArray(r.args) ? r.args : [];
+      const args = argList(r);
       const call = rawArg(args[0]);
       if (call === IPC_SHMDT) {
         const addr = rawArg(args[4]);
         return Number.isNaN(addr) ? undefined : mm.shmdt(addr);
       }
       if (call !== IPC_SHMAT) return undefined;
-      const id = rawInt(args[1]);
-      const flags = rawInt(args[2]);
-      const addr = rawArg(args[4]);
-      if (id === undefined || flags === undefined || Number.isNaN(addr)) return undefined;
-      const got = mm.shmat(id < 0 ? undefined : segments.get(id), addr, flags);
-      return Math.min(got, 0); // the address went to user memory
+      const got = shmatRaw(mm, segments, args[1], args[4], args[2]);
+      return got === undefined ? undefined : Math.min(got, 0); // the address went to user memory
     }
     case 'remap_file_pages': {
       const a = rawArgs(r.args, 5);
