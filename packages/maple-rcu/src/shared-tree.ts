@@ -16,7 +16,7 @@
  */
 
 import { MAPLE_MAX, type MapleEntry, MapleError, MapleTree } from '@maple-tree/core';
-import { lookup } from '@maple-tree/core/internal';
+import { checkRange, lookup } from '@maple-tree/core/internal';
 import { RetireQueue } from './retire.js';
 import {
   DEFAULT_MAX_READERS,
@@ -62,21 +62,6 @@ function checkCount(name: string, value: unknown, min: number, max: number): num
     throw new MapleError('EINVAL', `${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
   }
   return value;
-}
-
-/** EINVAL unless `first <= last` are integers in [0, MAPLE_MAX] (checked before the value-slot check, so bad input is EINVAL). */
-function checkRange(first: unknown, last: unknown): void {
-  for (const [name, index] of [
-    ['first', first],
-    ['last', last],
-  ] as const) {
-    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAPLE_MAX) {
-      throw new MapleError('EINVAL', `${name} must be an integer in [0, MAPLE_MAX], got ${String(index)}`);
-    }
-  }
-  if ((first as number) > (last as number)) {
-    throw new MapleError('EINVAL', `first (${String(first)}) is greater than last (${String(last)})`);
-  }
 }
 
 function checkValue(value: unknown): void {
@@ -197,6 +182,7 @@ export class SharedMapleTree {
   /** Stores `value` at `index` (undefined erases). Mirrors mtree_store(). */
   store(index: number, value: number | undefined): void {
     checkValue(value);
+    // Bad indices are EINVAL before the value-slot check could answer ENOMEM.
     checkRange(index, index);
     this.mutate(() => this.tree.store(index, value), index, value);
   }
