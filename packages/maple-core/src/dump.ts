@@ -36,11 +36,20 @@ function show(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+/** How {@link dumpTree} describes a tree that is an older version sharing a live tree's arena. */
+export interface DumpOptions {
+  /** Node count for the header (default: the arena's live nodes that are not retired). */
+  nodes?: number;
+  /** Mark nodes a later write retired as DEAD (default true; false for a snapshot of the version they belong to). */
+  markDead?: boolean;
+}
+
 /** Renders the tree as indented text. Mirrors mt_dump(). */
-export function dumpTree<V>(core: TreeCore<V>): string {
+export function dumpTree<V>(core: TreeCore<V>, options: DumpOptions = {}): string {
   const arena = core.arena;
   const lines: string[] = [];
-  const nodes = arena.live - arena.retiredCount;
+  const nodes = options.nodes ?? arena.live - arena.retiredCount;
+  const markDead = options.markDead ?? true;
   lines.push(
     `maple tree: height ${core.height}, ${nodes} nodes, ${core.count} entries${core.alloc ? ', gap tracking' : ''}${core.rcu ? ', rcu' : ''}`,
   );
@@ -65,7 +74,7 @@ export function dumpTree<V>(core: TreeCore<V>): string {
     const type = arena.type[h] as number;
     const end = arena.end[h] as number;
     const meta = type === ARANGE_64 ? ` largest gap @${arena.gapOffset[h]}` : '';
-    const dead = arena.isDead(h) ? ' DEAD' : '';
+    const dead = markDead && arena.isDead(h) ? ' DEAD' : '';
     lines.push(
       `${pad}${TYPE_NAMES[type] ?? `type${type}`} #${h} [${num(min)}, ${num(max)}] end ${end}${meta}${dead}`,
     );

@@ -20,6 +20,7 @@ export {
   SLOT_STRIDE,
 } from './constants.js';
 export { type CoreFlags, type Reclaimer, TreeCore } from './core.js';
+export { type DumpOptions, dumpTree } from './dump.js';
 export { checkRange } from './errors.js';
 export { inspectCore } from './inspect.js';
 export { EntryIterator } from './iterate.js';

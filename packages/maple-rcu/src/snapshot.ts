@@ -20,7 +20,7 @@
  */
 
 import { MAPLE_MAX, type MapleEntry, MapleError, type MapleState, MapleTree } from '@maple-tree/core';
-import { TreeCore } from '@maple-tree/core/internal';
+import { dumpTree, TreeCore } from '@maple-tree/core/internal';
 
 /** One version of a tree, readable until released. */
 export interface MapleSnapshot<V> extends Iterable<MapleEntry<V>>, Disposable {
@@ -172,15 +172,11 @@ export class Snapshot<V> implements MapleSnapshot<V> {
   /**
    * A readable picture of this version, the same for as long as the snapshot
    * is held: the tree's dump when the snapshot was taken. Mirrors mt_dump().
-   * The view shares the live tree's arena, so the core's dump would print the
-   * live tree's node count in its header and mark DEAD the nodes later writes
-   * replaced; both are the version's own here.
+   * The view shares the live tree's arena, so the header takes the version's
+   * own node count and nodes later writes retired are not marked DEAD.
    */
   dump(): string {
-    return this.live()
-      .dump()
-      .replace(/^(maple tree: height \d+, )\d+( nodes)/, `$1${this.nodeCount}$2`)
-      .replace(/^(\s*\S+ #\d+ \[[^\]\n]*\] end \d+(?: largest gap @\d+)?) DEAD$/gm, '$1');
+    return dumpTree(this.live().core, { nodes: this.nodeCount, markDead: false });
   }
 
   /** Ends the snapshot; its version's nodes may be reclaimed. Releasing twice is a no-op. */
